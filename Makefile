@@ -1,0 +1,71 @@
+# ruledex — build with `make`, test with `make check`.
+#
+#   make                 library (build/libruledex.a) and CLI (build/ruledex)
+#   make check           every test suite; ends with "N passed, N failed"
+#   make check SAN=1     the same, built with ASan+UBSan in build-san/
+#   make CC=clang        any C11 compiler; warnings are errors
+#   make bench           benchmarks (docs/PERFORMANCE.md)
+#   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each
+
+CC      ?= cc
+PKGS    := libfyaml libpcre2-8 libhs zlib
+SAN     ?=
+B       := $(if $(SAN),build-san,build)
+OPT     ?= -O2
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wno-unused-parameter
+SANFLAGS:= $(if $(SAN),-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all,)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+CFLAGS  ?= $(OPT) -g
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(SANFLAGS) \
+              -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
+LDLIBS  := $(PKG_LIBS) -lpthread -lm
+LDFLAGS += $(SANFLAGS)
+
+LIB_SRC  := $(sort $(wildcard src/*/*.c))
+CLI_SRC  := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(B)/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(B)/%.o)
+
+.PHONY: all check unit golden clean bench fuzz install
+
+all: $(B)/ruledex
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/libruledex.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(LDLIBS)
+
+$(B)/unit_tests: $(TEST_OBJ) $(B)/libruledex.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(LDLIBS)
+
+# The whole suite: unit tests (corpus conformance included) and golden CLI
+# tests.  tests/run.sh prints each suite's line and the total last.
+check: $(B)/ruledex $(B)/unit_tests
+	@RDX_BUILD=$(B) sh tests/run.sh
+
+unit: $(B)/unit_tests
+	./$(B)/unit_tests $(T)
+
+golden: $(B)/ruledex
+	RDX_BUILD=$(B) sh tests/golden/run.sh
+
+bench: $(B)/ruledex
+	sh bench/run.sh
+
+install: $(B)/ruledex
+	install -D -m 755 $(B)/ruledex $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/ruledex
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)

@@ -1,0 +1,34 @@
+/*
+ * arena.h — region allocation.
+ *
+ * Rules and events are trees of many small objects that all die together:
+ * a rule set when it is unloaded, an event when the next one is read.  An
+ * arena hands out memory from large blocks and frees everything at once, so
+ * there is no per-node free and no way to leak a node.  rdx_arena_reset()
+ * keeps the first block, which makes per-event reuse allocation-free in the
+ * steady state.
+ *
+ * Ownership: whoever calls rdx_arena_new() calls rdx_arena_free().
+ */
+#ifndef RULEDEX_ARENA_H
+#define RULEDEX_ARENA_H
+
+#include <stddef.h>
+
+typedef struct rdx_arena rdx_arena;
+
+rdx_arena *rdx_arena_new(size_t block_size);   /* 0 = default (64 KiB) */
+void rdx_arena_free(rdx_arena *a);
+void rdx_arena_reset(rdx_arena *a);            /* drop all allocations */
+size_t rdx_arena_used(const rdx_arena *a);     /* bytes handed out */
+
+/* 16-byte aligned; never returns NULL (aborts only if malloc fails). */
+void *rdx_arena_alloc(rdx_arena *a, size_t n);
+void *rdx_arena_zalloc(rdx_arena *a, size_t n);
+/* Copy n bytes and add a NUL terminator. */
+char *rdx_arena_strndup(rdx_arena *a, const char *s, size_t n);
+char *rdx_arena_strdup(rdx_arena *a, const char *s);
+char *rdx_arena_printf(rdx_arena *a, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

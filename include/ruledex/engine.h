@@ -1,0 +1,35 @@
+/*
+ * engine.h — deciding whether a rule matches an event.
+ *
+ * rdx_eval is the reference evaluator: it walks the intermediate form for
+ * one (rule, event) pair, plainly and obviously right; it is the oracle a
+ * compiled matcher is tested against.  The rule set is shared and
+ * immutable; an rdx_eval holds the per-thread scratch (regex match data,
+ * value buffers, counters), so one per thread.
+ */
+#ifndef RULEDEX_ENGINE_H
+#define RULEDEX_ENGINE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+#include "rule.h"
+
+typedef struct rdx_eval rdx_eval;
+
+typedef struct rdx_eval_stats {
+    uint64_t regex_limit_hits;   /* matches abandoned at the PCRE2 limits */
+} rdx_eval_stats;
+
+rdx_eval *rdx_eval_new(void);
+void rdx_eval_free(rdx_eval *e);
+
+/* 1 if rule r matches event ev.  Rules with unresolved placeholders and
+ * correlation rules never match. */
+int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev);
+/* One predicate, one stage (exposed for tests and the catalog). */
+int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev);
+int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev);
+const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e);
+
+#endif

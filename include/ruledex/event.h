@@ -1,0 +1,65 @@
+/*
+ * event.h — one event as the matcher sees it.
+ *
+ * An event is a value tree (value.h) plus where it came from, plus an index
+ * of its leaves by name.  A rule names a field the way its author saw it:
+ * by leaf name (`Image`), by dotted path (`winlog.event_data.Image`), or by
+ * the Sigma convention for XML attributes (`Provider_Name` for
+ * System.Provider.#attributes.Name).  The index gives every scalar leaf all
+ * of those names once, so a lookup is a hash compare over a short array.
+ *
+ * Naming rules (docs/FIELDS.md has the full story):
+ *   - leaf name: the member key of the scalar (or of the array holding it);
+ *   - path: keys from the root joined with '.';
+ *   - `#attributes` children of element E are named E_attr (leaf) and
+ *     path.E.attr; `#text` takes its parent's name;
+ *   - names compare ASCII-case-insensitively;
+ *   - a lookup with a dot matches the full path or any suffix of it that
+ *     starts at a segment boundary.
+ */
+#ifndef RULEDEX_EVENT_H
+#define RULEDEX_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "value.h"
+
+typedef struct rdx_leaf {
+    const char *name;        /* leaf name as the index knows it (arena) */
+    size_t name_len;
+    const char *path;        /* full dotted path (arena) */
+    size_t path_len;
+    uint64_t name_hash;      /* rdx_name_hash(name) */
+    const rdx_value *value;  /* a scalar: never an array or object */
+} rdx_leaf;
+
+typedef struct rdx_event {
+    rdx_value *root;         /* the tree; owned by arena */
+    rdx_arena *arena;        /* not owned: the reader's per-event arena */
+    const char *source;      /* file name, "-" for stdin; not owned */
+    uint64_t line;           /* JSON Lines: 1-based line; 0 otherwise */
+    uint64_t record_id;      /* EVTX: event record id; 0 otherwise */
+    uint64_t offset;         /* byte offset of the event in its source */
+    /* leaf index: filled by rdx_event_index(), lives in arena */
+    rdx_leaf *leaves;
+    size_t n_leaves;
+    int indexed;
+} rdx_event;
+
+/* Case-insensitive (ASCII) FNV-1a hash of a field name. */
+uint64_t rdx_name_hash(const char *name, size_t len);
+
+/* Initialise ev around root; source/line/offset/record set by the caller. */
+void rdx_event_init(rdx_event *ev, rdx_arena *arena, rdx_value *root);
+
+/* Build the leaf index (idempotent). */
+void rdx_event_index(rdx_event *ev);
+
+/* Collect up to max scalar values the field name resolves to; returns how
+ * many there are in total (may exceed max).  hash must be
+ * rdx_name_hash(name, name_len); it is what makes undotted lookups cheap
+ * (dotted names are compared against paths). */
+size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len,
+                        uint64_t hash, const rdx_value **out, size_t max);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * json.h — JSON events in, JSON out.
+ *
+ * Reading: a stream reader that takes what SOC pipelines actually write —
+ * JSON Lines (one object per line), a pretty-printed object per file (as
+ * evtx_dump and the SigmaHQ regression data write), concatenated objects,
+ * or one top-level array whose elements are events — without ever holding
+ * more than one event in memory.  A syntax error costs the event it is in:
+ * it is reported with file:line:column and the reader resynchronises at
+ * the next line, so one bad line never hides the rest of a file.
+ *
+ * Writing: compact or indented JSON of a value tree, members in their
+ * original order, strings escaped per RFC 8259 (invalid UTF-8 becomes
+ * U+FFFD so the output is always valid JSON).
+ */
+#ifndef RULEDEX_JSON_H
+#define RULEDEX_JSON_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "arena.h"
+#include "diag.h"
+#include "event.h"
+#include "strbuf.h"
+#include "value.h"
+
+typedef struct rdx_json_error {
+    size_t offset;          /* byte offset of the problem in the text */
+    size_t line, column;    /* 1-based, within the text */
+    char message[160];
+} rdx_json_error;
+
+/* Parse exactly one JSON value (surrounding white space allowed).  NULL and
+ * err filled on failure.  Strings are unescaped into the arena. */
+rdx_value *rdx_json_parse(rdx_arena *a, const char *text, size_t len, rdx_json_error *err);
+
+typedef struct rdx_json_reader rdx_json_reader;
+
+/* Open a file ("-" = standard input).  NULL, with a diagnostic, if it
+ * cannot be opened. */
+rdx_json_reader *rdx_json_reader_open(const char *path, rdx_diags *d);
+/* Read from an already open stream (not closed by the reader). */
+rdx_json_reader *rdx_json_reader_from_stream(FILE *f, const char *name);
+/* Next event.  Returns 1 and fills ev (allocated in a, which the caller
+ * resets between events), 0 at end of input, -1 for an unreadable event
+ * (a diagnostic with category "json" was added; call again to go on). */
+int rdx_json_reader_next(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags *d);
+/* Bytes consumed so far (for progress). */
+size_t rdx_json_reader_offset(const rdx_json_reader *r);
+void rdx_json_reader_close(rdx_json_reader *r);
+
+/* Append v as JSON.  indent 0 = compact (one line); otherwise spaces per
+ * level, "key": value with one space. */
+void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent);
+/* Append s as a JSON string literal, quotes included. */
+void rdx_json_write_string(rdx_strbuf *out, const char *s, size_t len);
+
+#endif

@@ -1,0 +1,216 @@
+/*
+ * rule.h — the intermediate form: rules, stages, predicates.
+ *
+ * Every rule language ruledex reads (Sigma now; SPL, KQL, YARA-L later)
+ * lands in this one shape, and everything downstream — the evaluator, the
+ * compiled matcher, the catalog, converters — reads only this shape.
+ *
+ *   rule       metadata + logsource + stages + a condition over the stages
+ *   stage      a named selection: OR of groups; a group is an AND of
+ *              predicates (a Sigma map is one group, a list of maps is
+ *              several, a keyword list is one group holding a keyword
+ *              predicate)
+ *   predicate  field, operator, values, flags; the modifiers as written
+ *              *and* the patterns they expand to, because the catalog shows
+ *              what the author wrote and the matcher needs the bytes
+ *
+ * Example — this Sigma detection
+ *
+ *     selection:
+ *         ParentImage|endswith: '\wsl.exe'
+ *         CommandLine|contains|all: ['-e', 'bash']
+ *     condition: selection
+ *
+ * is one stage "selection" with one group of two predicates:
+ *     ParentImage ENDSWITH  ['\wsl.exe']           → STAR LIT"\wsl.exe"
+ *     CommandLine CONTAINS  ['-e','bash']  ALL     → STAR LIT"-e" STAR, ...
+ * and the condition is STAGE(0).
+ *
+ * A rule set owns everything in one arena; pcre2 codes it also tracks and
+ * frees.  Rules are immutable once loading is finished, so threads share
+ * them freely.
+ */
+#ifndef RULEDEX_RULE_H
+#define RULEDEX_RULE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "diag.h"
+#include "pattern.h"
+#include "value.h"
+
+typedef enum rdx_op {
+    RDX_OP_EQUALS = 0,   /* whole value (wildcards allowed) */
+    RDX_OP_CONTAINS,
+    RDX_OP_STARTSWITH,
+    RDX_OP_ENDSWITH,
+    RDX_OP_KEYWORD,      /* no field: any value of the event contains it */
+    RDX_OP_REGEX,
+    RDX_OP_CIDR,
+    RDX_OP_EXISTS,
+    RDX_OP_LT, RDX_OP_LTE, RDX_OP_GT, RDX_OP_GTE,
+    RDX_OP_NULL          /* field: null — absent or empty */
+} rdx_op;
+
+/* predicate flags */
+enum {
+    RDX_PF_ALL      = 1u << 0,  /* values AND-ed (|all) instead of OR-ed */
+    RDX_PF_CASED    = 1u << 1,  /* case-sensitive string compare */
+    RDX_PF_NEQ      = 1u << 2,  /* |neq: true when no value matches */
+    RDX_PF_FIELDREF = 1u << 3,  /* values name other fields of the event */
+    RDX_PF_RE_I     = 1u << 4,  /* |re|i */
+    RDX_PF_RE_M     = 1u << 5,  /* |re|m */
+    RDX_PF_RE_S     = 1u << 6,  /* |re|s */
+    RDX_PF_EXPAND   = 1u << 7,  /* |expand */
+    RDX_PF_ENCODED  = 1u << 8   /* an encoding modifier changed the bytes */
+};
+
+typedef enum rdx_vkind {
+    RDX_VK_STRING = 0,   /* variants hold the patterns */
+    RDX_VK_NUMBER,       /* written as a YAML number; also matched as text */
+    RDX_VK_BOOL,         /* written as a YAML boolean; matched as text */
+    RDX_VK_NULL,
+    RDX_VK_REGEX,
+    RDX_VK_CIDR
+} rdx_vkind;
+
+typedef struct rdx_rvalue {
+    rdx_vkind kind;
+    const char *text;        /* the scalar as written in the rule */
+    size_t text_len;
+    rdx_patlist variants;    /* STRING/NUMBER/BOOL: OR-ed patterns */
+    double number;           /* NUMBER, and the operand of lt/lte/gt/gte */
+    int boolean;             /* BOOL, and exists: true/false */
+    void *regex;             /* REGEX: pcre2_code_8 *, owned by the rule set */
+    rdx_cidr cidr;           /* CIDR */
+    int unresolved;          /* holds a placeholder nobody filled */
+} rdx_rvalue;
+
+typedef struct rdx_predicate {
+    const char *field;       /* NULL for keywords */
+    rdx_op op;
+    unsigned flags;          /* RDX_PF_* */
+    rdx_timepart timepart;   /* |minute ... |year: compare this part */
+    const char **modifiers;  /* as written, in order */
+    size_t n_modifiers;
+    rdx_rvalue *values;
+    size_t n_values;
+    uint64_t field_hash;     /* rdx_name_hash(field) */
+    uint32_t line, column;
+} rdx_predicate;
+
+typedef struct rdx_group {   /* AND */
+    rdx_predicate *preds;
+    size_t n_preds;
+} rdx_group;
+
+typedef struct rdx_stage {   /* OR of groups */
+    const char *name;
+    rdx_group *groups;
+    size_t n_groups;
+    uint32_t line, column;
+    int from_filter;         /* added by a Sigma filter document */
+} rdx_stage;
+
+typedef enum rdx_cond_kind {
+    RDX_COND_STAGE = 0,
+    RDX_COND_AND,
+    RDX_COND_OR,
+    RDX_COND_NOT,
+    RDX_COND_ONE_OF,         /* 1 of pattern / 1 of them */
+    RDX_COND_ALL_OF,         /* all of pattern / all of them */
+    RDX_COND_TRUE            /* empty set in `all of`: vacuous */
+} rdx_cond_kind;
+
+typedef struct rdx_cond rdx_cond;
+struct rdx_cond {
+    rdx_cond_kind kind;
+    rdx_cond **kids;         /* AND/OR: n-ary; NOT: one */
+    size_t n_kids;
+    size_t stage;            /* STAGE: index into rule->stages */
+    size_t *stages;          /* ONE_OF/ALL_OF: resolved stage indices */
+    size_t n_stages;
+    const char *pattern;     /* ONE_OF/ALL_OF as written: "selection_*", "them" */
+};
+
+typedef enum rdx_rule_status {
+    RDX_RULE_OK = 0,
+    RDX_RULE_UNRESOLVED_PLACEHOLDER   /* loads, but cannot match until filled */
+} rdx_rule_status;
+
+typedef enum rdx_rule_kind {
+    RDX_KIND_DETECTION = 0,
+    RDX_KIND_FILTER,         /* Sigma filter document (applied to rules) */
+    RDX_KIND_CORRELATION     /* Sigma correlation rule: loaded, kept, not run */
+} rdx_rule_kind;
+
+typedef enum rdx_level {
+    RDX_LEVEL_NONE = 0, RDX_LEVEL_INFORMATIONAL, RDX_LEVEL_LOW,
+    RDX_LEVEL_MEDIUM, RDX_LEVEL_HIGH, RDX_LEVEL_CRITICAL
+} rdx_level;
+
+typedef struct rdx_strlist {
+    const char **items;
+    size_t count;
+} rdx_strlist;
+
+typedef struct rdx_related {
+    const char *id;
+    const char *type;
+} rdx_related;
+
+typedef struct rdx_logsource {
+    const char *category, *product, *service, *definition;  /* NULL if absent */
+} rdx_logsource;
+
+typedef struct rdx_rule {
+    rdx_rule_kind kind;
+    rdx_rule_status status_load;
+    const char *lang;            /* "sigma" */
+    const char *file;            /* where it was read */
+    uint32_t line;               /* first line of its YAML document */
+    const char *body;            /* the document as written (raw text) */
+
+    const char *title, *id, *name, *status, *description, *license,
+               *author, *date, *modified, *taxonomy;
+    rdx_level level;
+    const char *level_text;
+    rdx_strlist references, tags, falsepositives, fields, scope;
+    rdx_related *related;
+    size_t n_related;
+    rdx_logsource logsource;
+
+    rdx_stage *stages;
+    size_t n_stages;
+    rdx_cond *condition;         /* the OR of all written conditions */
+    rdx_strlist conditions;      /* as written */
+
+    rdx_strlist filter_rules;    /* FILTER: ids/names of the rules it applies to */
+    rdx_value *document;         /* the whole document as a value tree,
+                                    unknown fields included */
+} rdx_rule;
+
+typedef struct rdx_ruleset {
+    rdx_arena *arena;
+    rdx_rule **rules;            /* detection and correlation rules */
+    size_t n_rules, cap_rules;
+    rdx_rule **filters;          /* filter documents */
+    size_t n_filters, cap_filters;
+    void **regexes;              /* pcre2 codes to free */
+    size_t n_regexes, cap_regexes;
+    struct rdx_placeholders *placeholders;  /* not owned */
+    size_t files_read, files_failed;
+} rdx_ruleset;
+
+rdx_ruleset *rdx_ruleset_new(void);
+void rdx_ruleset_free(rdx_ruleset *rs);
+
+/* Find a loaded rule by id or name; NULL if none. */
+const rdx_rule *rdx_ruleset_find(const rdx_ruleset *rs, const char *id_or_name);
+
+const char *rdx_op_name(rdx_op op);           /* "equals", "contains", ... */
+const char *rdx_level_name(rdx_level l);       /* "" for NONE */
+rdx_level rdx_level_parse(const char *s);      /* NONE when unknown */
+
+#endif

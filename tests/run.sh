@@ -1,0 +1,29 @@
+#!/bin/sh
+# Runs every test suite and prints the total as the last line:
+#   total: N passed, N failed, N skipped
+# Each suite prints its own "name: N passed, N failed[, N skipped]" line; a
+# suite that dies without printing one counts as one failure.
+B=${RDX_BUILD:-build}
+out=$(mktemp)
+one=$(mktemp)
+trap 'rm -f "$out" "$one"' EXIT
+status=0
+
+suite() {   # suite NAME COMMAND...
+    name=$1; shift
+    "$@" >"$one" 2>&1
+    rc=$?
+    cat "$one"
+    cat "$one" >>"$out"
+    if [ $rc -ne 0 ]; then
+        status=1
+        grep -q "^$name: [0-9]* passed" "$one" ||
+            echo "$name: 0 passed, 1 failed (exit status $rc)" | tee -a "$out"
+    fi
+}
+
+suite unit ./"$B"/unit_tests
+suite golden env RDX_BUILD="$B" sh tests/golden/run.sh
+awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4; s += ($6 == "" ? 0 : $6) }
+     END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' "$out" || status=1
+exit $status
