@@ -1,0 +1,14 @@
+/*
+ * commands.h — the ruledex sub-commands.  Each takes the arguments after
+ * its own name (argv[0] is the command name) and returns the process exit
+ * status; see docs/CLI.md for the exit codes.  The CLI is the only place
+ * that prints.
+ */
+#ifndef RDX_CLI_COMMANDS_H
+#define RDX_CLI_COMMANDS_H
+
+int rdx_cmd_hunt(int argc, char **argv);
+int rdx_cmd_lint(int argc, char **argv);
+int rdx_cmd_dump(int argc, char **argv);
+
+#endif
