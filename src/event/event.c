@@ -1,0 +1,180 @@
+/*
+ * event.c — the leaf index that lets rules name fields (see event.h).
+ *
+ * A rule reads a handful of fields from an event that may hold a hundred.
+ * Rather than walk the tree per lookup, we flatten it once per event into
+ * an array of scalar leaves, each with the name a Sigma author would use
+ * and its full dotted path, and a hash of the name.  Lookups are then a
+ * linear scan comparing 64-bit hashes — for events of tens to hundreds of
+ * leaves that beats any hash table, and it needs no allocation beyond the
+ * one array in the event's arena.
+ *
+ * Example: evtx_dump's
+ *     {"Event": {"System": {"Provider": {"#attributes": {"Name": "X"}},
+ *                           "EventID": 1}}}
+ * gives the leaves
+ *     Provider_Name  Event.System.Provider.Name   "X"
+ *     EventID        Event.System.EventID         1
+ */
+#include "ruledex/event.h"
+
+#include <string.h>
+
+#define FNV_OFFSET 1469598103934665603ULL
+#define FNV_PRIME 1099511628211ULL
+#define MAX_DEPTH 64    /* deeper subtrees are not indexed (hostile input) */
+
+static inline unsigned char lower(unsigned char c) {
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
+uint64_t rdx_name_hash(const char *name, size_t len) {
+    uint64_t h = FNV_OFFSET;
+    for (size_t i = 0; i < len; i++) {
+        h ^= lower((unsigned char)name[i]);
+        h *= FNV_PRIME;
+    }
+    return h;
+}
+
+void rdx_event_init(rdx_event *ev, rdx_arena *arena, rdx_value *root) {
+    memset(ev, 0, sizeof *ev);
+    ev->root = root;
+    ev->arena = arena;
+}
+
+typedef struct builder {
+    rdx_event *ev;
+    size_t cap;
+} builder;
+
+static void add_leaf(builder *b, const char *name, size_t name_len,
+                     const char *path, size_t path_len, const rdx_value *v) {
+    rdx_event *ev = b->ev;
+    if (ev->n_leaves == b->cap) {
+        size_t ncap = b->cap ? b->cap * 2 : 32;
+        rdx_leaf *n = rdx_arena_alloc(ev->arena, ncap * sizeof *n);
+        if (ev->n_leaves) memcpy(n, ev->leaves, ev->n_leaves * sizeof *n);
+        ev->leaves = n;
+        b->cap = ncap;
+    }
+    rdx_leaf *l = &ev->leaves[ev->n_leaves++];
+    l->name = name;
+    l->name_len = name_len;
+    l->path = path;
+    l->path_len = path_len;
+    l->name_hash = rdx_name_hash(name, name_len);
+    l->value = v;
+}
+
+static const char *join(rdx_arena *a, const char *p, size_t plen, const char *k,
+                        size_t klen, size_t *out_len) {
+    if (plen == 0) {
+        *out_len = klen;
+        return k;
+    }
+    char *s = rdx_arena_alloc(a, plen + 1 + klen + 1);
+    memcpy(s, p, plen);
+    s[plen] = '.';
+    memcpy(s + plen + 1, k, klen);
+    s[plen + 1 + klen] = 0;
+    *out_len = plen + 1 + klen;
+    return s;
+}
+
+static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
+                 const char *path, size_t path_len, int depth);
+
+/* Children of "#attributes" under element E are named E_attr. */
+static void walk_attributes(builder *b, const rdx_value *attrs, const char *elem,
+                            size_t elem_len, const char *path, size_t path_len, int depth) {
+    rdx_arena *a = b->ev->arena;
+    for (size_t i = 0; i < attrs->u.object.count; i++) {
+        const rdx_member *m = &attrs->u.object.members[i];
+        size_t nlen = elem_len ? elem_len + 1 + m->key_len : m->key_len;
+        char *n = rdx_arena_alloc(a, nlen + 1);
+        if (elem_len) {
+            memcpy(n, elem, elem_len);
+            n[elem_len] = '_';
+            memcpy(n + elem_len + 1, m->key, m->key_len);
+        } else {
+            memcpy(n, m->key, m->key_len);
+        }
+        n[nlen] = 0;
+        size_t plen;
+        const char *p = join(a, path, path_len, m->key, m->key_len, &plen);
+        walk(b, m->value, n, nlen, p, plen, depth + 1);
+    }
+}
+
+static void walk_object(builder *b, const rdx_value *v, const char *name, size_t name_len,
+                        const char *path, size_t path_len, int depth) {
+    for (size_t i = 0; i < v->u.object.count; i++) {
+        const rdx_member *m = &v->u.object.members[i];
+        if (strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
+            walk_attributes(b, m->value, name, name_len, path, path_len, depth);
+        } else if (strcmp(m->key, "#text") == 0) {
+            walk(b, m->value, name, name_len, path, path_len, depth + 1);
+        } else {
+            size_t plen;
+            const char *p = join(b->ev->arena, path, path_len, m->key, m->key_len, &plen);
+            walk(b, m->value, m->key, m->key_len, p, plen, depth + 1);
+        }
+    }
+}
+
+static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
+                 const char *path, size_t path_len, int depth) {
+    if (depth > MAX_DEPTH) return;
+    switch (v->type) {
+    case RDX_OBJECT:
+        walk_object(b, v, name, name_len, path, path_len, depth);
+        break;
+    case RDX_ARRAY:
+        for (size_t i = 0; i < v->u.array.count; i++)
+            walk(b, v->u.array.items[i], name, name_len, path, path_len, depth + 1);
+        break;
+    default:
+        add_leaf(b, name, name_len, path, path_len, v);
+        break;
+    }
+}
+
+void rdx_event_index(rdx_event *ev) {
+    if (ev->indexed) return;
+    ev->indexed = 1;
+    ev->n_leaves = 0;
+    if (!ev->root) return;
+    builder b = {ev, 0};
+    walk(&b, ev->root, "", 0, "", 0, 0);
+}
+
+static int ieq(const char *a, const char *b, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) return 0;
+    return 1;
+}
+
+/* Does path end with name at a segment boundary? */
+static int path_suffix(const rdx_leaf *l, const char *name, size_t len) {
+    if (l->path_len < len) return 0;
+    size_t off = l->path_len - len;
+    if (off > 0 && l->path[off - 1] != '.') return 0;
+    return ieq(l->path + off, name, len);
+}
+
+size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64_t hash,
+                        const rdx_value **out, size_t max) {
+    if (!ev->indexed) rdx_event_index(ev);
+    int dotted = memchr(name, '.', name_len) != NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        int hit = (l->name_hash == hash && l->name_len == name_len && ieq(l->name, name, name_len)) ||
+                  (dotted && path_suffix(l, name, name_len));
+        if (!hit) continue;
+        if (n < max) out[n] = l->value;
+        n++;
+    }
+    return n;
+}
