@@ -5,7 +5,7 @@
  * escapes them, and with |expand `%name%` is a placeholder.  So a value is
  * parsed once into a pattern, a sequence of segments:
  *
- *     'C:\Windows\*\cmd.exe'  →  LIT "C:\Windows\"  STAR  LIT "\cmd.exe"
+ *     'C:\Windows\\*\cmd.exe'  →  LIT "C:\Windows\"  STAR  LIT "\cmd.exe"
  *
  * and every modifier is a function from patterns to patterns.  `contains`
  * puts a STAR at each end; `windash` turns one pattern into the 5^n
@@ -66,8 +66,23 @@ int rdx_pattern_has_wildcards(const rdx_pattern *p);     /* STAR or ONE */
 int rdx_pattern_has_placeholders(const rdx_pattern *p);
 /* Concatenate the literal bytes (only meaningful without wildcards). */
 size_t rdx_pattern_literal_bytes(rdx_arena *a, const rdx_pattern *p, unsigned char **out);
-/* Render back to Sigma syntax (escaping * ? \ as needed), NUL-terminated. */
+/* Render back to Sigma syntax (escaping * ? \ as needed), NUL-terminated.
+ * Placeholder syntax (\% escapes) is used iff p has placeholders, so
+ * parse(render(p), rdx_pattern_has_placeholders(p)) equals p. */
 char *rdx_pattern_to_sigma(rdx_arena *a, const rdx_pattern *p);
+/* The same for an explicit syntax: parse(render_ex(p, ph), ph) equals p for
+ * every p that parse(_, ph) can produce.  *len (if non-NULL) gets the length,
+ * which matters when a literal holds NUL bytes. */
+char *rdx_pattern_to_sigma_ex(rdx_arena *a, const rdx_pattern *p, int placeholders,
+                              size_t *len);
+/* Same segments with the same bytes. */
+int rdx_pattern_equal(const rdx_pattern *x, const rdx_pattern *y);
+
+/* Decode the UTF-8 character at s (len > 0): returns its length (1..4) and
+ * the code point in *cp.  A byte that does not start a valid, shortest-form
+ * sequence is a character of its own: length 1, *cp = RDX_UTF8_RAW + byte. */
+#define RDX_UTF8_RAW 0x110000u
+size_t rdx_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
 /* Glob match of the whole of s against p.  cased == 0 folds ASCII case
  * (and the common 2-byte UTF-8 Latin/Cyrillic/Greek letters).  Linear-ish:
@@ -84,8 +99,11 @@ void rdx_mod_endswith(rdx_arena *a, rdx_pattern *p);
 
 /* windash: every '-' or '/' that starts a word after a non-word character
  * or the start (pySigma's regex \B[-/]\b) becomes each of - / – — ―, in all
- * combinations.  Appends the variants to out. */
-void rdx_mod_windash(rdx_arena *a, const rdx_pattern *p, rdx_patlist *out);
+ * combinations.  Appends the 5^n variants to out, the original first.  More
+ * than RDX_WINDASH_MAX such dashes is rejected (0 + err) rather than
+ * expanded into hundreds of thousands of patterns. */
+#define RDX_WINDASH_MAX 8
+int rdx_mod_windash(rdx_arena *a, const rdx_pattern *p, rdx_patlist *out, const char **err);
 
 /* base64 / base64offset: need a pattern without wildcards (else 0 + err).
  * base64offset appends the three shifted encodings (pySigma's offsets). */
