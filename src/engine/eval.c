@@ -1,0 +1,274 @@
+/*
+ * eval.c — the reference evaluator: does rule R match event E?
+ *
+ * It walks the intermediate form directly: the condition tree over stages,
+ * each stage an OR of AND groups, each predicate tested against the values
+ * the event's leaf index gives for its field.  Stage results are memoised
+ * per (rule, event) so `1 of selection_*` and a plain reference to the same
+ * stage cost one evaluation.
+ *
+ * Semantics (Sigma spec; docs/MATCHING.md):
+ *   - strings compare case-insensitively unless |cased; regexes are
+ *     case-sensitive unless |re|i;
+ *   - numbers compare by their text ("4688" == 4688), and by value;
+ *   - a field absent from the event never satisfies a positive test;
+ *   - `null` matches an absent field or an empty value;
+ *   - |neq is the negation of the value test, so it holds for an absent
+ *     field as it does in every pySigma backend (NOT field=value);
+ *   - a field with several values (a JSON array) matches if any does;
+ *   - |all: every value must match (each may match a different event
+ *     value); keywords search every scalar value of the event.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruledex/engine.h"
+#include "ruledex/pattern.h"
+
+#define MAX_FIELD_VALUES 256       /* values of one field considered */
+#define REGEX_MATCH_LIMIT 1000000  /* PCRE2 backtracking budget per match */
+#define REGEX_DEPTH_LIMIT 10000
+
+struct rdx_eval {
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    signed char *memo;             /* per stage: -1 unknown, 0, 1 */
+    size_t memo_cap;
+    const rdx_value *vals[MAX_FIELD_VALUES];
+    rdx_eval_stats stats;
+};
+
+rdx_eval *rdx_eval_new(void) {
+    rdx_eval *e = calloc(1, sizeof *e);
+    if (!e) abort();
+    e->md = pcre2_match_data_create(32, NULL);
+    e->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+    return e;
+}
+
+void rdx_eval_free(rdx_eval *e) {
+    if (!e) return;
+    pcre2_match_data_free(e->md);
+    pcre2_match_context_free(e->mctx);
+    free(e->memo);
+    free(e);
+}
+
+const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e) { return &e->stats; }
+
+/* ---- one value against one event value --------------------------------- */
+
+static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
+    int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) e->stats.regex_limit_hits++;
+    return rc >= 0;
+}
+
+static int compare(rdx_op op, double x, double y) {
+    switch (op) {
+    case RDX_OP_LT: return x < y;
+    case RDX_OP_LTE: return x <= y;
+    case RDX_OP_GT: return x > y;
+    case RDX_OP_GTE: return x >= y;
+    default: return x == y;
+    }
+}
+
+/* The number an event value stands for (or its time part). */
+static int event_number(const rdx_predicate *p, const char *s, size_t len, double *out) {
+    if (p->timepart) {
+        int part;
+        if (!rdx_time_part(s, len, p->timepart, &part)) return 0;
+        *out = part;
+        return 1;
+    }
+    return rdx_parse_number(s, len, out);
+}
+
+static int string_match(const rdx_predicate *p, const rdx_rvalue *v, const char *s, size_t len) {
+    int cased = (p->flags & RDX_PF_CASED) != 0;
+    for (size_t i = 0; i < v->variants.count; i++)
+        if (rdx_pattern_match(&v->variants.items[i], s, len, cased)) return 1;
+    if (v->kind == RDX_VK_NUMBER) {   /* 4688 == "4688.0" == "0x1250" */
+        double x;
+        return rdx_parse_number(s, len, &x) && x == v->number;
+    }
+    return 0;
+}
+
+static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
+                       const rdx_value *ev_val) {
+    size_t len;
+    const char *s = rdx_value_text(ev_val, &len);
+    if (!s) return 0;
+    double x;
+    if (v->kind == RDX_VK_NULL) return len == 0;
+    switch (p->op) {
+    case RDX_OP_REGEX: return regex_match(e, v, s, len);
+    case RDX_OP_CIDR: return rdx_cidr_match(&v->cidr, s, len);
+    case RDX_OP_LT:
+    case RDX_OP_LTE:
+    case RDX_OP_GT:
+    case RDX_OP_GTE: return event_number(p, s, len, &x) && compare(p->op, x, v->number);
+    default:
+        if (p->timepart) return event_number(p, s, len, &x) && x == v->number;
+        return string_match(p, v, s, len);
+    }
+}
+
+/* ---- predicates -------------------------------------------------------- */
+
+/* Does value v match any of the n event values? */
+static int any_value(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
+                     const rdx_value *const *vals, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (value_match(e, p, v, vals[i])) return 1;
+    return 0;
+}
+
+/* Combine the rule's values over the event's values: OR, or AND with |all. */
+static int combine(rdx_eval *e, const rdx_predicate *p, const rdx_value *const *vals, size_t n) {
+    int all = (p->flags & RDX_PF_ALL) != 0;
+    if (p->n_values == 0) return 0;
+    for (size_t k = 0; k < p->n_values; k++) {
+        int hit = any_value(e, p, &p->values[k], vals, n);
+        if (hit && !all) return 1;
+        if (!hit && all) return 0;
+    }
+    return all;
+}
+
+/* Keywords: each value is looked for in every scalar of the event. */
+static int keyword_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
+    rdx_event_index(ev);
+    int all = (p->flags & RDX_PF_ALL) != 0;
+    for (size_t k = 0; k < p->n_values; k++) {
+        int hit = 0;
+        for (size_t i = 0; i < ev->n_leaves && !hit; i++)
+            hit = value_match(e, p, &p->values[k], ev->leaves[i].value);
+        if (hit && !all) return 1;
+        if (!hit && all) return 0;
+    }
+    return all && p->n_values > 0;
+}
+
+static int fieldref_match(const rdx_predicate *p, rdx_event *ev,
+                          const rdx_value *const *vals, size_t n) {
+    int all = (p->flags & RDX_PF_ALL) != 0;
+    int cased = (p->flags & RDX_PF_CASED) != 0;
+    const rdx_value *other[16];
+    for (size_t k = 0; k < p->n_values; k++) {
+        const rdx_rvalue *v = &p->values[k];
+        size_t m = rdx_event_lookup(ev, v->text, v->text_len, rdx_name_hash(v->text, v->text_len),
+                                    other, 16);
+        if (m > 16) m = 16;
+        int hit = 0;
+        for (size_t j = 0; j < m && !hit; j++) {
+            size_t olen;
+            const char *os = rdx_value_text(other[j], &olen);
+            if (!os) continue;
+            /* The other field's value, used as a literal pattern. */
+            rdx_seg segs[3];
+            size_t ns = 0;
+            if (p->op == RDX_OP_CONTAINS || p->op == RDX_OP_ENDSWITH) segs[ns++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
+            segs[ns++] = (rdx_seg){RDX_SEG_LIT, (const unsigned char *)os, olen};
+            if (p->op == RDX_OP_CONTAINS || p->op == RDX_OP_STARTSWITH) segs[ns++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
+            rdx_pattern pat = {segs, ns};
+            for (size_t i = 0; i < n && !hit; i++) {
+                size_t len;
+                const char *s = rdx_value_text(vals[i], &len);
+                hit = s && rdx_pattern_match(&pat, s, len, cased);
+            }
+        }
+        if (hit && !all) return 1;
+        if (!hit && all) return 0;
+    }
+    return all && p->n_values > 0;
+}
+
+static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
+    size_t n = rdx_event_lookup(ev, p->field, strlen(p->field), p->field_hash, e->vals,
+                                MAX_FIELD_VALUES);
+    if (n > MAX_FIELD_VALUES) n = MAX_FIELD_VALUES;
+    switch (p->op) {
+    case RDX_OP_EXISTS:
+        return (n > 0) == (p->n_values && p->values[0].boolean);
+    case RDX_OP_NULL:
+        if (n == 0) return 1;
+        for (size_t i = 0; i < n; i++) {
+            size_t len;
+            const char *s = rdx_value_text(e->vals[i], &len);
+            if (s && len == 0) return 1;
+        }
+        return 0;
+    default:
+        break;
+    }
+    if (n == 0) return 0;                 /* absent: no positive test holds */
+    if (p->flags & RDX_PF_FIELDREF) return fieldref_match(p, ev, e->vals, n);
+    return combine(e, p, e->vals, n);
+}
+
+int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
+    int hit = p->field ? field_match(e, p, ev) : keyword_match(e, p, ev);
+    return (p->flags & RDX_PF_NEQ) ? !hit : hit;
+}
+
+int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const rdx_group *grp = &s->groups[g];
+        size_t i = 0;
+        while (i < grp->n_preds && rdx_eval_predicate(e, &grp->preds[i], ev)) i++;
+        if (i == grp->n_preds) return 1;
+    }
+    return 0;
+}
+
+/* ---- the condition ----------------------------------------------------- */
+
+static int stage(rdx_eval *e, const rdx_rule *r, size_t i, rdx_event *ev) {
+    if (e->memo[i] < 0) e->memo[i] = (signed char)rdx_eval_stage(e, &r->stages[i], ev);
+    return e->memo[i];
+}
+
+static int cond(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev) {
+    switch (c->kind) {
+    case RDX_COND_STAGE: return stage(e, r, c->stage, ev);
+    case RDX_COND_NOT: return !cond(e, r, c->kids[0], ev);
+    case RDX_COND_AND:
+        for (size_t i = 0; i < c->n_kids; i++)
+            if (!cond(e, r, c->kids[i], ev)) return 0;
+        return 1;
+    case RDX_COND_OR:
+        for (size_t i = 0; i < c->n_kids; i++)
+            if (cond(e, r, c->kids[i], ev)) return 1;
+        return 0;
+    case RDX_COND_ONE_OF:
+        for (size_t i = 0; i < c->n_stages; i++)
+            if (stage(e, r, c->stages[i], ev)) return 1;
+        return 0;
+    case RDX_COND_ALL_OF:
+        for (size_t i = 0; i < c->n_stages; i++)
+            if (!stage(e, r, c->stages[i], ev)) return 0;
+        return 1;
+    case RDX_COND_TRUE: return 1;
+    }
+    return 0;
+}
+
+int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
+    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition)
+        return 0;
+    if (r->n_stages > e->memo_cap) {
+        e->memo_cap = r->n_stages * 2;
+        free(e->memo);
+        e->memo = malloc(e->memo_cap);
+        if (!e->memo) abort();
+    }
+    memset(e->memo, -1, r->n_stages);
+    return cond(e, r, r->condition, ev);
+}

@@ -1,0 +1,61 @@
+/* rule.c — the rule set: ownership, lookup, names of operators and levels. */
+#include "ruledex/rule.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+rdx_ruleset *rdx_ruleset_new(void) {
+    rdx_ruleset *rs = calloc(1, sizeof *rs);
+    if (!rs) abort();
+    rs->arena = rdx_arena_new(256 * 1024);
+    return rs;
+}
+
+void rdx_ruleset_free(rdx_ruleset *rs) {
+    if (!rs) return;
+    for (size_t i = 0; i < rs->n_regexes; i++) pcre2_code_free(rs->regexes[i]);
+    free(rs->regexes);
+    free(rs->rules);
+    free(rs->filters);
+    rdx_arena_free(rs->arena);
+    free(rs);
+}
+
+const rdx_rule *rdx_ruleset_find(const rdx_ruleset *rs, const char *key) {
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        if ((r->id && strcasecmp(r->id, key) == 0) || (r->name && strcmp(r->name, key) == 0))
+            return r;
+    }
+    return NULL;
+}
+
+const char *rdx_op_name(rdx_op op) {
+    static const char *const names[] = {
+        [RDX_OP_EQUALS] = "equals",   [RDX_OP_CONTAINS] = "contains",
+        [RDX_OP_STARTSWITH] = "startswith", [RDX_OP_ENDSWITH] = "endswith",
+        [RDX_OP_KEYWORD] = "keyword", [RDX_OP_REGEX] = "regex",
+        [RDX_OP_CIDR] = "cidr",       [RDX_OP_EXISTS] = "exists",
+        [RDX_OP_LT] = "lt",           [RDX_OP_LTE] = "lte",
+        [RDX_OP_GT] = "gt",           [RDX_OP_GTE] = "gte",
+        [RDX_OP_NULL] = "null",
+    };
+    return (unsigned)op < sizeof names / sizeof *names && names[op] ? names[op] : "?";
+}
+
+static const char *const level_names[] = {"", "informational", "low", "medium", "high",
+                                          "critical"};
+
+const char *rdx_level_name(rdx_level l) {
+    return (unsigned)l < sizeof level_names / sizeof *level_names ? level_names[l] : "";
+}
+
+rdx_level rdx_level_parse(const char *s) {
+    if (!s) return RDX_LEVEL_NONE;
+    for (size_t i = 1; i < sizeof level_names / sizeof *level_names; i++)
+        if (strcasecmp(s, level_names[i]) == 0) return (rdx_level)i;
+    return RDX_LEVEL_NONE;
+}
