@@ -7,6 +7,7 @@
 #include "event.h"
 #include "evtx.h"
 #include "json.h"
+#include "reader.h"
 #include "pattern.h"
 #include "rule.h"
 #include "sigma.h"

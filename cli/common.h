@@ -1,0 +1,74 @@
+/*
+ * common.h — what the CLI commands share: loading rules with diagnostics
+ * shown, output files written atomically, colour, progress, file lists.
+ */
+#ifndef RDX_CLI_COMMON_H
+#define RDX_CLI_COMMON_H
+
+#include <stdio.h>
+#include <stdint.h>
+
+#include "ruledex/ruledex.h"
+
+/* Exit codes (docs/CLI.md).  hunt combines 1 and 4. */
+enum {
+    RDX_EXIT_OK = 0,          /* ran; nothing found / everything loaded */
+    RDX_EXIT_FOUND = 1,       /* hunt: detections found; lint: errors found */
+    RDX_EXIT_USAGE = 2,       /* bad command line, or nothing could run */
+    RDX_EXIT_INPUT = 4        /* ran, but some input could not be read */
+};
+
+typedef struct cli_colors {
+    int on;
+    const char *reset, *bold, *dim, *red, *yellow, *green, *cyan, *magenta;
+} cli_colors;
+
+/* mode: "auto" (a terminal and NO_COLOR unset), "always", "never". */
+cli_colors cli_colors_for(FILE *f, const char *mode);
+const char *cli_level_color(const cli_colors *c, rdx_level l);
+
+/* Print diagnostics as file:line:col: severity: message; returns errors. */
+size_t cli_print_diags(FILE *f, const rdx_diags *d, const cli_colors *c, int errors_only,
+                       size_t max);
+
+/* Rules from every path (files or directories), with placeholders and
+ * filters applied.  Diagnostics go to d. */
+typedef struct cli_rules {
+    const char **paths;
+    size_t n_paths;
+    const char *placeholders;     /* file, or NULL */
+} cli_rules;
+rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
+
+/* --output: written to a temporary file beside the target and renamed
+ * into place by cli_output_close(ok=1), so an interrupted run never
+ * leaves a file that looks complete.  NULL path = stdout. */
+typedef struct cli_output {
+    FILE *f;
+    char *path, *tmp;
+} cli_output;
+int cli_output_open(cli_output *o, const char *path);
+int cli_output_close(cli_output *o, int ok);
+
+/* Expand event paths: directories recursively (files ending .evtx .json
+ * .jsonl .ndjson), files as given, "-" as is.  Sorted within a directory.
+ * Returns a malloc'ed array of malloc'ed strings. */
+char **cli_expand_inputs(char **paths, size_t n, size_t *out_n, rdx_diags *d);
+void cli_free_list(char **list, size_t n);
+
+/* A progress bar on stderr, only on a terminal, at most ~8 updates/s. */
+typedef struct cli_progress {
+    int on;
+    uint64_t total, done;
+    double last;
+    const char *label;
+} cli_progress;
+void cli_progress_start(cli_progress *p, uint64_t total_bytes, const char *label);
+void cli_progress_update(cli_progress *p, uint64_t done_bytes, const char *label);
+void cli_progress_end(cli_progress *p);
+
+/* Thousands separators for summaries: 12345 → "12,345" (static buffer
+ * rotation of 8, fine for one printf). */
+const char *cli_num(uint64_t n);
+
+#endif
