@@ -23,7 +23,8 @@ typedef struct rdx_evtx rdx_evtx;
 
 typedef struct rdx_evtx_stats {
     uint64_t chunks_total;       /* chunks present in the file */
-    uint64_t chunks_bad;         /* skipped: bad signature/checksum/header */
+    uint64_t chunks_bad;         /* skipped: bad signature, or too short for a header */
+    uint64_t chunks_suspect;     /* read record by record after a checksum mismatch */
     uint64_t records_read;       /* events returned */
     uint64_t records_bad;        /* skipped: bad record or BinXML */
 } rdx_evtx_stats;

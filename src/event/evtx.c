@@ -1,0 +1,351 @@
+/*
+ * evtx.c — the EVTX container: file header, chunks, event records.
+ *
+ * Why hand-written: no well-kept C EVTX library exists in Debian, and the
+ * container is small (see docs/libevtx in the corpus).  A file is a 4 KiB
+ * header followed by 64 KiB chunks; each chunk is a 512-byte header
+ * ("ElfChnk\0", checksums, free-space offset) followed by event records
+ * ("\x2a\x2a\0\0", size, record id, time, BinXML, size again).  BinXML and
+ * the JSON layout are binxml.c's business; this file finds the records and
+ * decides what to trust.
+ *
+ * Reading policy, for files pulled off live or damaged systems:
+ *   - the file is memory-mapped, never copied; every offset is checked
+ *     against the mapping;
+ *   - chunks are found by file size, not by the header's chunk count: a
+ *     log that was not closed cleanly (dirty flag) has chunks the header
+ *     does not count yet;
+ *   - an all-zero chunk is unused space, not damage;
+ *   - a chunk without the "ElfChnk" signature, or too short to hold its
+ *     header, is reported and skipped;
+ *   - a checksum mismatch (file header, chunk header, event records) is
+ *     reported as a warning, and the chunk is still read record by record,
+ *     each record checked on its own (signature, size and size copy, and a
+ *     BinXML document that decodes).  We never need the header's string and
+ *     template tables (names and templates are read at their own offsets),
+ *     so a damaged chunk header costs nothing else.  Files whose header
+ *     carries flag 0x4 do not maintain checksums, and are not checked;
+ *   - a bad record is reported and skipped; reading resumes at the next
+ *     offset in the chunk where a well-formed record header starts (the
+ *     recovery libevtx describes);
+ *   - a truncated last chunk is read as far as it goes.
+ * Every diagnostic has category "evtx", the file name, the absolute byte
+ * offset, and a message naming the chunk number and the reason.
+ *
+ * Limits: records are bounded by their chunk (64 KiB); BinXML limits are
+ * documented in binxml.c.  The reader holds no global state; one reader
+ * per thread.
+ */
+#include "ruledex/evtx.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "binxml.h"
+
+#define FILE_HEADER_SIZE 4096
+#define CHUNK_SIZE 65536
+#define CHUNK_HEADER_SIZE 512
+#define RECORD_HEADER_SIZE 24
+#define RECORD_MIN_SIZE (RECORD_HEADER_SIZE + 4)   /* header and size copy */
+#define FLAG_NO_CRC 0x4
+
+struct rdx_evtx {
+    const uint8_t *data;
+    size_t size;
+    void *map;                /* munmap on close; NULL for buffers */
+    char *name;
+    int check_crc;
+    uint64_t n_chunks;        /* chunks present, from the file size */
+    uint64_t next_chunk;      /* index of the next chunk to open */
+    /* the chunk being read */
+    int in_chunk;
+    uint64_t chunk_index;
+    size_t chunk_off;         /* file offset of the chunk */
+    size_t chunk_len;         /* bytes present (less than 64 KiB if truncated) */
+    size_t rec_pos, rec_end;  /* next record, end of record data (chunk offsets) */
+    rdx_bx_chunk *bx;
+    rdx_evtx_stats stats;
+};
+
+static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t rd32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
+
+static uint32_t crc(const uint8_t *p, size_t n) {
+    /* zlib's crc32 takes uInt lengths; our spans are at most 64 KiB. */
+    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), p, (uInt)n);
+}
+
+__attribute__((format(printf, 5, 6)))
+static void diag(rdx_diags *d, rdx_severity sev, const char *file, uint64_t offset,
+                 const char *fmt, ...) {
+    if (!d) return;
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rdx_diag *e = rdx_diag_add(d, sev, "evtx", file, 0, 0, "%s", msg);
+    e->offset = offset;
+}
+
+static int all_zero(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (p[i]) return 0;
+    return 1;
+}
+
+int rdx_evtx_sniff(const void *head, size_t len) {
+    return len >= 8 && memcmp(head, "ElfFile\0", 8) == 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Opening.                                                            */
+
+static void check_file_header(rdx_evtx *x, rdx_diags *d) {
+    const uint8_t *h = x->data;
+    uint32_t flags = rd32(h + 120);
+    x->check_crc = !(flags & FLAG_NO_CRC);
+    if (x->check_crc && crc(h, 120) != rd32(h + 124))
+        diag(d, RDX_SEV_WARNING, x->name, 124,
+             "file header checksum mismatch; reading the chunks anyway");
+}
+
+static rdx_evtx *reader_new(const uint8_t *data, size_t size, void *map, const char *name,
+                            rdx_diags *d) {
+    if (!rdx_evtx_sniff(data, size)) {
+        diag(d, RDX_SEV_ERROR, name, 0, "not an EVTX file (no \"ElfFile\" signature)");
+        return NULL;
+    }
+    rdx_evtx *x = calloc(1, sizeof *x);
+    if (!x) abort();
+    x->data = data;
+    x->size = size;
+    x->map = map;
+    x->name = strdup(name ? name : "");
+    if (!x->name) abort();
+    x->bx = rdx_bx_chunk_new();
+    if (size < FILE_HEADER_SIZE) {
+        diag(d, RDX_SEV_ERROR, x->name, size, "file header truncated (%zu of %d bytes)", size,
+             FILE_HEADER_SIZE);
+        return x;                 /* an empty reader: next() says end of file */
+    }
+    check_file_header(x, d);
+    x->n_chunks = (size - FILE_HEADER_SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
+    return x;
+}
+
+rdx_evtx *rdx_evtx_open_buffer(const void *buf, size_t len, const char *name, rdx_diags *d) {
+    return reader_new(buf, len, NULL, name ? name : "(buffer)", d);
+}
+
+rdx_evtx *rdx_evtx_open(const char *path, rdx_diags *d) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "not a regular file");
+        close(fd);
+        return NULL;
+    }
+    if (st.st_size < 8) {
+        close(fd);
+        diag(d, RDX_SEV_ERROR, path, 0, "not an EVTX file (%lld bytes)", (long long)st.st_size);
+        return NULL;
+    }
+    size_t size = (size_t)st.st_size;
+    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);                    /* the mapping keeps the file */
+    if (map == MAP_FAILED) {
+        diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "cannot map: %s", strerror(errno));
+        return NULL;
+    }
+    madvise(map, size, MADV_SEQUENTIAL);
+    rdx_evtx *x = reader_new(map, size, map, path, d);
+    if (!x) munmap(map, size);
+    return x;
+}
+
+void rdx_evtx_close(rdx_evtx *x) {
+    if (!x) return;
+    if (x->map) munmap(x->map, x->size);
+    rdx_bx_chunk_free(x->bx);
+    free(x->name);
+    free(x);
+}
+
+const rdx_evtx_stats *rdx_evtx_get_stats(const rdx_evtx *x) { return &x->stats; }
+uint64_t rdx_evtx_size(const rdx_evtx *x) { return x->size; }
+
+uint64_t rdx_evtx_offset(const rdx_evtx *x) {
+    if (x->in_chunk) return x->chunk_off + x->rec_pos;
+    uint64_t off = FILE_HEADER_SIZE + x->next_chunk * (uint64_t)CHUNK_SIZE;
+    return off < x->size ? off : x->size;
+}
+
+/* ------------------------------------------------------------------ */
+/* Chunks.                                                             */
+
+/* Checksums of a chunk that has its signature; warnings only. */
+static void check_chunk_crcs(rdx_evtx *x, const uint8_t *c, size_t fso, rdx_diags *d) {
+    uint64_t idx = x->chunk_index;
+    if (x->chunk_len >= CHUNK_HEADER_SIZE) {
+        uint32_t want = rd32(c + 124);
+        uint32_t got = (uint32_t)crc32(crc(c, 120), c + 128, CHUNK_HEADER_SIZE - 128);
+        if (got != want) {
+            x->stats.chunks_suspect++;
+            diag(d, RDX_SEV_WARNING, x->name, x->chunk_off + 124,
+                 "chunk %" PRIu64 ": header checksum mismatch; checking its records one by one", idx);
+            return;      /* one warning per chunk is enough */
+        }
+    }
+    if (fso && crc(c + CHUNK_HEADER_SIZE, fso - CHUNK_HEADER_SIZE) != rd32(c + 52)) {
+        x->stats.chunks_suspect++;
+        diag(d, RDX_SEV_WARNING, x->name, x->chunk_off + 52,
+             "chunk %" PRIu64 ": event records checksum mismatch; checking its records one by one",
+             idx);
+    }
+}
+
+/* 1: chunk ready; 0: unused (all zero), skip quietly; -1: damaged, skipped. */
+static int open_chunk(rdx_evtx *x, rdx_diags *d) {
+    uint64_t idx = x->next_chunk++;
+    size_t off = FILE_HEADER_SIZE + (size_t)idx * CHUNK_SIZE;
+    size_t len = x->size - off < CHUNK_SIZE ? x->size - off : CHUNK_SIZE;
+    const uint8_t *c = x->data + off;
+    x->chunk_index = idx;
+    x->chunk_off = off;
+    x->chunk_len = len;
+    if (all_zero(c, len)) return 0;
+    x->stats.chunks_total++;
+    if (len < CHUNK_HEADER_SIZE || memcmp(c, "ElfChnk\0", 8) != 0) {
+        x->stats.chunks_bad++;
+        if (len < CHUNK_HEADER_SIZE)
+            diag(d, RDX_SEV_ERROR, x->name, off, "chunk %" PRIu64 ": truncated to %zu bytes; skipped",
+                 idx, len);
+        else
+            diag(d, RDX_SEV_ERROR, x->name, off, "chunk %" PRIu64 ": bad signature; skipped", idx);
+        return -1;
+    }
+    if (len < CHUNK_SIZE)
+        diag(d, RDX_SEV_WARNING, x->name, off + len,
+             "chunk %" PRIu64 ": truncated to %zu of %d bytes; reading what is there", idx, len,
+             CHUNK_SIZE);
+    /* The free-space offset ends the record data; when it is not sane
+     * (damaged header), records are looked for up to the chunk's end. */
+    uint32_t fso = rd32(c + 48);
+    int fso_ok = fso >= CHUNK_HEADER_SIZE && fso <= len;
+    if (x->check_crc) check_chunk_crcs(x, c, fso_ok ? fso : 0, d);
+    x->rec_pos = CHUNK_HEADER_SIZE;
+    x->rec_end = fso_ok ? fso : len;
+    rdx_bx_chunk_reset(x->bx, c, len);
+    x->in_chunk = 1;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ */
+/* Records.                                                            */
+
+/* Size of a well-formed record header at chunk offset pos, or 0. */
+static uint32_t record_size_at(const rdx_evtx *x, size_t pos) {
+    const uint8_t *c = x->data + x->chunk_off;
+    if (pos > x->rec_end || x->rec_end - pos < RECORD_MIN_SIZE) return 0;
+    if (memcmp(c + pos, "\x2a\x2a\0\0", 4) != 0) return 0;
+    uint32_t size = rd32(c + pos + 4);
+    if (size < RECORD_MIN_SIZE || size > x->rec_end - pos) return 0;
+    if (rd32(c + pos + size - 4) != size) return 0;
+    return size;
+}
+
+/* After a bad record at pos: the next offset where a well-formed record
+ * starts, or the end of the record data. */
+static size_t resync(const rdx_evtx *x, size_t pos) {
+    const uint8_t *c = x->data + x->chunk_off;
+    for (size_t p = pos + 1; p + RECORD_MIN_SIZE <= x->rec_end; p++) {
+        const uint8_t *hit = memchr(c + p, 0x2a, x->rec_end - RECORD_MIN_SIZE + 1 - p);
+        if (!hit) break;
+        p = (size_t)(hit - c);
+        if (record_size_at(x, p)) return p;
+    }
+    return x->rec_end;
+}
+
+/* A position that does not hold a record: the rest is either zero padding
+ * (end of chunk) or damage. */
+static int bad_record_header(rdx_evtx *x, rdx_diags *d) {
+    const uint8_t *c = x->data + x->chunk_off;
+    size_t pos = x->rec_pos;
+    if (all_zero(c + pos, x->rec_end - pos)) {
+        x->rec_pos = x->rec_end;
+        return 0;
+    }
+    uint32_t size = rd32(c + pos + 4);
+    x->stats.records_bad++;
+    if (memcmp(c + pos, "\x2a\x2a\0\0", 4) != 0)
+        diag(d, RDX_SEV_ERROR, x->name, x->chunk_off + pos,
+             "chunk %" PRIu64 ": no event record signature; skipping to the next record",
+             x->chunk_index);
+    else
+        diag(d, RDX_SEV_ERROR, x->name, x->chunk_off + pos,
+             "chunk %" PRIu64 ": event record with bad size %" PRIu32 "; skipping to the next record",
+             x->chunk_index, size);
+    x->rec_pos = resync(x, pos);
+    return -1;
+}
+
+/* 1: event; 0: chunk done; -1: bad record skipped. */
+static int next_record(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
+    if (x->rec_pos >= x->rec_end || x->rec_end - x->rec_pos < RECORD_MIN_SIZE) return 0;
+    size_t pos = x->rec_pos;
+    uint32_t size = record_size_at(x, pos);
+    if (!size) return bad_record_header(x, d);
+    const uint8_t *c = x->data + x->chunk_off;
+    uint64_t id = rd64(c + pos + 8);
+    x->rec_pos = pos + size;
+    rdx_bx_error err;
+    rdx_value *root = rdx_bx_record(x->bx, pos + RECORD_HEADER_SIZE,
+                                    size - RECORD_MIN_SIZE, a, &err);
+    if (!root) {
+        x->stats.records_bad++;
+        diag(d, RDX_SEV_ERROR, x->name, x->chunk_off + err.offset,
+             "chunk %" PRIu64 ": event record %" PRIu64 ": %s; skipped", x->chunk_index, id,
+             err.message);
+        return -1;
+    }
+    rdx_event_init(ev, a, root);
+    ev->source = x->name;
+    ev->line = 0;
+    ev->record_id = id;
+    ev->offset = x->chunk_off + pos;
+    x->stats.records_read++;
+    return 1;
+}
+
+int rdx_evtx_next(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
+    for (;;) {
+        if (!x->in_chunk) {
+            if (x->next_chunk >= x->n_chunks) return 0;
+            int r = open_chunk(x, d);
+            if (r < 0) return -1;
+            if (r == 0) continue;
+        }
+        int r = next_record(x, a, ev, d);
+        if (r != 0) return r;
+        x->in_chunk = 0;
+    }
+}
