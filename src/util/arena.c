@@ -118,14 +118,21 @@ char *rdx_arena_strdup(rdx_arena *a, const char *s) {
 }
 
 char *rdx_arena_printf(rdx_arena *a, const char *fmt, ...) {
-    va_list ap, ap2;
+    /* Most results are short: format into a stack buffer first, and only
+     * format twice when it was too small. */
+    char tmp[256];
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0) n = 0;
     char *p = rdx_arena_alloc(a, (size_t)n + 1);
-    vsnprintf(p, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    if ((size_t)n < sizeof tmp) {
+        memcpy(p, tmp, (size_t)n + 1);
+        return p;
+    }
+    va_start(ap, fmt);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
+    va_end(ap);
     return p;
 }

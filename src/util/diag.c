@@ -49,15 +49,21 @@ static void count(rdx_diags *d, rdx_severity sev) {
 rdx_diag *rdx_diag_add(rdx_diags *d, rdx_severity sev, const char *category,
                        const char *file, uint32_t line, uint32_t column,
                        const char *fmt, ...) {
-    va_list ap, ap2;
+    char tmp[512];
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
-    char *msg = malloc(n > 0 ? (size_t)n + 1 : 1);
+    if (n < 0) n = 0;
+    char *msg = malloc((size_t)n + 1);
     if (!msg) abort();
-    vsnprintf(msg, n > 0 ? (size_t)n + 1 : 1, fmt, ap2);
-    va_end(ap2);
+    if ((size_t)n < sizeof tmp) {
+        memcpy(msg, tmp, (size_t)n + 1);
+    } else {
+        va_start(ap, fmt);
+        vsnprintf(msg, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
 
     rdx_diag *e = push(d);
     e->file = xstrdup(file);

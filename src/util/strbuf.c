@@ -40,15 +40,15 @@ void rdx_strbuf_putc(rdx_strbuf *b, char c) { rdx_strbuf_append(b, &c, 1); }
 void rdx_strbuf_vprintf(rdx_strbuf *b, const char *fmt, va_list ap) {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    if (n > 0) {
+    rdx_strbuf_reserve(b, 64);
+    size_t room = b->cap - b->len;
+    int n = vsnprintf(b->data + b->len, room, fmt, ap);
+    if (n > 0 && (size_t)n >= room) {   /* did not fit: grow and format again */
         rdx_strbuf_reserve(b, (size_t)n);
         vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-        b->len += (size_t)n;
-    } else {
-        rdx_strbuf_reserve(b, 0);
-        b->data[b->len] = 0;
     }
+    if (n > 0) b->len += (size_t)n;
+    b->data[b->len] = 0;
     va_end(ap2);
 }
 
