@@ -1,0 +1,206 @@
+/*
+ * json_writer.c — value trees to JSON text (see json.h).
+ *
+ * The writer's one promise is that its output is valid JSON whatever the
+ * tree holds.  Event strings come from files we do not control — EVTX
+ * records with broken UTF-16, JSON with raw Latin-1 bytes that the reader
+ * passed through — so string output is validated as UTF-8 on the way out:
+ * each ill-formed sequence becomes one U+FFFD (the Unicode "maximal
+ * subpart" practice, the same as browsers), and everything else is copied
+ * in runs.  Escaping is the RFC 8259 minimum: '"', '\\' and the control
+ * characters, with the short forms where JSON has them; '/' and non-ASCII
+ * are left as they are.
+ *
+ * Numbers are written as the text they were read with, so 1.50 stays 1.50
+ * and a 20-digit integer keeps every digit.  A number whose text is not
+ * JSON (a NaN or infinity, whose text is "null", or text some other reader
+ * set) is written from its value instead, with null for NaN and infinity.
+ *
+ * Layout: indent 0 is compact, on one line with no spaces; otherwise one
+ * member or element per line, indented by `indent` spaces a level, with
+ * "key": value and empty containers as {} and [].  No trailing newline.
+ */
+#include "ruledex/json.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+/* 1 for bytes that can be copied as they are: printable ASCII but the
+ * quote and the backslash.  Everything else takes the slow path. */
+static const unsigned char plain[256] = {
+    /* 0x00-0x1f: control characters */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    /* 0x20-0x7f */
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    /* 0x80-0xff: UTF-8 lead and continuation bytes, checked */
+};
+
+/* Length of the well-formed UTF-8 sequence at s[0, n), s[0] >= 0x80; or 0
+ * with *bad set to how many bytes make up the ill-formed part (at least
+ * 1), which is replaced by one U+FFFD.  Ranges per Unicode table 3-7. */
+static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad) {
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    size_t need;
+    if (c >= 0xC2 && c <= 0xDF) need = 2;
+    else if (c >= 0xE0 && c <= 0xEF) need = 3;
+    else if (c >= 0xF0 && c <= 0xF4) need = 4;
+    else { *bad = 1; return 0; }
+    if (c == 0xE0) lo = 0xA0;           /* no overlong 3-byte forms */
+    else if (c == 0xED) hi = 0x9F;      /* no UTF-16 surrogates */
+    else if (c == 0xF0) lo = 0x90;      /* no overlong 4-byte forms */
+    else if (c == 0xF4) hi = 0x8F;      /* nothing above U+10FFFF */
+    size_t i = 1;
+    for (; i < need && i < n; i++) {
+        unsigned char b = s[i];
+        if (b < lo || b > hi) break;
+        lo = 0x80;
+        hi = 0xBF;
+    }
+    if (i == need) return need;
+    *bad = i;
+    return 0;
+}
+
+static void escape_control(rdx_strbuf *out, unsigned char c) {
+    static const char hex[] = "0123456789abcdef";
+    char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+    switch (c) {
+    case '"': rdx_strbuf_append(out, "\\\"", 2); return;
+    case '\\': rdx_strbuf_append(out, "\\\\", 2); return;
+    case '\b': rdx_strbuf_append(out, "\\b", 2); return;
+    case '\f': rdx_strbuf_append(out, "\\f", 2); return;
+    case '\n': rdx_strbuf_append(out, "\\n", 2); return;
+    case '\r': rdx_strbuf_append(out, "\\r", 2); return;
+    case '\t': rdx_strbuf_append(out, "\\t", 2); return;
+    default: rdx_strbuf_append(out, e, 6); return;
+    }
+}
+
+void rdx_json_write_string(rdx_strbuf *out, const char *str, size_t len) {
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    rdx_strbuf_reserve(out, len + 2);
+    rdx_strbuf_putc(out, '"');
+    while (i < len) {
+        size_t run = i;
+        while (run < len && plain[s[run]]) run++;
+        if (run > i) {
+            rdx_strbuf_append(out, s + i, run - i);
+            i = run;
+            continue;
+        }
+        if (s[i] < 0x80) {
+            escape_control(out, s[i]);
+            i++;
+            continue;
+        }
+        size_t bad, n = utf8_sequence(s + i, len - i, &bad);
+        if (n) {
+            rdx_strbuf_append(out, s + i, n);
+            i += n;
+        } else {
+            rdx_strbuf_append(out, "\xEF\xBF\xBD", 3);
+            i += bad;
+        }
+    }
+    rdx_strbuf_putc(out, '"');
+}
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static int is_json_number(const char *s, size_t n) {
+    size_t i = 0, d;
+    if (i < n && s[i] == '-') i++;
+    if (i < n && s[i] == '0') {
+        i++;
+    } else {
+        for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+        if (i == d) return 0;
+    }
+    if (i < n && s[i] == '.') {
+        for (d = ++i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+        if (i == d) return 0;
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        for (d = i; i < n && s[i] >= '0' && s[i] <= '9'; i++) {}
+        if (i == d) return 0;
+    }
+    return i == n;
+}
+
+static void write_number(rdx_strbuf *out, const rdx_value *v) {
+    if (v->u.str.ptr && is_json_number(v->u.str.ptr, v->u.str.len)) {
+        rdx_strbuf_append(out, v->u.str.ptr, v->u.str.len);
+        return;
+    }
+    switch (v->num_kind) {
+    case RDX_NUM_INT: rdx_strbuf_printf(out, "%" PRId64, v->num.i); break;
+    case RDX_NUM_UINT: rdx_strbuf_printf(out, "%" PRIu64, v->num.u); break;
+    case RDX_NUM_FLOAT:
+        if (isfinite(v->num.f)) rdx_strbuf_printf(out, "%.17g", v->num.f);
+        else rdx_strbuf_append(out, "null", 4);
+        break;
+    }
+}
+
+static void newline(rdx_strbuf *out, int indent, int level) {
+    rdx_strbuf_putc(out, '\n');
+    for (long n = (long)indent * level; n > 0; n--) rdx_strbuf_putc(out, ' ');
+}
+
+static void write_value(rdx_strbuf *out, const rdx_value *v, int indent, int level);
+
+static void write_array(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
+    size_t n = v->u.array.count;
+    rdx_strbuf_putc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) rdx_strbuf_putc(out, ',');
+        if (indent) newline(out, indent, level + 1);
+        write_value(out, v->u.array.items[i], indent, level + 1);
+    }
+    if (indent && n) newline(out, indent, level);
+    rdx_strbuf_putc(out, ']');
+}
+
+static void write_object(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
+    size_t n = v->u.object.count;
+    rdx_strbuf_putc(out, '{');
+    for (size_t i = 0; i < n; i++) {
+        const rdx_member *m = &v->u.object.members[i];
+        if (i) rdx_strbuf_putc(out, ',');
+        if (indent) newline(out, indent, level + 1);
+        rdx_json_write_string(out, m->key, m->key_len);
+        rdx_strbuf_append(out, indent ? ": " : ":", indent ? 2 : 1);
+        write_value(out, m->value, indent, level + 1);
+    }
+    if (indent && n) newline(out, indent, level);
+    rdx_strbuf_putc(out, '}');
+}
+
+static void write_value(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
+    switch (v->type) {
+    case RDX_NULL: rdx_strbuf_append(out, "null", 4); break;
+    case RDX_BOOL: rdx_strbuf_puts(out, v->u.boolean ? "true" : "false"); break;
+    case RDX_NUMBER: write_number(out, v); break;
+    case RDX_STRING: rdx_json_write_string(out, v->u.str.ptr, v->u.str.len); break;
+    case RDX_ARRAY: write_array(out, v, indent, level); break;
+    case RDX_OBJECT: write_object(out, v, indent, level); break;
+    }
+}
+
+void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent) {
+    if (!v) {
+        rdx_strbuf_append(out, "null", 4);
+        return;
+    }
+    write_value(out, v, indent < 0 ? 0 : indent, 0);
+}
