@@ -23,7 +23,9 @@
 
 #include "ruledex/sigma.h"
 
-#define MAX_DEPTH 128   /* parentheses/not nesting a hostile rule may use */
+#define MAX_DEPTH 128
+#define AGGREGATION_MSG "Sigma 1 aggregation ('| count() ...', '| near ...') is not part of " \
+                        "Sigma 2; write a correlation rule instead"   /* parentheses/not nesting a hostile rule may use */
 
 typedef enum tok_kind { T_END, T_NAME, T_LPAREN, T_RPAREN, T_PIPE, T_BAD } tok_kind;
 
@@ -154,8 +156,7 @@ static rdx_cond *parse_primary(parser *p) {
         return c;
     }
     if (p->tok == T_PIPE)
-        return fail(p, "aggregation ('| count() ...') is not part of Sigma 2; "
-                       "write a correlation rule instead");
+        return fail(p, AGGREGATION_MSG);
     if (p->tok == T_NAME && next_is_of(p)) {
         if (tok_is(p, "1") || tok_is(p, "any")) return parse_quantifier(p, RDX_COND_ONE_OF);
         if (tok_is(p, "all")) return parse_quantifier(p, RDX_COND_ALL_OF);
@@ -221,10 +222,11 @@ rdx_cond *rdx_condition_parse(rdx_arena *a, const char *text, const char *const 
     rdx_cond *c = p.tok == T_END ? fail(&p, "empty condition") : parse_or(&p);
     if (c && p.tok != T_END) {
         if (p.tok == T_PIPE)
-            c = fail(&p, "aggregation ('| count() ...') is not part of Sigma 2; "
-                         "write a correlation rule instead");
+            c = fail(&p, AGGREGATION_MSG);
         else if (p.tok == T_RPAREN)
             c = fail(&p, "unbalanced ')'");
+        else if (p.tok == T_BAD)
+            c = fail(&p, "unexpected character");
         else
             c = fail(&p, "expected 'and', 'or' or the end of the condition");
     }
