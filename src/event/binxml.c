@@ -117,6 +117,24 @@ char *rdx_bx_utf16_to_utf8(rdx_arena *a, const uint8_t *p, size_t n, size_t *out
     return out;
 }
 
+/* Length of s[0..n) without trailing white space (Unicode White_Space).
+ * evtx_dump trims UTF-16 strings at the end since 0.8.5 (Windows pads some
+ * values, e.g. LogonProcessName "Advapi  "), and the regression data
+ * follows it. */
+static size_t trim_end(const char *s, size_t n) {
+    for (;;) {
+        if (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r'))) { n--; continue; }
+        const unsigned char *u = (const unsigned char *)s;
+        if (n >= 2 && u[n - 2] == 0xC2 && (u[n - 1] == 0x85 || u[n - 1] == 0xA0)) { n -= 2; continue; }
+        if (n >= 3 && u[n - 3] == 0xE1 && u[n - 2] == 0x9A && u[n - 1] == 0x80) { n -= 3; continue; }
+        if (n >= 3 && u[n - 3] == 0xE3 && u[n - 2] == 0x80 && u[n - 1] == 0x80) { n -= 3; continue; }
+        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x80 &&
+            (u[n - 1] <= 0x8A || u[n - 1] == 0xA8 || u[n - 1] == 0xA9 || u[n - 1] == 0xAF)) { n -= 3; continue; }
+        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x81 && u[n - 1] == 0x9F) { n -= 3; continue; }
+        return n;
+    }
+}
+
 /* Windows-1252, the code page evtx_dump assumes for ANSI strings; bytes
  * 0x80-0x9F map to these code points (undefined ones to the C1 control). */
 static const uint16_t cp1252_high[32] = {
@@ -353,7 +371,7 @@ rdx_value *rdx_bx_value(rdx_arena *a, unsigned type, const uint8_t *p, size_t n)
     case RDX_BX_NULL: return rdx_value_null(a);
     case RDX_BX_STRING:
         s = rdx_bx_utf16_to_utf8(a, p, n / 2, &len);
-        return rdx_value_string_ref(a, s, len);
+        return rdx_value_string_ref(a, s, trim_end(s, len));
     case RDX_BX_ANSI:
         s = ansi_to_utf8(a, p, n, &len);
         return rdx_value_string_ref(a, s, len);
@@ -512,6 +530,8 @@ void rdx_bx_chunk_reset(rdx_bx_chunk *c, const uint8_t *chunk, size_t len) {
 
 typedef struct bx_level {
     rdx_value *node;         /* NULL: an unnamed <Data>, made on first text */
+    int unnamed_data;        /* an unnamed <Data> ... */
+    int has_text;            /* ... and whether it had any text */
 } bx_level;
 
 typedef struct bx_ctx {
@@ -615,7 +635,7 @@ static int read_utf16_text(bx_ctx *x, span *s, bx_op *op) {
     if (need(x, s, 2 * chars, "text") < 0) return -1;
     size_t len;
     op->ptr = rdx_bx_utf16_to_utf8(s->a, x->c->base + s->pos, chars, &len);
-    op->len = (uint32_t)len;
+    op->len = (uint32_t)trim_end(op->ptr, len);
     s->pos += 2 * chars;
     return 0;
 }
@@ -623,16 +643,26 @@ static int read_utf16_text(bx_ctx *x, span *s, bx_op *op) {
 static int compile(bx_ctx *x, span *s, bx_ops *out);
 static const bx_template *template_at(bx_ctx *x, uint32_t off);
 
+/* Does an element start with (skip = 2) or without (skip = 0) the 2-byte
+ * dependency id read sanely at s->pos?  2: its name is stored inline right
+ * after it (certain); 1: data size and name offset are in range; 0: no. */
+static int open_layout_fits(const bx_ctx *x, const span *s, size_t skip) {
+    const uint8_t *b = x->c->base + s->pos;
+    if (s->end - s->pos < 1 + skip + 8) return 0;
+    uint32_t size = rd32(b + 1 + skip), name = rd32(b + 5 + skip);
+    if (name == s->pos + 9 + skip) return 2;
+    return size <= s->end - s->pos && name < x->c->len;
+}
+
 /* Element start: token, [dependency id], data size, name, [attr list size]. */
 static int compile_open(bx_ctx *x, span *s, bx_ops *out, uint8_t tok) {
-    const uint8_t *b = x->c->base;
-    if (need(x, s, 11, "element start") < 0) return -1;
-    /* [MS-EVEN6] omits the 2-byte dependency id inside BinXML values, but
-     * writers disagree; like evtx_dump, read it and fall back to the short
-     * form when the data size that follows cannot be right. */
-    size_t skip = 2;
-    if (s->in_value && rd32(b + s->pos + 3) > s->end - s->pos)
-        skip = 0;
+    /* Templates carry a 2-byte dependency id; [MS-EVEN6] omits it inside
+     * BinXML values, and forwarded (WEC) events omit it too.  Take the
+     * layout whose name reference is inline, else one whose fields are in
+     * range (a missing id makes the "data size" huge). */
+    int with = open_layout_fits(x, s, 2), without = open_layout_fits(x, s, 0);
+    if (!with && !without) return fail(x, s->pos, "bad element start");
+    size_t skip = (with == 2 || (with && without != 2)) ? 2 : 0;
     s->pos += 1 + skip + 4;
     const bx_name *nm = read_name_ref(x, s);
     if (!nm) return -1;
@@ -687,7 +717,8 @@ static int compile_value(bx_ctx *x, span *s, bx_ops *out) {
     s->pos += 2;
     if (type == RDX_BX_STRING) return read_utf16_text(x, s, ops_push(s->a, out, OP_TEXT));
     size_t size = fixed_size(type);
-    if (!size) return fail(x, s->pos, "value token of unsupported type 0x%02x", type);
+    if (!size && type != RDX_BX_NULL)
+        return fail(x, s->pos, "value token of unsupported type 0x%02x", type);
     if (need(x, s, size, "value") < 0) return -1;
     bx_op *op = ops_push(s->a, out, OP_VALUE);
     op->vtype = type;
@@ -956,7 +987,7 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
         size_t kn;
         const char *k = data_name(x, attrs, n_attrs, &kn);
         if (k) node = insert_child(x, k, kn, rdx_value_null(x->a));
-        x->st[++x->depth].node = node;
+        x->st[++x->depth] = (bx_level){node, !k, 0};
         return 0;
     }
     rdx_value *attr_obj = NULL;
@@ -970,18 +1001,25 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
     rdx_value *fresh = attr_obj ? rdx_value_object(x->a) : rdx_value_null(x->a);
     if (attr_obj) rdx_object_add(x->a, fresh, "#attributes", 11, attr_obj);
     node = insert_child(x, name, len, fresh);
-    x->st[++x->depth].node = node;
+    x->st[++x->depth] = (bx_level){node, 0, 0};
     return 0;
 }
 
+static void characters(bx_ctx *x, rdx_value *v);
+
 static int close_element(bx_ctx *x, int floor) {
     if (x->depth <= floor) return fail(x, 0, "end of element without a start");
+    /* An empty unnamed <Data> still takes its place in "#text" (as "") so
+     * that positions line up with the message's %1, %2, ... */
+    if (x->st[x->depth].unnamed_data && !x->st[x->depth].has_text)
+        characters(x, rdx_value_string_ref(x->a, "", 0));
     x->depth--;
     return 0;
 }
 
 /* Text content for the current element. */
 static void characters(bx_ctx *x, rdx_value *v) {
+    x->st[x->depth].has_text = 1;
     rdx_value *node = resolve(x, x->depth);
     switch (node->type) {
     case RDX_NULL:
@@ -1143,8 +1181,8 @@ static int run(bx_ctx *x, const bx_op *ops, size_t n, const bx_values *vals) {
         if (++x->work > BX_MAX_WORK) return fail(x, 0, "record needs more than %d steps", BX_MAX_WORK);
         switch (op->kind) {
         case OP_OPEN: {
-            bx_attr *attrs;
-            size_t n_attrs;
+            bx_attr *attrs = NULL;
+            size_t n_attrs = 0;
             if (read_attrs(x, ops, n, &i, vals, &attrs, &n_attrs) < 0) return -1;
             if (open_element(x, op->ptr, op->len, attrs, n_attrs) < 0) return -1;
             if (i >= n) return fail(x, 0, "element start without an end");
@@ -1194,7 +1232,7 @@ rdx_value *rdx_bx_record(rdx_bx_chunk *c, size_t off, size_t len, rdx_arena *a,
         return NULL;
     }
     x.root = rdx_value_object(a);
-    x.st[0].node = x.root;
+    x.st[0] = (bx_level){x.root, 0, 0};
     bx_ops ops = {0};
     span s = {off, off + len, a, 0};
     if (compile(&x, &s, &ops) < 0) return NULL;

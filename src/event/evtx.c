@@ -15,9 +15,11 @@
  *   - chunks are found by file size, not by the header's chunk count: a
  *     log that was not closed cleanly (dirty flag) has chunks the header
  *     does not count yet;
- *   - an all-zero chunk is unused space, not damage;
- *   - a chunk without the "ElfChnk" signature, or too short to hold its
- *     header, is reported and skipped;
+ *   - an all-zero chunk is unused space, not damage, and so is a chunk
+ *     without a signature past the header's chunk count (preallocated
+ *     space still holding old bytes);
+ *   - any other chunk without the "ElfChnk" signature, or too short to
+ *     hold its header, is reported and skipped;
  *   - a checksum mismatch (file header, chunk header, event records) is
  *     reported as a warning, and the chunk is still read record by record,
  *     each record checked on its own (signature, size and size copy, and a
@@ -65,6 +67,7 @@ struct rdx_evtx {
     void *map;                /* munmap on close; NULL for buffers */
     char *name;
     int check_crc;
+    uint64_t n_declared;      /* chunk count in the file header */
     uint64_t n_chunks;        /* chunks present, from the file size */
     uint64_t next_chunk;      /* index of the next chunk to open */
     /* the chunk being read */
@@ -118,6 +121,7 @@ static void check_file_header(rdx_evtx *x, rdx_diags *d) {
     const uint8_t *h = x->data;
     uint32_t flags = rd32(h + 120);
     x->check_crc = !(flags & FLAG_NO_CRC);
+    x->n_declared = rd16(h + 42);
     if (x->check_crc && crc(h, 120) != rd32(h + 124))
         diag(d, RDX_SEV_WARNING, x->name, 124,
              "file header checksum mismatch; reading the chunks anyway");
@@ -232,8 +236,12 @@ static int open_chunk(rdx_evtx *x, rdx_diags *d) {
     x->chunk_off = off;
     x->chunk_len = len;
     if (all_zero(c, len)) return 0;
+    int signed_ok = len >= CHUNK_HEADER_SIZE && memcmp(c, "ElfChnk\0", 8) == 0;
+    /* Past the header's count, a chunk without a signature is space the
+     * log has not used yet (Windows preallocates; old bytes stay). */
+    if (!signed_ok && idx >= x->n_declared) return 0;
     x->stats.chunks_total++;
-    if (len < CHUNK_HEADER_SIZE || memcmp(c, "ElfChnk\0", 8) != 0) {
+    if (!signed_ok) {
         x->stats.chunks_bad++;
         if (len < CHUNK_HEADER_SIZE)
             diag(d, RDX_SEV_ERROR, x->name, off, "chunk %" PRIu64 ": truncated to %zu bytes; skipped",
@@ -261,14 +269,15 @@ static int open_chunk(rdx_evtx *x, rdx_diags *d) {
 /* ------------------------------------------------------------------ */
 /* Records.                                                            */
 
-/* Size of a well-formed record header at chunk offset pos, or 0. */
-static uint32_t record_size_at(const rdx_evtx *x, size_t pos) {
+/* Size of a record header at chunk offset pos whose size fits the record
+ * data, or 0.  With strict, the size copy at the end must match too. */
+static uint32_t record_size_at(const rdx_evtx *x, size_t pos, int strict) {
     const uint8_t *c = x->data + x->chunk_off;
     if (pos > x->rec_end || x->rec_end - pos < RECORD_MIN_SIZE) return 0;
     if (memcmp(c + pos, "\x2a\x2a\0\0", 4) != 0) return 0;
     uint32_t size = rd32(c + pos + 4);
     if (size < RECORD_MIN_SIZE || size > x->rec_end - pos) return 0;
-    if (rd32(c + pos + size - 4) != size) return 0;
+    if (strict && rd32(c + pos + size - 4) != size) return 0;
     return size;
 }
 
@@ -280,7 +289,7 @@ static size_t resync(const rdx_evtx *x, size_t pos) {
         const uint8_t *hit = memchr(c + p, 0x2a, x->rec_end - RECORD_MIN_SIZE + 1 - p);
         if (!hit) break;
         p = (size_t)(hit - c);
-        if (record_size_at(x, p)) return p;
+        if (record_size_at(x, p, 1)) return p;
     }
     return x->rec_end;
 }
@@ -312,14 +321,19 @@ static int bad_record_header(rdx_evtx *x, rdx_diags *d) {
 static int next_record(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
     if (x->rec_pos >= x->rec_end || x->rec_end - x->rec_pos < RECORD_MIN_SIZE) return 0;
     size_t pos = x->rec_pos;
-    uint32_t size = record_size_at(x, pos);
+    uint32_t size = record_size_at(x, pos, 0);
     if (!size) return bad_record_header(x, d);
     const uint8_t *c = x->data + x->chunk_off;
     uint64_t id = rd64(c + pos + 8);
-    x->rec_pos = pos + size;
+    /* A size copy that does not match is what a record cut short while
+     * being written (or copied) looks like.  Its BinXML may still decode;
+     * if it does, the event is worth having, with a warning. */
+    int copy_ok = rd32(c + pos + size - 4) == size;
     rdx_bx_error err;
     rdx_value *root = rdx_bx_record(x->bx, pos + RECORD_HEADER_SIZE,
                                     size - RECORD_MIN_SIZE, a, &err);
+    if (!root && !copy_ok) return bad_record_header(x, d);
+    x->rec_pos = pos + size;
     if (!root) {
         x->stats.records_bad++;
         diag(d, RDX_SEV_ERROR, x->name, x->chunk_off + err.offset,
@@ -327,6 +341,10 @@ static int next_record(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
              err.message);
         return -1;
     }
+    if (!copy_ok)
+        diag(d, RDX_SEV_WARNING, x->name, x->chunk_off + pos + size - 4,
+             "chunk %" PRIu64 ": event record %" PRIu64 ": size copy does not match; "
+             "the record may be incomplete", x->chunk_index, id);
     rdx_event_init(ev, a, root);
     ev->source = x->name;
     ev->line = 0;
