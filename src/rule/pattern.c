@@ -101,10 +101,11 @@ static int is_escapable(unsigned char c, int placeholders) {
 }
 
 /* Length of the placeholder name after the '%' at text[i], or 0 if the
- * '%' does not open a %name% (pySigma: %\w+%). */
+ * '%' does not open a %name%.  Names are word characters plus '-' and '.'
+ * (SigmaHQ's rules-placeholder uses %DC-MACHINE-NAME%). */
 static size_t placeholder_name_len(const char *text, size_t len, size_t i) {
     size_t j = i + 1;
-    while (j < len && is_word_byte((unsigned char)text[j])) j++;
+    while (j < len && (is_word_byte((unsigned char)text[j]) || text[j] == '-' || text[j] == '.')) j++;
     if (j == i + 1 || j >= len || text[j] != '%') return 0;
     return j - i - 1;
 }
