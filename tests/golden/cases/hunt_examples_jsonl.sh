@@ -1,0 +1,1 @@
+"$RDX" hunt -q -f jsonl -r examples/rules examples/events

@@ -1,0 +1,1 @@
+"$RDX" hunt --color never -r examples/rules examples/events

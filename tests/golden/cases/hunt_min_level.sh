@@ -1,0 +1,1 @@
+"$RDX" hunt --color never --min-level high -r examples/rules examples/events

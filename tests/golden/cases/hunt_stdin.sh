@@ -1,0 +1,1 @@
+cat examples/events/sysmon.jsonl | "$RDX" hunt -q -f jsonl -r examples/rules -

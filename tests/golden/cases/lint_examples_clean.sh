@@ -1,0 +1,1 @@
+"$RDX" lint examples/rules

@@ -1,0 +1,1 @@
+"$RDX" lint --color never tests/data/golden/rules_broken
