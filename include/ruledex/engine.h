@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
+#include "logsource.h"
 #include "rule.h"
 
 typedef struct rdx_eval rdx_eval;
@@ -31,5 +32,10 @@ int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev);
 int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev);
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev);
 const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e);
+
+/* Field-name maps used by the following evaluations (NULL = none): a Sigma
+ * field is looked up under map's names first, then as written, then under
+ * aliases' names.  The maps are not owned and must outlive their use. */
+void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldmap *aliases);
 
 #endif

@@ -23,6 +23,7 @@
 #include <pcre2.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ruledex/engine.h"
 #include "ruledex/pattern.h"
@@ -37,6 +38,7 @@ struct rdx_eval {
     signed char *memo;             /* per stage: -1 unknown, 0, 1 */
     size_t memo_cap;
     const rdx_value *vals[MAX_FIELD_VALUES];
+    const rdx_fieldmap *map, *aliases;   /* see rdx_eval_set_fields */
     rdx_eval_stats stats;
 };
 
@@ -59,6 +61,43 @@ void rdx_eval_free(rdx_eval *e) {
 }
 
 const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e) { return &e->stats; }
+
+void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldmap *aliases) {
+    e->map = map;
+    e->aliases = aliases;
+}
+
+/* ---- field lookup through the maps ------------------------------------- */
+
+static const rdx_fieldmap_entry *map_find(const rdx_fieldmap *m, const char *name, uint64_t hash) {
+    if (!m) return NULL;
+    for (size_t i = 0; i < m->count; i++)
+        if (m->entries[i].sigma_hash == hash && strcasecmp(m->entries[i].sigma, name) == 0)
+            return &m->entries[i];
+    return NULL;
+}
+
+static size_t lookup_names(rdx_event *ev, const rdx_fieldmap_entry *fe, const rdx_value **out,
+                           size_t max) {
+    for (size_t i = 0; fe && i < fe->n_names; i++) {
+        size_t len = strlen(fe->names[i]);
+        size_t n = rdx_event_lookup(ev, fe->names[i], len, rdx_name_hash(fe->names[i], len), out, max);
+        if (n) return n;
+    }
+    return 0;
+}
+
+/* The values of Sigma field `name`: the logsource's mapping first (on a
+ * Security 4688 event, Image is NewProcessName), then the name as written,
+ * then the aliases for other event shapes (EventID is winlog.event_id). */
+static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, size_t len,
+                           uint64_t hash, const rdx_value **out, size_t max) {
+    size_t n = lookup_names(ev, map_find(e->map, name, hash), out, max);
+    if (n) return n;
+    n = rdx_event_lookup(ev, name, len, hash, out, max);
+    if (n) return n;
+    return lookup_names(ev, map_find(e->aliases, name, hash), out, max);
+}
 
 /* ---- one value against one event value --------------------------------- */
 
@@ -156,15 +195,15 @@ static int keyword_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     return all && p->n_values > 0;
 }
 
-static int fieldref_match(const rdx_predicate *p, rdx_event *ev,
+static int fieldref_match(const rdx_eval *e, const rdx_predicate *p, rdx_event *ev,
                           const rdx_value *const *vals, size_t n) {
     int all = (p->flags & RDX_PF_ALL) != 0;
     int cased = (p->flags & RDX_PF_CASED) != 0;
     const rdx_value *other[16];
     for (size_t k = 0; k < p->n_values; k++) {
         const rdx_rvalue *v = &p->values[k];
-        size_t m = rdx_event_lookup(ev, v->text, v->text_len, rdx_name_hash(v->text, v->text_len),
-                                    other, 16);
+        size_t m = field_values(e, ev, v->text, v->text_len, rdx_name_hash(v->text, v->text_len),
+                                other, 16);
         if (m > 16) m = 16;
         int hit = 0;
         for (size_t j = 0; j < m && !hit; j++) {
@@ -191,8 +230,8 @@ static int fieldref_match(const rdx_predicate *p, rdx_event *ev,
 }
 
 static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
-    size_t n = rdx_event_lookup(ev, p->field, strlen(p->field), p->field_hash, e->vals,
-                                MAX_FIELD_VALUES);
+    size_t n = field_values(e, ev, p->field, strlen(p->field), p->field_hash, e->vals,
+                            MAX_FIELD_VALUES);
     if (n > MAX_FIELD_VALUES) n = MAX_FIELD_VALUES;
     switch (p->op) {
     case RDX_OP_EXISTS:
@@ -209,7 +248,7 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
         break;
     }
     if (n == 0) return 0;                 /* absent: no positive test holds */
-    if (p->flags & RDX_PF_FIELDREF) return fieldref_match(p, ev, e->vals, n);
+    if (p->flags & RDX_PF_FIELDREF) return fieldref_match(e, p, ev, e->vals, n);
     return combine(e, p, e->vals, n);
 }
 

@@ -1,0 +1,93 @@
+/*
+ * logsource.h — which events a Sigma logsource covers, and under which
+ * field names.
+ *
+ * A Sigma rule says `logsource: {product: windows, category:
+ * process_creation}`; the events it is written for are Sysmon EventID 1
+ * and Security EventID 4688, and on 4688 the field the rule calls `Image`
+ * is logged as `NewProcessName`.  That knowledge is data, not code: a YAML
+ * table shipped in data/logsources.yml (the user may pass their own) maps
+ * each (product, category, service) to the event sources it covers —
+ * channel and/or provider, event IDs, a title per event ID — and, per
+ * source, field-name mappings.  The hunting loop, the compiled matcher and
+ * the catalog's event coverage all read this one table.
+ *
+ * An event's identity (channel, provider, event ID) is read from whichever
+ * shape it has: EVTX / evtx_dump (Event.System.Channel ...), Winlogbeat/ECS
+ * (winlog.channel, winlog.event_id, winlog.provider_name), or flat Sysmon
+ * JSON (Channel, EventID).  docs/FIELDS.md documents the resolution rules.
+ */
+#ifndef RULEDEX_LOGSOURCE_H
+#define RULEDEX_LOGSOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+#include "event.h"
+#include "rule.h"
+
+typedef struct rdx_logsources rdx_logsources;
+
+/* Load / parse the table.  NULL (with diagnostics) when unusable. */
+rdx_logsources *rdx_logsources_load(const char *path, rdx_diags *d);
+rdx_logsources *rdx_logsources_parse(const char *name, const char *text, size_t len,
+                                     rdx_diags *d);
+void rdx_logsources_free(rdx_logsources *ls);
+/* The table shipped with ruledex: $RULEDEX_DATA/logsources.yml, else
+ * <prefix>/share/ruledex/logsources.yml, else ./data/logsources.yml. */
+const char *rdx_logsources_default_path(void);
+
+/* Where an event came from.  Strings point into the event (or are NULL). */
+typedef struct rdx_event_identity {
+    const char *channel;     size_t channel_len;
+    const char *provider;    size_t provider_len;
+    int64_t event_id;        /* valid when has_event_id */
+    int has_event_id;
+} rdx_event_identity;
+
+/* Fill id from ev (indexes ev if needed).  Returns 1 when at least a
+ * channel, a provider or an event ID was found. */
+int rdx_event_identify(rdx_event *ev, rdx_event_identity *id);
+
+/* Field-name mapping for one (logsource, event source): a Sigma field name
+ * and the event field names to try for it, in order. */
+typedef struct rdx_fieldmap_entry {
+    const char *sigma;        /* e.g. "Image" */
+    uint64_t sigma_hash;      /* rdx_name_hash(sigma) */
+    const char **names;       /* e.g. {"NewProcessName"} */
+    size_t n_names;
+} rdx_fieldmap_entry;
+
+typedef struct rdx_fieldmap {
+    const rdx_fieldmap_entry *entries;
+    size_t count;
+} rdx_fieldmap;
+
+/* One event source a logsource covers (for routing and for the catalog's
+ * event coverage table). */
+typedef struct rdx_event_source {
+    const char *provider;     /* display name, e.g. "Microsoft-Windows-Sysmon" */
+    const char *channel;      /* e.g. "Microsoft-Windows-Sysmon/Operational" */
+    int64_t event_id;         /* -1: every event of the channel/provider */
+    const char *title;        /* e.g. "Process creation" */
+    const rdx_fieldmap *fields;
+} rdx_event_source;
+
+/* The sources a rule's logsource covers.  Returns the number (0 when the
+ * table does not know the logsource: *known is then 0). */
+size_t rdx_logsources_lookup(const rdx_logsources *ls, const rdx_logsource *rule_ls,
+                             const rdx_event_source **out, int *known);
+
+/* Does an event with identity id belong to the logsource?  When it does,
+ * *fields is the field map to use (never NULL; may be empty).  An event
+ * with no identity at all, or a logsource the table does not know, is
+ * covered (we cannot exclude it), with *fields the shape aliases only. */
+int rdx_logsources_covers(const rdx_logsources *ls, const rdx_logsource *rule_ls,
+                          const rdx_event_identity *id, const rdx_fieldmap **fields);
+
+/* Aliases that hold for every event whatever its logsource: Sigma/EVTX
+ * names for the ECS and Winlogbeat spellings (EventID ← winlog.event_id,
+ * Channel ← winlog.channel, Computer ← winlog.computer_name, ...). */
+const rdx_fieldmap *rdx_logsources_shape_aliases(const rdx_logsources *ls);
+
+#endif
