@@ -341,6 +341,24 @@ typedef struct ppos {
 
 typedef enum step { STEP_OK, STEP_FAIL, STEP_STAR, STEP_DONE } step;
 
+/* Compare the run of ASCII bytes at the start of g->bytes[*off..] with the
+ * subject, byte by byte: an ASCII byte is always a whole character on both
+ * sides, so this is the character comparison without the decoding. */
+static int match_ascii_run(const rdx_seg *g, size_t *off, const unsigned char *s, size_t len,
+                           size_t *si, int cased) {
+    size_t o = *off, i = *si;
+    for (; o < g->len && g->bytes[o] < 0x80; o++, i++) {
+        if (i == len) return 0;
+        unsigned char x = g->bytes[o], y = s[i];
+        if (x == y) continue;
+        unsigned char lx = x | 0x20;
+        if (cased || lx < 'a' || lx > 'z' || lx != (y | 0x20)) return 0;
+    }
+    *off = o;
+    *si = i;
+    return 1;
+}
+
 /* Advance over one pattern token at *at against the subject at *si. */
 static step match_token(const rdx_pattern *p, ppos *at, const unsigned char *s, size_t len,
                         size_t *si, int cased) {
@@ -355,19 +373,37 @@ static step match_token(const rdx_pattern *p, ppos *at, const unsigned char *s, 
         at->seg++;
         return STEP_OK;
     case RDX_SEG_LIT:
-        if (g->len == 0) {   /* not made by parse, but tolerate it */
-            at->seg++;
-            return STEP_OK;
+        if (!match_ascii_run(g, &at->off, s, len, si, cased)) return STEP_FAIL;
+        if (at->off < g->len) {   /* a non-ASCII character */
+            if (*si == len) return STEP_FAIL;
+            if (next_char(g->bytes, g->len, &at->off, cased) != next_char(s, len, si, cased))
+                return STEP_FAIL;
         }
-        if (*si == len) return STEP_FAIL;
-        if (next_char(g->bytes, g->len, &at->off, cased) != next_char(s, len, si, cased))
-            return STEP_FAIL;
         if (at->off == g->len) at->seg++, at->off = 0;
         return STEP_OK;
     case RDX_SEG_PLACEHOLDER:
         break;   /* unexpanded: matches nothing, by design */
     }
     return STEP_FAIL;
+}
+
+/* After a STAR, the next literal can only start where the subject has its
+ * first character, so jump there instead of trying every position.  Done
+ * only for an ASCII first byte, which is the common case and safe: an ASCII
+ * byte always begins a character, so the jump lands on a boundary.  Returns
+ * len when there is no candidate at all. */
+static size_t next_candidate(const rdx_pattern *p, ppos at, const unsigned char *s, size_t len,
+                             size_t from, int cased) {
+    if (at.seg >= p->n_segs || from >= len) return from;
+    const rdx_seg *g = &p->segs[at.seg];
+    if (g->kind != RDX_SEG_LIT || g->len == 0 || g->bytes[0] >= 0x80) return from;
+    unsigned char c = g->bytes[0], lc = c | 0x20;
+    if (cased || !(lc >= 'a' && lc <= 'z')) {
+        const unsigned char *hit = memchr(s + from, c, len - from);
+        return hit ? (size_t)(hit - s) : len;
+    }
+    while (from < len && (s[from] | 0x20) != lc) from++;
+    return from;
 }
 
 int rdx_pattern_match(const rdx_pattern *p, const char *str, size_t len, int cased) {
@@ -389,13 +425,13 @@ int rdx_pattern_match(const rdx_pattern *p, const char *str, size_t len, int cas
         if (st == STEP_STAR) {
             have_star = 1;
             star_at = at;
-            star_si = si;
+            star_si = si = next_candidate(p, at, s, len, si, cased);
         }
         if (st != STEP_FAIL) continue;
         /* Mismatch: let the last STAR swallow one more character. */
         if (!have_star || star_si == len) return 0;
         star_si += char_len(s + star_si, len - star_si);
-        si = star_si;
+        star_si = si = next_candidate(p, star_at, s, len, star_si, cased);
         at = star_at;
     }
 }
