@@ -87,7 +87,9 @@ size_t rdx_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Glob match of the whole of s against p.  cased == 0 folds ASCII case
  * (and the common 2-byte UTF-8 Latin/Cyrillic/Greek letters).  Linear-ish:
  * the classic greedy-star algorithm with one backtrack point, so no input
- * can make it exponential. */
+ * can make it exponential (O(len * pattern) at worst).  ONE and STAR count
+ * UTF-8 characters; a byte that is not valid UTF-8 is one character.  A
+ * pattern that still has placeholders matches nothing. */
 int rdx_pattern_match(const rdx_pattern *p, const char *s, size_t len, int cased);
 
 /* ---- transformation modifiers: each maps one pattern to variants ------- */
@@ -106,12 +108,16 @@ void rdx_mod_endswith(rdx_arena *a, rdx_pattern *p);
 int rdx_mod_windash(rdx_arena *a, const rdx_pattern *p, rdx_patlist *out, const char **err);
 
 /* base64 / base64offset: need a pattern without wildcards (else 0 + err).
- * base64offset appends the three shifted encodings (pySigma's offsets). */
+ * base64offset appends the three shifted encodings (pySigma's offsets),
+ * always three, in offset order: duplicates are kept, and a value shorter
+ * than 3 bytes can give an empty one, exactly as pySigma does. */
 int rdx_mod_base64(rdx_arena *a, const rdx_pattern *p, rdx_patlist *out, const char **err);
 int rdx_mod_base64offset(rdx_arena *a, const rdx_pattern *p, rdx_patlist *out, const char **err);
 
 /* utf16le / utf16be / utf16 (BOM FF FE + LE) / wide (= utf16le): re-encode
- * the UTF-8 of every literal segment; wildcards stay. 0 + err on bad UTF-8. */
+ * the UTF-8 of every literal segment; wildcards stay (ONE becomes two ONEs,
+ * one UTF-16 code unit).  The BOM goes once, at the very start.  0 + err on
+ * bad UTF-8. */
 typedef enum rdx_utf16 { RDX_UTF16LE, RDX_UTF16BE, RDX_UTF16BOM } rdx_utf16;
 int rdx_mod_utf16(rdx_arena *a, const rdx_pattern *p, rdx_utf16 kind, rdx_pattern *out,
                   const char **err);
