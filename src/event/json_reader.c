@@ -58,8 +58,18 @@
 #include <unistd.h>
 
 #define MAX_DEPTH 512
-#define BLOCK_SIZE ((size_t)1 << 20)    /* first buffer size and read size */
-#define MAX_EVENT ((size_t)64 << 20)    /* the buffer never grows past this */
+
+/* Block size (first buffer size and read size) and the event size limit.
+ * Tests may shrink them at compile time: the fuzz target does, so that
+ * small inputs reach the code that handles events crossing blocks. */
+#ifndef RDX_JSON_BLOCK_SIZE
+#define RDX_JSON_BLOCK_SIZE ((size_t)1 << 20)
+#endif
+#ifndef RDX_JSON_MAX_EVENT
+#define RDX_JSON_MAX_EVENT ((size_t)64 << 20)
+#endif
+#define BLOCK_SIZE ((size_t)RDX_JSON_BLOCK_SIZE)
+#define MAX_EVENT ((size_t)RDX_JSON_MAX_EVENT)
 
 /* ------------------------------------------------------------------------
  * The parser
@@ -769,7 +779,12 @@ static int syntax_error(rdx_json_reader *r, const start *st, const parser *ps,
 }
 
 static int too_large(rdx_json_reader *r, const start *st, rdx_diags *d) {
-    report(r, d, st->line, st->column, st->offset, "event larger than 64 MiB");
+    char msg[64];
+    if (MAX_EVENT % ((size_t)1 << 20) == 0)
+        snprintf(msg, sizeof msg, "event larger than %zu MiB", MAX_EVENT >> 20);
+    else
+        snprintf(msg, sizeof msg, "event larger than %zu bytes", MAX_EVENT);
+    report(r, d, st->line, st->column, st->offset, msg);
     skip_value(r, d);
     if (r->in_array) r->array_state = ARR_AFTER;
     return -1;
