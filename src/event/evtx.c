@@ -122,6 +122,10 @@ static void check_file_header(rdx_evtx *x, rdx_diags *d) {
     uint32_t flags = rd32(h + 120);
     x->check_crc = !(flags & FLAG_NO_CRC);
     x->n_declared = rd16(h + 42);
+    /* Known flags: 0x1 dirty, 0x2 full, 0x4 no checksums.  Others say the
+     * header is suspect; the chunks carry everything we need anyway. */
+    if (flags & ~UINT32_C(0x7))
+        diag(d, RDX_SEV_NOTE, x->name, 120, "unknown file header flags 0x%08" PRIx32, flags);
     if (x->check_crc && crc(h, 120) != rd32(h + 124))
         diag(d, RDX_SEV_WARNING, x->name, 124,
              "file header checksum mismatch; reading the chunks anyway");
@@ -226,6 +230,13 @@ static void check_chunk_crcs(rdx_evtx *x, const uint8_t *c, size_t fso, rdx_diag
     }
 }
 
+/* A chunk signature with at most two damaged bytes. */
+static int near_signature(const uint8_t *c, size_t len) {
+    int off = 0;
+    for (size_t i = 0; i < 8 && i < len; i++) off += c[i] != (uint8_t)"ElfChnk"[i];
+    return len >= 8 && off <= 2;
+}
+
 /* 1: chunk ready; 0: unused (all zero), skip quietly; -1: damaged, skipped. */
 static int open_chunk(rdx_evtx *x, rdx_diags *d) {
     uint64_t idx = x->next_chunk++;
@@ -238,8 +249,9 @@ static int open_chunk(rdx_evtx *x, rdx_diags *d) {
     if (all_zero(c, len)) return 0;
     int signed_ok = len >= CHUNK_HEADER_SIZE && memcmp(c, "ElfChnk\0", 8) == 0;
     /* Past the header's count, a chunk without a signature is space the
-     * log has not used yet (Windows preallocates; old bytes stay). */
-    if (!signed_ok && idx >= x->n_declared) return 0;
+     * log has not used yet (Windows preallocates; old bytes stay) unless
+     * its signature is only a bit or two off. */
+    if (!signed_ok && idx >= x->n_declared && !near_signature(c, len)) return 0;
     x->stats.chunks_total++;
     if (!signed_ok) {
         x->stats.chunks_bad++;
