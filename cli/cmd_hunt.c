@@ -17,8 +17,17 @@
 
 #include "commands.h"
 #include "common.h"
+#include "details.h"
 
-typedef enum out_format { OUT_TABLE, OUT_JSONL } out_format;
+typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
+
+/* A detection kept for the CSV timeline, which is sorted at the end. */
+typedef struct tl_row {
+    char key[32];          /* digits of the timestamp: sorts chronologically */
+    uint64_t seq;          /* order found: ties keep it */
+    ev_brief b;
+    const rdx_rule *rule;
+} tl_row;
 
 typedef struct hunt_opts {
     cli_rules rules;
@@ -27,12 +36,13 @@ typedef struct hunt_opts {
     const char *color;
     rdx_level min_level;
     const char *statuses;       /* comma list, NULL = all */
+    char from[32], to[32];      /* time range as sort keys; "" = open */
     int quiet, verbose;
 } hunt_opts;
 
 typedef struct hunt_stats {
     uint64_t files, files_failed;
-    uint64_t read, evaluated, unreadable;
+    uint64_t read, evaluated, unreadable, outside_time;
     uint64_t detections;
     uint64_t by_level[RDX_LEVEL_CRITICAL + 1];
     uint64_t *by_rule;          /* per selected rule */
@@ -49,6 +59,8 @@ typedef struct hunt {
     cli_colors col;
     hunt_stats st;
     rdx_strbuf line;
+    tl_row *rows;               /* CSV timeline */
+    size_t n_rows, cap_rows;
 } hunt;
 
 static void usage(FILE *f) {
@@ -61,10 +73,14 @@ static void usage(FILE *f) {
           "options:\n"
           "  -r, --rules PATH          rule file or directory (repeatable)\n"
           "  -p, --placeholders FILE   values for |expand placeholders (YAML map)\n"
-          "  -f, --format FORMAT       table (default) or jsonl\n"
+          "  -f, --format FORMAT       table (default), jsonl, or csv (a timeline sorted\n"
+          "                            by event time)\n"
           "  -o, --output FILE         write detections to FILE (atomically)\n"
           "  -l, --min-level LEVEL     informational, low, medium, high or critical\n"
           "      --status LIST         only rules with these statuses (e.g. stable,test)\n"
+          "      --from TIME           only events at or after TIME (ISO 8601, e.g. 2024-05-01\n"
+          "                            or 2024-05-01T13:00:00)\n"
+          "      --to TIME             only events before TIME\n"
           "      --color WHEN          auto (default), always or never\n"
           "  -q, --quiet               no summary\n"
           "  -v, --verbose             show every diagnostic, not just the first 20\n"
@@ -76,12 +92,28 @@ static void usage(FILE *f) {
           f);
 }
 
+/* A timestamp's digits (YYYYMMDDhhmmss then the fraction), padded with
+ * zeros to a fixed width: ISO 8601 texts of any precision, with 'T' or a
+ * space, then compare as strings in time order.  0 if it has no date. */
+static int time_key(const char *s, size_t len, char key[32]) {
+    size_t n = 0;
+    for (size_t i = 0; i < len && n < 26; i++) {
+        if (s[i] >= '0' && s[i] <= '9') key[n++] = s[i];
+        else if (s[i] == 'Z' || s[i] == '+' || (s[i] == '-' && n >= 14)) break;  /* zone */
+    }
+    if (n < 8) return 0;
+    while (n < 26) key[n++] = '0';
+    key[n] = 0;
+    return 1;
+}
+
 static int parse_args(hunt_opts *o, int argc, char **argv) {
     static const struct option longs[] = {
         {"rules", required_argument, 0, 'r'},   {"placeholders", required_argument, 0, 'p'},
         {"format", required_argument, 0, 'f'},  {"output", required_argument, 0, 'o'},
         {"min-level", required_argument, 0, 'l'}, {"status", required_argument, 0, 'S'},
         {"color", required_argument, 0, 'C'},   {"colour", required_argument, 0, 'C'},
+        {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
@@ -99,8 +131,9 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         case 'f':
             if (!strcmp(optarg, "table")) o->format = OUT_TABLE;
             else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) o->format = OUT_JSONL;
+            else if (!strcmp(optarg, "csv")) o->format = OUT_CSV;
             else {
-                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl)\n", optarg);
+                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl, csv)\n", optarg);
                 return -1;
             }
             break;
@@ -113,6 +146,14 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
             }
             break;
         case 'S': o->statuses = optarg; break;
+        case 'F':
+        case 'T':
+            if (!time_key(optarg, strlen(optarg), c == 'F' ? o->from : o->to)) {
+                fprintf(stderr, "ruledex hunt: --%s needs a time like 2024-05-01 or "
+                        "2024-05-01T13:00:00, not '%s'\n", c == 'F' ? "from" : "to", optarg);
+                return -1;
+            }
+            break;
         case 'C': o->color = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
@@ -166,19 +207,83 @@ static void where(rdx_strbuf *b, const rdx_event *ev) {
     else rdx_strbuf_printf(b, "%s@%llu", ev->source, (unsigned long long)ev->offset);
 }
 
-static void emit_table(hunt *h, const rdx_rule *r, const rdx_event *ev) {
+static void emit_table(hunt *h, const rdx_rule *r, rdx_event *ev) {
     rdx_strbuf *b = &h->line;
     const cli_colors *c = &h->col;
+    ev_brief br;
+    ev_brief_make(ev, &br);
     rdx_strbuf_clear(b);
-    rdx_strbuf_printf(b, "%s%-13s%s %s%s%s  %s%s%s\n    ", cli_level_color(c, r->level),
+    rdx_strbuf_printf(b, "%s%s%s%s%-13s%s %s%s%s  %s%s%s\n    ", c->dim, br.timestamp,
+                      *br.timestamp ? "  " : "", cli_level_color(c, r->level),
                       r->level ? rdx_level_name(r->level) : "-", c->reset, c->bold,
                       r->title ? r->title : "(untitled)", c->reset, c->dim, r->id ? r->id : "", c->reset);
+    if (*br.computer) rdx_strbuf_printf(b, "%s · ", br.computer);
+    if (*br.channel || *br.event_id) rdx_strbuf_printf(b, "%s %s · ", br.channel, br.event_id);
     rdx_strbuf_puts(b, c->cyan);
     where(b, ev);
-    rdx_strbuf_printf(b, "%s  ", c->reset);
-    rdx_json_write(b, ev->root, 0);
-    rdx_strbuf_putc(b, '\n');
+    rdx_strbuf_printf(b, "%s\n    %s\n", c->reset, br.details);
     fwrite(b->data, 1, b->len, h->out.f);
+    ev_brief_free(&br);
+}
+
+static void keep_row(hunt *h, const rdx_rule *r, rdx_event *ev) {
+    if (h->n_rows == h->cap_rows) {
+        h->cap_rows = h->cap_rows ? h->cap_rows * 2 : 256;
+        h->rows = realloc(h->rows, h->cap_rows * sizeof *h->rows);
+        if (!h->rows) abort();
+    }
+    tl_row *row = &h->rows[h->n_rows];
+    row->seq = h->n_rows++;
+    row->rule = r;
+    ev_brief_make(ev, &row->b);
+    if (!time_key(row->b.timestamp, strlen(row->b.timestamp), row->key))
+        memset(row->key, '9', 26), row->key[26] = 0;   /* no time: last */
+}
+
+static int cmp_rows(const void *x, const void *y) {
+    const tl_row *a = x, *b = y;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
+}
+
+/* RFC 4180: quote when needed, double the quotes. */
+static void csv_field(rdx_strbuf *b, const char *s, int last) {
+    if (strpbrk(s, ",\"\r\n")) {
+        rdx_strbuf_putc(b, '"');
+        for (; *s; s++) {
+            if (*s == '"') rdx_strbuf_putc(b, '"');
+            rdx_strbuf_putc(b, *s);
+        }
+        rdx_strbuf_putc(b, '"');
+    } else {
+        rdx_strbuf_puts(b, s);
+    }
+    rdx_strbuf_putc(b, last ? '\n' : ',');
+}
+
+static void write_timeline(hunt *h) {
+    qsort(h->rows, h->n_rows, sizeof *h->rows, cmp_rows);
+    rdx_strbuf *b = &h->line;
+    rdx_strbuf_clear(b);
+    rdx_strbuf_puts(b, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
+    fwrite(b->data, 1, b->len, h->out.f);
+    for (size_t i = 0; i < h->n_rows; i++) {
+        tl_row *row = &h->rows[i];
+        rdx_strbuf_clear(b);
+        csv_field(b, row->b.timestamp, 0);
+        csv_field(b, row->b.computer, 0);
+        csv_field(b, row->b.channel, 0);
+        csv_field(b, row->b.event_id, 0);
+        csv_field(b, rdx_level_name(row->rule->level), 0);
+        csv_field(b, row->rule->title ? row->rule->title : "", 0);
+        csv_field(b, row->rule->id ? row->rule->id : "", 0);
+        csv_field(b, row->b.details, 1);
+        fwrite(b->data, 1, b->len, h->out.f);
+        ev_brief_free(&row->b);
+    }
+    free(h->rows);
+    h->rows = NULL;
+    h->n_rows = h->cap_rows = 0;
 }
 
 static void json_kv(rdx_strbuf *b, const char *key, const char *val, int comma) {
@@ -210,7 +315,23 @@ static void emit_jsonl(hunt *h, const rdx_rule *r, const rdx_event *ev) {
 
 /* ---- the run ----------------------------------------------------------- */
 
+/* Inside --from/--to?  Events without a timestamp are outside any range. */
+static int in_time_range(const hunt *h, rdx_event *ev) {
+    if (!h->opt.from[0] && !h->opt.to[0]) return 1;
+    size_t len;
+    const char *t = ev_timestamp(ev, &len);
+    char key[32];
+    if (!t || !time_key(t, len, key)) return 0;
+    if (h->opt.from[0] && strcmp(key, h->opt.from) < 0) return 0;
+    if (h->opt.to[0] && strcmp(key, h->opt.to) >= 0) return 0;
+    return 1;
+}
+
 static void evaluate(hunt *h, rdx_event *ev) {
+    if (!in_time_range(h, ev)) {
+        h->st.outside_time++;
+        return;
+    }
     h->st.evaluated++;
     for (size_t i = 0; i < h->n_rules; i++) {
         const rdx_rule *r = h->rules[i];
@@ -219,6 +340,7 @@ static void evaluate(hunt *h, rdx_event *ev) {
         h->st.by_level[r->level]++;
         h->st.by_rule[i]++;
         if (h->opt.format == OUT_JSONL) emit_jsonl(h, r, ev);
+        else if (h->opt.format == OUT_CSV) keep_row(h, r, ev);
         else emit_table(h, r, ev);
     }
 }
@@ -287,6 +409,7 @@ static void summary(hunt *h, size_t rule_errors) {
     if (s->files_failed) fprintf(f, ", %s could not be read", cli_num(s->files_failed));
     fprintf(f, "\nevents: %s read, %s evaluated, %s unreadable", cli_num(s->read),
             cli_num(s->evaluated), cli_num(s->unreadable));
+    if (s->outside_time) fprintf(f, ", %s outside the time range", cli_num(s->outside_time));
     if (s->unreadable) print_reasons(f, &h->input_diags);
     fprintf(f, "\ndetections: %s", cli_num(s->detections));
     for (int l = RDX_LEVEL_CRITICAL; l >= RDX_LEVEL_NONE; l--) {
@@ -353,6 +476,7 @@ int rdx_cmd_hunt(int argc, char **argv) {
         if (strcmp(files[i], "-") && stat(files[i], &st) == 0) base += (uint64_t)st.st_size;
     }
     cli_progress_end(&pg);
+    if (h.opt.format == OUT_CSV) write_timeline(&h);
     int write_ok = cli_output_close(&h.out, 1) == 0;
 
     h.col = ecol;

@@ -220,6 +220,21 @@ static int build_regex(load_ctx *c, const ynode *v, unsigned flags, rdx_rvalue *
     return 1;
 }
 
+/* base64offset, without the empty variants a value of one or two bytes
+ * gives at some offsets: after |contains they would match everything. */
+static int base64offset(load_ctx *c, const rdx_pattern *p, rdx_patlist *out, const char **err) {
+    rdx_patlist all = {0};
+    if (!rdx_mod_base64offset(c->a, p, &all, err)) return 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < all.count; i++) {
+        if (all.items[i].n_segs == 0) continue;
+        rdx_patlist_push(c->a, out, all.items[i]);
+        kept++;
+    }
+    if (!kept) *err = "base64offset: the value is too short to leave any stable base64 text";
+    return kept > 0;
+}
+
 /* Run one transformation over every variant. */
 static int apply_xform(load_ctx *c, const ynode *v, xform x, rdx_patlist *l) {
     rdx_patlist out = {0};
@@ -234,7 +249,7 @@ static int apply_xform(load_ctx *c, const ynode *v, xform x, rdx_patlist *l) {
         case X_ENDSWITH: rdx_mod_endswith(c->a, p); rdx_patlist_push(c->a, &out, *p); break;
         case X_WINDASH: ok = rdx_mod_windash(c->a, p, &out, &err); break;
         case X_BASE64: ok = rdx_mod_base64(c->a, p, &out, &err); break;
-        case X_BASE64OFFSET: ok = rdx_mod_base64offset(c->a, p, &out, &err); break;
+        case X_BASE64OFFSET: ok = base64offset(c, p, &out, &err); break;
         case X_UTF16LE:
         case X_UTF16BE:
         case X_UTF16:

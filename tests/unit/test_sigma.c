@@ -335,6 +335,7 @@ TEST(sigma_forbidden_modifier_chains_are_errors) {
     CHECK(load_error("s:\n    a: b\ncondition: s and t", "unknown selection name"));
     CHECK(load_error("s:\n    a: b", "no 'condition'"));
     CHECK(load_error("s: null\ncondition: s", "empty"));
+    CHECK(load_error("s:\n    a|base64offset|contains: ''\ncondition: s", "too short"));
 }
 
 TEST(sigma_valid_modifier_chains_load) {

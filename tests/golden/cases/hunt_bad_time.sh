@@ -1,0 +1,1 @@
+"$RDX" hunt --from yesterday -r examples/rules examples/events

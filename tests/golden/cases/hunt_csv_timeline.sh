@@ -1,0 +1,1 @@
+"$RDX" hunt -q -f csv -r examples/rules examples/events
