@@ -43,7 +43,12 @@ rdx_json_reader *rdx_json_reader_open(const char *path, rdx_diags *d);
 rdx_json_reader *rdx_json_reader_from_stream(FILE *f, const char *name);
 /* Next event.  Returns 1 and fills ev (allocated in a, which the caller
  * resets between events), 0 at end of input, -1 for an unreadable event
- * (a diagnostic with category "json" was added; call again to go on). */
+ * (a diagnostic with category "json" was added; call again to go on).
+ * ev->source is the reader's name (valid until close), ev->line the 1-based
+ * line where the event starts (in every layout, not only JSON Lines),
+ * ev->offset its byte offset.  Limits: nesting 512 levels (the top-level
+ * array of events not counted), one event 64 MiB (reported and skipped).
+ * A top-level value that is not an object is reported, not returned. */
 int rdx_json_reader_next(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 /* Bytes consumed so far (for progress). */
 size_t rdx_json_reader_offset(const rdx_json_reader *r);

@@ -271,6 +271,25 @@ static char *decode_string(parser *ps, const char *s, const char *close, size_t 
     return out;
 }
 
+/* Skip the bytes of a string body that need no attention, eight at a time:
+ * strings are most of an event's bytes (paths, command lines, hashes).
+ * For a word x, (x - 0x01..) & ~x & 0x80.. is non-zero exactly when some
+ * byte of x is zero; XOR with a repeated byte turns "is it that byte" into
+ * "is it zero", and (x - 0x20..) & ~x & 0x80.. flags bytes below 0x20. */
+static const char *skip_plain(const char *s, const char *end) {
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    while (end - s >= 8) {
+        uint64_t x, q, b;
+        memcpy(&x, s, 8);
+        q = x ^ (ones * '"');
+        b = x ^ (ones * '\\');
+        if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & highs) break;
+        s += 8;
+    }
+    while (s < end && !string_stop[(unsigned char)*s]) s++;
+    return s;
+}
+
 /* Scan the string whose opening quote is at ps->p.  On success the body is
  * *out and *len: pointing into the text when it has no escapes (*decoded = 0),
  * or decoded into the arena (*decoded = 1, NUL-terminated). */
@@ -278,7 +297,7 @@ static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) 
     const char *open = ps->p, *s = open + 1, *end = ps->end;
     int escapes = 0;
     for (;;) {
-        while (s < end && !string_stop[(unsigned char)*s]) s++;
+        s = skip_plain(s, end);
         if (s >= end) return FAILED(ran_out(ps, open, "unterminated string"));
         if (*s == '"') break;
         if (*s == '\\') {

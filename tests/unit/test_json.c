@@ -177,6 +177,37 @@ TEST(json_parse_string_escapes) {
     rdx_arena_free(a);
 }
 
+/* The string scanner looks at eight bytes at a time: put each kind of
+ * byte it must stop at (and some it must not) at every position. */
+TEST(json_parse_string_scan_positions) {
+    static const struct { const char *raw, *decoded; int ok; } kinds[] = {
+        {"\\\"", "\"", 1}, {"\\\\", "\\", 1}, {"\\n", "\n", 1},
+        {"\x7f", "\x7f", 1}, {"\xc3\xa9", "\xc3\xa9", 1}, {"\xff", "\xff", 1},
+        {" ", " ", 1}, {"!", "!", 1}, {"\x1f", NULL, 0}, {"\x01", NULL, 0},
+    };
+    rdx_arena *a = rdx_arena_new(0);
+    int good = 1;
+    for (size_t kind = 0; kind < sizeof kinds / sizeof kinds[0]; kind++) {
+        for (int n = 0; n < 20; n++) {
+            for (int k = 0; k <= n; k++) {
+                char in[64], want[64];
+                int len = snprintf(in, sizeof in, "\"%.*s%s%.*s\"", k, "aaaaaaaaaaaaaaaaaaaa",
+                                   kinds[kind].raw, n - k, "bbbbbbbbbbbbbbbbbbbb");
+                rdx_value *v = rdx_json_parse(a, in, (size_t)len, NULL);
+                if (!kinds[kind].ok) {
+                    if (v) good = 0;
+                    continue;
+                }
+                snprintf(want, sizeof want, "%.*s%s%.*s", k, "aaaaaaaaaaaaaaaaaaaa",
+                         kinds[kind].decoded, n - k, "bbbbbbbbbbbbbbbbbbbb");
+                if (!v || v->type != RDX_STRING || strcmp(v->u.str.ptr, want) != 0) good = 0;
+            }
+        }
+    }
+    CHECK(good);
+    rdx_arena_free(a);
+}
+
 TEST(json_parse_surrogates) {
     rdx_arena *a = rdx_arena_new(0);
     rdx_value *v;
