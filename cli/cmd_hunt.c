@@ -1,33 +1,28 @@
 /*
  * cmd_hunt.c — `ruledex hunt`: run rules over event files, print detections.
  *
- *     ruledex hunt -r rules/ events.jsonl logs/
+ *     ruledex hunt -r rules/ evidence/ -f csv -o timeline.csv
  *
- * Inputs are read in the order given (directories recursively, sorted), each
- * event is evaluated against every selected rule in load order, and each
- * match is printed as it is found, so output is deterministic.  At the end
- * a summary on stderr accounts for every event: read = evaluated +
- * unreadable, with the reasons.
+ * Files are the units of work: N worker threads take the next file, read
+ * its events and evaluate them, and format the detections into that file's
+ * buffer.  The main thread writes the buffers out strictly in input order
+ * (directories recursively, sorted), so the output is the same whatever
+ * the number of threads.  Rules, and everything compiled from them, are
+ * shared read-only; each worker owns its scratch (evaluator, arena,
+ * counters).  At the end a summary on stderr accounts for every event:
+ * read = evaluated + unreadable (+ outside the time range).
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "commands.h"
-#include "common.h"
-#include "details.h"
-
-typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
-
-/* A detection kept for the CSV timeline, which is sorted at the end. */
-typedef struct tl_row {
-    char key[32];          /* digits of the timestamp: sorts chronologically */
-    uint64_t seq;          /* order found: ties keep it */
-    ev_brief b;
-    const rdx_rule *rule;
-} tl_row;
+#include "hunt.h"
 
 typedef struct hunt_opts {
     cli_rules rules;
@@ -37,11 +32,11 @@ typedef struct hunt_opts {
     rdx_level min_level;
     const char *statuses;       /* comma list, NULL = all */
     char from[32], to[32];      /* time range as sort keys; "" = open */
+    int threads;                /* 0 = one per CPU */
     int quiet, verbose;
 } hunt_opts;
 
 typedef struct hunt_stats {
-    uint64_t files, files_failed;
     uint64_t read, evaluated, unreadable, outside_time;
     uint64_t detections;
     uint64_t by_level[RDX_LEVEL_CRITICAL + 1];
@@ -51,17 +46,24 @@ typedef struct hunt_stats {
 typedef struct hunt {
     hunt_opts opt;
     rdx_ruleset *rs;
-    const rdx_rule **rules;     /* selected rules */
+    const rdx_rule **rules;     /* selected rules, in load order */
     size_t n_rules;
-    rdx_eval *eval;
-    rdx_diags input_diags;      /* unreadable events and files */
-    cli_output out;
-    cli_colors col;
-    hunt_stats st;
-    rdx_strbuf line;
-    tl_row *rows;               /* CSV timeline */
-    size_t n_rows, cap_rows;
+    cli_colors col;             /* for the output stream */
+    /* the work */
+    file_job *jobs;
+    size_t n_jobs;
+    size_t next_job;            /* guarded by mu */
+    pthread_mutex_t mu;
+    pthread_cond_t job_done;
 } hunt;
+
+typedef struct worker {
+    hunt *h;
+    rdx_eval *eval;
+    rdx_arena *arena;
+    hunt_stats st;
+    pthread_t tid;
+} worker;
 
 static void usage(FILE *f) {
     fputs("usage: ruledex hunt -r RULES [-r RULES...] [options] EVENTS...\n"
@@ -82,6 +84,7 @@ static void usage(FILE *f) {
           "                            or 2024-05-01T13:00:00)\n"
           "      --to TIME             only events before TIME\n"
           "      --color WHEN          auto (default), always or never\n"
+          "  -j, --threads N           worker threads (default: one per CPU)\n"
           "  -q, --quiet               no summary\n"
           "  -v, --verbose             show every diagnostic, not just the first 20\n"
           "  -h, --help                this help\n"
@@ -92,21 +95,6 @@ static void usage(FILE *f) {
           f);
 }
 
-/* A timestamp's digits (YYYYMMDDhhmmss then the fraction), padded with
- * zeros to a fixed width: ISO 8601 texts of any precision, with 'T' or a
- * space, then compare as strings in time order.  0 if it has no date. */
-static int time_key(const char *s, size_t len, char key[32]) {
-    size_t n = 0;
-    for (size_t i = 0; i < len && n < 26; i++) {
-        if (s[i] >= '0' && s[i] <= '9') key[n++] = s[i];
-        else if (s[i] == 'Z' || s[i] == '+' || (s[i] == '-' && n >= 14)) break;  /* zone */
-    }
-    if (n < 8) return 0;
-    while (n < 26) key[n++] = '0';
-    key[n] = 0;
-    return 1;
-}
-
 static int parse_args(hunt_opts *o, int argc, char **argv) {
     static const struct option longs[] = {
         {"rules", required_argument, 0, 'r'},   {"placeholders", required_argument, 0, 'p'},
@@ -115,12 +103,13 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         {"color", required_argument, 0, 'C'},   {"colour", required_argument, 0, 'C'},
         {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
+        {"threads", required_argument, 0, 'j'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     static const char *paths[1024];
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "r:p:f:o:l:qvh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "r:p:f:o:l:j:qvh", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
             if (o->rules.n_paths == 1024) return -1;
@@ -148,13 +137,20 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         case 'S': o->statuses = optarg; break;
         case 'F':
         case 'T':
-            if (!time_key(optarg, strlen(optarg), c == 'F' ? o->from : o->to)) {
+            if (!hunt_time_key(optarg, strlen(optarg), c == 'F' ? o->from : o->to)) {
                 fprintf(stderr, "ruledex hunt: --%s needs a time like 2024-05-01 or "
                         "2024-05-01T13:00:00, not '%s'\n", c == 'F' ? "from" : "to", optarg);
                 return -1;
             }
             break;
         case 'C': o->color = optarg; break;
+        case 'j':
+            o->threads = atoi(optarg);
+            if (o->threads < 1 || o->threads > 256) {
+                fprintf(stderr, "ruledex hunt: --threads takes 1 to 256\n");
+                return -1;
+            }
+            break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
         case 'h': usage(stdout); exit(0);
@@ -195,125 +191,9 @@ static void select_rules(hunt *h) {
         if (!status_selected(h->opt.statuses, r->status)) continue;
         h->rules[h->n_rules++] = r;
     }
-    h->st.by_rule = calloc(h->n_rules + 1, sizeof *h->st.by_rule);
-    if (!h->st.by_rule) abort();
 }
 
-/* ---- output ------------------------------------------------------------ */
-
-static void where(rdx_strbuf *b, const rdx_event *ev) {
-    if (ev->line) rdx_strbuf_printf(b, "%s:%llu", ev->source, (unsigned long long)ev->line);
-    else if (ev->record_id) rdx_strbuf_printf(b, "%s#%llu", ev->source, (unsigned long long)ev->record_id);
-    else rdx_strbuf_printf(b, "%s@%llu", ev->source, (unsigned long long)ev->offset);
-}
-
-static void emit_table(hunt *h, const rdx_rule *r, rdx_event *ev) {
-    rdx_strbuf *b = &h->line;
-    const cli_colors *c = &h->col;
-    ev_brief br;
-    ev_brief_make(ev, &br);
-    rdx_strbuf_clear(b);
-    rdx_strbuf_printf(b, "%s%s%s%s%-13s%s %s%s%s  %s%s%s\n    ", c->dim, br.timestamp,
-                      *br.timestamp ? "  " : "", cli_level_color(c, r->level),
-                      r->level ? rdx_level_name(r->level) : "-", c->reset, c->bold,
-                      r->title ? r->title : "(untitled)", c->reset, c->dim, r->id ? r->id : "", c->reset);
-    if (*br.computer) rdx_strbuf_printf(b, "%s · ", br.computer);
-    if (*br.channel || *br.event_id) rdx_strbuf_printf(b, "%s %s · ", br.channel, br.event_id);
-    rdx_strbuf_puts(b, c->cyan);
-    where(b, ev);
-    rdx_strbuf_printf(b, "%s\n    %s\n", c->reset, br.details);
-    fwrite(b->data, 1, b->len, h->out.f);
-    ev_brief_free(&br);
-}
-
-static void keep_row(hunt *h, const rdx_rule *r, rdx_event *ev) {
-    if (h->n_rows == h->cap_rows) {
-        h->cap_rows = h->cap_rows ? h->cap_rows * 2 : 256;
-        h->rows = realloc(h->rows, h->cap_rows * sizeof *h->rows);
-        if (!h->rows) abort();
-    }
-    tl_row *row = &h->rows[h->n_rows];
-    row->seq = h->n_rows++;
-    row->rule = r;
-    ev_brief_make(ev, &row->b);
-    if (!time_key(row->b.timestamp, strlen(row->b.timestamp), row->key))
-        memset(row->key, '9', 26), row->key[26] = 0;   /* no time: last */
-}
-
-static int cmp_rows(const void *x, const void *y) {
-    const tl_row *a = x, *b = y;
-    int c = strcmp(a->key, b->key);
-    return c ? c : (a->seq > b->seq) - (a->seq < b->seq);
-}
-
-/* RFC 4180: quote when needed, double the quotes. */
-static void csv_field(rdx_strbuf *b, const char *s, int last) {
-    if (strpbrk(s, ",\"\r\n")) {
-        rdx_strbuf_putc(b, '"');
-        for (; *s; s++) {
-            if (*s == '"') rdx_strbuf_putc(b, '"');
-            rdx_strbuf_putc(b, *s);
-        }
-        rdx_strbuf_putc(b, '"');
-    } else {
-        rdx_strbuf_puts(b, s);
-    }
-    rdx_strbuf_putc(b, last ? '\n' : ',');
-}
-
-static void write_timeline(hunt *h) {
-    qsort(h->rows, h->n_rows, sizeof *h->rows, cmp_rows);
-    rdx_strbuf *b = &h->line;
-    rdx_strbuf_clear(b);
-    rdx_strbuf_puts(b, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
-    fwrite(b->data, 1, b->len, h->out.f);
-    for (size_t i = 0; i < h->n_rows; i++) {
-        tl_row *row = &h->rows[i];
-        rdx_strbuf_clear(b);
-        csv_field(b, row->b.timestamp, 0);
-        csv_field(b, row->b.computer, 0);
-        csv_field(b, row->b.channel, 0);
-        csv_field(b, row->b.event_id, 0);
-        csv_field(b, rdx_level_name(row->rule->level), 0);
-        csv_field(b, row->rule->title ? row->rule->title : "", 0);
-        csv_field(b, row->rule->id ? row->rule->id : "", 0);
-        csv_field(b, row->b.details, 1);
-        fwrite(b->data, 1, b->len, h->out.f);
-        ev_brief_free(&row->b);
-    }
-    free(h->rows);
-    h->rows = NULL;
-    h->n_rows = h->cap_rows = 0;
-}
-
-static void json_kv(rdx_strbuf *b, const char *key, const char *val, int comma) {
-    if (comma) rdx_strbuf_putc(b, ',');
-    rdx_json_write_string(b, key, strlen(key));
-    rdx_strbuf_putc(b, ':');
-    if (val) rdx_json_write_string(b, val, strlen(val));
-    else rdx_strbuf_puts(b, "null");
-}
-
-static void emit_jsonl(hunt *h, const rdx_rule *r, const rdx_event *ev) {
-    rdx_strbuf *b = &h->line;
-    rdx_strbuf_clear(b);
-    rdx_strbuf_puts(b, "{\"rule\":{");
-    json_kv(b, "title", r->title, 0);
-    json_kv(b, "id", r->id, 1);
-    json_kv(b, "level", r->level ? rdx_level_name(r->level) : NULL, 1);
-    json_kv(b, "status", r->status, 1);
-    json_kv(b, "file", r->file, 1);
-    rdx_strbuf_puts(b, "},\"source\":{");
-    json_kv(b, "file", ev->source, 0);
-    if (ev->line) rdx_strbuf_printf(b, ",\"line\":%llu", (unsigned long long)ev->line);
-    if (ev->record_id) rdx_strbuf_printf(b, ",\"record_id\":%llu", (unsigned long long)ev->record_id);
-    rdx_strbuf_printf(b, ",\"offset\":%llu},\"event\":", (unsigned long long)ev->offset);
-    rdx_json_write(b, ev->root, 0);
-    rdx_strbuf_puts(b, "}\n");
-    fwrite(b->data, 1, b->len, h->out.f);
-}
-
-/* ---- the run ----------------------------------------------------------- */
+/* ---- the workers ------------------------------------------------------- */
 
 /* Inside --from/--to?  Events without a timestamp are outside any range. */
 static int in_time_range(const hunt *h, rdx_event *ev) {
@@ -321,63 +201,171 @@ static int in_time_range(const hunt *h, rdx_event *ev) {
     size_t len;
     const char *t = ev_timestamp(ev, &len);
     char key[32];
-    if (!t || !time_key(t, len, key)) return 0;
+    if (!t || !hunt_time_key(t, len, key)) return 0;
     if (h->opt.from[0] && strcmp(key, h->opt.from) < 0) return 0;
     if (h->opt.to[0] && strcmp(key, h->opt.to) >= 0) return 0;
     return 1;
 }
 
-static void evaluate(hunt *h, rdx_event *ev) {
+static void evaluate(worker *w, file_job *j, rdx_event *ev) {
+    hunt *h = w->h;
     if (!in_time_range(h, ev)) {
-        h->st.outside_time++;
+        w->st.outside_time++;
         return;
     }
-    h->st.evaluated++;
+    w->st.evaluated++;
     for (size_t i = 0; i < h->n_rules; i++) {
         const rdx_rule *r = h->rules[i];
-        if (!rdx_eval_rule(h->eval, r, ev)) continue;
-        h->st.detections++;
-        h->st.by_level[r->level]++;
-        h->st.by_rule[i]++;
-        if (h->opt.format == OUT_JSONL) emit_jsonl(h, r, ev);
-        else if (h->opt.format == OUT_CSV) keep_row(h, r, ev);
-        else emit_table(h, r, ev);
+        if (!rdx_eval_rule(w->eval, r, ev)) continue;
+        w->st.detections++;
+        w->st.by_level[r->level]++;
+        w->st.by_rule[i]++;
+        hunt_emit(j, h->opt.format, &h->col, r, ev);
     }
 }
 
-static void hunt_file(hunt *h, const char *path, rdx_arena *a, cli_progress *pg,
-                      uint64_t base) {
-    rdx_reader *rd = rdx_reader_open(path, RDX_FMT_AUTO, &h->input_diags);
-    h->st.files++;
+static void hunt_file(worker *w, file_job *j) {
+    rdx_reader *rd = rdx_reader_open(j->path, RDX_FMT_AUTO, &j->diags);
     if (!rd) {
-        h->st.files_failed++;
+        j->failed = 1;
         return;
     }
     rdx_event ev;
     int rc;
-    while ((rc = rdx_reader_next(rd, a, &ev, &h->input_diags)) != 0) {
+    while ((rc = rdx_reader_next(rd, w->arena, &ev, &j->diags)) != 0) {
+        w->st.read++;
         if (rc < 0) {
-            h->st.read++;
-            h->st.unreadable++;
+            w->st.unreadable++;
         } else {
-            h->st.read++;
-            if (!ev.source) ev.source = path;
-            evaluate(h, &ev);
+            if (!ev.source) ev.source = j->path;
+            evaluate(w, j, &ev);
         }
-        rdx_arena_reset(a);
-        cli_progress_update(pg, base + rdx_reader_offset(rd), path);
+        rdx_arena_reset(w->arena);
+        atomic_store_explicit(&j->bytes_done, rdx_reader_offset(rd), memory_order_relaxed);
     }
     rdx_reader_close(rd);
 }
 
-static uint64_t total_size(char **files, size_t n) {
-    uint64_t t = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (strcmp(files[i], "-") && stat(files[i], &st) == 0) t += (uint64_t)st.st_size;
+static void *worker_main(void *arg) {
+    worker *w = arg;
+    hunt *h = w->h;
+    for (;;) {
+        pthread_mutex_lock(&h->mu);
+        size_t i = h->next_job < h->n_jobs ? h->next_job++ : h->n_jobs;
+        pthread_mutex_unlock(&h->mu);
+        if (i == h->n_jobs) break;
+        hunt_file(w, &h->jobs[i]);
+        pthread_mutex_lock(&h->mu);
+        h->jobs[i].done = 1;
+        pthread_cond_broadcast(&h->job_done);
+        pthread_mutex_unlock(&h->mu);
     }
-    return t;
+    return NULL;
 }
+
+static void worker_init(worker *w, hunt *h) {
+    memset(w, 0, sizeof *w);
+    w->h = h;
+    w->eval = rdx_eval_new();
+    w->arena = rdx_arena_new(0);
+    w->st.by_rule = calloc(h->n_rules + 1, sizeof *w->st.by_rule);
+    if (!w->st.by_rule) abort();
+}
+
+static void worker_fini(worker *w) {
+    rdx_eval_free(w->eval);
+    rdx_arena_free(w->arena);
+    free(w->st.by_rule);
+}
+
+/* ---- the main thread: write results in input order --------------------- */
+
+typedef struct run_totals {
+    uint64_t files_failed;
+    rdx_diags diags;            /* every input problem, in input order */
+    tl_rows rows;               /* csv */
+} run_totals;
+
+static uint64_t file_size(const char *path) {
+    struct stat st;
+    return strcmp(path, "-") && stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+}
+
+/* Wait for job i, updating the progress bar while waiting. */
+static void wait_for(hunt *h, size_t i, cli_progress *pg, uint64_t base) {
+    pthread_mutex_lock(&h->mu);
+    while (!h->jobs[i].done) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ts.tv_nsec += 100 * 1000 * 1000;
+        if (ts.tv_nsec >= 1000000000L) {
+            ts.tv_sec++;
+            ts.tv_nsec -= 1000000000L;
+        }
+        pthread_cond_timedwait(&h->job_done, &h->mu, &ts);
+        uint64_t done = base;
+        for (size_t k = i; k < h->n_jobs && k < i + 256; k++)
+            done += atomic_load_explicit(&h->jobs[k].bytes_done, memory_order_relaxed);
+        pthread_mutex_unlock(&h->mu);
+        cli_progress_update(pg, done, h->jobs[i].path);
+        pthread_mutex_lock(&h->mu);
+    }
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void collect(hunt *h, FILE *out, cli_progress *pg, run_totals *t) {
+    uint64_t base = 0;
+    for (size_t i = 0; i < h->n_jobs; i++) {
+        file_job *j = &h->jobs[i];
+        wait_for(h, i, pg, base);
+        if (j->out.len) fwrite(j->out.data, 1, j->out.len, out);
+        rdx_strbuf_free(&j->out);
+        hunt_take_rows(&t->rows, &j->rows);
+        t->files_failed += j->failed;
+        rdx_diags_move(&t->diags, &j->diags);
+        rdx_diags_free(&j->diags);
+        base += file_size(j->path);
+    }
+}
+
+static int thread_count(const hunt *h) {
+    long n = h->opt.threads ? h->opt.threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1) n = 1;
+    if ((size_t)n > h->n_jobs) n = h->n_jobs ? (long)h->n_jobs : 1;
+    return (int)n;
+}
+
+/* Run every job on the workers; sum their counters into st. */
+static void run(hunt *h, FILE *out, run_totals *t, hunt_stats *st) {
+    int n = thread_count(h);
+    worker *ws = calloc((size_t)n, sizeof *ws);
+    if (!ws) abort();
+    uint64_t total = 0;
+    for (size_t i = 0; i < h->n_jobs; i++) total += file_size(h->jobs[i].path);
+    cli_progress pg;
+    cli_progress_start(&pg, total, NULL);
+    for (int k = 0; k < n; k++) {
+        worker_init(&ws[k], h);
+        if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
+    }
+    collect(h, out, &pg, t);
+    cli_progress_end(&pg);
+    for (int k = 0; k < n; k++) {
+        pthread_join(ws[k].tid, NULL);
+        const hunt_stats *s = &ws[k].st;
+        st->read += s->read;
+        st->evaluated += s->evaluated;
+        st->unreadable += s->unreadable;
+        st->outside_time += s->outside_time;
+        st->detections += s->detections;
+        for (int l = 0; l <= RDX_LEVEL_CRITICAL; l++) st->by_level[l] += s->by_level[l];
+        for (size_t r = 0; r < h->n_rules; r++) st->by_rule[r] += s->by_rule[r];
+        worker_fini(&ws[k]);
+    }
+    free(ws);
+}
+
+/* ---- summary ----------------------------------------------------------- */
 
 /* Categories of unreadable input, with counts, for the summary. */
 static void print_reasons(FILE *f, const rdx_diags *d) {
@@ -399,18 +387,18 @@ static int cmp_count_desc(const void *a, const void *b) {
     return *x < *y ? 1 : *x > *y ? -1 : (x > y) - (x < y);
 }
 
-static void summary(hunt *h, size_t rule_errors) {
+static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, size_t files,
+                    size_t rule_errors, const cli_colors *c) {
     FILE *f = stderr;
-    const hunt_stats *s = &h->st;
-    cli_print_diags(f, &h->input_diags, &h->col, 0, h->opt.verbose ? 0 : 20);
+    cli_print_diags(f, &t->diags, c, 0, h->opt.verbose ? 0 : 20);
     fprintf(f, "rules: %s selected of %s loaded", cli_num(h->n_rules), cli_num(h->rs->n_rules));
     if (rule_errors) fprintf(f, ", %s rule errors", cli_num(rule_errors));
-    fprintf(f, "\nfiles: %s read", cli_num(s->files - s->files_failed));
-    if (s->files_failed) fprintf(f, ", %s could not be read", cli_num(s->files_failed));
+    fprintf(f, "\nfiles: %s read", cli_num(files - t->files_failed));
+    if (t->files_failed) fprintf(f, ", %s could not be read", cli_num(t->files_failed));
     fprintf(f, "\nevents: %s read, %s evaluated, %s unreadable", cli_num(s->read),
             cli_num(s->evaluated), cli_num(s->unreadable));
     if (s->outside_time) fprintf(f, ", %s outside the time range", cli_num(s->outside_time));
-    if (s->unreadable) print_reasons(f, &h->input_diags);
+    if (s->unreadable) print_reasons(f, &t->diags);
     fprintf(f, "\ndetections: %s", cli_num(s->detections));
     for (int l = RDX_LEVEL_CRITICAL; l >= RDX_LEVEL_NONE; l--) {
         if (!s->by_level[l] && l == RDX_LEVEL_NONE) continue;
@@ -436,6 +424,26 @@ static void summary(hunt *h, size_t rule_errors) {
     free(order);
 }
 
+static int make_jobs(hunt *h, char **argv, size_t n, run_totals *t, char ***files_out) {
+    size_t n_files;
+    rdx_diags dir_diags;
+    rdx_diags_init(&dir_diags);
+    char **files = cli_expand_inputs(argv, n, &n_files, &dir_diags);
+    t->files_failed += dir_diags.errors;          /* directories that could not be read */
+    size_t failed_dirs = dir_diags.errors;
+    rdx_diags_move(&t->diags, &dir_diags);
+    rdx_diags_free(&dir_diags);
+    h->jobs = calloc(n_files + 1, sizeof *h->jobs);
+    if (!h->jobs) abort();
+    for (size_t i = 0; i < n_files; i++) {
+        h->jobs[i].path = files[i];
+        rdx_diags_init(&h->jobs[i].diags);
+    }
+    h->n_jobs = n_files;
+    *files_out = files;
+    return (int)failed_dirs;
+}
+
 int rdx_cmd_hunt(int argc, char **argv) {
     hunt h;
     memset(&h, 0, sizeof h);
@@ -444,11 +452,9 @@ int rdx_cmd_hunt(int argc, char **argv) {
         usage(stderr);
         return RDX_EXIT_USAGE;
     }
-    h.col = cli_colors_for(stdout, h.opt.color);
     cli_colors ecol = cli_colors_for(stderr, h.opt.color);
     rdx_diags rule_diags;
     rdx_diags_init(&rule_diags);
-    rdx_diags_init(&h.input_diags);
     h.rs = cli_load_rules(&h.opt.rules, &rule_diags);
     cli_print_diags(stderr, &rule_diags, &ecol, !h.opt.verbose, h.opt.verbose ? 0 : 20);
     if (!h.rs || h.rs->n_rules == 0) {
@@ -458,40 +464,37 @@ int rdx_cmd_hunt(int argc, char **argv) {
         return RDX_EXIT_USAGE;
     }
     select_rules(&h);
-    if (cli_output_open(&h.out, h.opt.output) != 0) return RDX_EXIT_USAGE;
-    if (h.opt.output) h.col = cli_colors_for(h.out.f, "never");
+    cli_output out;
+    if (cli_output_open(&out, h.opt.output) != 0) return RDX_EXIT_USAGE;
+    h.col = cli_colors_for(out.f, h.opt.output ? "never" : h.opt.color);
 
-    size_t n_files;
-    char **files = cli_expand_inputs(argv + first, (size_t)(argc - first), &n_files, &h.input_diags);
-    h.st.files += h.input_diags.errors;       /* directories that could not be read */
-    h.st.files_failed += h.input_diags.errors;
-    h.eval = rdx_eval_new();
-    rdx_arena *a = rdx_arena_new(0);
-    cli_progress pg;
-    cli_progress_start(&pg, total_size(files, n_files), NULL);
-    uint64_t base = 0;
-    for (size_t i = 0; i < n_files; i++) {
-        hunt_file(&h, files[i], a, &pg, base);
-        struct stat st;
-        if (strcmp(files[i], "-") && stat(files[i], &st) == 0) base += (uint64_t)st.st_size;
-    }
-    cli_progress_end(&pg);
-    if (h.opt.format == OUT_CSV) write_timeline(&h);
-    int write_ok = cli_output_close(&h.out, 1) == 0;
+    run_totals t;
+    memset(&t, 0, sizeof t);
+    rdx_diags_init(&t.diags);
+    char **files;
+    int failed_dirs = make_jobs(&h, argv + first, (size_t)(argc - first), &t, &files);
+    hunt_stats st;
+    memset(&st, 0, sizeof st);
+    st.by_rule = calloc(h.n_rules + 1, sizeof *st.by_rule);
+    if (!st.by_rule) abort();
+    pthread_mutex_init(&h.mu, NULL);
+    pthread_cond_init(&h.job_done, NULL);
+    run(&h, out.f, &t, &st);
+    if (h.opt.format == OUT_CSV) hunt_write_timeline(out.f, &t.rows);
+    int write_ok = cli_output_close(&out, 1) == 0;
 
-    h.col = ecol;
-    if (!h.opt.quiet) summary(&h, rule_diags.errors);
-    int rc = (h.st.detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
-             ((h.st.unreadable || h.st.files_failed || rule_diags.errors) ? RDX_EXIT_INPUT : 0);
+    if (!h.opt.quiet) summary(&h, &st, &t, h.n_jobs + (size_t)failed_dirs, rule_diags.errors, &ecol);
+    int rc = (st.detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
+             ((st.unreadable || t.files_failed || rule_diags.errors) ? RDX_EXIT_INPUT : 0);
     if (!write_ok) rc = RDX_EXIT_USAGE;
-    rdx_arena_free(a);
-    rdx_eval_free(h.eval);
-    cli_free_list(files, n_files);
+    pthread_mutex_destroy(&h.mu);
+    pthread_cond_destroy(&h.job_done);
+    cli_free_list(files, h.n_jobs);
+    free(h.jobs);
     free(h.rules);
-    free(h.st.by_rule);
-    rdx_strbuf_free(&h.line);
+    free(st.by_rule);
     rdx_ruleset_free(h.rs);
     rdx_diags_free(&rule_diags);
-    rdx_diags_free(&h.input_diags);
+    rdx_diags_free(&t.diags);
     return rc;
 }
