@@ -85,6 +85,14 @@ size_t rdx_logsources_lookup(const rdx_logsources *ls, const rdx_logsource *rule
 int rdx_logsources_covers(const rdx_logsources *ls, const rdx_logsource *rule_ls,
                           const rdx_event_identity *id, const rdx_fieldmap **fields);
 
+/* rdx_logsources_covers, and also the table's per-source conditions
+ * (`where:`, e.g. Security 4663 counts as file_access only for ObjectType
+ * File), checked on ev itself.  rdx_logsources_covers has only the
+ * identity and takes such conditions as met; ev NULL does the same. */
+int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *rule_ls,
+                                const rdx_event_identity *id, rdx_event *ev,
+                                const rdx_fieldmap **fields);
+
 /* Aliases that hold for every event whatever its logsource: Sigma/EVTX
  * names for the ECS and Winlogbeat spellings (EventID ← winlog.event_id,
  * Channel ← winlog.channel, Computer ← winlog.computer_name, ...). */

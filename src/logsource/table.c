@@ -1,0 +1,432 @@
+/*
+ * table.c — reading data/logsources.yml into the log-source table.
+ *
+ * The file is YAML (layout in its own header comment and in
+ * docs/FIELDS.md).  We parse it with the positioned YAML tree the rule
+ * loader uses, so every complaint points at a line and column, and then
+ * walk the tree once, checking as we go.  The checks are strict on
+ * purpose: a misspelt key (`feilds:`) or an event ID that is not a number
+ * would otherwise silently change which events a rule sees, which is the
+ * kind of mistake nobody notices until a detection is missed.  Any error
+ * makes the whole table unusable; the caller gets every error at once.
+ *
+ * Each source block is expanded into one rdx_event_source per (channel,
+ * event ID): `channel: [A, B]` with `events: {1: x, 2: y}` becomes four
+ * records sharing one field map.  The tree itself lives in a scratch arena
+ * that is dropped at the end; what survives is copied into the table's.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "logsource/ls_internal.h"
+#include "rule/yaml.h"
+
+#define MAX_EVENT_ID 65535   /* Windows event IDs are 16-bit */
+
+typedef struct pctx {
+    rdx_logsources *ls;
+    rdx_arena *a;            /* the table's arena: what we keep */
+    const char *file;
+    rdx_diags *d;
+    size_t errors;
+} pctx;
+
+/* A growable array of expanded sources for one entry. */
+typedef struct srcvec {
+    rdx_event_source *items;
+    const ls_where **where;
+    size_t n, cap;
+} srcvec;
+
+static void error_at(pctx *c, const ynode *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void error_at(pctx *c, const ynode *n, const char *fmt, ...) {
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rdx_diag_add(c->d, RDX_SEV_ERROR, "logsource", c->file, n ? n->line : 1, n ? n->column : 1,
+                 "%s", msg);
+    c->errors++;
+}
+
+int rdx_ls_ieq(const char *a, const char *b, size_t blen) {
+    return strlen(a) == blen && strncasecmp(a, b, blen) == 0;
+}
+
+/* ---- scalars ------------------------------------------------------------ */
+
+/* A non-empty string scalar, copied into the table; NULL (reported)
+ * otherwise.  what names the value in the message. */
+static const char *string_of(pctx *c, const ynode *n, const char *what) {
+    if (n->kind != Y_SCALAR) {
+        error_at(c, n, "%s must be a string", what);
+        return NULL;
+    }
+    if (rdx_yscalar_type(n, NULL) == YS_NULL || n->len == 0) {
+        error_at(c, n, "%s must not be empty", what);
+        return NULL;
+    }
+    return rdx_arena_strndup(c->a, n->text, n->len);
+}
+
+/* A string, or a non-empty list of strings.  Returns the count (0 after
+ * an error) and the copies in *out. */
+static size_t strings_of(pctx *c, const ynode *n, const char *what, const char ***out) {
+    size_t count = n->kind == Y_SEQ ? n->n : 1;
+    if (n->kind == Y_MAP || count == 0) {
+        error_at(c, n, "%s must be a string or a non-empty list of strings", what);
+        return 0;
+    }
+    const char **v = rdx_arena_alloc(c->a, count * sizeof *v);
+    for (size_t i = 0; i < count; i++) {
+        v[i] = string_of(c, n->kind == Y_SEQ ? n->items[i] : n, what);
+        if (!v[i]) return 0;
+    }
+    *out = v;
+    return count;
+}
+
+/* Every key of map must be one of allowed, and appear once. */
+static int check_keys(pctx *c, const ynode *map, const char *const *allowed, const char *where) {
+    int ok = 1;
+    for (size_t i = 0; i < map->n; i++) {
+        const ynode *k = map->keys[i];
+        if (k->kind != Y_SCALAR) {
+            error_at(c, k, "keys of %s must be strings", where);
+            ok = 0;
+            continue;
+        }
+        const char *const *p = allowed;
+        while (*p && strcmp(*p, k->text) != 0) p++;
+        if (!*p) {
+            char list[256] = "";
+            for (p = allowed; *p; p++) {
+                strncat(list, p == allowed ? "" : ", ", sizeof list - strlen(list) - 1);
+                strncat(list, *p, sizeof list - strlen(list) - 1);
+            }
+            error_at(c, k, "unknown key '%s' in %s (expected %s)", k->text, where, list);
+            ok = 0;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (map->keys[j]->kind == Y_SCALAR && strcmp(map->keys[j]->text, k->text) == 0) {
+                error_at(c, k, "key '%s' given twice in %s", k->text, where);
+                ok = 0;
+            }
+    }
+    return ok;
+}
+
+static int is_map(pctx *c, const ynode *n, const char *what) {
+    if (n->kind == Y_MAP) return 1;
+    error_at(c, n, "%s must be a map", what);
+    return 0;
+}
+
+/* ---- field maps and conditions ----------------------------------------- */
+
+/* {Sigma: name or [names]} → an rdx_fieldmap in the table's arena. */
+static const rdx_fieldmap *parse_fieldmap(pctx *c, const ynode *n, const char *what) {
+    if (!is_map(c, n, what)) return NULL;
+    rdx_fieldmap_entry *e = rdx_arena_zalloc(c->a, (n->n + 1) * sizeof *e);
+    size_t count = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        const char *sigma = string_of(c, n->keys[i], "a field name");
+        if (!sigma) continue;
+        for (size_t j = 0; j < count; j++)
+            if (strcasecmp(e[j].sigma, sigma) == 0)
+                error_at(c, n->keys[i], "field '%s' mapped twice in %s", sigma, what);
+        size_t k = strings_of(c, n->items[i], "the names of a mapped field", &e[count].names);
+        if (!k) continue;
+        e[count].sigma = sigma;
+        e[count].sigma_hash = rdx_name_hash(sigma, strlen(sigma));
+        e[count].n_names = k;
+        count++;
+    }
+    rdx_fieldmap *m = rdx_arena_alloc(c->a, sizeof *m);
+    m->entries = e;
+    m->count = count;
+    return m;
+}
+
+static const ls_where *parse_where(pctx *c, const ynode *n) {
+    if (!is_map(c, n, "'where'")) return NULL;
+    if (n->n == 0) {
+        error_at(c, n, "'where' must name at least one field");
+        return NULL;
+    }
+    ls_cond *conds = rdx_arena_zalloc(c->a, n->n * sizeof *conds);
+    for (size_t i = 0; i < n->n; i++) {
+        ls_cond *k = &conds[i];
+        k->field = string_of(c, n->keys[i], "a 'where' field");
+        if (!k->field) return NULL;
+        k->field_len = strlen(k->field);
+        k->field_hash = rdx_name_hash(k->field, k->field_len);
+        k->n_values = strings_of(c, n->items[i], "a 'where' value", &k->values);
+        if (!k->n_values) return NULL;
+    }
+    ls_where *w = rdx_arena_alloc(c->a, sizeof *w);
+    w->conds = conds;
+    w->count = n->n;
+    return w;
+}
+
+/* ---- one source block ---------------------------------------------------- */
+
+static void push_source(srcvec *v, rdx_event_source s, const ls_where *w) {
+    if (v->n == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 8;
+        v->items = realloc(v->items, v->cap * sizeof *v->items);
+        v->where = realloc(v->where, v->cap * sizeof *v->where);
+        if (!v->items || !v->where) abort();
+    }
+    v->items[v->n] = s;
+    v->where[v->n++] = w;
+}
+
+/* An event ID key: digits only, within 0..65535. */
+static int64_t event_id_of(pctx *c, const ynode *k) {
+    int64_t id = 0;
+    int ok = k->kind == Y_SCALAR && k->len > 0 && k->len <= 5;
+    for (size_t i = 0; ok && i < k->len; i++) {
+        ok = k->text[i] >= '0' && k->text[i] <= '9';
+        id = id * 10 + (k->text[i] - '0');
+    }
+    if (!ok || id > MAX_EVENT_ID) {
+        error_at(c, k, "'%s' is not an event ID (a number from 0 to %d)",
+                 k->kind == Y_SCALAR ? k->text : "(a collection)", MAX_EVENT_ID);
+        return -1;
+    }
+    return id;
+}
+
+typedef struct event_list {
+    int64_t *ids;
+    const char **titles;
+    size_t n;
+} event_list;
+
+/* events: {id: title, ...}; 0 when unusable. */
+static int parse_events(pctx *c, const ynode *n, event_list *ev) {
+    if (!is_map(c, n, "'events'")) return 0;
+    if (n->n == 0) {
+        error_at(c, n, "'events' is empty: omit it to cover every event of the source");
+        return 0;
+    }
+    ev->ids = rdx_arena_alloc(c->a, n->n * sizeof *ev->ids);
+    ev->titles = rdx_arena_alloc(c->a, n->n * sizeof *ev->titles);
+    ev->n = 0;
+    for (size_t i = 0; i < n->n; i++) {
+        int64_t id = event_id_of(c, n->keys[i]);
+        const char *title = string_of(c, n->items[i], "an event title");
+        if (id < 0 || !title) return 0;
+        for (size_t j = 0; j < ev->n; j++)
+            if (ev->ids[j] == id) {
+                error_at(c, n->keys[i], "event ID %lld listed twice", (long long)id);
+                return 0;
+            }
+        ev->ids[ev->n] = id;
+        ev->titles[ev->n++] = title;
+    }
+    return 1;
+}
+
+/* The catalog title of a whole-channel (or whole-provider) source. */
+static const char *default_title(pctx *c, const char *channel, const char *provider) {
+    if (channel) return rdx_arena_printf(c->a, "Every event of %s", channel);
+    return rdx_arena_printf(c->a, "Every event of provider %s", provider);
+}
+
+static int parse_any(pctx *c, const ynode *n, const ynode *any) {
+    int yes = 0;
+    if (any->kind != Y_SCALAR || rdx_yscalar_type(any, &yes) != YS_BOOL || !yes) {
+        error_at(c, any, "'any' must be true (or left out)");
+        return 0;
+    }
+    static const char *const excl[] = {"channel", "provider", "events", "where", NULL};
+    for (const char *const *k = excl; *k; k++)
+        if (rdx_ymap_get(n, *k)) {
+            error_at(c, rdx_ymap_get(n, *k), "'%s' contradicts 'any: true'", *k);
+            return 0;
+        }
+    return 1;
+}
+
+static void parse_source(pctx *c, const ynode *n, srcvec *out) {
+    static const char *const keys[] = {"channel", "provider", "events", "title",
+                                       "fields", "where", "any", NULL};
+    if (!is_map(c, n, "a source") || !check_keys(c, n, keys, "a source")) return;
+    const ynode *ch = rdx_ymap_get(n, "channel"), *pv = rdx_ymap_get(n, "provider");
+    const ynode *evn = rdx_ymap_get(n, "events"), *tn = rdx_ymap_get(n, "title");
+    const ynode *fn = rdx_ymap_get(n, "fields"), *wn = rdx_ymap_get(n, "where");
+    const ynode *any = rdx_ymap_get(n, "any");
+    if (any && !parse_any(c, n, any)) return;
+    if (!any && !ch && !pv) {
+        error_at(c, n, "a source needs a channel or a provider (or 'any: true')");
+        return;
+    }
+    if (evn && tn) {
+        error_at(c, tn, "'title' is for sources without 'events'; give each event its title");
+        return;
+    }
+    const char **channels = NULL;
+    size_t n_ch = ch ? strings_of(c, ch, "'channel'", &channels) : 1;
+    const char *provider = pv ? string_of(c, pv, "'provider'") : NULL;
+    const char *title = tn ? string_of(c, tn, "'title'") : NULL;
+    event_list ev = {0};
+    const rdx_fieldmap *fields = fn ? parse_fieldmap(c, fn, "'fields'") : NULL;
+    const ls_where *where = wn ? parse_where(c, wn) : NULL;
+    if (!n_ch || (pv && !provider) || (tn && !title) || (evn && !parse_events(c, evn, &ev)) ||
+        (fn && !fields) || (wn && !where))
+        return;
+    for (size_t i = 0; i < n_ch; i++) {
+        const char *channel = channels ? channels[i] : NULL;
+        if (!evn) {
+            const char *t = title ? title : any ? "Any event" : default_title(c, channel, provider);
+            push_source(out, (rdx_event_source){provider, channel, -1, t, fields}, where);
+            continue;
+        }
+        for (size_t j = 0; j < ev.n; j++)
+            push_source(out, (rdx_event_source){provider, channel, ev.ids[j], ev.titles[j], fields},
+                        where);
+    }
+}
+
+/* ---- entries ------------------------------------------------------------- */
+
+static const char *optional_string(pctx *c, const ynode *map, const char *key) {
+    const ynode *n = rdx_ymap_get(map, key);
+    if (!n) return NULL;
+    char what[64];
+    snprintf(what, sizeof what, "'%s'", key);
+    return string_of(c, n, what);
+}
+
+static void parse_entry(pctx *c, const ynode *n, ls_entry *e) {
+    static const char *const keys[] = {"product", "category", "service", "description",
+                                       "sources", NULL};
+    memset(e, 0, sizeof *e);
+    e->line = n->line;
+    e->column = n->column;
+    if (!is_map(c, n, "a logsources entry") || !check_keys(c, n, keys, "a logsources entry"))
+        return;
+    e->product = optional_string(c, n, "product");
+    e->category = optional_string(c, n, "category");
+    e->service = optional_string(c, n, "service");
+    e->description = optional_string(c, n, "description");
+    if (!rdx_ymap_get(n, "product") && !rdx_ymap_get(n, "category") &&
+        !rdx_ymap_get(n, "service")) {
+        error_at(c, n, "a logsources entry needs a product, a category or a service");
+        return;
+    }
+    /* A rule naming both is answered from the two entries together. */
+    if (rdx_ymap_get(n, "category") && rdx_ymap_get(n, "service")) {
+        error_at(c, rdx_ymap_get(n, "service"),
+                 "an entry names a category or a service, not both");
+        return;
+    }
+    const char *key = e->category ? e->category : e->service ? e->service : e->product;
+    if (key) e->key_hash = rdx_name_hash(key, strlen(key));
+    const ynode *s = rdx_ymap_get(n, "sources");
+    if (!s || s->kind != Y_SEQ || s->n == 0) {
+        error_at(c, s ? s : n, "a logsources entry needs 'sources': a non-empty list");
+        return;
+    }
+    srcvec v = {0};
+    for (size_t i = 0; i < s->n; i++) parse_source(c, s->items[i], &v);
+    e->n_sources = v.n;
+    e->sources = rdx_arena_alloc(c->a, (v.n + 1) * sizeof *e->sources);
+    e->where = rdx_arena_alloc(c->a, (v.n + 1) * sizeof *e->where);
+    if (v.n) {
+        memcpy(e->sources, v.items, v.n * sizeof *v.items);
+        memcpy(e->where, v.where, v.n * sizeof *v.where);
+    }
+    free(v.items);
+    free(v.where);
+}
+
+static int same_name(const char *a, const char *b) {
+    if (!a || !b) return a == b;
+    return strcasecmp(a, b) == 0;
+}
+
+/* Two entries for one logsource would make lookups depend on order. */
+static void check_duplicates(pctx *c, const ynode *list) {
+    const rdx_logsources *ls = c->ls;
+    for (size_t i = 1; i < ls->n_entries; i++)
+        for (size_t j = 0; j < i; j++) {
+            const ls_entry *a = &ls->entries[j], *b = &ls->entries[i];
+            if (!b->product && !b->category && !b->service) break;   /* already reported */
+            if (same_name(a->product, b->product) && same_name(a->category, b->category) &&
+                same_name(a->service, b->service)) {
+                error_at(c, list->items[i], "this logsource is already defined at line %u",
+                         (unsigned)a->line);
+                break;
+            }
+        }
+}
+
+static void parse_entries(pctx *c, const ynode *n) {
+    if (n->kind != Y_SEQ) {
+        error_at(c, n, "'logsources' must be a list of entries");
+        return;
+    }
+    c->ls->entries = rdx_arena_zalloc(c->a, (n->n + 1) * sizeof *c->ls->entries);
+    c->ls->n_entries = n->n;
+    for (size_t i = 0; i < n->n; i++) parse_entry(c, n->items[i], &c->ls->entries[i]);
+    check_duplicates(c, n);
+}
+
+static void parse_version(pctx *c, const ynode *v) {
+    if (!v) {
+        error_at(c, NULL, "the table has no 'version' (this ruledex reads version 1)");
+        return;
+    }
+    if (v->kind != Y_SCALAR || strcmp(v->text, "1") != 0)
+        error_at(c, v, "unsupported table version '%s' (this ruledex reads version 1)",
+                 v->kind == Y_SCALAR ? v->text : "(a collection)");
+}
+
+static void parse_root(pctx *c, const ynode *root) {
+    static const char *const keys[] = {"version", "aliases", "logsources", NULL};
+    if (!is_map(c, root, "the log-source table") || !check_keys(c, root, keys, "the table"))
+        return;
+    parse_version(c, rdx_ymap_get(root, "version"));
+    const ynode *al = rdx_ymap_get(root, "aliases");
+    if (al) {
+        const rdx_fieldmap *m = parse_fieldmap(c, al, "'aliases'");
+        if (m) c->ls->aliases = *m;
+    }
+    const ynode *list = rdx_ymap_get(root, "logsources");
+    if (!list)
+        error_at(c, root, "the table has no 'logsources' list");
+    else
+        parse_entries(c, list);
+}
+
+int rdx_ls_parse_table(rdx_logsources *ls, const char *name, const char *text, size_t len,
+                       rdx_diags *d) {
+    pctx c = {ls, ls->arena, name, d, 0};
+    rdx_arena *tree = rdx_arena_new(0);
+    ydoc *docs;
+    int failed;
+    size_t n = rdx_yaml_parse(tree, name, text, len, &docs, &failed, d);
+    if (failed) {
+        c.errors++;
+    } else if (n == 0 || !docs[0].root) {
+        error_at(&c, NULL, "the log-source table is empty");
+    } else if (n > 1) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "logsource", name, docs[1].line, 1,
+                     "the log-source table must be a single YAML document");
+        c.errors++;
+    } else {
+        parse_root(&c, docs[0].root);
+    }
+    rdx_arena_free(tree);
+    return c.errors == 0;
+}
