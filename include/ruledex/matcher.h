@@ -1,0 +1,137 @@
+/*
+ * matcher.h — the compiled matcher: a whole rule set against each event,
+ * evaluating only the rules that could possibly match.
+ *
+ * Running the reference evaluator (engine.h) for every (rule, event) pair
+ * costs thousands of rule walks per event, almost all of which fail on the
+ * first literal compare.  The matcher does what Suricata's detection engine
+ * and YARA do instead:
+ *
+ *   1. route   — an event only considers the rules whose logsource covers
+ *                it (logsource.h): a Sysmon 1 event never meets a DNS rule;
+ *   2. atoms   — at build time every rule gets a set of literal "atoms" such
+ *                that the rule cannot match unless one of them occurs in
+ *                some value of the event (rdx_rule_atoms below); rules for
+ *                which no such set exists are "always" rules;
+ *   3. scan    — per event, one vectorscan (Hyperscan) pass over all the
+ *                event's values finds which atoms occur;
+ *   4. verify  — the candidates (rules with an atom that occurred, plus the
+ *                always rules of the route) are evaluated, in rule order, by
+ *                the reference evaluator, which stays the only judge.
+ *
+ * So the matcher can only ever be slower than necessary, never wrong: an
+ * atom set may be too generous (more candidates), but it is derived so that
+ * it is never too strict.  tests/unit/test_matcher.c checks that on the
+ * whole SigmaHQ rule set against its regression events.
+ *
+ * Example:
+ *
+ *     rdx_matcher *m = rdx_matcher_new(rules, n, logsources, &diags);
+ *     rdx_scratch *s = rdx_scratch_new(m);          // one per thread
+ *     while (next event ev)
+ *         rdx_matcher_match(m, s, &ev, on_hit, ctx); // on_hit(ctx, i)
+ *     rdx_scratch_free(s);
+ *     rdx_matcher_free(m);
+ *
+ * A matcher is immutable once built and may be shared by any number of
+ * threads, each with its own scratch.  The rules and the logsource table
+ * are not copied: they must outlive the matcher.
+ */
+#ifndef RULEDEX_MATCHER_H
+#define RULEDEX_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "arena.h"
+#include "diag.h"
+#include "engine.h"
+#include "event.h"
+#include "logsource.h"
+#include "rule.h"
+
+typedef struct rdx_matcher rdx_matcher;   /* immutable after build; shared by threads */
+typedef struct rdx_scratch rdx_scratch;   /* per thread: hs scratch, rdx_eval, buffers */
+
+/* Build a matcher over rules[0..n).  ls may be NULL: then every rule
+ * covers every event and no field map applies.  Never returns NULL; if the
+ * prefilter cannot be compiled (reported in d as an error) every rule is
+ * evaluated on every event it covers, which is slow but still right. */
+rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
+                             rdx_diags *d);
+void rdx_matcher_free(rdx_matcher *m);
+
+rdx_scratch *rdx_scratch_new(const rdx_matcher *m);
+void rdx_scratch_free(rdx_scratch *s);
+
+/* Calls hit(ctx, i) for every rule index i (into the array given to
+ * rdx_matcher_new) that matches ev, in increasing i, and returns the number
+ * of hits.  hit may be NULL.  ev is indexed if it is not yet. */
+size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
+                         void (*hit)(void *ctx, size_t rule), void *ctx);
+
+/* Per-scratch counters, for the hunt summary and the benchmarks.  They
+ * only grow; sum them over the threads' scratches. */
+typedef struct rdx_matcher_stats {
+    uint64_t events;            /* rdx_matcher_match calls */
+    uint64_t candidates;        /* rules handed to the reference evaluator */
+    uint64_t prefilter_hits;    /* atoms found by the scan (each once per event) */
+    uint64_t hits;              /* rules that matched */
+    uint64_t regex_limit_hits;  /* regex matches abandoned at the PCRE2 limits */
+    uint64_t routes;            /* distinct event identities routed */
+} rdx_matcher_stats;
+
+rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s);
+
+/* What the build made of the rule set (for `--verbose`, docs, tests). */
+typedef struct rdx_matcher_info {
+    size_t rules;               /* n given to rdx_matcher_new */
+    size_t filtered;            /* rules with an atom set: evaluated only on a hit */
+    size_t always;              /* rules evaluated on every event they cover */
+    size_t never;               /* rules that can match nothing (not loaded OK,
+                                   correlations, empty conditions) */
+    size_t atoms;               /* distinct atoms in the prefilter */
+    size_t logsource_groups;    /* distinct logsources among the rules */
+    int prefilter_ok;           /* 0: compile failed, every rule is "always" */
+} rdx_matcher_info;
+
+rdx_matcher_info rdx_matcher_get_info(const rdx_matcher *m);
+
+/* ---- atoms (atoms.c): the literals a rule cannot match without ---------- */
+
+enum {
+    RDX_ATOM_CASED = 1u << 0,    /* compare bytes exactly (else ASCII case folded) */
+    RDX_ATOM_UNIFOLD = 1u << 1   /* from a caseless regex: PCRE2's Unicode folding
+                                    also lets i/k/s match İ ı K ſ */
+};
+
+typedef struct rdx_atom {
+    const unsigned char *bytes;
+    size_t len;
+    unsigned flags;              /* RDX_ATOM_* */
+} rdx_atom;
+
+typedef struct rdx_atomset {
+    int always;                  /* the rule may match without any literal */
+    rdx_atom *atoms;             /* when !always: at least one occurs in a match */
+    size_t n;                    /* !always && n == 0: the rule never matches */
+} rdx_atomset;
+
+/* Atoms shorter than this make a predicate unfilterable: a 2-byte atom
+ * occurs in nearly every event and would only flood the candidates. */
+#define RDX_ATOM_MIN 3
+
+/* Compute the atom set of rule r into out, allocating in a.  Derived from
+ * the condition tree: OR unites its children's sets, AND keeps its best
+ * child's set, and anything that can hold by absence or negation (NOT,
+ * |neq, null, exists, numbers, cidr, fieldref, a regex without a required
+ * literal, unresolved placeholders) has no set.  A rule whose set is
+ * missing is `always`. */
+void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out);
+
+/* The atoms of one regex: the literals a match must contain (one per
+ * top-level alternative), or out->always when none can be found — the
+ * syntax is read conservatively, so anything unusual means "always".
+ * caseless: the regex was compiled with |re|i. */
+void rdx_regex_atoms(const char *re, size_t len, int caseless, rdx_arena *a, rdx_atomset *out);
+
+#endif

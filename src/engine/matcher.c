@@ -1,0 +1,555 @@
+/*
+ * matcher.c — the compiled matcher: route, prefilter, verify (matcher.h).
+ *
+ * Build time, once per rule set:
+ *   - each rule gets its atom set (atoms.c) and becomes "filtered" (has
+ *     atoms), "always" (no set: evaluate on every event it covers) or
+ *     "never" (cannot match: not evaluated at all);
+ *   - the distinct atoms of all rules go into one vectorscan database
+ *     (block mode, one pattern per atom, caseless unless cased, single
+ *     match), with a table from atom to the rules that listed it;
+ *   - rules are grouped by logsource, because routing and field maps are
+ *     per logsource, and SigmaHQ has ~3,700 rules but only ~150 logsources.
+ *
+ * Per event:
+ *   1. route: the event's identity (channel, provider, event ID) picks a
+ *      route — which rules cover the event and with which field map.  A
+ *      route is computed on first sight of an identity by asking the
+ *      logsource table about each logsource group, and cached in the
+ *      scratch (so the matcher itself stays immutable and lock-free);
+ *   2. scan: every scalar value of the event, joined with a separator
+ *      byte, is scanned once; each atom found marks its rules;
+ *   3. verify: candidates = (marked ∪ always) ∩ route, a bitset walked in
+ *      rule order; each candidate is evaluated by the reference evaluator
+ *      with the route's field map.
+ *
+ * Example: a Sysmon EventID 1 event whose values contain "\certutil.exe"
+ * and "-urlcache" routes to the ~1,200 process_creation rules; the scan
+ * marks the handful listing those atoms; those plus the route's always
+ * rules (a few dozen) are evaluated, instead of all 3,700.
+ */
+#include <hs.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruledex/matcher.h"
+
+#define SEPARATOR 0xFF          /* between values in the scan: never in caseless atoms */
+#define MAX_ROUTES 1024         /* distinct identities cached per scratch */
+#define MAX_SCAN (1u << 30)     /* joined values beyond this: evaluate everything */
+
+/* A conditional group's "covered, without a field map" answer, told apart
+ * from "not covered" (NULL) in the per-event memo. */
+static const rdx_fieldmap no_fields = {NULL, 0};
+
+/* Which rules an event of one identity considers, and under which names.
+ * A group is "conditional" when the table's answer also depends on the
+ * event's fields (a `where:` condition, e.g. Security 4657 is registry_set
+ * only for some OperationType values): its rules are in mask, and the
+ * answer is asked again per event for those that become candidates. */
+typedef struct route {
+    uint64_t *mask;                 /* rules whose logsource may cover the event */
+    uint64_t *always;               /* mask ∩ the always rules */
+    const rdx_fieldmap **fields;    /* per logsource group: its field map */
+    unsigned char *conditional;     /* per group: ask per event; NULL if none is */
+    int scan;                       /* some rule of mask is filtered */
+} route;
+
+struct rdx_matcher {
+    const rdx_rule *const *rules;
+    size_t n_rules, n_words;        /* n_words: 64-bit words of a rule bitset */
+    const rdx_logsources *ls;
+    const rdx_fieldmap *aliases;    /* shape aliases, for every event */
+    rdx_arena *arena;               /* everything below */
+    uint32_t *group;                /* per rule: its logsource group */
+    const rdx_logsource **groups;   /* per group: the logsource */
+    size_t n_groups;
+    uint64_t *always, *filtered;    /* bitsets over rules */
+    uint32_t *atom_off, *atom_rules;   /* atom a marks atom_rules[atom_off[a]..[a+1]) */
+    size_t n_atoms;
+    hs_database_t *db;              /* NULL: no atoms, or the compile failed */
+    route everything;               /* the only route when there is no table */
+    rdx_matcher_info info;
+};
+
+typedef struct route_slot {
+    uint64_t hash;
+    unsigned char *key;             /* NULL: empty slot */
+    size_t key_len;
+    route r;
+} route_slot;
+
+struct rdx_scratch {
+    const rdx_matcher *m;
+    hs_scratch_t *hs;
+    rdx_eval *eval;
+    uint64_t *hits;                 /* this event: rules with an atom found */
+    unsigned char *buf;             /* this event's values, joined */
+    size_t buf_cap;
+    route_slot *slots;              /* route cache: open addressing */
+    size_t n_slots, n_routes;
+    unsigned char *key;             /* identity key being looked up */
+    size_t key_cap;
+    rdx_event_identity id;          /* this event's identity */
+    uint64_t epoch;                 /* this event's number, for the memo below */
+    uint64_t *cond_epoch;           /* per group: event the memo is for */
+    const rdx_fieldmap **cond_fields;  /* per group: this event's answer (NULL: no) */
+    rdx_matcher_stats st;
+};
+
+static void *xcalloc(size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p) abort();
+    return p;
+}
+
+static void set_bit(uint64_t *bits, size_t i) { bits[i >> 6] |= 1ULL << (i & 63); }
+static int get_bit(const uint64_t *bits, size_t i) { return (bits[i >> 6] >> (i & 63)) & 1; }
+
+/* ---- logsource groups --------------------------------------------------- */
+
+static int same_str(const char *a, const char *b) {
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static int same_logsource(const rdx_logsource *a, const rdx_logsource *b) {
+    return same_str(a->category, b->category) && same_str(a->product, b->product) &&
+           same_str(a->service, b->service) && same_str(a->definition, b->definition);
+}
+
+/* Group the rules by logsource (exact spelling: rules that differ only in
+ * case get separate groups, which costs a little and is always right). */
+static void group_rules(rdx_matcher *m) {
+    m->group = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->group);
+    m->groups = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->groups);
+    for (size_t i = 0; i < m->n_rules; i++) {
+        const rdx_logsource *ls = &m->rules[i]->logsource;
+        size_t g = m->n_groups;
+        if (g && same_logsource(m->groups[g - 1], ls)) g--;   /* rules come in runs */
+        else
+            for (size_t k = 0; k < m->n_groups; k++)
+                if (same_logsource(m->groups[k], ls)) { g = k; break; }
+        if (g == m->n_groups) m->groups[m->n_groups++] = ls;
+        m->group[i] = (uint32_t)g;
+    }
+    m->info.logsource_groups = m->n_groups;
+}
+
+/* ---- the atom table and the database ------------------------------------ */
+
+typedef struct atom_ref {
+    rdx_atom atom;
+    uint32_t rule;
+} atom_ref;
+
+static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+
+/* Same order as atoms.c: flags, length, bytes (folded unless cased). */
+static int atom_cmp(const rdx_atom *a, const rdx_atom *b) {
+    if (a->flags != b->flags) return a->flags < b->flags ? -1 : 1;
+    if (a->len != b->len) return a->len < b->len ? -1 : 1;
+    int cased = (a->flags & RDX_ATOM_CASED) != 0;
+    for (size_t i = 0; i < a->len; i++) {
+        unsigned char p = cased ? a->bytes[i] : lower(a->bytes[i]);
+        unsigned char q = cased ? b->bytes[i] : lower(b->bytes[i]);
+        if (p != q) return p < q ? -1 : 1;
+    }
+    return 0;
+}
+
+static int ref_cmp(const void *x, const void *y) {
+    const atom_ref *a = x, *b = y;
+    int c = atom_cmp(&a->atom, &b->atom);
+    return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
+}
+
+/* A vectorscan expression matching the atom's bytes: letters and digits as
+ * they are, everything else as \xHH (so NUL and UTF-16 bytes are fine).
+ * For UNIFOLD atoms k, s and i also accept the non-ASCII characters PCRE2
+ * folds them with (Kelvin sign, long s, dotted and dotless i). */
+static char *atom_expression(rdx_arena *a, const rdx_atom *at) {
+    char *e = rdx_arena_alloc(a, at->len * 24 + 1), *p = e;
+    for (size_t i = 0; i < at->len; i++) {
+        unsigned char c = at->bytes[i], l = lower(c);
+        int unifold = (at->flags & RDX_ATOM_UNIFOLD) != 0;
+        if (unifold && l == 'k') p += sprintf(p, "(?:k|\\xE2\\x84\\xAA)");
+        else if (unifold && l == 's') p += sprintf(p, "(?:s|\\xC5\\xBF)");
+        else if (unifold && l == 'i') p += sprintf(p, "(?:i|\\xC4\\xB0|\\xC4\\xB1)");
+        else if ((l >= 'a' && l <= 'z') || (c >= '0' && c <= '9')) *p++ = (char)c;
+        else p += sprintf(p, "\\x%02X", c);
+    }
+    *p = 0;
+    return e;
+}
+
+static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first, rdx_diags *d) {
+    size_t n = m->n_atoms;
+    const char **exprs = xcalloc(n, sizeof *exprs);
+    unsigned *flags = xcalloc(n, sizeof *flags), *ids = xcalloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++) {
+        const rdx_atom *at = &refs[first[i]].atom;
+        exprs[i] = atom_expression(m->arena, at);
+        flags[i] = HS_FLAG_SINGLEMATCH | ((at->flags & RDX_ATOM_CASED) ? 0 : HS_FLAG_CASELESS);
+        ids[i] = (unsigned)i;
+    }
+    hs_compile_error_t *err = NULL;
+    hs_error_t rc = hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &m->db, &err);
+    if (rc != HS_SUCCESS) {
+        if (d)
+            rdx_diag_add(d, RDX_SEV_ERROR, "matcher", NULL, 0, 0,
+                         "prefilter could not be compiled (%s, pattern %d); every rule will be "
+                         "evaluated on every event", err && err->message ? err->message : "?",
+                         err ? err->expression : -1);
+        hs_free_compile_error(err);
+        m->db = NULL;
+    }
+    free(exprs);
+    free(flags);
+    free(ids);
+    return m->db != NULL;
+}
+
+/* Distinct atoms → ids, and for each atom the rules it marks (CSR). */
+static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_diags *d) {
+    qsort(refs, n_refs, sizeof *refs, ref_cmp);
+    uint32_t *first = xcalloc(n_refs, sizeof *first);   /* per atom: its first ref */
+    m->atom_rules = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_rules);
+    m->atom_off = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_off);
+    size_t k = 0;
+    for (size_t i = 0; i < n_refs; i++) {
+        if (i == 0 || atom_cmp(&refs[i - 1].atom, &refs[i].atom) != 0) {
+            first[m->n_atoms] = (uint32_t)i;
+            m->atom_off[m->n_atoms++] = (uint32_t)k;
+        }
+        m->atom_rules[k++] = refs[i].rule;   /* a rule lists an atom once */
+    }
+    m->atom_off[m->n_atoms] = (uint32_t)k;
+    m->info.atoms = m->n_atoms;
+    m->info.prefilter_ok = m->n_atoms == 0 || compile_db(m, refs, first, d);
+    free(first);
+}
+
+/* Every rule's atom set; the always/filtered bitsets; the atom table. */
+static void classify_rules(rdx_matcher *m, rdx_diags *d) {
+    m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
+    m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
+    atom_ref *refs = NULL;
+    size_t n_refs = 0, cap = 0;
+    for (size_t i = 0; i < m->n_rules; i++) {
+        rdx_atomset s;
+        rdx_rule_atoms(m->rules[i], m->arena, &s);
+        if (s.always) {
+            set_bit(m->always, i);
+            m->info.always++;
+            continue;
+        }
+        if (s.n == 0) {
+            m->info.never++;
+            continue;
+        }
+        set_bit(m->filtered, i);
+        m->info.filtered++;
+        if (n_refs + s.n > cap) {
+            cap = (n_refs + s.n) * 2;
+            refs = realloc(refs, cap * sizeof *refs);
+            if (!refs) abort();
+        }
+        for (size_t k = 0; k < s.n; k++) refs[n_refs++] = (atom_ref){s.atoms[k], (uint32_t)i};
+    }
+    build_atom_table(m, refs, n_refs, d);
+    free(refs);
+    if (!m->info.prefilter_ok) {   /* no scan: filtered rules become always rules */
+        for (size_t w = 0; w < m->n_words; w++) m->always[w] |= m->filtered[w], m->filtered[w] = 0;
+        m->info.always += m->info.filtered;
+        m->info.filtered = 0;
+    }
+}
+
+/* The route of an event when there is no logsource table: everything. */
+static void build_everything(rdx_matcher *m) {
+    route *r = &m->everything;
+    r->mask = rdx_arena_alloc(m->arena, m->n_words * sizeof *r->mask);
+    r->always = m->always;
+    r->fields = rdx_arena_zalloc(m->arena, (m->n_groups + 1) * sizeof *r->fields);
+    for (size_t w = 0; w < m->n_words; w++) r->mask[w] = m->always[w] | m->filtered[w];
+    r->scan = m->info.filtered > 0;
+}
+
+rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
+                             rdx_diags *d) {
+    rdx_matcher *m = xcalloc(1, sizeof *m);
+    m->rules = rules;
+    m->n_rules = n;
+    m->n_words = (n + 63) / 64 + 1;
+    m->ls = ls;
+    m->arena = rdx_arena_new(0);
+    m->info.rules = n;
+    if (ls) m->aliases = rdx_logsources_shape_aliases(ls);
+    group_rules(m);
+    classify_rules(m, d);
+    build_everything(m);
+    return m;
+}
+
+void rdx_matcher_free(rdx_matcher *m) {
+    if (!m) return;
+    hs_free_database(m->db);
+    rdx_arena_free(m->arena);
+    free(m);
+}
+
+rdx_matcher_info rdx_matcher_get_info(const rdx_matcher *m) { return m->info; }
+
+/* ---- scratch ------------------------------------------------------------- */
+
+rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
+    rdx_scratch *s = xcalloc(1, sizeof *s);
+    s->m = m;
+    s->eval = rdx_eval_new();
+    s->hits = xcalloc(m->n_words, sizeof *s->hits);
+    if (m->db && hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS) abort();   /* out of memory */
+    s->n_slots = 2 * MAX_ROUTES;
+    s->slots = xcalloc(s->n_slots, sizeof *s->slots);
+    s->cond_epoch = xcalloc(m->n_groups + 1, sizeof *s->cond_epoch);
+    s->cond_fields = xcalloc(m->n_groups + 1, sizeof *s->cond_fields);
+    return s;
+}
+
+static void route_free(route *r) {
+    free(r->mask);
+    free(r->always);
+    free(r->fields);
+    free(r->conditional);
+}
+
+static void clear_routes(rdx_scratch *s) {
+    for (size_t i = 0; i < s->n_slots; i++) {
+        if (!s->slots[i].key) continue;
+        free(s->slots[i].key);
+        route_free(&s->slots[i].r);
+    }
+    memset(s->slots, 0, s->n_slots * sizeof *s->slots);
+    s->n_routes = 0;
+}
+
+void rdx_scratch_free(rdx_scratch *s) {
+    if (!s) return;
+    clear_routes(s);
+    free(s->slots);
+    free(s->key);
+    free(s->cond_epoch);
+    free(s->cond_fields);
+    hs_free_scratch(s->hs);
+    rdx_eval_free(s->eval);
+    free(s->hits);
+    free(s->buf);
+    free(s);
+}
+
+rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s) {
+    rdx_matcher_stats st = s->st;
+    st.regex_limit_hits = rdx_eval_get_stats(s->eval)->regex_limit_hits;
+    return st;
+}
+
+/* ---- routing ------------------------------------------------------------- */
+
+/* The identity as bytes, so equal identities find the same cached route. */
+static size_t identity_key(rdx_scratch *s, const rdx_event_identity *id) {
+    size_t need = 24 + id->channel_len + id->provider_len;
+    if (need > s->key_cap) {
+        s->key_cap = need * 2;
+        s->key = realloc(s->key, s->key_cap);
+        if (!s->key) abort();
+    }
+    uint64_t head[3] = {(uint64_t)id->has_event_id, (uint64_t)id->event_id,
+                        ((uint64_t)(id->channel != NULL) << 63) | id->channel_len};
+    memcpy(s->key, head, sizeof head);
+    if (id->channel_len) memcpy(s->key + 24, id->channel, id->channel_len);
+    if (id->provider_len) memcpy(s->key + 24 + id->channel_len, id->provider, id->provider_len);
+    return need;
+}
+
+static uint64_t fnv1a(const unsigned char *p, size_t n) {
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* Is group g covered for this identity, and does the answer depend on the
+ * event?  Two probes tell: rdx_logsources_covers takes every `where` as met
+ * (a superset), covers_event on an event without fields takes none as
+ * met.  When both give the same answer, the identity alone decides. */
+static int probe_group(const rdx_matcher *m, size_t g, const rdx_event_identity *id,
+                       const rdx_fieldmap **fields, int *conditional) {
+    const rdx_fieldmap *f_any = NULL, *f_none = NULL;
+    rdx_event bare;
+    *conditional = 0;
+    *fields = NULL;
+    if (!rdx_logsources_covers(m->ls, m->groups[g], id, &f_any)) return 0;
+    rdx_event_init(&bare, NULL, NULL);
+    rdx_event_index(&bare);
+    int c = rdx_logsources_covers_event(m->ls, m->groups[g], id, &bare, &f_none);
+    *conditional = !c || f_none != f_any;
+    *fields = f_any;
+    return 1;
+}
+
+/* Ask the table, logsource group by logsource group, whether it covers an
+ * event of this identity and under which field names. */
+static void route_build(const rdx_matcher *m, const rdx_event_identity *id, route *r) {
+    r->mask = xcalloc(m->n_words, sizeof *r->mask);
+    r->always = xcalloc(m->n_words, sizeof *r->always);
+    r->fields = xcalloc(m->n_groups + 1, sizeof *r->fields);
+    r->conditional = xcalloc(m->n_groups + 1, 1);
+    unsigned char *covered = xcalloc(m->n_groups + 1, 1);
+    int any_conditional = 0;
+    for (size_t g = 0; g < m->n_groups; g++) {
+        int cond;
+        covered[g] = (unsigned char)probe_group(m, g, id, &r->fields[g], &cond);
+        r->conditional[g] = (unsigned char)cond;
+        any_conditional |= cond;
+    }
+    if (!any_conditional) {
+        free(r->conditional);
+        r->conditional = NULL;
+    }
+    for (size_t i = 0; i < m->n_rules; i++)
+        if (covered[m->group[i]] && (get_bit(m->always, i) || get_bit(m->filtered, i)))
+            set_bit(r->mask, i);
+    r->scan = 0;
+    for (size_t w = 0; w < m->n_words; w++) {
+        r->always[w] = r->mask[w] & m->always[w];
+        r->scan |= (r->mask[w] & m->filtered[w]) != 0;
+    }
+    free(covered);
+}
+
+/* The field map for rule group g on this event, or NULL when the group
+ * does not cover it after all (conditional groups only; memoised). */
+static const rdx_fieldmap *conditional_fields(const rdx_matcher *m, rdx_scratch *s, size_t g,
+                                              rdx_event *ev) {
+    if (s->cond_epoch[g] != s->epoch) {
+        const rdx_fieldmap *f = NULL;
+        int c = rdx_logsources_covers_event(m->ls, m->groups[g], &s->id, ev, &f);
+        s->cond_fields[g] = c ? (f ? f : &no_fields) : NULL;
+        s->cond_epoch[g] = s->epoch;
+    }
+    return s->cond_fields[g];
+}
+
+static const route *route_for(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev) {
+    if (!m->ls) return &m->everything;
+    rdx_event_identity *id = &s->id;
+    memset(id, 0, sizeof *id);
+    rdx_event_identify(ev, id);
+    size_t len = identity_key(s, id);
+    uint64_t h = fnv1a(s->key, len);
+    size_t mask = s->n_slots - 1, i = h & mask;
+    for (; s->slots[i].key; i = (i + 1) & mask) {
+        route_slot *sl = &s->slots[i];
+        if (sl->hash == h && sl->key_len == len && memcmp(sl->key, s->key, len) == 0) return &sl->r;
+    }
+    if (s->n_routes == MAX_ROUTES) {   /* a pathological mix of identities: start over */
+        clear_routes(s);
+        for (i = h & mask; s->slots[i].key; i = (i + 1) & mask) {}
+    }
+    route_slot *sl = &s->slots[i];
+    sl->hash = h;
+    sl->key_len = len;
+    sl->key = malloc(len);
+    if (!sl->key) abort();
+    memcpy(sl->key, s->key, len);
+    route_build(m, id, &sl->r);
+    s->n_routes++;
+    s->st.routes++;
+    return &sl->r;
+}
+
+/* ---- scan and verify ----------------------------------------------------- */
+
+static int on_atom(unsigned int id, unsigned long long from, unsigned long long to,
+                   unsigned int flags, void *ctx) {
+    rdx_scratch *s = ctx;
+    const rdx_matcher *m = s->m;
+    s->st.prefilter_hits++;
+    for (uint32_t k = m->atom_off[id]; k < m->atom_off[id + 1]; k++) set_bit(s->hits, m->atom_rules[k]);
+    return 0;
+}
+
+/* Join the event's scalar values, each followed by the separator. */
+static size_t join_values(rdx_scratch *s, const rdx_event *ev) {
+    size_t total = 0;
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        size_t len = 0;
+        if (rdx_value_text(ev->leaves[i].value, &len)) total += len + 1;
+    }
+    if (total > MAX_SCAN) return SIZE_MAX;
+    if (total > s->buf_cap) {
+        s->buf_cap = total * 2;
+        free(s->buf);
+        s->buf = malloc(s->buf_cap);
+        if (!s->buf) abort();
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        size_t len = 0;
+        const char *t = rdx_value_text(ev->leaves[i].value, &len);
+        if (!t) continue;
+        if (len) memcpy(s->buf + at, t, len);
+        at += len;
+        s->buf[at++] = SEPARATOR;
+    }
+    return at;
+}
+
+/* Mark the filtered rules whose atoms occur in ev (all of them if the
+ * event is too large to scan or the scan fails: slow, but right). */
+static void scan(const rdx_matcher *m, rdx_scratch *s, const rdx_event *ev) {
+    size_t len = join_values(s, ev);
+    if (len == 0) return;
+    if (len == SIZE_MAX ||
+        hs_scan(m->db, (const char *)s->buf, (unsigned)len, 0, s->hs, on_atom, s) != HS_SUCCESS)
+        memcpy(s->hits, m->filtered, m->n_words * sizeof *s->hits);
+}
+
+static unsigned lowest_bit(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) x >>= 1, n++;
+    return n;
+#endif
+}
+
+size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
+                         void (*hit)(void *ctx, size_t rule), void *ctx) {
+    s->st.events++;
+    s->epoch++;
+    rdx_event_index(ev);
+    const route *r = route_for(m, s, ev);
+    memset(s->hits, 0, m->n_words * sizeof *s->hits);
+    if (r->scan && m->db) scan(m, s, ev);
+    size_t n = 0;
+    for (size_t w = 0; w < m->n_words; w++) {
+        uint64_t bits = (s->hits[w] & r->mask[w]) | r->always[w];
+        while (bits) {
+            size_t i = w * 64 + lowest_bit(bits);
+            bits &= bits - 1;
+            size_t g = m->group[i];
+            const rdx_fieldmap *fields = r->fields[g];
+            if (r->conditional && r->conditional[g] && !(fields = conditional_fields(m, s, g, ev)))
+                continue;
+            s->st.candidates++;
+            rdx_eval_set_fields(s->eval, fields, m->aliases);
+            if (!rdx_eval_rule(s->eval, m->rules[i], ev)) continue;
+            n++;
+            if (hit) hit(ctx, i);
+        }
+    }
+    s->st.hits += n;
+    return n;
+}

@@ -1,0 +1,518 @@
+/*
+ * test_matcher.c — the compiled matcher against the reference evaluator.
+ *
+ * Two kinds of test.  Targeted ones pin down atom extraction (a rule with
+ * only `not` is "always", OR gives the union, |cased keeps case,
+ * base64offset's three encodings are three atoms, regexes give their
+ * required runs) and a few end-to-end matches.  The differential one loads
+ * the whole SigmaHQ rule set and runs every event of the regression data
+ * and of examples/events through both the matcher and the reference
+ * evaluator (with the same routing and field maps): the hits must be equal,
+ * and every difference is printed with its rule and event.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "ruledex/matcher.h"
+#include "ruledex/ruledex.h"
+#include "sigma_helpers.h"
+
+/* ---- atoms --------------------------------------------------------------- */
+
+typedef struct atoms_of {
+    rdx_ruleset *rs;
+    rdx_arena *a;
+    rdx_atomset set;
+} atoms_of;
+
+static atoms_of atoms_for(const char *detection) {
+    atoms_of x;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    x.rs = th_load_detection(detection, &d);
+    x.a = rdx_arena_new(0);
+    x.set = (rdx_atomset){1, NULL, 0};
+    if (x.rs->n_rules == 1 && !d.errors) rdx_rule_atoms(x.rs->rules[0], x.a, &x.set);
+    else fprintf(stderr, "    test rule did not load: %s\n", d.count ? d.items[0].message : "?");
+    rdx_diags_free(&d);
+    return x;
+}
+
+static void atoms_done(atoms_of *x) {
+    rdx_arena_free(x->a);
+    rdx_ruleset_free(x->rs);
+}
+
+/* Is there an atom with these bytes and flags? */
+static int has_atom(const rdx_atomset *s, const void *bytes, size_t len, unsigned flags) {
+    for (size_t i = 0; i < s->n; i++)
+        if (s->atoms[i].len == len && s->atoms[i].flags == flags &&
+            memcmp(s->atoms[i].bytes, bytes, len) == 0)
+            return 1;
+    return 0;
+}
+#define HAS(set, str, flags) has_atom(set, str, sizeof str - 1, flags)
+
+TEST(matcher_atoms_not_only_rule_is_always) {
+    atoms_of x = atoms_for("filter:\n    Image|endswith: '\\explorer.exe'\ncondition: not filter");
+    CHECK(x.set.always);
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_or_of_two_literals_gives_two) {
+    atoms_of x = atoms_for("sel:\n    CommandLine|contains:\n        - 'mimikatz'\n"
+                           "        - 'sekurlsa'\ncondition: sel");
+    CHECK(!x.set.always);
+    CHECK_INT(x.set.n, 2);
+    CHECK(HAS(&x.set, "mimikatz", 0));
+    CHECK(HAS(&x.set, "sekurlsa", 0));
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_and_keeps_the_best_child) {
+    atoms_of x = atoms_for("a:\n    Image|endswith: '.exe'\nb:\n    CommandLine|contains: "
+                           "'-urlcache -split'\nc:\n    User|neq: 'x'\ncondition: a and b and c");
+    CHECK(!x.set.always);
+    CHECK_INT(x.set.n, 1);
+    CHECK(HAS(&x.set, "-urlcache -split", 0));
+    atoms_done(&x);
+    /* or of a filterable and an unfilterable stage: always */
+    x = atoms_for("a:\n    Image|endswith: '\\certutil.exe'\nb:\n    EventID: 4688\n"
+                  "condition: a or b");
+    CHECK(x.set.always);
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_cased_and_caseless) {
+    atoms_of x = atoms_for("sel:\n    CommandLine|contains|cased: 'AbC-Def'\ncondition: sel");
+    CHECK(HAS(&x.set, "AbC-Def", RDX_ATOM_CASED));
+    atoms_done(&x);
+    x = atoms_for("sel:\n    CommandLine|contains: 'AbC-Def'\ncondition: sel");
+    CHECK(HAS(&x.set, "AbC-Def", 0));
+    atoms_done(&x);
+    /* caseless: only ASCII runs (the scanner folds ASCII only) */
+    x = atoms_for("sel:\n    CommandLine|contains: 'Привет-abcd'\ncondition: sel");
+    CHECK_INT(x.set.n, 1);
+    CHECK(HAS(&x.set, "-abcd", 0));
+    atoms_done(&x);
+    x = atoms_for("sel:\n    CommandLine|contains|cased: 'Привет'\ncondition: sel");
+    CHECK(HAS(&x.set, "Привет", RDX_ATOM_CASED));
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_base64offset_gives_three) {
+    atoms_of x = atoms_for("sel:\n    CommandLine|base64offset|contains: 'Invoke-Mimikatz'\n"
+                           "condition: sel");
+    CHECK(!x.set.always);
+    CHECK_INT(x.set.n, 3);
+    /* the three shifted encodings of "Invoke-Mimikatz" (pySigma's) */
+    CHECK(HAS(&x.set, "SW52b2tlLU1pbWlrYXR6", 0));
+    CHECK(HAS(&x.set, "ludm9rZS1NaW1pa2F0e", 0));
+    CHECK(HAS(&x.set, "JbnZva2UtTWltaWthdH", 0));
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_wide_and_windash) {
+    atoms_of x = atoms_for("sel:\n    CommandLine|wide|contains: 'cmd'\ncondition: sel");
+    CHECK(HAS(&x.set, "c\0m\0d\0", 0));
+    atoms_done(&x);
+    x = atoms_for("sel:\n    CommandLine|windash|contains: ' -encodedcommand'\ncondition: sel");
+    CHECK(!x.set.always);
+    CHECK(HAS(&x.set, " -encodedcommand", 0));
+    CHECK(HAS(&x.set, " /encodedcommand", 0));
+    CHECK(HAS(&x.set, "encodedcommand", 0));   /* from the en dash variants */
+    atoms_done(&x);
+}
+
+TEST(matcher_atoms_unfilterable_predicates) {
+    const char *always[] = {
+        "sel:\n    CommandLine|contains: 'ab'\ncondition: sel",            /* too short */
+        "sel:\n    EventID: 4688\ncondition: sel",                         /* number */
+        "sel:\n    CommandLine: null\ncondition: sel",
+        "sel:\n    CommandLine|exists: true\ncondition: sel",
+        "sel:\n    DestinationIp|cidr: '10.0.0.0/8'\ncondition: sel",
+        "sel:\n    Image|fieldref: ParentImage\ncondition: sel",
+        "sel:\n    Image|neq: 'C:\\Windows\\explorer.exe'\ncondition: sel",
+        "sel:\n    LogonType|gt: 3\ncondition: sel",
+        "sel:\n    CommandLine|re: '^[a-z]+$'\ncondition: sel",
+        "sel:\n    CommandLine|contains: 'abc'\nflt:\n    User: 'x'\ncondition: sel or not flt",
+    };
+    for (size_t i = 0; i < sizeof always / sizeof *always; i++) {
+        atoms_of x = atoms_for(always[i]);
+        rdx_test_checkf(x.set.always, __FILE__, __LINE__, "not always: %s", always[i]);
+        atoms_done(&x);
+    }
+}
+
+TEST(matcher_atoms_all_and_keywords) {
+    atoms_of x = atoms_for("sel:\n    CommandLine|contains|all:\n        - ' -e'\n"
+                           "        - 'net user /add'\ncondition: sel");
+    CHECK_INT(x.set.n, 1);
+    CHECK(HAS(&x.set, "net user /add", 0));
+    atoms_done(&x);
+    x = atoms_for("keywords:\n    - 'sekurlsa::logonpasswords'\n    - 'lsadump::sam'\n"
+                  "condition: keywords");
+    CHECK_INT(x.set.n, 2);
+    CHECK(HAS(&x.set, "lsadump::sam", 0));
+    atoms_done(&x);
+}
+
+static rdx_atomset regex_atoms(rdx_arena *a, const char *re, int caseless) {
+    rdx_atomset s;
+    rdx_regex_atoms(re, strlen(re), caseless, a, &s);
+    return s;
+}
+
+TEST(matcher_atoms_regex) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_atomset s = regex_atoms(a, "\\\\AppData\\\\Roaming\\\\[a-z]{8}\\.exe", 0);
+    CHECK(!s.always && s.n == 1 && HAS(&s, "\\AppData\\Roaming\\", RDX_ATOM_CASED));
+    s = regex_atoms(a, "(?i)invoke-(mimikatz|kerberoast)", 0);
+    CHECK(!s.always && s.n == 1 && HAS(&s, "invoke-", RDX_ATOM_UNIFOLD));
+    s = regex_atoms(a, "^(cmd|powershell)\\.exe$", 0);   /* the group is skipped */
+    CHECK(!s.always && s.n == 1 && HAS(&s, ".exe", RDX_ATOM_CASED));
+    s = regex_atoms(a, "^(cmd|powershell)$", 0);
+    CHECK(s.always);
+    s = regex_atoms(a, "mimikatz|rubeus\\.exe", 1);
+    CHECK(!s.always && s.n == 2 && HAS(&s, "rubeus.exe", RDX_ATOM_UNIFOLD));
+    s = regex_atoms(a, "abc|d", 0);           /* one alternative too short */
+    CHECK(s.always);
+    s = regex_atoms(a, "powers?hell", 0);     /* s? is optional: runs "power", "hell" */
+    CHECK(!s.always && HAS(&s, "power", RDX_ATOM_CASED));
+    s = regex_atoms(a, "xyzab+cde", 0);       /* b+: "xyzab" and "bcde" are both required */
+    CHECK(!s.always && (HAS(&s, "xyzab", RDX_ATOM_CASED) || HAS(&s, "bcde", RDX_ATOM_CASED)));
+    s = regex_atoms(a, "abcd{0,2}efg", 0);    /* d may be absent: "abc" or "efg", never "abcd" */
+    CHECK(!s.always && !HAS(&s, "abcd", RDX_ATOM_CASED) &&
+          (HAS(&s, "abc", RDX_ATOM_CASED) || HAS(&s, "efg", RDX_ATOM_CASED)));
+    s = regex_atoms(a, "(?x) a b c d", 0);    /* extended mode: not followed */
+    CHECK(s.always);
+    s = regex_atoms(a, "\\Qa.b|c\\E", 0);
+    CHECK(s.always);
+    s = regex_atoms(a, "\\p{L}bcdef\\x{41}ghij", 0);
+    CHECK(!s.always && HAS(&s, "bcdef", RDX_ATOM_CASED));
+    rdx_arena_free(a);
+}
+
+/* ---- end to end ---------------------------------------------------------- */
+
+static void collect(void *ctx, size_t rule) {
+    size_t *n = ctx;
+    n[++n[0]] = rule;
+}
+
+/* Run the rules of yaml (a multi-document text) on one JSON event with the
+ * matcher and with the reference evaluator; both hit lists into out. */
+static int run_both(const char *yaml, const char *event, size_t *got, size_t *want) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text(yaml, &d);
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *v = rdx_json_parse(a, event, strlen(event), &err);
+    int ok = v && !d.errors;
+    for (size_t i = 0; i < d.count; i++) fprintf(stderr, "    %s\n", d.items[i].message);
+    if (ok) {
+        rdx_matcher *m = rdx_matcher_new((const rdx_rule *const *)rs->rules, rs->n_rules, NULL, &d);
+        rdx_scratch *s = rdx_scratch_new(m);
+        rdx_event ev;
+        rdx_event_init(&ev, a, v);
+        got[0] = 0;
+        rdx_matcher_match(m, s, &ev, collect, got);
+        rdx_eval *e = rdx_eval_new();
+        want[0] = 0;
+        for (size_t i = 0; i < rs->n_rules; i++)
+            if (rdx_eval_rule(e, rs->rules[i], &ev)) want[++want[0]] = i;
+        rdx_eval_free(e);
+        rdx_scratch_free(s);
+        rdx_matcher_free(m);
+    }
+    rdx_arena_free(a);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+    return ok;
+}
+
+#define RULE(n, det) "---\ntitle: r" #n "\nlogsource:\n    product: windows\ndetection:\n" det "\n"
+
+TEST(matcher_end_to_end_small_set) {
+    const char *yaml =
+        RULE(0, "    sel:\n        CommandLine|contains: 'mimikatz'\n    condition: sel")
+        RULE(1, "    sel:\n        Image|endswith: '\\\\whoami.exe'\n    condition: sel")
+        RULE(2, "    sel:\n        Image|endswith: '\\\\nothere.exe'\n    condition: not sel")
+        RULE(3, "    sel:\n        CommandLine|re|i: 'POWERSHELL'\n    condition: sel")
+        RULE(4, "    sel:\n        CommandLine|contains|cased: 'MIMIKATZ'\n    condition: sel")
+        RULE(5, "    sel:\n        EventID: 1\n    condition: sel");
+    size_t got[16] = {0}, want[16] = {0};
+    CHECK(run_both(yaml, "{\"EventID\": 1, \"Image\": \"C:\\\\W\\\\WHOAMI.EXE\", "
+                         "\"CommandLine\": \"x MimiKatz powerſhell\"}", got, want));
+    CHECK_INT(got[0], want[0]);
+    for (size_t i = 1; i <= want[0] && i <= got[0]; i++) CHECK_INT(got[i], want[i]);
+    /* rule 3 matches through PCRE2's Unicode folding (ſ is s), and the
+     * scanner must have let it through */
+    int r3 = 0;
+    for (size_t i = 1; i <= want[0]; i++) r3 |= want[i] == 3;
+    CHECK(r3);
+    CHECK_INT(want[0], 5);   /* 0, 1, 2, 3, 5: not 4 (cased) */
+}
+
+TEST(matcher_counts_candidates_and_hits) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text(
+        RULE(0, "    sel:\n        CommandLine|contains: 'mimikatz'\n    condition: sel")
+        RULE(1, "    sel:\n        CommandLine|contains: 'rubeus'\n    condition: sel")
+        RULE(2, "    sel:\n        CommandLine|contains: 'zz'\n    condition: sel"), &d);
+    rdx_matcher *m = rdx_matcher_new((const rdx_rule *const *)rs->rules, rs->n_rules, NULL, &d);
+    rdx_matcher_info info = rdx_matcher_get_info(m);
+    CHECK_INT(info.rules, 3);
+    CHECK_INT(info.filtered, 2);
+    CHECK_INT(info.always, 1);
+    CHECK_INT(info.atoms, 2);
+    CHECK(info.prefilter_ok);
+    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_arena *a = rdx_arena_new(0);
+    const char *ev_json = "{\"CommandLine\": \"MIMIKATZ.exe\"}";
+    rdx_event ev;
+    rdx_event_init(&ev, a, rdx_json_parse(a, ev_json, strlen(ev_json), NULL));
+    CHECK_INT(rdx_matcher_match(m, s, &ev, NULL, NULL), 1);
+    rdx_matcher_stats st = rdx_scratch_stats(s);
+    CHECK_INT(st.events, 1);
+    CHECK_INT(st.candidates, 2);   /* rule 0 (atom hit) and rule 2 (always) */
+    CHECK_INT(st.prefilter_hits, 1);
+    CHECK_INT(st.hits, 1);
+    rdx_arena_free(a);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
+
+/* ---- the differential test over the corpus ------------------------------ */
+
+typedef struct corpus_events {
+    rdx_arena *a;               /* every event lives here until the end */
+    rdx_event *ev;
+    char **where;               /* "file" or "file:line" */
+    size_t n, cap;
+} corpus_events;
+
+static void add_event(corpus_events *c, const rdx_event *ev, const char *file) {
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 256;
+        c->ev = realloc(c->ev, c->cap * sizeof *c->ev);
+        c->where = realloc(c->where, c->cap * sizeof *c->where);
+        if (!c->ev || !c->where) abort();
+    }
+    c->ev[c->n] = *ev;
+    c->where[c->n] = rdx_arena_printf(c->a, "%s:%llu", file, (unsigned long long)ev->line);
+    c->n++;
+}
+
+static void read_events(corpus_events *c, const char *path) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_json_reader *r = rdx_json_reader_open(path, &d);
+    rdx_event ev;
+    int rc;
+    while (r && (rc = rdx_json_reader_next(r, c->a, &ev, &d)) != 0)
+        if (rc > 0) add_event(c, &ev, path);
+    rdx_json_reader_close(r);
+    rdx_test_checkf(d.errors == 0, __FILE__, __LINE__, "%s: %zu unreadable", path, d.errors);
+    rdx_diags_free(&d);
+}
+
+/* Every .json file under the regression data (the INDEX names them). */
+static void read_regression(corpus_events *c, const char *corpus) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/sigma-regression/INDEX.tsv", corpus);
+    char *index = rdx_test_read_file(path, NULL);
+    if (!index) return;
+    for (char *line = strtok(index, "\n"); line; line = strtok(NULL, "\n")) {
+        char *col[5] = {0};
+        size_t k = 0;
+        for (char *p = line; k < 5; k++) {
+            col[k] = p;
+            p = strchr(p, '\t');
+            if (!p) break;
+            *p++ = 0;
+        }
+        if (!col[3] || strcmp(col[0], "rule_id") == 0) continue;
+        snprintf(path, sizeof path, "%s/sigma-regression/%s", corpus, col[3]);
+        read_events(c, path);
+    }
+    free(index);
+}
+
+static rdx_ruleset *load_sigma(const char *corpus) {
+    static const char *folders[] = {"rules", "rules-emerging-threats", "rules-threat-hunting"};
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_diags d;
+    rdx_diags_init(&d);
+    for (size_t i = 0; i < 3; i++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/sigma/%s", corpus, folders[i]);
+        rdx_sigma_load_path(rs, path, &d);
+    }
+    rdx_ruleset_apply_filters(rs, &d);
+    rdx_diags_free(&d);
+    return rs;
+}
+
+typedef struct hits {
+    size_t n, cap;
+    size_t *v;
+} hits;
+
+static void hits_add(void *ctx, size_t rule) {
+    hits *h = ctx;
+    if (h->n == h->cap) {
+        h->cap = h->cap ? h->cap * 2 : 64;
+        h->v = realloc(h->v, h->cap * sizeof *h->v);
+        if (!h->v) abort();
+    }
+    h->v[h->n++] = rule;
+}
+
+/* The reference: every rule whose logsource covers the event (by identity
+ * and by the table's `where` conditions), evaluated with the field map the
+ * table gives; ls NULL: every rule, no map. */
+static void reference(rdx_eval *e, const rdx_logsources *ls, const rdx_rule *const *rules,
+                      size_t n, rdx_event *ev, hits *out) {
+    rdx_event_identity id;
+    memset(&id, 0, sizeof id);
+    if (ls) rdx_event_identify(ev, &id);
+    const rdx_fieldmap *aliases = ls ? rdx_logsources_shape_aliases(ls) : NULL;
+    out->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const rdx_fieldmap *fields = NULL;
+        if (ls && !rdx_logsources_covers_event(ls, &rules[i]->logsource, &id, ev, &fields))
+            continue;
+        rdx_eval_set_fields(e, fields, aliases);
+        if (rdx_eval_rule(e, rules[i], ev)) hits_add(out, i);
+    }
+}
+
+static void print_diff(const rdx_rule *const *rules, const char *where, const hits *got,
+                       const hits *want) {
+    size_t i = 0, j = 0;
+    while (i < got->n || j < want->n) {
+        if (j == want->n || (i < got->n && got->v[i] < want->v[j])) {
+            fprintf(stderr, "    %s: matcher only: %s\n", where, rules[got->v[i++]]->file);
+        } else if (i == got->n || want->v[j] < got->v[i]) {
+            fprintf(stderr, "    %s: reference only: %s\n", where, rules[want->v[j++]]->file);
+        } else {
+            i++, j++;
+        }
+    }
+}
+
+static int same_hits(const hits *a, const hits *b) {
+    return a->n == b->n && (a->n == 0 || memcmp(a->v, b->v, a->n * sizeof *a->v) == 0);
+}
+
+/* Differential run; returns the number of events that differ. */
+static size_t differential(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
+                           corpus_events *c, size_t *total_hits, rdx_matcher_stats *st) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_matcher *m = rdx_matcher_new(rules, n, ls, &d);
+    CHECK_INT(d.errors, 0);
+    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_eval *e = rdx_eval_new();
+    hits got = {0}, want = {0};
+    size_t bad = 0;
+    *total_hits = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        got.n = 0;
+        size_t ret = rdx_matcher_match(m, s, &c->ev[k], hits_add, &got);
+        reference(e, ls, rules, n, &c->ev[k], &want);
+        CHECK_INT(ret, got.n);
+        *total_hits += want.n;
+        if (same_hits(&got, &want)) continue;
+        bad++;
+        print_diff(rules, c->where[k], &got, &want);
+    }
+    *st = rdx_scratch_stats(s);
+    rdx_matcher_info info = rdx_matcher_get_info(m);
+    fprintf(stderr, "    matcher: %zu rules (%zu filtered, %zu always, %zu never), %zu atoms, "
+            "%zu logsources\n", info.rules, info.filtered, info.always, info.never, info.atoms,
+            info.logsource_groups);
+    free(got.v);
+    free(want.v);
+    rdx_eval_free(e);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_diags_free(&d);
+    return bad;
+}
+
+/* Two threads share one matcher, each with its own scratch, over the same
+ * events; each must get exactly the single-threaded hits. */
+typedef struct thread_job {
+    const rdx_matcher *m;
+    corpus_events *c;
+    size_t total;
+} thread_job;
+
+static void *thread_run(void *arg) {
+    thread_job *j = arg;
+    rdx_scratch *s = rdx_scratch_new(j->m);
+    for (int round = 0; round < 3; round++)
+        for (size_t k = 0; k < j->c->n; k++) j->total += rdx_matcher_match(j->m, s, &j->c->ev[k], NULL, NULL);
+    rdx_scratch_free(s);
+    return NULL;
+}
+
+static void threads_agree(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
+                          corpus_events *c, size_t expect_hits) {
+    rdx_matcher *m = rdx_matcher_new(rules, n, ls, NULL);
+    /* events are indexed in advance: indexing writes to the event */
+    for (size_t k = 0; k < c->n; k++) rdx_event_index(&c->ev[k]);
+    thread_job jobs[2] = {{m, c, 0}, {m, c, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) CHECK(pthread_create(&t[i], NULL, thread_run, &jobs[i]) == 0);
+    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    CHECK_INT(jobs[0].total, 3 * expect_hits);
+    CHECK_INT(jobs[1].total, 3 * expect_hits);
+    rdx_matcher_free(m);
+}
+
+TEST(matcher_differential_sigmahq) {
+    REQUIRE_CORPUS(corpus);
+    rdx_ruleset *rs = load_sigma(corpus);
+    CHECK(rs->n_rules > 3500);
+    corpus_events c = {rdx_arena_new(1 << 20), NULL, NULL, 0, 0};
+    read_regression(&c, corpus);
+    size_t from_regression = c.n;
+    read_events(&c, "examples/events/sysmon.jsonl");
+    read_events(&c, "examples/events/winlogbeat.jsonl");
+    CHECK(from_regression >= 129);
+    const rdx_rule *const *rules = (const rdx_rule *const *)rs->rules;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_logsources *table = rdx_logsources_load("data/logsources.yml", &d);
+    CHECK(table != NULL);
+    rdx_diags_free(&d);
+    const rdx_logsources *tables[2] = {NULL, table};
+    for (int t = 0; t < 2; t++) {
+        size_t total = 0;
+        rdx_matcher_stats st;
+        size_t bad = differential(rules, rs->n_rules, tables[t], &c, &total, &st);
+        rdx_test_checkf(bad == 0, __FILE__, __LINE__, "%zu of %zu events differ", bad, c.n);
+        CHECK(total > 0);
+        fprintf(stderr, "    differential (%s): %zu events (%zu regression), %zu rules, %zu hits, "
+                "%zu differences; %.1f candidates/event, %llu routes\n",
+                t ? "data/logsources.yml" : "no logsource table", c.n, from_regression,
+                rs->n_rules, total, bad, c.n ? (double)st.candidates / (double)c.n : 0.0,
+                (unsigned long long)st.routes);
+        threads_agree(rules, rs->n_rules, tables[t], &c, total);
+    }
+    rdx_logsources_free(table);
+    free(c.ev);
+    free(c.where);
+    rdx_arena_free(c.a);
+    rdx_ruleset_free(rs);
+}
