@@ -300,14 +300,20 @@ static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) 
         s = skip_plain(s, end);
         if (s >= end) return FAILED(ran_out(ps, open, "unterminated string"));
         if (*s == '"') break;
+        /* A line break almost always means the closing quote is missing;
+         * say so, at the string, rather than blame the line break.  (This
+         * also keeps every error before the first line break in a string,
+         * which line counting relies on.) */
         if (*s == '\\') {
             escapes = 1;
             if (end - s < 2) return FAILED(ran_out(ps, open, "unterminated string"));
+            unsigned char c = (unsigned char)s[1];
+            if (c == '\n' || c == '\r') return FAILED(fail(ps, open, "unterminated string"));
+            if (c < 0x20)
+                return FAILED(fail(ps, s, "invalid escape: backslash followed by byte 0x%02X", c));
             s += 2;
             continue;
         }
-        /* A raw line break almost always means the closing quote is
-         * missing; say so, at the string, rather than blame the newline. */
         if (*s == '\n' || *s == '\r') return FAILED(fail(ps, open, "unterminated string"));
         return FAILED(fail(ps, s, "unescaped control character 0x%02X in string",
                            (unsigned char)*s));
@@ -567,19 +573,23 @@ static void report(rdx_json_reader *r, rdx_diags *d, uint64_t line, uint64_t col
     e->offset = offset;
 }
 
+/* Read up to n bytes; 0 at end of input or on an error (reported, and
+ * then treated as the end). */
 static size_t read_some(rdx_json_reader *r, char *dst, size_t n, rdx_diags *d) {
+    errno = 0;
     if (r->fd >= 0) {
         for (;;) {
             ssize_t k = read(r->fd, dst, n);
             if (k >= 0) return (size_t)k;
-            if (errno == EINTR) continue;
-            break;
+            if (errno != EINTR) break;
         }
     } else {
         size_t k = fread(dst, 1, n, r->f);
         if (k > 0 || !ferror(r->f)) return k;
     }
-    report(r, d, 0, 0, r->base + r->len, "read error");
+    char msg[128];
+    snprintf(msg, sizeof msg, "read error: %s", errno ? strerror(errno) : "unknown");
+    report(r, d, 0, 0, r->base + r->len, msg);
     return 0;
 }
 
@@ -673,15 +683,25 @@ static void resync(rdx_json_reader *r, size_t at, rdx_diags *d) {
 /* Where a value ends, found by brackets and quotes alone: cheap, allocation
  * free, and resumable across reads.  Only used to decide how much to read
  * before parsing an event that straddles the buffer, and to skip an event
- * too big to hold; the parser still judges the syntax. */
+ * too big to hold; the parser still judges the syntax.
+ *
+ * It also stops at an opening bracket that cannot be valid where it is —
+ * in JSON only '[', ',' or ':' come before '{' or '['.  That is the mark
+ * of a line cut short (`{"a": [1, 2` then the next line's `{"b": 1}`):
+ * without it the brackets never balance, and the reader would read on to
+ * the size limit and skip the rest of the file as one oversized event.
+ * Stopping there lets the parser report the damage and resume at the '{'. */
 typedef struct extent {
     size_t at;              /* bytes of s[] scanned */
     unsigned long depth;
     int started, in_string, escape, scalar;
+    char prev;              /* last byte outside strings that is not white space */
 } extent;
 
-/* Returns 1 once the value that starts at s[0] ends within s[0, n); x->at
- * is then its length. */
+static int is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+/* Returns 1 once the value that starts at s[0] ends within s[0, n), or
+ * at a bracket that cannot be valid; x->at is then how far that is. */
 static int scan_extent(const char *s, size_t n, extent *x) {
     if (!x->started && n > 0) {
         x->started = 1;
@@ -692,29 +712,38 @@ static int scan_extent(const char *s, size_t n, extent *x) {
     for (; x->at < n; x->at++) {
         char c = s[x->at];
         if (x->in_string) {
-            if (x->escape) {
+            if (x->escape && c != '\n') {
                 x->escape = 0;
             } else if (c == '\\') {
                 x->escape = 1;
             } else if (c == '"' || c == '\n') {   /* '\n': the parser objects there */
+                x->escape = 0;
                 x->in_string = 0;
+                x->prev = '"';
                 if (x->scalar) {
                     x->at++;
                     return 1;
                 }
             }
-        } else if (x->scalar) {
+            continue;
+        }
+        if (x->scalar) {
             if (!(is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
                   c == '.' || c == '+' || c == '-'))
                 return 1;
-        } else if (c == '"') {
+            continue;
+        }
+        if (is_blank(c)) continue;
+        if (c == '"') {
             x->in_string = 1;
         } else if (c == '{' || c == '[') {
+            if (x->depth > 0 && x->prev != '[' && x->prev != ',' && x->prev != ':') return 1;
             x->depth++;
         } else if ((c == '}' || c == ']') && --x->depth == 0) {
             x->at++;
             return 1;
         }
+        x->prev = c;
     }
     return 0;
 }

@@ -41,7 +41,14 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define ASSERT(c) do { if (!(c)) __builtin_trap(); } while (0)
+/* Name the broken property, then crash so libFuzzer keeps the input. */
+#define ASSERT(c)                                                          \
+    do {                                                                   \
+        if (!(c)) {                                                        \
+            fprintf(stderr, "fuzz_json.c:%d: ASSERT(%s) failed\n", __LINE__, #c); \
+            abort();                                                       \
+        }                                                                  \
+    } while (0)
 
 /* Line and column of byte `offset`, counted the simple way. */
 static void position(const uint8_t *data, size_t offset, size_t *line, size_t *col) {

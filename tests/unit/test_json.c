@@ -284,6 +284,9 @@ TEST(json_parse_error_messages) {
         {"\"a\\qb\"", "1:3@2: invalid escape \\q"},
         {"\"\\u12x4\"", "1:2@1: invalid \\u escape: expected 4 hex digits"},
         {"\"a\tb\"", "1:3@2: unescaped control character 0x09 in string"},
+        {"\"x\\\n\x01\"", "1:1@0: unterminated string"},      /* escaped line break */
+        {"[\"x\\\r\n\"]", "1:2@1: unterminated string"},
+        {"\"a\\\x01\"", "1:3@2: invalid escape: backslash followed by byte 0x01"},
         {"{} x", "1:4@3: trailing characters after value"},
         {"{\"a\":1,}", "1:8@7: trailing comma in object"},
         {"[1,]", "1:4@3: trailing comma in array"},
@@ -698,6 +701,29 @@ TEST(json_reader_tokens_across_block_boundary) {
         fclose(f);
     }
     free(buf);
+}
+
+/* A JSON Lines line cut short right where a block ends: the reader must
+ * see the next line's '{' as the end of the damage, not read on (and
+ * skip) the rest of the file looking for the broken event's '}'. */
+TEST(json_reader_truncated_line_at_block_boundary) {
+    size_t block = (size_t)1 << 20, lines = 75000;   /* 69 MB: past the 64 MiB limit */
+    FILE *f = tmpfile();
+    CHECK(f != NULL);
+    if (!f) return;
+    /* First line fills the block up to a cut-short event that crosses it. */
+    fputs("{\"p\":\"", f);
+    for (size_t i = 0; i < block - 30; i++) fputc('x', f);
+    fputs("\"}\n{\"cut\": {\"short\": [1, 2, 3\n", f);
+    for (size_t i = 0; i < lines; i++) fprintf(f, "{\"n\": %zu, \"pad\": \"%0900zu\"}\n", i, i);
+    rewind(f);
+    transcript t;
+    read_stream(&t, f, "cut.jsonl", 0);
+    CHECK_INT(t.events, 1 + lines);
+    CHECK_INT(t.errors, 1);
+    CHECK_STR(t.diags.data, "cut.jsonl:2:1: error: incomplete event: line 3 starts a new object\n");
+    transcript_free(&t);
+    fclose(f);
 }
 
 /* One event of 5 MiB: the buffer grows to hold it, then reading goes on. */
