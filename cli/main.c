@@ -18,6 +18,8 @@ static const command commands[] = {
     {"hunt", rdx_cmd_hunt, "run rules over EVTX/JSON events and print detections"},
     {"lint", rdx_cmd_lint, "load rules and report every problem with file:line:column"},
     {"dump", rdx_cmd_dump, "print EVTX records as JSON, one event per line"},
+    {"show", rdx_cmd_show, "the catalog page of one rule: ATT&CK, events, indicators"},
+    {"catalog", rdx_cmd_catalog, "build a static HTML catalog of rule sets"},
 };
 
 static void usage(FILE *f) {

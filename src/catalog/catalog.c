@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "catalog/catalog_internal.h"
 #include "ruledex/strbuf.h"
@@ -116,6 +117,21 @@ void rdx_catalog_add_rule(rdx_catalog *c, size_t source, const rdx_rule *r) {
     cr->source = source;
     c->sources[source].n_rules++;
     rdx_cat_push((void ***)&c->rules, &c->n_rules, &c->cap_rules, cr);
+}
+
+void rdx_catalog_parse_source(const char *arg, const char *default_name, char *name, size_t size,
+                              const char **path) {
+    size_t n = 0;
+    while (isalnum((unsigned char)arg[n]) || arg[n] == '_' || arg[n] == '-' || arg[n] == '.') n++;
+    struct stat st;
+    int prefixed = n > 0 && arg[n] == ':' && isalpha((unsigned char)arg[0]) && stat(arg, &st) != 0;
+    *path = prefixed ? arg + n + 1 : arg;
+    const char *src = prefixed ? arg : default_name;
+    size_t len = prefixed ? n : strlen(default_name);
+    if (!size) return;
+    if (len >= size) len = size - 1;
+    memcpy(name, src, len);
+    name[len] = 0;
 }
 
 /* ---- slugs ------------------------------------------------------------- */

@@ -1,0 +1,86 @@
+/*
+ * render_internal.h — helpers every renderer shares (internal): escaping
+ * for each output language, the stage tree as predicate lines, the corpus
+ * count phrase, and small formatting pieces, so that the terminal page,
+ * Markdown, HTML and JSON say exactly the same thing.
+ */
+#ifndef RDX_RENDER_INTERNAL_H
+#define RDX_RENDER_INTERNAL_H
+
+#include <stddef.h>
+
+#include "ruledex/catalog.h"
+#include "ruledex/strbuf.h"
+
+/* HTML text and attribute escaping (& < > " '); invalid UTF-8 and control
+ * characters become U+FFFD / visible escapes so pages are always valid. */
+void rdx_html_esc(rdx_strbuf *b, const char *s, size_t n);
+void rdx_html_escs(rdx_strbuf *b, const char *s);
+
+/* A value for display: control characters as \n \t \xNN, the rest as is;
+ * the empty string as ''. */
+void rdx_put_display(rdx_strbuf *b, const char *s, size_t n);
+
+/* A YAML scalar as a rule would write it: single-quoted (quotes doubled),
+ * double-quoted with escapes when it holds control characters. */
+void rdx_put_yaml_quoted(rdx_strbuf *b, const char *s, size_t n);
+
+/* One stage as indented predicate lines ("or:" / "and:" nodes, one line
+ * per value), each line prefixed by indent; levels add four spaces.  The
+ * text is plain: callers escape it for HTML. */
+void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent);
+
+/* "corpus 26 (sigma 23, chronicle 2, kusto 1)", or nothing when only this
+ * rule looks for it.  Returns 1 when something was written. */
+int rdx_put_corpus(rdx_strbuf *b, const rdx_catalog *c, const rdx_indicator *ind);
+
+/* "product windows, category process_creation" (empty when none). */
+void rdx_put_logsource(rdx_strbuf *b, const rdx_logsource *ls);
+
+/* "stage" polarity word: "excludes" for negated stages, "" otherwise. */
+const char *rdx_polarity_note(unsigned pol);
+const char *rdx_polarity_name(unsigned pol);   /* "positive", "negated", "both", "unused" */
+
+/* "(tagged as attack.stealth)" notes and flag words for tags. */
+int rdx_tag_flagged(const rdx_tag_ref *t);     /* unknown, deprecated, revoked, renamed */
+void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t);  /* "deprecated", "revoked by T1234", ... */
+
+/* Title for a rule, never NULL. */
+const char *rdx_rule_title(const rdx_rule *r);
+
+/* The page of one rule in each format (text.c, html.c, json.c).  html:
+ * root is the relative path to the site root ("../"), or NULL for a
+ * standalone page (inline CSS, no links into a site). */
+void rdx_render_text_page(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr, int md,
+                          int color);
+void rdx_render_html_page(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr,
+                          const char *root);
+/* JSON: the rule object of catalog.json (pretty: indented). */
+void rdx_render_json_rule(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr, int pretty);
+
+/* The HTML skeleton every page shares: head (title, style sheet — inline
+ * when root is NULL), the site header with navigation and search, and the
+ * end of the page.  here names the current section for aria-current. */
+void rdx_html_open(rdx_strbuf *b, const char *title, const char *root, const char *here);
+void rdx_html_close(rdx_strbuf *b, const char *root);
+/* A file-name-safe form of s ("Security-Auditing-4688"). */
+void rdx_put_slug(rdx_strbuf *b, const char *s);
+
+/* The style sheet and script of the site (site_assets.c); the standalone
+ * page inlines the style. */
+extern const char rdx_site_css[];
+extern const char rdx_site_js[];
+
+/* Section headings, in page order, shared so every format has the same. */
+#define RDX_H_ATTACK "MITRE ATT&CK coverage"
+#define RDX_H_EVENTS "Event coverage"
+#define RDX_H_BODY "Rule body"
+#define RDX_H_STAGES "Stages and Predicates"
+#define RDX_H_INDICATORS "Indicators"
+#define RDX_INDICATORS_NOTE                                                               \
+    "Each row is a field, kind and value the rule looks for. \"corpus N\" counts the "    \
+    "rules of the catalog, this one included, that look for the same combination, per "  \
+    "source: high numbers point to widely used indicators; blank means only this rule " \
+    "looks for it."
+
+#endif

@@ -1,0 +1,253 @@
+/*
+ * util.c — what the renderers share (see render_internal.h).
+ *
+ * The stage tree is the one non-trivial piece.  The intermediate form says
+ * a stage is an OR of groups, a group an AND of predicates, and a
+ * predicate an OR (or, with |all, an AND) of values.  Printed literally
+ * that is three nested levels for the simplest selection, so levels with
+ * a single member are left out:
+ *
+ *     selection_parent:                     or:
+ *         ParentImage|endswith:       →         ParentImage|endswith: '\wsl.exe'
+ *             - '\wsl.exe'                      ParentImage|endswith: '\wslhost.exe'
+ *             - '\wslhost.exe'
+ *
+ * Each line is one predicate on one value, with the modifiers as written
+ * (except `all`, which the and:/or: above it already says), so every line
+ * reads as something the rule tests.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ruledex/pattern.h"
+#include "render/render_internal.h"
+
+/* ---- escaping ---------------------------------------------------------- */
+
+void rdx_html_esc(rdx_strbuf *b, const char *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        unsigned char ch = (unsigned char)s[i];
+        const char *rep = NULL;
+        switch (ch) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: break;
+        }
+        if (rep) {
+            rdx_strbuf_puts(b, rep);
+            i++;
+            continue;
+        }
+        if (ch < 0x20 && ch != '\n' && ch != '\t') {
+            rdx_strbuf_printf(b, "\\x%02X", ch);
+            i++;
+            continue;
+        }
+        if (ch < 0x80) {
+            rdx_strbuf_putc(b, (char)ch);
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t len = rdx_utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (cp >= RDX_UTF8_RAW) rdx_strbuf_puts(b, "\xEF\xBF\xBD");
+        else rdx_strbuf_append(b, s + i, len);
+        i += len;
+    }
+}
+
+void rdx_html_escs(rdx_strbuf *b, const char *s) {
+    if (s) rdx_html_esc(b, s, strlen(s));
+}
+
+void rdx_put_display(rdx_strbuf *b, const char *s, size_t n) {
+    if (!n) {
+        rdx_strbuf_puts(b, "''");
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '\n') rdx_strbuf_puts(b, "\\n");
+        else if (ch == '\t') rdx_strbuf_puts(b, "\\t");
+        else if (ch == '\r') rdx_strbuf_puts(b, "\\r");
+        else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02X", ch);
+        else rdx_strbuf_putc(b, (char)ch);
+    }
+}
+
+static int needs_double_quotes(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) return 1;
+    return 0;
+}
+
+void rdx_put_yaml_quoted(rdx_strbuf *b, const char *s, size_t n) {
+    if (needs_double_quotes(s, n)) {
+        rdx_strbuf_putc(b, '"');
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)s[i];
+            if (ch == '"' || ch == '\\') rdx_strbuf_printf(b, "\\%c", ch);
+            else if (ch == '\n') rdx_strbuf_puts(b, "\\n");
+            else if (ch == '\t') rdx_strbuf_puts(b, "\\t");
+            else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02X", ch);
+            else rdx_strbuf_putc(b, (char)ch);
+        }
+        rdx_strbuf_putc(b, '"');
+        return;
+    }
+    rdx_strbuf_putc(b, '\'');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\'') rdx_strbuf_putc(b, '\'');
+        rdx_strbuf_putc(b, s[i]);
+    }
+    rdx_strbuf_putc(b, '\'');
+}
+
+/* ---- stages ------------------------------------------------------------ */
+
+static void indent_to(rdx_strbuf *b, const char *indent, int level) {
+    rdx_strbuf_puts(b, indent);
+    for (int i = 0; i < level; i++) rdx_strbuf_puts(b, "    ");
+}
+
+/* Field and modifiers as written, `all` left out. */
+static void pred_key(rdx_strbuf *b, const rdx_predicate *p) {
+    if (p->field) rdx_strbuf_puts(b, p->field);
+    for (size_t i = 0; i < p->n_modifiers; i++) {
+        if (!strcmp(p->modifiers[i], "all")) continue;
+        rdx_strbuf_putc(b, '|');
+        rdx_strbuf_puts(b, p->modifiers[i]);
+    }
+}
+
+static void put_value(rdx_strbuf *b, const rdx_predicate *p, const rdx_rvalue *v) {
+    if (p->op == RDX_OP_NULL || v->kind == RDX_VK_NULL) rdx_strbuf_puts(b, "null");
+    else if ((v->kind == RDX_VK_NUMBER || v->kind == RDX_VK_BOOL) && v->text)
+        rdx_strbuf_append(b, v->text, v->text_len);
+    else rdx_put_yaml_quoted(b, v->text ? v->text : "", v->text ? v->text_len : 0);
+}
+
+static void pred_line(rdx_strbuf *b, const char *indent, int level, const rdx_predicate *p,
+                      const rdx_rvalue *v) {
+    indent_to(b, indent, level);
+    size_t at = b->len;
+    pred_key(b, p);
+    if (b->len > at) rdx_strbuf_puts(b, ": ");
+    if (v) put_value(b, p, v);
+    else rdx_strbuf_puts(b, "[]    # no values: never matches");
+    rdx_strbuf_putc(b, '\n');
+}
+
+static void node(rdx_strbuf *b, const char *indent, int level, const char *word) {
+    indent_to(b, indent, level);
+    rdx_strbuf_puts(b, word);
+    rdx_strbuf_putc(b, '\n');
+}
+
+static void pred_lines(rdx_strbuf *b, const char *indent, int level, const rdx_predicate *p) {
+    if (p->n_values <= 1) {
+        pred_line(b, indent, level, p, p->n_values ? &p->values[0] : NULL);
+        return;
+    }
+    /* |all AND-s the values; |neq ("no value matches") is an AND of
+     * inequalities; both together are an OR again. */
+    int and = !(p->flags & RDX_PF_ALL) != !(p->flags & RDX_PF_NEQ);
+    node(b, indent, level, and ? "and:" : "or:");
+    for (size_t i = 0; i < p->n_values; i++) pred_line(b, indent, level + 1, p, &p->values[i]);
+}
+
+static void group_lines(rdx_strbuf *b, const char *indent, int level, const rdx_group *g) {
+    if (g->n_preds == 1) {
+        pred_lines(b, indent, level, &g->preds[0]);
+        return;
+    }
+    node(b, indent, level, "and:");
+    for (size_t i = 0; i < g->n_preds; i++) pred_lines(b, indent, level + 1, &g->preds[i]);
+}
+
+void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent) {
+    if (st->n_groups == 1) {
+        group_lines(b, indent, 0, &st->groups[0]);
+        return;
+    }
+    node(b, indent, 0, "or:");
+    for (size_t i = 0; i < st->n_groups; i++) group_lines(b, indent, 1, &st->groups[i]);
+}
+
+/* ---- small pieces ------------------------------------------------------ */
+
+int rdx_put_corpus(rdx_strbuf *b, const rdx_catalog *c, const rdx_indicator *ind) {
+    if (ind->n_rules <= 1) return 0;
+    const rdx_csource *src;
+    size_t n = rdx_catalog_sources(c, &src);
+    size_t local[16];
+    size_t *left = n <= 16 ? local : malloc(n * sizeof *left);
+    if (!left) abort();
+    memcpy(left, ind->by_source, n * sizeof *left);
+    rdx_strbuf_printf(b, "corpus %zu (", ind->n_rules);
+    /* Sources by count, most first; ties in source order. */
+    for (int first = 1;; first = 0) {
+        size_t best = n;
+        for (size_t i = 0; i < n; i++)
+            if (left[i] && (best == n || left[i] > left[best])) best = i;
+        if (best == n) break;
+        rdx_strbuf_printf(b, "%s%s %zu", first ? "" : ", ", src[best].name, left[best]);
+        left[best] = 0;
+    }
+    rdx_strbuf_putc(b, ')');
+    if (left != local) free(left);
+    return 1;
+}
+
+void rdx_put_logsource(rdx_strbuf *b, const rdx_logsource *ls) {
+    const char *names[] = {"product", "category", "service"};
+    const char *vals[] = {ls->product, ls->category, ls->service};
+    int first = 1;
+    for (size_t i = 0; i < 3; i++) {
+        if (!vals[i]) continue;
+        rdx_strbuf_printf(b, "%s%s %s", first ? "" : ", ", names[i], vals[i]);
+        first = 0;
+    }
+}
+
+const char *rdx_polarity_note(unsigned pol) {
+    return pol == RDX_POL_NEGATED ? "excludes" : pol == (RDX_POL_NEGATED | RDX_POL_POSITIVE)
+               ? "selects and excludes" : pol == 0 ? "not used by the condition" : "";
+}
+
+const char *rdx_polarity_name(unsigned pol) {
+    return pol == RDX_POL_POSITIVE ? "positive" : pol == RDX_POL_NEGATED ? "negated"
+         : pol ? "both" : "unused";
+}
+
+int rdx_tag_flagged(const rdx_tag_ref *t) {
+    return t->status == RDX_TAG_UNKNOWN || t->status == RDX_TAG_DEPRECATED ||
+           t->status == RDX_TAG_REVOKED || t->status == RDX_TAG_RENAMED;
+}
+
+void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t) {
+    switch (t->status) {
+    case RDX_TAG_UNKNOWN: rdx_strbuf_puts(b, "unknown to ATT&CK"); break;
+    case RDX_TAG_DEPRECATED: rdx_strbuf_puts(b, "deprecated"); break;
+    case RDX_TAG_REVOKED:
+        rdx_strbuf_puts(b, "revoked");
+        if (t->obj && t->obj->revoked_by) rdx_strbuf_printf(b, ", replaced by %s", t->obj->revoked_by->id);
+        break;
+    case RDX_TAG_RENAMED:
+        rdx_strbuf_printf(b, "another ATT&CK version's name for %s %s", t->obj ? t->obj->id : "",
+                          t->obj ? t->obj->name : "");
+        break;
+    case RDX_TAG_UNCHECKED: rdx_strbuf_puts(b, "not checked: no ATT&CK data"); break;
+    default: break;
+    }
+}
+
+const char *rdx_rule_title(const rdx_rule *r) {
+    return r->title && *r->title ? r->title : r->name ? r->name : r->id ? r->id : "(untitled)";
+}
