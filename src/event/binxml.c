@@ -39,7 +39,8 @@
  *   BX_MAX_NEST      8 template instances / BinXML values inside each other;
  *   BX_MAX_WORK      1,000,000 ops run per record (a template's ops run once
  *                    per use, and uses can multiply through nesting);
- *   BX_MAX_ELEMENTS  20,000 elements per record.
+ *   BX_MAX_ELEMENTS  10,000 elements per record (members of one object are
+ *                    found by linear search, so this bounds that cost too).
  * A record over a limit is reported as damaged, like any other bad record.
  *
  * Memory: ops of templates and decoded names live in the chunk context's
@@ -59,7 +60,7 @@
 #define BX_MAX_DEPTH 64
 #define BX_MAX_NEST 8
 #define BX_MAX_WORK 1000000
-#define BX_MAX_ELEMENTS 20000
+#define BX_MAX_ELEMENTS 10000
 
 /* ------------------------------------------------------------------ */
 /* Little-endian reads (the caller has checked the bounds).            */
@@ -532,6 +533,11 @@ typedef struct bx_level {
     rdx_value *node;         /* NULL: an unnamed <Data>, made on first text */
     int unnamed_data;        /* an unnamed <Data> ... */
     int has_text;            /* ... and whether it had any text */
+    /* Repeated children come in runs: where the search for a free k_N
+     * slot starts for the last repeated key, so a run costs linear time. */
+    const char *dup_key;
+    size_t dup_len;
+    unsigned long dup_next;
 } bx_level;
 
 typedef struct bx_ctx {
@@ -923,14 +929,20 @@ static rdx_value *insert_child(bx_ctx *x, const char *k, size_t n, rdx_value *fr
     rdx_value *old = parent->u.object.members[i].value;
     parent->u.object.members[i].value = fresh;
     if (is_placeholder(old)) return fresh;
+    bx_level *lv = &x->st[x->depth];
+    unsigned long k2 = 1;
+    if (lv->dup_key && lv->dup_len == n && memcmp(lv->dup_key, k, n) == 0) k2 = lv->dup_next;
     char *slot = rdx_arena_alloc(x->a, n + 24);
-    for (unsigned long k2 = 1;; k2++) {
+    for (;; k2++) {
         int w = snprintf(slot, n + 24, "%.*s_%lu", (int)n, k, k2);
         if (obj_find(parent, slot, (size_t)w) < 0) {
             rdx_object_add(x->a, parent, slot, (size_t)w, old);
             break;
         }
     }
+    lv->dup_key = parent->u.object.members[i].key;
+    lv->dup_len = n;
+    lv->dup_next = k2 + 1;
     return fresh;
 }
 
@@ -987,7 +999,7 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
         size_t kn;
         const char *k = data_name(x, attrs, n_attrs, &kn);
         if (k) node = insert_child(x, k, kn, rdx_value_null(x->a));
-        x->st[++x->depth] = (bx_level){node, !k, 0};
+        x->st[++x->depth] = (bx_level){node, !k, 0, NULL, 0, 0};
         return 0;
     }
     rdx_value *attr_obj = NULL;
@@ -1001,7 +1013,7 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
     rdx_value *fresh = attr_obj ? rdx_value_object(x->a) : rdx_value_null(x->a);
     if (attr_obj) rdx_object_add(x->a, fresh, "#attributes", 11, attr_obj);
     node = insert_child(x, name, len, fresh);
-    x->st[++x->depth] = (bx_level){node, 0, 0};
+    x->st[++x->depth] = (bx_level){node, 0, 0, NULL, 0, 0};
     return 0;
 }
 
@@ -1080,6 +1092,10 @@ static rdx_value *entity_value(bx_ctx *x, const char *name, size_t len) {
  * caller's arena and run it where the substitution stands. */
 static int run_nested(bx_ctx *x, size_t off, size_t len) {
     if (x->nest >= BX_MAX_NEST) return fail(x, off, "BinXML values nested more than %d deep", BX_MAX_NEST);
+    /* Compiling costs like running: a value used by many substitutions is
+     * compiled each time, so charge its size to the work budget. */
+    x->work += len / 8;
+    if (x->work > BX_MAX_WORK) return fail(x, off, "record needs more than %d steps", BX_MAX_WORK);
     bx_ops ops = {0};
     span s = {off, off + len, x->a, 1};
     x->nest++;
@@ -1232,7 +1248,7 @@ rdx_value *rdx_bx_record(rdx_bx_chunk *c, size_t off, size_t len, rdx_arena *a,
         return NULL;
     }
     x.root = rdx_value_object(a);
-    x.st[0] = (bx_level){x.root, 0, 0};
+    x.st[0] = (bx_level){x.root, 0, 0, NULL, 0, 0};
     bx_ops ops = {0};
     span s = {off, off + len, a, 0};
     if (compile(&x, &s, &ops) < 0) return NULL;
