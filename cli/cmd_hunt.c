@@ -23,6 +23,7 @@
 
 #include "commands.h"
 #include "hunt.h"
+#include "ruledex/matcher.h"
 
 typedef struct hunt_opts {
     cli_rules rules;
@@ -32,6 +33,7 @@ typedef struct hunt_opts {
     rdx_level min_level;
     const char *statuses;       /* comma list, NULL = all */
     char from[32], to[32];      /* time range as sort keys; "" = open */
+    const char *logsources;     /* table file; NULL = the default */
     int threads;                /* 0 = one per CPU */
     int quiet, verbose;
 } hunt_opts;
@@ -39,6 +41,7 @@ typedef struct hunt_opts {
 typedef struct hunt_stats {
     uint64_t read, evaluated, unreadable, outside_time;
     uint64_t detections;
+    uint64_t regex_limit_hits;  /* summed from the matcher scratches */
     uint64_t by_level[RDX_LEVEL_CRITICAL + 1];
     uint64_t *by_rule;          /* per selected rule */
 } hunt_stats;
@@ -48,6 +51,8 @@ typedef struct hunt {
     rdx_ruleset *rs;
     const rdx_rule **rules;     /* selected rules, in load order */
     size_t n_rules;
+    rdx_logsources *ls;         /* NULL: every rule sees every event */
+    rdx_matcher *matcher;       /* over rules[]; shared read-only */
     cli_colors col;             /* for the output stream */
     /* the work */
     file_job *jobs;
@@ -59,7 +64,7 @@ typedef struct hunt {
 
 typedef struct worker {
     hunt *h;
-    rdx_eval *eval;
+    rdx_scratch *scratch;
     rdx_arena *arena;
     hunt_stats st;
     pthread_t tid;
@@ -75,6 +80,8 @@ static void usage(FILE *f) {
           "options:\n"
           "  -r, --rules PATH          rule file or directory (repeatable)\n"
           "  -p, --placeholders FILE   values for |expand placeholders (YAML map)\n"
+          "      --logsources FILE     which events each logsource covers, and field maps\n"
+          "                            (default: the table shipped with ruledex)\n"
           "  -f, --format FORMAT       table (default), jsonl, or csv (a timeline sorted\n"
           "                            by event time)\n"
           "  -o, --output FILE         write detections to FILE (atomically)\n"
@@ -104,6 +111,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         {"from", required_argument, 0, 'F'},    {"to", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
         {"threads", required_argument, 0, 'j'},
+        {"logsources", required_argument, 0, 'L'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     static const char *paths[1024];
@@ -135,6 +143,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
             }
             break;
         case 'S': o->statuses = optarg; break;
+        case 'L': o->logsources = optarg; break;
         case 'F':
         case 'T':
             if (!hunt_time_key(optarg, strlen(optarg), c == 'F' ? o->from : o->to)) {
@@ -207,21 +216,30 @@ static int in_time_range(const hunt *h, rdx_event *ev) {
     return 1;
 }
 
+typedef struct hit_ctx {
+    worker *w;
+    file_job *j;
+    rdx_event *ev;
+} hit_ctx;
+
+static void on_hit(void *arg, size_t i) {
+    hit_ctx *c = arg;
+    hunt *h = c->w->h;
+    const rdx_rule *r = h->rules[i];
+    c->w->st.detections++;
+    c->w->st.by_level[r->level]++;
+    c->w->st.by_rule[i]++;
+    hunt_emit(c->j, h->opt.format, &h->col, r, c->ev);
+}
+
 static void evaluate(worker *w, file_job *j, rdx_event *ev) {
-    hunt *h = w->h;
-    if (!in_time_range(h, ev)) {
+    if (!in_time_range(w->h, ev)) {
         w->st.outside_time++;
         return;
     }
     w->st.evaluated++;
-    for (size_t i = 0; i < h->n_rules; i++) {
-        const rdx_rule *r = h->rules[i];
-        if (!rdx_eval_rule(w->eval, r, ev)) continue;
-        w->st.detections++;
-        w->st.by_level[r->level]++;
-        w->st.by_rule[i]++;
-        hunt_emit(j, h->opt.format, &h->col, r, ev);
-    }
+    hit_ctx c = {w, j, ev};
+    rdx_matcher_match(w->h->matcher, w->scratch, ev, on_hit, &c);
 }
 
 static void hunt_file(worker *w, file_job *j) {
@@ -266,14 +284,14 @@ static void *worker_main(void *arg) {
 static void worker_init(worker *w, hunt *h) {
     memset(w, 0, sizeof *w);
     w->h = h;
-    w->eval = rdx_eval_new();
+    w->scratch = rdx_scratch_new(h->matcher);
     w->arena = rdx_arena_new(0);
     w->st.by_rule = calloc(h->n_rules + 1, sizeof *w->st.by_rule);
     if (!w->st.by_rule) abort();
 }
 
 static void worker_fini(worker *w) {
-    rdx_eval_free(w->eval);
+    rdx_scratch_free(w->scratch);
     rdx_arena_free(w->arena);
     free(w->st.by_rule);
 }
@@ -358,6 +376,7 @@ static void run(hunt *h, FILE *out, run_totals *t, hunt_stats *st) {
         st->unreadable += s->unreadable;
         st->outside_time += s->outside_time;
         st->detections += s->detections;
+        st->regex_limit_hits += rdx_scratch_stats(ws[k].scratch).regex_limit_hits;
         for (int l = 0; l <= RDX_LEVEL_CRITICAL; l++) st->by_level[l] += s->by_level[l];
         for (size_t r = 0; r < h->n_rules; r++) st->by_rule[r] += s->by_rule[r];
         worker_fini(&ws[k]);
@@ -399,6 +418,9 @@ static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, siz
             cli_num(s->evaluated), cli_num(s->unreadable));
     if (s->outside_time) fprintf(f, ", %s outside the time range", cli_num(s->outside_time));
     if (s->unreadable) print_reasons(f, &t->diags);
+    if (s->regex_limit_hits)
+        fprintf(f, "\nregex: %s matches abandoned at the PCRE2 match/depth limits (docs/LIMITS.md)",
+                cli_num(s->regex_limit_hits));
     fprintf(f, "\ndetections: %s", cli_num(s->detections));
     for (int l = RDX_LEVEL_CRITICAL; l >= RDX_LEVEL_NONE; l--) {
         if (!s->by_level[l] && l == RDX_LEVEL_NONE) continue;
@@ -422,6 +444,31 @@ static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, siz
     }
     if (max < n) fprintf(f, "  ... %zu more rules (--verbose)\n", n - max);
     free(order);
+}
+
+/* The log-source table (explicit, or the default when it exists) and the
+ * compiled matcher over the selected rules.  0 when an explicit table
+ * cannot be used. */
+static int build_matcher(hunt *h, rdx_diags *rule_diags, const cli_colors *ecol) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    const char *path = h->opt.logsources ? h->opt.logsources : rdx_logsources_default_path();
+    h->ls = rdx_logsources_load(path, &d);
+    if (!h->ls && h->opt.logsources) {
+        cli_print_diags(stderr, &d, ecol, 0, 20);
+        fprintf(stderr, "ruledex hunt: cannot use the log-source table %s\n", path);
+        rdx_diags_free(&d);
+        return 0;
+    }
+    if (!h->ls)
+        fprintf(stderr, "ruledex hunt: warning: no log-source table (%s): every rule runs on "
+                "every event; set RULEDEX_DATA or --logsources\n", path);
+    rdx_diags_clear(&d);
+    h->matcher = rdx_matcher_new(h->rules, h->n_rules, h->ls, &d);
+    cli_print_diags(stderr, &d, ecol, 0, 20);
+    rdx_diags_move(rule_diags, &d);
+    rdx_diags_free(&d);
+    return 1;
 }
 
 static int make_jobs(hunt *h, char **argv, size_t n, run_totals *t, char ***files_out) {
@@ -464,6 +511,11 @@ int rdx_cmd_hunt(int argc, char **argv) {
         return RDX_EXIT_USAGE;
     }
     select_rules(&h);
+    if (!build_matcher(&h, &rule_diags, &ecol)) {
+        rdx_ruleset_free(h.rs);
+        rdx_diags_free(&rule_diags);
+        return RDX_EXIT_USAGE;
+    }
     cli_output out;
     if (cli_output_open(&out, h.opt.output) != 0) return RDX_EXIT_USAGE;
     h.col = cli_colors_for(out.f, h.opt.output ? "never" : h.opt.color);
@@ -493,6 +545,8 @@ int rdx_cmd_hunt(int argc, char **argv) {
     free(h.jobs);
     free(h.rules);
     free(st.by_rule);
+    rdx_matcher_free(h.matcher);
+    rdx_logsources_free(h.ls);
     rdx_ruleset_free(h.rs);
     rdx_diags_free(&rule_diags);
     rdx_diags_free(&t.diags);
