@@ -101,6 +101,10 @@ char *rdx_bx_utf16_to_utf8(rdx_arena *a, const uint8_t *p, size_t n, size_t *out
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t u = rd16(p + 2 * i);
+        if (u - 1 < 0x7F) {          /* ASCII, the common case */
+            out[o++] = (char)u;
+            continue;
+        }
         if (u == 0) break;
         if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n) {
             uint32_t lo = rd16(p + 2 * i + 2);
@@ -162,6 +166,58 @@ static char *ansi_to_utf8(rdx_arena *a, const uint8_t *p, size_t n, size_t *out_
 /* ------------------------------------------------------------------ */
 /* Value types to text and values.                                     */
 
+/* Number and text formatting without printf: values are formatted for
+ * every substitution of every record, and vfprintf was a fifth of the
+ * profile. */
+
+/* Decimal digits of v, right-aligned to width w with zeros (w may be 0). */
+static size_t put_dec(char *o, uint64_t v, int w) {
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n < w) tmp[n++] = '0';
+    for (int i = 0; i < n; i++) o[i] = tmp[n - 1 - i];
+    return (size_t)n;
+}
+
+/* Hex digits of v, exactly w of them (upper case), or as many as needed
+ * (w = 0, lower case, as evtx_dump prints hex integers). */
+static size_t put_hex(char *o, uint64_t v, int w) {
+    static const char lo[] = "0123456789abcdef", up[] = "0123456789ABCDEF";
+    const char *digits = w ? up : lo;
+    int n = 0;
+    char tmp[16];
+    do {
+        tmp[n++] = digits[v & 15];
+        v >>= 4;
+    } while (v || n < w);
+    for (int i = 0; i < n; i++) o[i] = tmp[n - 1 - i];
+    return (size_t)n;
+}
+
+/* A number node from an integer, its text made by hand (value.c's
+ * constructors print with printf). */
+static rdx_value *int_value(rdx_arena *a, int64_t i) {
+    char buf[24];
+    size_t n = 0;
+    if (i < 0) buf[n++] = '-';
+    n += put_dec(buf + n, i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i, 0);
+    rdx_value *v = rdx_arena_zalloc(a, sizeof *v);
+    v->type = RDX_NUMBER;
+    v->num_kind = RDX_NUM_INT;
+    v->num.i = i;
+    v->u.str.ptr = rdx_arena_strndup(a, buf, n);
+    v->u.str.len = n;
+    return v;
+}
+
+static rdx_value *uint_value(rdx_arena *a, uint64_t u) {
+    return u <= INT64_MAX ? int_value(a, (int64_t)u) : rdx_value_uint(a, u);
+}
+
 /* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
 static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
     z += 719468;
@@ -175,6 +231,29 @@ static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
     *y = (int64_t)yoe + era * 400 + (*m <= 2);
 }
 
+/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
+static size_t put_iso(char *o, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
+                      unsigned s, unsigned micros) {
+    size_t n = 0;
+    if (y < 0) { o[n++] = '-'; y = -y; }
+    n += put_dec(o + n, (uint64_t)y, 4);
+    o[n++] = '-';
+    n += put_dec(o + n, mo, 2);
+    o[n++] = '-';
+    n += put_dec(o + n, d, 2);
+    o[n++] = 'T';
+    n += put_dec(o + n, h, 2);
+    o[n++] = ':';
+    n += put_dec(o + n, mi, 2);
+    o[n++] = ':';
+    n += put_dec(o + n, s, 2);
+    o[n++] = '.';
+    n += put_dec(o + n, micros, 6);
+    o[n++] = 'Z';
+    o[n] = 0;
+    return n;
+}
+
 size_t rdx_bx_filetime_text(uint64_t ft, char out[40]) {
     /* 100 ns ticks since 1601-01-01; evtx_dump prints microseconds,
      * truncated (chrono's %.6f). */
@@ -186,25 +265,29 @@ size_t rdx_bx_filetime_text(uint64_t ft, char out[40]) {
     int64_t y;
     unsigned m, d;
     civil_from_days(days, &y, &m, &d);
-    int n = snprintf(out, 40, "%04" PRId64 "-%02u-%02uT%02u:%02u:%02u.%06uZ", y, m, d,
-                     (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60), (unsigned)(rem % 60),
-                     micros);
-    return n > 0 ? (size_t)n : 0;
+    return put_iso(out, y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
+                   (unsigned)(rem % 60), micros);
 }
 
 size_t rdx_bx_systime_text(const uint8_t p[16], char out[40]) {
     /* year, month, day-of-week, day, hour, minute, second, milliseconds */
-    int n = snprintf(out, 40, "%04u-%02u-%02uT%02u:%02u:%02u.%06uZ", rd16(p), rd16(p + 2),
-                     rd16(p + 6), rd16(p + 8), rd16(p + 10), rd16(p + 12),
-                     (unsigned)rd16(p + 14) * 1000u);
-    return n > 0 ? (size_t)n : 0;
+    return put_iso(out, rd16(p), rd16(p + 2), rd16(p + 6), rd16(p + 8), rd16(p + 10),
+                   rd16(p + 12), (unsigned)rd16(p + 14) * 1000u);
 }
 
 size_t rdx_bx_guid_text(const uint8_t p[16], char out[40]) {
-    int n = snprintf(out, 40, "%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X",
-                     rd32(p), rd16(p + 4), rd16(p + 6), p[8], p[9], p[10], p[11], p[12],
-                     p[13], p[14], p[15]);
-    return n > 0 ? (size_t)n : 0;
+    size_t n = put_hex(out, rd32(p), 8);
+    out[n++] = '-';
+    n += put_hex(out + n, rd16(p + 4), 4);
+    out[n++] = '-';
+    n += put_hex(out + n, rd16(p + 6), 4);
+    out[n++] = '-';
+    for (int i = 8; i < 16; i++) {
+        if (i == 10) out[n++] = '-';
+        n += put_hex(out + n, p[i], 2);
+    }
+    out[n] = 0;
+    return n;
 }
 
 size_t rdx_bx_sid_text(const uint8_t *p, size_t n, char *out, size_t cap) {
@@ -280,14 +363,14 @@ static rdx_value *fixed_value(rdx_arena *a, unsigned base, const uint8_t *p, siz
     char buf[48];
     size_t len;
     switch (base) {
-    case RDX_BX_INT8: return rdx_value_int(a, (int8_t)p[0]);
-    case RDX_BX_UINT8: return rdx_value_int(a, p[0]);
-    case RDX_BX_INT16: return rdx_value_int(a, (int16_t)rd16(p));
-    case RDX_BX_UINT16: return rdx_value_int(a, rd16(p));
-    case RDX_BX_INT32: return rdx_value_int(a, (int32_t)rd32(p));
-    case RDX_BX_UINT32: return rdx_value_int(a, rd32(p));
-    case RDX_BX_INT64: return rdx_value_int(a, (int64_t)rd64(p));
-    case RDX_BX_UINT64: return rdx_value_uint(a, rd64(p));
+    case RDX_BX_INT8: return int_value(a, (int8_t)p[0]);
+    case RDX_BX_UINT8: return int_value(a, p[0]);
+    case RDX_BX_INT16: return int_value(a, (int16_t)rd16(p));
+    case RDX_BX_UINT16: return int_value(a, rd16(p));
+    case RDX_BX_INT32: return int_value(a, (int32_t)rd32(p));
+    case RDX_BX_UINT32: return int_value(a, rd32(p));
+    case RDX_BX_INT64: return int_value(a, (int64_t)rd64(p));
+    case RDX_BX_UINT64: return uint_value(a, rd64(p));
     case RDX_BX_REAL32: {
         uint32_t bits = rd32(p);
         float f;
@@ -305,11 +388,13 @@ static rdx_value *fixed_value(rdx_arena *a, unsigned base, const uint8_t *p, siz
     case RDX_BX_GUID: len = rdx_bx_guid_text(p, buf); break;
     case RDX_BX_FILETIME: len = rdx_bx_filetime_text(rd64(p), buf); break;
     case RDX_BX_SYSTIME: len = rdx_bx_systime_text(p, buf); break;
-    case RDX_BX_HEX32: len = (size_t)snprintf(buf, sizeof buf, "0x%" PRIx32, rd32(p)); break;
+    case RDX_BX_HEX32:
     case RDX_BX_HEX64:
     case RDX_BX_SIZET:
         /* SizeT is paired with a hex type in the manifest; evtx_dump shows it as hex. */
-        len = (size_t)snprintf(buf, sizeof buf, "0x%" PRIx64, n == 8 ? rd64(p) : rd32(p));
+        buf[0] = '0';
+        buf[1] = 'x';
+        len = 2 + put_hex(buf + 2, n == 8 ? rd64(p) : rd32(p), 0);
         break;
     default: return hex_bytes(a, p, n);
     }

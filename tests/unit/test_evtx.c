@@ -388,6 +388,56 @@ TEST(evtx_unnamed_data) {
     rdx_arena_free(a);
 }
 
+/* Thousands of repeated siblings: every value kept (H, H_1, ... H_2499)
+ * in linear time per sibling, not a search from H_1 each time. */
+TEST(evtx_many_repeated_siblings) {
+    rdx_arena *a = rdx_arena_new(0);
+    bx_writer w;
+    writer_init(&w);
+    begin_record(&w, 1);
+    put_open(&w, "Event", 0);
+    put8(&w, 0x02);
+    size_t name_at = 0;
+    for (int i = 0; i < 2500; i++) {
+        put8(&w, 0x01);
+        put16(&w, 0xffff);
+        put32(&w, 0);
+        if (i == 0) {
+            name_at = w.pos + 4;
+            put_name(&w, "H");
+        } else {
+            put32(&w, (uint32_t)name_at);      /* the name stored by the first */
+        }
+        put8(&w, 0x02);
+        put8(&w, 0x05); put8(&w, 0x01); put16(&w, 1); put16(&w, 'a' + i % 26);
+        put8(&w, 0x04);
+    }
+    put8(&w, 0x04);
+    end_record(&w);
+    writer_finish(&w);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_evtx *x = rdx_evtx_open_buffer(w.file, 4096 + 65536, "mem", &d);
+    rdx_event ev;
+    CHECK_INT(rdx_evtx_next(x, a, &ev, &d), 1);
+    const rdx_value *e = rdx_object_get(ev.root, "Event");
+    CHECK(e && e->type == RDX_OBJECT && e->u.object.count == 2500);
+    const rdx_value *last = rdx_object_get(e, "H");
+    const rdx_value *first = rdx_object_get(e, "H_1");
+    const rdx_value *h2499 = rdx_object_get(e, "H_2499");
+    CHECK(last && first && h2499);
+    if (last && first && h2499) {
+        CHECK_STR(first->u.str.ptr, "a");                      /* oldest value */
+        CHECK_STR(h2499->u.str.ptr, "c");                      /* 2499th: 2498 % 26 = 2 */
+        CHECK_STR(last->u.str.ptr, "d");                       /* newest: 2499 % 26 = 3 */
+    }
+    CHECK_INT(rdx_evtx_next(x, a, &ev, &d), 0);
+    rdx_evtx_close(x);
+    rdx_diags_free(&d);
+    free(w.file);
+    rdx_arena_free(a);
+}
+
 /* A template (an element with substitutions) used by two records, one
  * defining it inline and one referring back to it, with typed values. */
 TEST(evtx_templates_and_substitutions) {
