@@ -40,7 +40,7 @@ const char rdx_site_css[] =
     "td ul{margin:0;padding:0;list-style:none}td li{margin:.1rem 0}\n"
     "code,pre{font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}\n"
     "pre{background:var(--soft);border:1px solid var(--line);border-radius:4px;padding:.6rem .8rem;overflow:auto}\n"
-    "pre.body{max-height:32rem}\n"
+    "pre.body{max-height:32rem;white-space:pre-wrap}\n"
     ".corpus{color:var(--muted);font-size:.85rem;margin-left:.4rem}\n"
     ".mods{font-size:.8rem;background:#eef2ff;border-radius:3px;padding:0 .3rem;margin-left:.3rem}\n"
     ".flag{font-size:.8rem;background:#fff3cd;color:#6b4e00;border-radius:3px;padding:0 .3rem}\n"
