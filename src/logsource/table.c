@@ -23,6 +23,7 @@
 
 #include "logsource/ls_internal.h"
 #include "rule/yaml.h"
+#include "ruledex/pattern.h"
 
 #define MAX_EVENT_ID 65535   /* Windows event IDs are 16-bit */
 
@@ -409,9 +410,54 @@ static void parse_root(pctx *c, const ynode *root) {
         parse_entries(c, list);
 }
 
+/* libfyaml gives no position to an empty value at the end of the input
+ * (`logsources:` and then nothing); such a node takes its key's position,
+ * so every complaint still points somewhere.  The table is six levels
+ * deep; the depth bound also stops at an alias that contains itself. */
+static void fill_positions(ynode *n, uint32_t line, uint32_t column, int depth) {
+    if (!n || depth > 8) return;
+    if (n->line == 0) {
+        n->line = line;
+        n->column = column;
+    }
+    for (size_t i = 0; n->kind != Y_SCALAR && i < n->n; i++) {
+        const ynode *k = n->kind == Y_MAP ? n->keys[i] : NULL;
+        if (k && k->line == 0) fill_positions(n->keys[i], n->line, n->column, depth + 1);
+        fill_positions(n->items[i], k ? k->line : n->line, k ? k->column : n->column, depth + 1);
+    }
+}
+
+/* The table is text, and we make sure of it before libfyaml sees it: the
+ * libfyaml we build against ends the input at a NUL byte without a word
+ * (dropping the rest of the table), and loops for ever on some invalid
+ * UTF-8 in a directive line (libfyaml issue #101, fixed upstream in 2023).
+ * Columns count characters, as libfyaml's do. */
+static int check_text(pctx *c, const char *text, size_t len) {
+    uint32_t line = 1, column = 1;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        size_t n = rdx_utf8_decode((const unsigned char *)text + i, len - i, &cp);
+        const char *bad = cp == 0 ? "a NUL byte" : cp >= RDX_UTF8_RAW ? "invalid UTF-8" : NULL;
+        if (bad) {
+            rdx_diag_add(c->d, RDX_SEV_ERROR, "logsource", c->file, line, column,
+                         "the table contains %s (it must be UTF-8 text)", bad);
+            c->errors++;
+            return 0;
+        }
+        column++;
+        if (cp == '\n') {
+            line++;
+            column = 1;
+        }
+        i += n;
+    }
+    return 1;
+}
+
 int rdx_ls_parse_table(rdx_logsources *ls, const char *name, const char *text, size_t len,
                        rdx_diags *d) {
     pctx c = {ls, ls->arena, name, d, 0};
+    if (!check_text(&c, text, len)) return 0;
     rdx_arena *tree = rdx_arena_new(0);
     ydoc *docs;
     int failed;
@@ -425,6 +471,7 @@ int rdx_ls_parse_table(rdx_logsources *ls, const char *name, const char *text, s
                      "the log-source table must be a single YAML document");
         c.errors++;
     } else {
+        fill_positions(docs[0].root, 1, 1, 0);
         parse_root(&c, docs[0].root);
     }
     rdx_arena_free(tree);

@@ -507,12 +507,29 @@ TEST(logsource_malformed_tables_report_positions) {
          "at least one field"},
         {"version: 1\naliases: [a]\nlogsources: []\n", 2, 10, "'aliases' must be a map"},
         {"version: 1\nlogsources: []\n---\nversion: 1\n", 3, 1, "single YAML document"},
+        /* an empty value at the very end has no position of its own */
+        {"version: 1\nlogsources:", 2, 1, "'logsources' must be a list"},
+        {"version: 1\n# x\\0\nlogsources: []\n", 2, 4, "NUL byte"},
+        /* (libfyaml 0.7.12 never returns on this one) */
+        {"version: 1\n%x\xfd\nlogsources: []\n", 2, 3, "invalid UTF-8"},
+        {"version: 1\n# \xc3\xa9\xc3(\n", 2, 4, "invalid UTF-8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const bad_table *c = &cases[i];
         rdx_diags d;
         rdx_diags_init(&d);
-        rdx_logsources *ls = rdx_logsources_parse("t.yml", c->text, strlen(c->text), &d);
+        /* "\\0" in a case stands for a NUL byte */
+        char text[512];
+        size_t len = 0;
+        for (const char *p = c->text; *p && len < sizeof text; p++) {
+            if (p[0] == '\\' && p[1] == '0') {
+                text[len++] = 0;
+                p++;
+            } else {
+                text[len++] = *p;
+            }
+        }
+        rdx_logsources *ls = rdx_logsources_parse("t.yml", text, len, &d);
         rdx_test_checkf(ls == NULL, __FILE__, __LINE__, "case %zu: table accepted", i);
         const rdx_diag *g = th_find_diag(&d, c->message);
         rdx_test_checkf(g != NULL, __FILE__, __LINE__, "case %zu: no diagnostic containing '%s'",
