@@ -116,7 +116,7 @@ typedef struct rdx_tag_ref {
  * that ATT&CK files under it. */
 typedef struct rdx_tactic_row {
     const rdx_attack_obj *tactic;    /* NULL: unknown tactic, or techniques whose
-                                        tactics are unknown (name "—") */
+                                        tactics are unknown (name "(tactic unknown)") */
     const char *name;                /* display name */
     const char *id;                  /* "TA0005" or NULL */
     const char *tag;                 /* the tag that names it, NULL if only implied */

@@ -141,6 +141,8 @@ static void resolve_tag(rdx_catalog *c, const char *tag, rdx_tag_ref *t) {
 
 /* ---- coverage rows ----------------------------------------------------- */
 
+#define UNKNOWN_ROW "(tactic unknown)"
+
 typedef struct rows {
     rdx_tactic_row *items;
     size_t n, cap;
@@ -154,7 +156,7 @@ static rdx_tactic_row *row_for(rows *rs, const rdx_attack_obj *tactic, const cha
         rdx_tactic_row *r = &rs->items[i];
         if (tactic ? r->tactic == tactic
                    : !r->tactic && (name ? r->id == NULL && r->name && !strcmp(r->name, name)
-                                         : r->id == NULL && !strcmp(r->name, "\xe2\x80\x94")))
+                                         : r->id == NULL && !strcmp(r->name, UNKNOWN_ROW)))
             return r;
     }
     if (rs->n == rs->cap) {
@@ -167,7 +169,7 @@ static rdx_tactic_row *row_for(rows *rs, const rdx_attack_obj *tactic, const cha
     memset(r, 0, sizeof *r);
     rs->n_cap[rs->n++] = 0;
     r->tactic = tactic;
-    r->name = tactic ? tactic->name : name ? name : "\xe2\x80\x94";   /* an em dash */
+    r->name = tactic ? tactic->name : name ? name : UNKNOWN_ROW;
     r->id = tactic ? tactic->id : NULL;
     return r;
 }
@@ -191,7 +193,7 @@ static void add_technique(rows *rs, const rdx_tag_ref *t) {
 }
 
 static int row_rank(const rdx_tactic_row *r) {
-    return r->tactic ? 0 : r->id || strcmp(r->name, "\xe2\x80\x94") ? 1 : 2;
+    return r->tactic ? 0 : r->id || strcmp(r->name, UNKNOWN_ROW) ? 1 : 2;
 }
 
 static int cmp_rows(const void *x, const void *y) {

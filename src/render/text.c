@@ -103,12 +103,16 @@ static void heading(page *p, int level, const char *text) {
 /* A paragraph, wrapped at 78 columns in the terminal. */
 static void paragraph(page *p, const char *text) {
     if (p->md) {
-        rdx_strbuf_printf(p->b, "%s\n\n", text);
+        size_t n = strlen(text);
+        while (n && (text[n - 1] == '\n' || text[n - 1] == ' ')) n--;
+        rdx_strbuf_append(p->b, text, n);
+        rdx_strbuf_puts(p->b, "\n\n");
         return;
     }
-    size_t col = 0;
-    const char *s = text;
-    while (*s) {
+    size_t col = 0, end = strlen(text);
+    while (end && (text[end - 1] == '\n' || text[end - 1] == ' ')) end--;
+    const char *s = text, *stop = text + end;
+    while (s < stop) {
         if (*s == '\n') {
             rdx_strbuf_putc(p->b, '\n');
             col = 0;
@@ -116,6 +120,7 @@ static void paragraph(page *p, const char *text) {
             continue;
         }
         size_t word = strcspn(s, " \n");
+        if (word > (size_t)(stop - s)) word = (size_t)(stop - s);
         if (col && col + 1 + word > 78) {
             rdx_strbuf_putc(p->b, '\n');
             col = 0;
@@ -126,7 +131,7 @@ static void paragraph(page *p, const char *text) {
         rdx_strbuf_append(p->b, s, word);
         col += word;
         s += word;
-        while (*s == ' ') s++;
+        while (s < stop && *s == ' ') s++;
     }
     rdx_strbuf_puts(p->b, "\n\n");
 }
@@ -390,7 +395,11 @@ static void indicators_section(page *p, const rdx_catalog *c, const rdx_crule *c
         cells(&t, same && !p->md ? "" : ri->field ? ri->field : "(keyword)");
         cells(&t, same && !p->md ? "" : rdx_ind_kind_name(ri->ind->kind));
         rdx_strbuf_clear(&s);
+        /* Markdown: code spans, so \ * _ in values stay literal */
+        const char *tick = !p->md ? "" : memchr(ri->value, '`', ri->value_len) ? "`` " : "`";
+        rdx_strbuf_puts(&s, tick);
         rdx_put_display(&s, ri->value, ri->value_len);
+        rdx_strbuf_puts(&s, *tick && tick[1] ? " ``" : tick);
         if (ri->ind->mods) rdx_strbuf_printf(&s, " [%s]", ri->ind->mods);
         if (!(ri->polarity & RDX_POL_POSITIVE)) rdx_strbuf_puts(&s, " (excluded)");
         cell(&t, s.data, s.len);

@@ -67,10 +67,9 @@ void rdx_html_escs(rdx_strbuf *b, const char *s) {
 }
 
 void rdx_put_display(rdx_strbuf *b, const char *s, size_t n) {
-    if (!n) {
-        rdx_strbuf_puts(b, "''");
-        return;
-    }
+    /* quoted when blanks at the ends would otherwise be invisible */
+    int quote = !n || s[0] == ' ' || s[n - 1] == ' ';
+    if (quote) rdx_strbuf_putc(b, '\'');
     for (size_t i = 0; i < n; i++) {
         unsigned char ch = (unsigned char)s[i];
         if (ch == '\n') rdx_strbuf_puts(b, "\\n");
@@ -79,6 +78,7 @@ void rdx_put_display(rdx_strbuf *b, const char *s, size_t n) {
         else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02X", ch);
         else rdx_strbuf_putc(b, (char)ch);
     }
+    if (quote) rdx_strbuf_putc(b, '\'');
 }
 
 static int needs_double_quotes(const char *s, size_t n) {
@@ -233,7 +233,7 @@ int rdx_tag_flagged(const rdx_tag_ref *t) {
 
 void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t) {
     switch (t->status) {
-    case RDX_TAG_UNKNOWN: rdx_strbuf_puts(b, "unknown to ATT&CK"); break;
+    case RDX_TAG_UNKNOWN: rdx_strbuf_puts(b, "unknown to the loaded ATT&CK data"); break;
     case RDX_TAG_DEPRECATED: rdx_strbuf_puts(b, "deprecated"); break;
     case RDX_TAG_REVOKED:
         rdx_strbuf_puts(b, "revoked");

@@ -1,0 +1,1 @@
+"$RDX" show x --format pdf
