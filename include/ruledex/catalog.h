@@ -235,7 +235,8 @@ int rdx_render_site(const rdx_catalog *c, rdx_site_write write, void *ctx, size_
                     size_t n_parts);
 
 /* The provider name as pages show it: "Microsoft-Windows-Sysmon" →
- * "Sysmon", "Microsoft-Windows-Security-Auditing" → "Security-Auditing". */
+ * "Sysmon", "Microsoft-Windows-Security-Auditing" → "Security-Auditing";
+ * the channel when there is no provider, "any" when neither is known. */
 const char *rdx_event_provider_short(const rdx_event_source *e);
 
 #endif

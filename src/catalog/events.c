@@ -24,7 +24,7 @@ void rdx_cat_events(rdx_catalog *c, rdx_crule *r) {
 
 const char *rdx_event_provider_short(const rdx_event_source *e) {
     static const char prefix[] = "Microsoft-Windows-";
-    const char *p = e->provider && *e->provider ? e->provider : e->channel ? e->channel : "";
+    const char *p = e->provider && *e->provider ? e->provider : e->channel && *e->channel ? e->channel : "any";
     if (!strncmp(p, prefix, sizeof prefix - 1) && p[sizeof prefix - 1]) p += sizeof prefix - 1;
     return p;
 }

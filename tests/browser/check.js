@@ -1,0 +1,196 @@
+// check.js — drive headless Chromium over the DevTools protocol and check a
+// built catalog site.  Node built-ins only: the protocol runs over the pipe
+// Chromium opens with --remote-debugging-pipe (fd 3 in, fd 4 out, messages
+// separated by NUL), so no WebSocket client and no npm package is needed.
+//
+//   node tests/browser/check.js SITE_DIR SCREENSHOT.png RULE_ID RULE_TITLE
+//
+// Prints "ok - ..." / "not ok - ..." per check and ends with
+// "browser: N passed, N failed".  Exit status 0 when nothing failed.
+'use strict';
+const { spawn } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const [site, shot, ruleId, ruleTitle] = process.argv.slice(2);
+const chromium = process.env.CHROMIUM || 'chromium';
+let passed = 0, failed = 0;
+
+function result(ok, what, detail) {
+  if (ok) passed++; else failed++;
+  console.log(`${ok ? 'ok' : 'not ok'} - ${what}${!ok && detail ? ': ' + detail : ''}`);
+}
+
+// ---- the protocol ---------------------------------------------------------
+
+function launch() {
+  const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'rdx-chromium-'));
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-extensions',
+    '--user-data-dir=' + profile, '--remote-debugging-pipe', '--window-size=1280,1600', 'about:blank'];
+  const proc = spawn(chromium, args, { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+  proc.stderr.on('data', () => {});   // chromium's own logging, not page errors
+  const out = proc.stdio[3], inp = proc.stdio[4];
+  let buf = Buffer.alloc(0), nextId = 1;
+  const waiting = new Map(), listeners = [];
+  inp.on('data', (chunk) => {
+    buf = Buffer.concat([buf, chunk]);
+    let end;
+    while ((end = buf.indexOf(0)) >= 0) {
+      const msg = JSON.parse(buf.subarray(0, end).toString('utf8'));
+      buf = buf.subarray(end + 1);
+      if (msg.id && waiting.has(msg.id)) {
+        const { resolve, reject } = waiting.get(msg.id);
+        waiting.delete(msg.id);
+        if (msg.error) reject(new Error(msg.error.message)); else resolve(msg.result);
+      } else if (msg.method) {
+        listeners.forEach((l) => l(msg));
+      }
+    }
+  });
+  function send(method, params = {}, sessionId) {
+    const id = nextId++;
+    const msg = { id, method, params };
+    if (sessionId) msg.sessionId = sessionId;
+    out.write(JSON.stringify(msg) + '\0');
+    return new Promise((resolve, reject) => {
+      waiting.set(id, { resolve, reject });
+      setTimeout(() => {
+        if (waiting.has(id)) { waiting.delete(id); reject(new Error(method + ' timed out')); }
+      }, 60000);
+    });
+  }
+  function close() {
+    proc.kill();
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+  return { send, on: (l) => listeners.push(l), close };
+}
+
+async function openPage(b) {
+  const { targetId } = await b.send('Target.createTarget', { url: 'about:blank' });
+  const { sessionId } = await b.send('Target.attachToTarget', { targetId, flatten: true });
+  const errors = [];
+  let loaded = null;
+  b.on((m) => {
+    if (m.sessionId !== sessionId) return;
+    if (m.method === 'Runtime.exceptionThrown')
+      errors.push('exception: ' + (m.params.exceptionDetails.exception?.description || m.params.exceptionDetails.text));
+    if (m.method === 'Runtime.consoleAPICalled' && (m.params.type === 'error' || m.params.type === 'assert'))
+      errors.push('console.error: ' + m.params.args.map((a) => a.value ?? a.description).join(' '));
+    if (m.method === 'Log.entryAdded' && m.params.entry.level === 'error')
+      errors.push('log: ' + m.params.entry.text + (m.params.entry.url ? ' (' + m.params.entry.url + ')' : ''));
+    if (m.method === 'Page.loadEventFired' && loaded) { loaded(); loaded = null; }
+  });
+  const s = (method, params) => b.send(method, params, sessionId);
+  await s('Page.enable');
+  await s('Runtime.enable');
+  await s('Log.enable');
+  return {
+    errors,
+    send: s,
+    async go(url) {
+      errors.length = 0;
+      const done = new Promise((resolve) => { loaded = resolve; });
+      await s('Page.navigate', { url });
+      await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('load timed out: ' + url)), 60000))]);
+    },
+    async eval(expr) {
+      const r = await s('Runtime.evaluate', { expression: expr, returnByValue: true, awaitPromise: true });
+      if (r.exceptionDetails) throw new Error(r.exceptionDetails.text + ' in ' + expr);
+      return r.result.value;
+    },
+  };
+}
+
+// ---- the checks -------------------------------------------------------------
+
+const fileUrl = (rel) => 'file://' + path.resolve(site, rel);
+
+async function pagesLoadCleanly(page) {
+  const first = (dir) => fs.readdirSync(path.join(site, dir)).filter((f) => f.endsWith('.html')).sort()[0];
+  const pages = ['index.html', 'attack.html', 'events.html', 'indicators.html',
+    'rules/' + ruleId + '.html', 'indicators/' + first('indicators'),
+    'techniques/' + first('techniques'), 'tactics/' + first('tactics'), 'events/' + first('events')];
+  for (const rel of pages) {
+    await page.go(fileUrl(rel));
+    const title = await page.eval('document.title');
+    result(page.errors.length === 0 && /ruledex/.test(title), `${rel} loads without console errors`,
+      page.errors.slice(0, 3).join('; ') || 'title ' + title);
+  }
+}
+
+const visibleRows = `[...document.querySelectorAll('#rules tbody tr')].filter((r) => !r.hidden)`;
+
+async function searchFindsRule(page) {
+  // the search box of every page sends ?q= to the index
+  await page.go(fileUrl('index.html') + '?q=' + encodeURIComponent(ruleTitle));
+  const titles = await page.eval(`${visibleRows}.map((r) => r.cells[0].textContent)`);
+  result(titles.includes(ruleTitle) && titles.length < 10, `search "${ruleTitle}" finds the rule`,
+    JSON.stringify(titles.slice(0, 5)) + ` (${titles.length} rows)`);
+  // typing in the box filters as you type; an id finds exactly one rule
+  const n = await page.eval(`(() => { const q = document.getElementById('q'); q.value = ${JSON.stringify(ruleId)};
+      q.dispatchEvent(new Event('input', { bubbles: true })); return ${visibleRows}.length; })()`);
+  result(n === 1, 'typing the rule id leaves one row', `${n} rows`);
+  const count = await page.eval(`document.getElementById('count').textContent`);
+  result(/^1 of \d+ rules$/.test(count), 'the count says so', count);
+  // the filters: critical level only
+  const levels = await page.eval(`(() => { const q = document.getElementById('q'); q.value = '';
+      const f = document.getElementById('f-level'); f.value = 'critical';
+      f.dispatchEvent(new Event('input', { bubbles: true }));
+      return ${visibleRows}.map((r) => r.cells[1].textContent); })()`);
+  result(levels.length > 0 && levels.every((l) => l === 'critical'), 'level filter shows only critical rules',
+    `${levels.length} rows: ${[...new Set(levels)].join(',')}`);
+  const tactic = await page.eval(`(() => { const f = document.getElementById('f-level'); f.value = '';
+      const t = document.getElementById('f-tactic'); t.value = 'Defense Evasion';
+      t.dispatchEvent(new Event('input', { bubbles: true })); return ${visibleRows}.length; })()`);
+  result(tactic > 100, 'tactic filter narrows the index', `${tactic} rows`);
+  result(page.errors.length === 0, 'searching and filtering raise no errors', page.errors.join('; '));
+}
+
+async function worksWithoutJavaScript(page) {
+  await page.send('Emulation.setScriptExecutionDisabled', { value: true });
+  await page.go(fileUrl('index.html') + '?q=nothing-matches-this');
+  const rows = await page.eval(`${visibleRows}.length`);
+  const all = await page.eval(`JSON.parse(document.getElementById('rdx-index').textContent).rules.length`);
+  result(rows === all && rows > 3900, 'without JavaScript the index shows every rule', `${rows} of ${all}`);
+  await page.go(fileUrl('rules/' + ruleId + '.html'));
+  const sections = await page.eval(`[...document.querySelectorAll('section h2')].map((h) => h.textContent)`);
+  result(sections.length === 5, 'without JavaScript a rule page shows all its sections', sections.join(' | '));
+  await page.send('Emulation.setScriptExecutionDisabled', { value: false });
+}
+
+async function rulePageContent(page) {
+  await page.go(fileUrl('rules/' + ruleId + '.html'));
+  const text = await page.eval('document.body.innerText');
+  const want = ['MITRE ATT&CK coverage', 'Event coverage', 'Stages and Predicates', 'Indicators',
+    'Defense Evasion', 'T1218', 'Process creation', 'Stage 0: condition', 'corpus'];
+  const missing = want.filter((w) => !text.includes(w));
+  result(missing.length === 0, 'the rule page shows the seed sections', 'missing ' + missing.join(', '));
+  const external = await page.eval(`[...document.querySelectorAll('link[href],script[src],img[src]')]
+      .map((e) => e.getAttribute('href') || e.getAttribute('src')).filter((u) => /^(https?:)?\\/\\//.test(u))`);
+  result(external.length === 0, 'no resources from the network', external.join(', '));
+  await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1600, deviceScaleFactor: 1, mobile: false });
+  const { data } = await page.send('Page.captureScreenshot', { format: 'png' });
+  fs.mkdirSync(path.dirname(shot), { recursive: true });
+  fs.writeFileSync(shot, Buffer.from(data, 'base64'));
+  result(fs.statSync(shot).size > 10000, 'screenshot of the rule page written to ' + shot);
+}
+
+(async () => {
+  const b = launch();
+  try {
+    const page = await openPage(b);
+    await pagesLoadCleanly(page);
+    await searchFindsRule(page);
+    await worksWithoutJavaScript(page);
+    await rulePageContent(page);
+  } catch (e) {
+    result(false, 'browser session', e.message);
+  } finally {
+    b.close();
+  }
+  console.log(`browser: ${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+})();
