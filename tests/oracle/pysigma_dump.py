@@ -32,7 +32,6 @@ import json
 import os
 import sys
 
-import sigma
 from sigma.collection import SigmaCollection
 from sigma.conditions import ConditionAND
 from sigma.correlations import SigmaCorrelationRule
