@@ -82,6 +82,10 @@ typedef struct rdx_matcher_stats {
 
 rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s);
 
+/* Per rule (indexed as in rdx_matcher_new): how often this scratch handed
+ * it to the evaluator.  The rules at the top are what a rule set costs. */
+const uint64_t *rdx_scratch_rule_counts(const rdx_scratch *s);
+
 /* What the build made of the rule set (for `--verbose`, docs, tests). */
 typedef struct rdx_matcher_info {
     size_t rules;               /* n given to rdx_matcher_new */

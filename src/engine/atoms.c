@@ -33,12 +33,16 @@
  *   NOT, TRUE  none
  * An empty union (a stage with no groups) is the empty set: "never".
  *
- * Case: the reference matcher folds ASCII and a set of 2-byte Latin, Greek
- * and Cyrillic letters, none of which fold to or from ASCII.  So a caseless
- * atom is a run of ASCII bytes, found by the scanner with ASCII folding
- * only, and it occurs whenever the literal it came from matches.  Cased
- * predicates keep any bytes.  Numbers are never atoms: 4688 also matches
- * "0x1250" by value.
+ * Case: an atom is a whole literal segment, and the scanner folds it the
+ * way the reference matcher does: ASCII letters by the scanner's caseless
+ * flag, the Latin, Greek and Cyrillic letters below U+0500 by an explicit
+ * alternation of their case forms (matcher.c), everything else byte for
+ * byte.  Cased predicates keep their bytes as they are.  Numbers are never
+ * atoms: 4688 also matches "0x1250" by value.
+ *
+ * Length: an atom needs RDX_ATOM_MIN bytes, or two when it holds a
+ * non-ASCII character — a lone Cyrillic "А" or "ˣ" is rare in event data,
+ * which is exactly why rules look for it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -117,10 +121,11 @@ static int ci_contains(const char *hay, const unsigned char *needle, size_t n) {
 }
 
 /* The chance that an atom occurs in an event, roughly: short atoms are
- * everywhere, long ones rare.  UTF-16 atoms count their non-NUL bytes. */
+ * everywhere, long ones rare.  UTF-16 atoms count their non-NUL bytes;
+ * non-ASCII bytes count double (they are rare in Windows event data). */
 static double atom_cost(const rdx_atom *a) {
     size_t eff = 0;
-    for (size_t i = 0; i < a->len; i++) eff += a->bytes[i] != 0;
+    for (size_t i = 0; i < a->len; i++) eff += a->bytes[i] >= 0x80 ? 2 : a->bytes[i] != 0;
     for (size_t i = 0; i < sizeof common_text / sizeof *common_text; i++)
         if (ci_contains(common_text[i], a->bytes, a->len)) return 0.6;
     static const double by_len[] = {1, 1, 1, 0.3, 0.15, 0.08, 0.04, 0.02};
@@ -151,27 +156,27 @@ static void aset_keep_best(aset *best, aset *cand) {
 
 /* ---- literals of patterns ----------------------------------------------- */
 
-/* The best run of a literal segment: the whole segment when cased, else the
- * best maximal run of ASCII bytes (see the header comment). */
-static void best_run(const rdx_seg *g, int cased, rdx_atom *best, double *best_cost) {
-    size_t i = 0;
-    while (i < g->len) {
-        size_t j = i;
-        while (j < g->len && (cased || g->bytes[j] < 0x80)) j++;
-        if (j - i >= RDX_ATOM_MIN) {
-            rdx_atom a = {g->bytes + i, j - i, cased ? RDX_ATOM_CASED : 0};
-            double c = atom_cost(&a);
-            if (c < *best_cost) *best = a, *best_cost = c;
-        }
-        i = j + 1;
-    }
+/* Long enough to be selective (see the header comment)? */
+static int long_enough(const unsigned char *b, size_t len) {
+    if (len >= RDX_ATOM_MIN) return 1;
+    for (size_t i = 0; i < len; i++)
+        if (b[i] >= 0x80) return len >= 2;
+    return 0;
 }
 
-/* 1 and the atom when the variant has a literal run long enough. */
+/* A literal segment as an atom, if it is the best so far. */
+static void consider(const rdx_seg *g, int cased, rdx_atom *best, double *best_cost) {
+    if (!long_enough(g->bytes, g->len)) return;
+    rdx_atom a = {g->bytes, g->len, cased ? RDX_ATOM_CASED : 0};
+    double c = atom_cost(&a);
+    if (c < *best_cost) *best = a, *best_cost = c;
+}
+
+/* 1 and the atom when the variant has a literal segment long enough. */
 static int variant_atom(const rdx_pattern *p, int cased, rdx_atom *out) {
     double cost = 2;
     for (size_t i = 0; i < p->n_segs; i++)
-        if (p->segs[i].kind == RDX_SEG_LIT) best_run(&p->segs[i], cased, out, &cost);
+        if (p->segs[i].kind == RDX_SEG_LIT) consider(&p->segs[i], cased, out, &cost);
     return cost < 2;
 }
 

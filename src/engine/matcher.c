@@ -96,6 +96,7 @@ struct rdx_scratch {
     uint64_t epoch;                 /* this event's number, for the memo below */
     uint64_t *cond_epoch;           /* per group: event the memo is for */
     const rdx_fieldmap **cond_fields;  /* per group: this event's answer (NULL: no) */
+    uint64_t *evaluated;            /* per rule: times handed to the evaluator */
     rdx_matcher_stats st;
 };
 
@@ -165,20 +166,48 @@ static int ref_cmp(const void *x, const void *y) {
     return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
 }
 
+#define FOLD_CLASS_MAX 256   /* bytes of one fold_class (a handful of forms) */
+
+/* The case forms of a character in U+0080..U+04FF, the range where the
+ * reference matcher folds non-ASCII letters: as an alternation of their
+ * UTF-8 bytes, e.g. (?:\xD0\x90|\xD0\xB0) for А/а.  The class is found by
+ * asking rdx_pattern_match itself, so it is exactly the reference's
+ * folding, whatever that is.  p has room for it; returns its length. */
+static size_t fold_class(const unsigned char *c, size_t n, char *p) {
+    rdx_seg seg = {RDX_SEG_LIT, c, n};
+    rdx_pattern pat = {&seg, 1};
+    size_t len = (size_t)sprintf(p, "(?:");
+    int first = 1;
+    for (uint32_t x = 0x80; x <= 0x4FF && len < FOLD_CLASS_MAX - 16; x++) {
+        unsigned char u[2] = {(unsigned char)(0xC0 | (x >> 6)), (unsigned char)(0x80 | (x & 0x3F))};
+        if (!rdx_pattern_match(&pat, (const char *)u, 2, 0)) continue;
+        len += (size_t)sprintf(p + len, "%s\\x%02X\\x%02X", first ? "" : "|", u[0], u[1]);
+        first = 0;
+    }
+    return len + (size_t)sprintf(p + len, ")");
+}
+
 /* A vectorscan expression matching the atom's bytes: letters and digits as
  * they are, everything else as \xHH (so NUL and UTF-16 bytes are fine).
- * For UNIFOLD atoms k, s and i also accept the non-ASCII characters PCRE2
- * folds them with (Kelvin sign, long s, dotted and dotless i). */
+ * Caseless atoms fold ASCII by the caseless flag and the letters up to
+ * U+04FF by fold_class.  For UNIFOLD atoms (ASCII only) k, s and i also
+ * accept the non-ASCII characters PCRE2 folds them with (Kelvin sign, long
+ * s, dotted and dotless i). */
 static char *atom_expression(rdx_arena *a, const rdx_atom *at) {
-    char *e = rdx_arena_alloc(a, at->len * 24 + 1), *p = e;
-    for (size_t i = 0; i < at->len; i++) {
+    char *e = rdx_arena_alloc(a, at->len * FOLD_CLASS_MAX + 1), *p = e;
+    int unifold = (at->flags & RDX_ATOM_UNIFOLD) != 0, cased = (at->flags & RDX_ATOM_CASED) != 0;
+    for (size_t i = 0; i < at->len;) {
         unsigned char c = at->bytes[i], l = lower(c);
-        int unifold = (at->flags & RDX_ATOM_UNIFOLD) != 0;
-        if (unifold && l == 'k') p += sprintf(p, "(?:k|\\xE2\\x84\\xAA)");
+        uint32_t cp = 0;
+        size_t n = c < 0x80 || cased ? 1 : rdx_utf8_decode(at->bytes + i, at->len - i, &cp);
+        if (n == 2 && cp <= 0x4FF) p += fold_class(at->bytes + i, 2, p);
+        else if (unifold && l == 'k') p += sprintf(p, "(?:k|\\xE2\\x84\\xAA)");
         else if (unifold && l == 's') p += sprintf(p, "(?:s|\\xC5\\xBF)");
         else if (unifold && l == 'i') p += sprintf(p, "(?:i|\\xC4\\xB0|\\xC4\\xB1)");
         else if ((l >= 'a' && l <= 'z') || (c >= '0' && c <= '9')) *p++ = (char)c;
-        else p += sprintf(p, "\\x%02X", c);
+        else
+            for (size_t k = 0; k < n; k++) p += sprintf(p, "\\x%02X", at->bytes[i + k]);
+        i += n;
     }
     *p = 0;
     return e;
@@ -314,6 +343,7 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     s->slots = xcalloc(s->n_slots, sizeof *s->slots);
     s->cond_epoch = xcalloc(m->n_groups + 1, sizeof *s->cond_epoch);
     s->cond_fields = xcalloc(m->n_groups + 1, sizeof *s->cond_fields);
+    s->evaluated = xcalloc(m->n_rules, sizeof *s->evaluated);
     return s;
 }
 
@@ -341,12 +371,15 @@ void rdx_scratch_free(rdx_scratch *s) {
     free(s->key);
     free(s->cond_epoch);
     free(s->cond_fields);
+    free(s->evaluated);
     hs_free_scratch(s->hs);
     rdx_eval_free(s->eval);
     free(s->hits);
     free(s->buf);
     free(s);
 }
+
+const uint64_t *rdx_scratch_rule_counts(const rdx_scratch *s) { return s->evaluated; }
 
 rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s) {
     rdx_matcher_stats st = s->st;
@@ -544,6 +577,7 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
             if (r->conditional && r->conditional[g] && !(fields = conditional_fields(m, s, g, ev)))
                 continue;
             s->st.candidates++;
+            s->evaluated[i]++;
             rdx_eval_set_fields(s->eval, fields, m->aliases);
             if (!rdx_eval_rule(s->eval, m->rules[i], ev)) continue;
             n++;

@@ -93,10 +93,19 @@ TEST(matcher_atoms_cased_and_caseless) {
     x = atoms_for("sel:\n    CommandLine|contains: 'AbC-Def'\ncondition: sel");
     CHECK(HAS(&x.set, "AbC-Def", 0));
     atoms_done(&x);
-    /* caseless: only ASCII runs (the scanner folds ASCII only) */
+    /* caseless non-ASCII letters stay: the scanner gets their case forms */
     x = atoms_for("sel:\n    CommandLine|contains: 'Привет-abcd'\ncondition: sel");
     CHECK_INT(x.set.n, 1);
-    CHECK(HAS(&x.set, "-abcd", 0));
+    CHECK(HAS(&x.set, "Привет-abcd", 0));
+    atoms_done(&x);
+    /* one non-ASCII character is selective enough; two ASCII bytes are not */
+    x = atoms_for("sel:\n    CommandLine|contains: 'ˣ'\ncondition: sel");
+    CHECK(!x.set.always && HAS(&x.set, "ˣ", 0));
+    atoms_done(&x);
+    /* characters above U+04FF fold to nothing else: kept byte for byte */
+    x = atoms_for("sel:\n    CommandLine|contains: '\U0001F600'\ncondition: sel");
+    CHECK(!x.set.always);
+    CHECK(HAS(&x.set, "\xF0\x9F\x98\x80", 0));
     atoms_done(&x);
     x = atoms_for("sel:\n    CommandLine|contains|cased: 'Привет'\ncondition: sel");
     CHECK(HAS(&x.set, "Привет", RDX_ATOM_CASED));
@@ -123,7 +132,7 @@ TEST(matcher_atoms_wide_and_windash) {
     CHECK(!x.set.always);
     CHECK(HAS(&x.set, " -encodedcommand", 0));
     CHECK(HAS(&x.set, " /encodedcommand", 0));
-    CHECK(HAS(&x.set, "encodedcommand", 0));   /* from the en dash variants */
+    CHECK(HAS(&x.set, " \xE2\x80\x93" "encodedcommand", 0));   /* en dash: no case, kept */
     atoms_done(&x);
 }
 
@@ -244,10 +253,14 @@ TEST(matcher_end_to_end_small_set) {
         RULE(2, "    sel:\n        Image|endswith: '\\\\nothere.exe'\n    condition: not sel")
         RULE(3, "    sel:\n        CommandLine|re|i: 'POWERSHELL'\n    condition: sel")
         RULE(4, "    sel:\n        CommandLine|contains|cased: 'MIMIKATZ'\n    condition: sel")
-        RULE(5, "    sel:\n        EventID: 1\n    condition: sel");
+        RULE(5, "    sel:\n        EventID: 1\n    condition: sel")
+        RULE(6, "    sel:\n        User|contains: 'Ärger\U0001F600'\n    condition: sel")
+        RULE(7, "    sel:\n        User|contains: 'Привет'\n    condition: sel")
+        RULE(8, "    sel:\n        User|contains: 'ΣΊΣΥΦΟΣ'\n    condition: sel");
     size_t got[16] = {0}, want[16] = {0};
     CHECK(run_both(yaml, "{\"EventID\": 1, \"Image\": \"C:\\\\W\\\\WHOAMI.EXE\", "
-                         "\"CommandLine\": \"x MimiKatz powerſhell\"}", got, want));
+                         "\"CommandLine\": \"x MimiKatz powerſhell\", "
+                         "\"User\": [\"xäRGER\U0001F600\", \"пРИВЕТ\", \"σίσυφος\"]}", got, want));
     CHECK_INT(got[0], want[0]);
     for (size_t i = 1; i <= want[0] && i <= got[0]; i++) CHECK_INT(got[i], want[i]);
     /* rule 3 matches through PCRE2's Unicode folding (ſ is s), and the
@@ -255,7 +268,7 @@ TEST(matcher_end_to_end_small_set) {
     int r3 = 0;
     for (size_t i = 1; i <= want[0]; i++) r3 |= want[i] == 3;
     CHECK(r3);
-    CHECK_INT(want[0], 5);   /* 0, 1, 2, 3, 5: not 4 (cased) */
+    CHECK_INT(want[0], 8);   /* 0, 1, 2, 3, 5, 6, 7, 8: not 4 (cased) */
 }
 
 TEST(matcher_counts_candidates_and_hits) {
