@@ -63,6 +63,10 @@ unit: $(B)/unit_tests
 golden: $(B)/ruledex
 	RDX_BUILD=$(B) sh tests/golden/run.sh
 
+.PHONY: oracle
+oracle: $(B)/libruledex.a
+	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh
+
 bench: $(B)/ruledex
 	sh bench/run.sh
 
