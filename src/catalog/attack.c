@@ -64,6 +64,8 @@ typedef struct stix_pass {
     const rdx_value **phases;     /* per object: kill_chain_phases (techniques) */
 } stix_pass;
 
+static char *normalise_tactic(const char *s, char *buf, size_t size, size_t *len);
+
 const char *rdx_attack_kind_name(rdx_attack_kind k) {
     static const char *const names[] = {"tactic", "technique", "group", "software", "campaign"};
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
@@ -295,8 +297,12 @@ static void build(rdx_attack *a, const rdx_value *objects) {
     for (size_t i = 0; i < a->n_tactics; i++) {
         const rdx_attack_obj *t = a->tactics[i];
         if (!t->shortname) continue;
-        rdx_strmap_slot *s = rdx_strmap_put(&a->tactic_by_short, t->shortname, strlen(t->shortname));
+        char local[64];
+        size_t n;
+        char *key = normalise_tactic(t->shortname, local, sizeof local, &n);
+        rdx_strmap_slot *s = rdx_strmap_put(&a->tactic_by_short, rdx_arena_strndup(a->arena, key, n), n);
         if (!s->value || better(t, s->value)) s->value = (void *)t;
+        if (key != local) free(key);
     }
     synthesise_tactics(a, &p);
     link_techniques(a, &p);
@@ -396,38 +402,46 @@ int rdx_attack_default_path(char *buf, size_t size) {
 /* ---- lookups ----------------------------------------------------------- */
 
 const rdx_attack_obj *rdx_attack_find(const rdx_attack *a, const char *id) {
-    char buf[64];
+    char local[64];
     size_t n = strlen(id);
-    if (!a || n >= sizeof buf) return NULL;
+    if (!a) return NULL;
+    char *buf = n < sizeof local ? local : malloc(n + 1);
+    if (!buf) abort();
     for (size_t i = 0; i <= n; i++) buf[i] = (char)toupper((unsigned char)id[i]);
-    return rdx_strmap_get(&a->by_id, buf, n);
+    const rdx_attack_obj *o = rdx_strmap_get(&a->by_id, buf, n);
+    if (buf != local) free(buf);
+    return o;
 }
 
-/* "Defense_Evasion" / "defense evasion" → "defense-evasion". */
-static size_t normalise_tactic(const char *s, char *buf, size_t size) {
-    size_t n = 0;
-    for (; *s && n + 1 < size; s++)
-        buf[n++] = *s == '_' || *s == ' ' ? '-' : (char)tolower((unsigned char)*s);
-    buf[n] = 0;
-    return n;
+/* "Defense_Evasion" / "defense evasion" → "defense-evasion": tactic
+ * shortnames are keyed and looked up in this one spelling.  Returns buf,
+ * or a malloc'ed copy (caller frees when != buf) for long names. */
+static char *normalise_tactic(const char *s, char *buf, size_t size, size_t *len) {
+    size_t n = strlen(s);
+    char *d = n < size ? buf : malloc(n + 1);
+    if (!d) abort();
+    for (size_t i = 0; i < n; i++)
+        d[i] = s[i] == '_' || s[i] == ' ' ? '-' : (char)tolower((unsigned char)s[i]);
+    d[n] = 0;
+    *len = n;
+    return d;
 }
 
 const rdx_attack_obj *rdx_attack_tactic(const rdx_attack *a, const char *name, int *renamed) {
-    char buf[64];
+    char local[64];
     if (renamed) *renamed = 0;
     if (!a) return NULL;
-    size_t n = normalise_tactic(name, buf, sizeof buf);
-    const rdx_attack_obj *t = rdx_strmap_get(&a->tactic_by_short, buf, n);
-    if (t) return t;
-    for (size_t i = 0; i < sizeof tactic_aliases / sizeof *tactic_aliases; i++) {
-        if (strcmp(buf, tactic_aliases[i].shortname)) continue;
+    size_t n;
+    char *key = normalise_tactic(name, local, sizeof local, &n);
+    const rdx_attack_obj *t = rdx_strmap_get(&a->tactic_by_short, key, n);
+    for (size_t i = 0; !t && i < sizeof tactic_aliases / sizeof *tactic_aliases; i++) {
+        if (strcmp(key, tactic_aliases[i].shortname)) continue;
         t = rdx_strmap_get(&a->by_id, tactic_aliases[i].id, strlen(tactic_aliases[i].id));
-        if (t && t->kind == RDX_ATTACK_TACTIC) {
-            if (renamed) *renamed = 1;
-            return t;
-        }
+        if (t && t->kind != RDX_ATTACK_TACTIC) t = NULL;
+        if (t && renamed) *renamed = 1;
     }
-    return NULL;
+    if (key != local) free(key);
+    return t;
 }
 
 size_t rdx_attack_tactics(const rdx_attack *a, const rdx_attack_obj *const **out) {
