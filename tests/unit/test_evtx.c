@@ -516,6 +516,62 @@ TEST(evtx_templates_and_substitutions) {
     rdx_arena_free(a);
 }
 
+/* Hostile structure: a template that instantiates itself, and elements
+ * nested past the limit, are damaged records with a reason, not hangs. */
+TEST(evtx_hostile_records) {
+    bx_writer w;
+    writer_init(&w);
+    begin_record(&w, 1);
+    put8(&w, 0x0c);
+    put8(&w, 1);
+    put32(&w, 1);
+    size_t def_at = w.pos + 4;
+    put32(&w, (uint32_t)def_at);
+    put32(&w, 0);
+    for (int i = 0; i < 16; i++) put8(&w, 0);
+    size_t size_at = w.pos;
+    put32(&w, 0);
+    size_t body = w.pos;
+    put8(&w, 0x0c);                      /* the body: an instance of itself */
+    put8(&w, 1);
+    put32(&w, 1);
+    put32(&w, (uint32_t)def_at);
+    put32(&w, 0);                        /* no values */
+    put8(&w, 0x00);
+    wr32(chunk_of(&w) + size_at, (uint32_t)(w.pos - body));
+    put32(&w, 0);                        /* outer instance: no values */
+    end_record(&w);
+    begin_record(&w, 2);                 /* 100 nested elements */
+    for (int i = 0; i < 100; i++) {
+        put_open(&w, "E", 0);
+        put8(&w, 0x02);
+    }
+    for (int i = 0; i < 100; i++) put8(&w, 0x04);
+    end_record(&w);
+    begin_record(&w, 3);                 /* and a good one after them */
+    put_leaf(&w, "Event", "ok");
+    end_record(&w);
+    writer_finish(&w);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_evtx *x = rdx_evtx_open_buffer(w.file, 4096 + 65536, "mem", &d);
+    rdx_strbuf out = RDX_STRBUF_INIT;
+    read_result r = read_all(x, &d, &out);
+    CHECK_INT(r.events, 1);
+    CHECK_INT(r.bad_calls, 2);
+    CHECK_STR(out.data, "{\"Event\":\"ok\"}\n");
+    CHECK_INT(d.count, 2);
+    if (d.count == 2) {
+        CHECK(strstr(d.items[0].message, "chunk 0: event record 1: template at") &&
+              strstr(d.items[0].message, "contains itself"));
+        CHECK(strstr(d.items[1].message, "event record 2: elements nested more than 64 deep"));
+    }
+    rdx_strbuf_free(&out);
+    rdx_evtx_close(x);
+    rdx_diags_free(&d);
+    free(w.file);
+}
+
 TEST(evtx_not_evtx_and_tiny_inputs) {
     rdx_diags d;
     rdx_diags_init(&d);
