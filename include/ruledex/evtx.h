@@ -7,8 +7,11 @@
  *   {"Event": {"#attributes": {"xmlns": ...}, "System": {...},
  *              "EventData": {...} | "UserData": {...}}}
  * Same contract as the JSON reader: one event at a time into the caller's
- * arena; a damaged chunk or record is a diagnostic (file, chunk, offset,
- * reason) and is skipped, and reading goes on with the next one.
+ * arena; a damaged chunk or record is a diagnostic (category "evtx", file,
+ * byte offset, a message naming the chunk and the reason) and is skipped,
+ * and reading goes on with the next one.  A checksum mismatch is a
+ * warning: the chunk is then read record by record, each record checked
+ * on its own (evtx.c explains the policy).  The file is memory-mapped.
  */
 #ifndef RULEDEX_EVTX_H
 #define RULEDEX_EVTX_H
