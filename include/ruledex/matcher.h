@@ -9,13 +9,13 @@
  *
  *   1. route   — an event only considers the rules whose logsource covers
  *                it (logsource.h): a Sysmon 1 event never meets a DNS rule;
- *   2. atoms   — at build time every rule gets a set of literal "atoms" such
- *                that the rule cannot match unless one of them occurs in
- *                some value of the event (rdx_rule_atoms below); rules for
- *                which no such set exists are "always" rules;
+ *   2. atoms   — at build time every rule gets sets of literal "atoms" such
+ *                that the rule cannot match unless one atom of each set
+ *                occurs in some value of the event (rdx_rule_atoms below);
+ *                rules for which no such set exists are "always" rules;
  *   3. scan    — per event, one vectorscan (Hyperscan) pass over all the
  *                event's values finds which atoms occur;
- *   4. verify  — the candidates (rules with an atom that occurred, plus the
+ *   4. verify  — the candidates (rules whose every set had an atom, plus the
  *                always rules of the route) are evaluated, in rule order, by
  *                the reference evaluator, which stays the only judge.
  *
@@ -114,27 +114,41 @@ typedef struct rdx_atom {
     unsigned flags;              /* RDX_ATOM_* */
 } rdx_atom;
 
+/* A clause: one of its atoms occurs in every match. */
+typedef struct rdx_atomclause {
+    rdx_atom *atoms;
+    size_t n;
+} rdx_atomclause;
+
+/* A rule's requirement: every clause holds in every match (a CNF).  Two
+ * clauses make `Image|endswith: '\powershell.exe' and CommandLine|contains:
+ * '-nop'` a candidate only where both literals occur. */
+#define RDX_ATOM_CLAUSES 4       /* the most selective ones are kept */
+
 typedef struct rdx_atomset {
     int always;                  /* the rule may match without any literal */
-    rdx_atom *atoms;             /* when !always: at least one occurs in a match */
-    size_t n;                    /* !always && n == 0: the rule never matches */
+    int never;                   /* the rule cannot match at all */
+    rdx_atomclause *clauses;     /* otherwise: 1..RDX_ATOM_CLAUSES clauses */
+    size_t n_clauses;
 } rdx_atomset;
 
 /* Atoms shorter than this make a predicate unfilterable: a 2-byte atom
- * occurs in nearly every event and would only flood the candidates. */
+ * occurs in nearly every event and would only flood the candidates (one
+ * non-ASCII character of two bytes is the exception: rare in event data). */
 #define RDX_ATOM_MIN 3
 
-/* Compute the atom set of rule r into out, allocating in a.  Derived from
- * the condition tree: OR unites its children's sets, AND keeps its best
- * child's set, and anything that can hold by absence or negation (NOT,
- * |neq, null, exists, numbers, cidr, fieldref, a regex without a required
- * literal, unresolved placeholders) has no set.  A rule whose set is
- * missing is `always`. */
+/* Compute the atom requirement of rule r into out, allocating in a (atom
+ * bytes may point into the rule).  Derived from the condition tree: AND
+ * collects its children's clauses, OR unites its children's best clauses,
+ * and anything that can hold by absence or negation (NOT, |neq, null,
+ * exists, numbers, cidr, fieldref, a regex without a required literal,
+ * unresolved placeholders) requires nothing.  A rule that requires nothing
+ * is `always`. */
 void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out);
 
-/* The atoms of one regex: the literals a match must contain (one per
- * top-level alternative), or out->always when none can be found — the
- * syntax is read conservatively, so anything unusual means "always".
+/* The atoms of one regex as one clause: the literals a match must contain
+ * (one per top-level alternative), or out->always when none can be found —
+ * the syntax is read conservatively, so anything unusual means "always".
  * caseless: the regex was compiled with |re|i. */
 void rdx_regex_atoms(const char *re, size_t len, int caseless, rdx_arena *a, rdx_atomset *out);
 

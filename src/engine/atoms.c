@@ -18,20 +18,22 @@
  *         ParentImage: 'C:\Windows\System32\svchost.exe'
  *     condition: all of selection_* and not filter
  *
- * gives stage sets {"\certutil.exe"} and {"-urlcache", "-verifyctl"}; the
- * AND (all of) keeps the better of the two, {"\certutil.exe"}, one long
- * atom; `not filter` can hold without any literal, so it has no set and
- * the AND ignores it.  The rule is evaluated only on events where some value
- * contains "\certutil.exe" in any case.
+ * gives the clauses {"\certutil.exe"} and {"-urlcache", "-verifyctl"}, both
+ * required (all of); `not filter` can hold without any literal, so it adds
+ * nothing.  The rule is evaluated only on events whose values contain
+ * "\certutil.exe" and one of "-urlcache", "-verifyctl", in any case.
  *
- * The algebra, bottom up ("none" = may hold without any literal):
- *   value      each variant's best literal run; a variant without one → none
- *   predicate  OR of its values (|all: the best single value); none for
- *              |neq, null, exists, numbers, cidr, fieldref, time parts
- *   group      AND: the best child; none only if every child is none
- *   stage, OR  the union of the children; none if any child is none
+ * The algebra, bottom up ("none" = may hold without any literal).  A
+ * requirement is a few clauses that must all hold, a clause a set of atoms
+ * one of which must occur:
+ *   value      each variant's literal; a variant without one → none
+ *   predicate  one clause, the union of its values (|all: a clause per
+ *              value); none for |neq, null, exists, numbers, cidr,
+ *              fieldref, time parts
+ *   group, AND the clauses of all children (none children add nothing)
+ *   stage, OR  the union of each child's best clause; none if a child is
  *   NOT, TRUE  none
- * An empty union (a stage with no groups) is the empty set: "never".
+ * An empty union (a stage with no groups) is the empty clause: "never".
  *
  * Case: an atom is a whole literal segment, and the scanner folds it the
  * way the reference matcher does: ASCII letters by the scanner's caseless
@@ -138,20 +140,115 @@ static double aset_cost(const aset *s) {
     return c;
 }
 
-/* Keep the better of *best and *cand (AND: either set is necessary, so
- * one is enough); the loser is freed. */
-static void aset_keep_best(aset *best, aset *cand) {
-    if (cand->none) {
-        aset_free(cand);
+/* ---- requirements: every clause must have an atom present -------------- */
+
+/*
+ * A requirement is a conjunction of atom sets ("clauses"): the rule cannot
+ * match unless every clause has an atom in the event.  AND simply collects
+ * its children's clauses, which is what makes a rule like
+ *     Image|endswith: '\powershell.exe'  and  CommandLine|contains: '-nop'
+ * a candidate only on events holding both.  OR must produce something all
+ * its children imply, so each child is collapsed to its best clause (any
+ * one clause is implied by the child) and those are united.  At most
+ * RDX_ATOM_CLAUSES clauses are kept, the most selective ones: dropping a
+ * clause only weakens the filter.
+ */
+typedef struct req {
+    int none;                        /* no requirement at all */
+    aset cl[RDX_ATOM_CLAUSES + 1];
+    size_t n;
+} req;
+
+static req req_none(void) { return (req){.none = 1}; }
+
+/* The OR identity: one empty clause, which no event satisfies. */
+static req req_never(void) { return (req){.none = 0, .cl = {{0, NULL, 0, 0}}, .n = 1}; }
+
+static req req_clause(aset s) {
+    if (s.none) return req_none();
+    return (req){.none = 0, .cl = {s}, .n = 1};
+}
+
+static void req_free(req *r) {
+    for (size_t i = 0; i < r->n; i++) aset_free(&r->cl[i]);
+    *r = req_none();
+}
+
+static req req_copy(const req *r) {
+    req c = *r;
+    for (size_t i = 0; i < r->n; i++) c.cl[i] = aset_copy(&r->cl[i]);
+    return c;
+}
+
+/* Index of the most selective clause (an empty one is best: "never"). */
+static size_t req_best(const req *r) {
+    size_t best = 0;
+    double best_cost = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        double c = aset_cost(&r->cl[i]);
+        if (i == 0 || c < best_cost) best = i, best_cost = c;
+    }
+    return best;
+}
+
+/* dst = dst AND src; src is consumed. */
+static void req_and(req *dst, req *src) {
+    if (src->none) return;
+    if (dst->none) {
+        *dst = *src;
+        *src = req_none();
         return;
     }
-    if (best->none || aset_cost(cand) < aset_cost(best)) {
-        aset_free(best);
-        *best = *cand;
-        *cand = aset_none();
+    for (size_t i = 0; i < src->n; i++) {
+        dst->cl[dst->n++] = src->cl[i];
+        if (dst->n > RDX_ATOM_CLAUSES) {   /* over the cap: drop the least selective */
+            size_t worst = 0;
+            for (size_t k = 1; k < dst->n; k++)
+                if (aset_cost(&dst->cl[k]) > aset_cost(&dst->cl[worst])) worst = k;
+            aset_free(&dst->cl[worst]);
+            dst->cl[worst] = dst->cl[--dst->n];
+        }
+    }
+    src->n = 0;
+    *src = req_none();
+}
+
+/* The best clause of r alone (r consumed). */
+static aset req_collapse(req *r) {
+    if (r->none) return aset_none();
+    size_t b = req_best(r);
+    aset keep = r->cl[b];
+    r->cl[b] = aset_none();
+    req_free(r);
+    return keep;
+}
+
+static int req_is_never(const req *r) {
+    for (size_t i = 0; !r->none && i < r->n; i++)
+        if (r->cl[i].n == 0) return 1;
+    return 0;
+}
+
+/* dst = dst OR src; src is consumed. */
+static void req_or(req *dst, req *src) {
+    if (dst->none || src->none) {
+        req_free(dst);
+        req_free(src);
         return;
     }
-    aset_free(cand);
+    if (req_is_never(src)) {   /* x OR never = x: keep every clause */
+        req_free(src);
+        return;
+    }
+    if (req_is_never(dst)) {
+        req_free(dst);
+        *dst = *src;
+        *src = req_none();
+        return;
+    }
+    aset d = req_collapse(dst), k = req_collapse(src);
+    aset_unite(&d, &k);
+    *dst = req_clause(d);
 }
 
 /* ---- literals of patterns ----------------------------------------------- */
@@ -203,72 +300,70 @@ static int filterable_op(rdx_op op) {
            op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX;
 }
 
-static aset predicate_set(const rdx_predicate *p, rdx_arena *a) {
+static req predicate_req(const rdx_predicate *p, rdx_arena *a) {
     if ((p->flags & (RDX_PF_NEQ | RDX_PF_FIELDREF)) || p->timepart || !filterable_op(p->op))
-        return aset_none();
-    if (p->n_values == 0) return aset_empty();   /* holds for no event */
-    aset s = (p->flags & RDX_PF_ALL) ? aset_none() : aset_empty();
-    for (size_t k = 0; k < p->n_values; k++) {
-        aset v = value_set(p, &p->values[k], a);
-        if (p->flags & RDX_PF_ALL) aset_keep_best(&s, &v);   /* every value must match */
-        else aset_unite(&s, &v);
+        return req_none();
+    if (p->n_values == 0) return req_never();   /* holds for no event */
+    if (p->flags & RDX_PF_ALL) {                /* every value must match: a clause each */
+        req r = req_none();
+        for (size_t k = 0; k < p->n_values; k++) {
+            req v = req_clause(value_set(p, &p->values[k], a));
+            req_and(&r, &v);
+        }
+        return r;
     }
-    return s;
+    aset s = aset_empty();
+    for (size_t k = 0; k < p->n_values && !s.none; k++) {
+        aset v = value_set(p, &p->values[k], a);
+        aset_unite(&s, &v);
+    }
+    return req_clause(s);
 }
 
-static aset stage_set(const rdx_stage *st, rdx_arena *a) {
-    aset s = aset_empty();
-    for (size_t g = 0; g < st->n_groups && !s.none; g++) {
+static req stage_req(const rdx_stage *st, rdx_arena *a) {
+    req r = req_never();
+    for (size_t g = 0; g < st->n_groups && !r.none; g++) {
         const rdx_group *grp = &st->groups[g];
-        aset best = aset_none();
+        req all = req_none();
         for (size_t i = 0; i < grp->n_preds; i++) {
-            aset ps = predicate_set(&grp->preds[i], a);
-            aset_keep_best(&best, &ps);
+            req pr = predicate_req(&grp->preds[i], a);
+            req_and(&all, &pr);
         }
-        aset_unite(&s, &best);
+        req_or(&r, &all);
     }
-    return s;
+    return r;
 }
 
 /* ---- the condition tree ------------------------------------------------- */
 
-static aset cond_set(const rdx_cond *c, const aset *stages) {
-    aset s;
+static req cond_req(const rdx_cond *c, const req *stages) {
+    req r, k;
     switch (c->kind) {
-    case RDX_COND_STAGE: return aset_copy(&stages[c->stage]);
+    case RDX_COND_STAGE: return req_copy(&stages[c->stage]);
     case RDX_COND_AND:
-        s = aset_none();
-        for (size_t i = 0; i < c->n_kids; i++) {
-            aset k = cond_set(c->kids[i], stages);
-            aset_keep_best(&s, &k);
-        }
-        return s;
+        r = req_none();
+        for (size_t i = 0; i < c->n_kids; i++) k = cond_req(c->kids[i], stages), req_and(&r, &k);
+        return r;
     case RDX_COND_OR:
-        s = aset_empty();
-        for (size_t i = 0; i < c->n_kids && !s.none; i++) {
-            aset k = cond_set(c->kids[i], stages);
-            aset_unite(&s, &k);
-        }
-        return s;
+        r = req_never();
+        for (size_t i = 0; i < c->n_kids && !r.none; i++)
+            k = cond_req(c->kids[i], stages), req_or(&r, &k);
+        return r;
     case RDX_COND_ONE_OF:
-        s = aset_empty();
-        for (size_t i = 0; i < c->n_stages && !s.none; i++) {
-            aset k = aset_copy(&stages[c->stages[i]]);
-            aset_unite(&s, &k);
-        }
-        return s;
+        r = req_never();
+        for (size_t i = 0; i < c->n_stages && !r.none; i++)
+            k = req_copy(&stages[c->stages[i]]), req_or(&r, &k);
+        return r;
     case RDX_COND_ALL_OF:   /* no stages at all: vacuously true, so none */
-        s = aset_none();
-        for (size_t i = 0; i < c->n_stages; i++) {
-            aset k = aset_copy(&stages[c->stages[i]]);
-            aset_keep_best(&s, &k);
-        }
-        return s;
+        r = req_none();
+        for (size_t i = 0; i < c->n_stages; i++)
+            k = req_copy(&stages[c->stages[i]]), req_and(&r, &k);
+        return r;
     case RDX_COND_NOT:
     case RDX_COND_TRUE:
         break;
     }
-    return aset_none();
+    return req_none();
 }
 
 /* Order for sorting and de-duplication: flags, length, then bytes (folded
@@ -286,35 +381,54 @@ static int atom_cmp(const void *x, const void *y) {
     return 0;
 }
 
-static void finish(aset *s, rdx_arena *a, rdx_atomset *out) {
-    out->always = s->none;
-    out->atoms = NULL;
-    out->n = 0;
-    if (s->none || s->n == 0) {
-        aset_free(s);
-        return;
+/* One clause into the arena, sorted and without duplicates. */
+static rdx_atomclause finish_clause(aset *s, rdx_arena *a) {
+    rdx_atomclause c = {NULL, 0};
+    if (s->n) {
+        qsort(s->v, s->n, sizeof *s->v, atom_cmp);
+        c.atoms = rdx_arena_alloc(a, s->n * sizeof *c.atoms);
+        for (size_t i = 0; i < s->n; i++)
+            if (c.n == 0 || atom_cmp(&c.atoms[c.n - 1], &s->v[i]) != 0) c.atoms[c.n++] = s->v[i];
     }
-    qsort(s->v, s->n, sizeof *s->v, atom_cmp);
-    out->atoms = rdx_arena_alloc(a, s->n * sizeof *out->atoms);
-    for (size_t i = 0; i < s->n; i++)
-        if (out->n == 0 || atom_cmp(&out->atoms[out->n - 1], &s->v[i]) != 0)
-            out->atoms[out->n++] = s->v[i];
     aset_free(s);
+    return c;
+}
+
+static int same_clause(const rdx_atomclause *x, const rdx_atomclause *y) {
+    if (x->n != y->n) return 0;
+    for (size_t i = 0; i < x->n; i++)
+        if (atom_cmp(&x->atoms[i], &y->atoms[i]) != 0) return 0;
+    return 1;
+}
+
+static void finish(req *r, rdx_arena *a, rdx_atomset *out) {
+    *out = (rdx_atomset){r->none, 0, NULL, 0};
+    if (r->none) return;
+    out->clauses = rdx_arena_alloc(a, r->n * sizeof *out->clauses);
+    for (size_t i = 0; i < r->n; i++) {
+        rdx_atomclause c = finish_clause(&r->cl[i], a);
+        if (c.n == 0) out->never = 1;   /* a clause no event satisfies */
+        int dup = 0;
+        for (size_t k = 0; k < out->n_clauses && !dup; k++) dup = same_clause(&out->clauses[k], &c);
+        if (!dup) out->clauses[out->n_clauses++] = c;
+    }
+    r->n = 0;
+    if (out->never) out->n_clauses = 0;
 }
 
 void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out) {
     /* The rules rdx_eval_rule never matches need no evaluation at all. */
     if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition) {
-        *out = (rdx_atomset){0, NULL, 0};
+        *out = (rdx_atomset){0, 1, NULL, 0};
         return;
     }
-    aset *stages = calloc(r->n_stages + 1, sizeof *stages);
+    req *stages = calloc(r->n_stages + 1, sizeof *stages);
     if (!stages) abort();
-    for (size_t i = 0; i < r->n_stages; i++) stages[i] = stage_set(&r->stages[i], a);
-    aset s = cond_set(r->condition, stages);
-    for (size_t i = 0; i < r->n_stages; i++) aset_free(&stages[i]);
+    for (size_t i = 0; i < r->n_stages; i++) stages[i] = stage_req(&r->stages[i], a);
+    req q = cond_req(r->condition, stages);
+    for (size_t i = 0; i < r->n_stages; i++) req_free(&stages[i]);
     free(stages);
-    finish(&s, a, out);
+    finish(&q, a, out);
 }
 
 /* ---- regular expressions ------------------------------------------------ */
@@ -549,7 +663,7 @@ static int rx_options(const unsigned char *s, size_t n, int *caseless) {
 
 void rdx_regex_atoms(const char *re, size_t len, int caseless, rdx_arena *a, rdx_atomset *out) {
     const unsigned char *s = (const unsigned char *)re;
-    *out = (rdx_atomset){1, NULL, 0};
+    *out = (rdx_atomset){1, 0, NULL, 0};
     if (!rx_options(s, len, &caseless)) return;
     rxscan x = {s, len, rdx_arena_alloc(a, len + 4), 0, 0, 0, rdx_arena_alloc(a, 2 * len + 8), 0};
     size_t alts = 1;
@@ -564,13 +678,15 @@ void rdx_regex_atoms(const char *re, size_t len, int caseless, rdx_arena *a, rdx
         if (i >= len) break;
         i++;   /* past '|' */
     }
-    *out = (rdx_atomset){0, atoms, n};
+    rdx_atomclause *c = rdx_arena_alloc(a, sizeof *c);
+    *c = (rdx_atomclause){atoms, n};
+    *out = (rdx_atomset){0, 0, c, 1};
 }
 
 static aset regex_set(const rdx_rvalue *v, int caseless, rdx_arena *a) {
     rdx_atomset rs;
     rdx_regex_atoms(v->text, v->text_len, caseless, a, &rs);
     aset s = rs.always ? aset_none() : aset_empty();
-    for (size_t i = 0; i < rs.n; i++) aset_push(&s, rs.atoms[i]);
+    for (size_t i = 0; !rs.always && i < rs.clauses[0].n; i++) aset_push(&s, rs.clauses[0].atoms[i]);
     return s;
 }

@@ -7,7 +7,8 @@
  *     "never" (cannot match: not evaluated at all);
  *   - the distinct atoms of all rules go into one vectorscan database
  *     (block mode, one pattern per atom, caseless unless cased, single
- *     match), with a table from atom to the rules that listed it;
+ *     match), with a table from atom to the (rule, clause) pairs that
+ *     listed it;
  *   - rules are grouped by logsource, because routing and field maps are
  *     per logsource, and SigmaHQ has ~3,700 rules but only ~150 logsources.
  *
@@ -18,7 +19,8 @@
  *      logsource table about each logsource group, and cached in the
  *      scratch (so the matcher itself stays immutable and lock-free);
  *   2. scan: every scalar value of the event, joined with a separator
- *      byte, is scanned once; each atom found marks its rules;
+ *      byte, is scanned once; each atom found ticks off its clauses, and a
+ *      rule whose clauses are all ticked is marked;
  *   3. verify: candidates = (marked ∪ always) ∩ route, a bitset walked in
  *      rule order; each candidate is evaluated by the reference evaluator
  *      with the route's field map.
@@ -67,7 +69,9 @@ struct rdx_matcher {
     const rdx_logsource **groups;   /* per group: the logsource */
     size_t n_groups;
     uint64_t *always, *filtered;    /* bitsets over rules */
-    uint32_t *atom_off, *atom_rules;   /* atom a marks atom_rules[atom_off[a]..[a+1]) */
+    uint8_t *full;                  /* per rule: the bit mask of all its clauses */
+    uint32_t *atom_off, *atom_refs;    /* atom a ticks atom_refs[atom_off[a]..[a+1]):
+                                          rule << 2 | clause */
     size_t n_atoms;
     hs_database_t *db;              /* NULL: no atoms, or the compile failed */
     route everything;               /* the only route when there is no table */
@@ -85,7 +89,10 @@ struct rdx_scratch {
     const rdx_matcher *m;
     hs_scratch_t *hs;
     rdx_eval *eval;
-    uint64_t *hits;                 /* this event: rules with an atom found */
+    uint64_t *hits;                 /* this event: rules with every clause ticked */
+    uint8_t *ticked;                /* per rule: clauses ticked in this event */
+    uint32_t *touched;              /* rules with ticked != 0, to reset them */
+    size_t n_touched;
     unsigned char *buf;             /* this event's values, joined */
     size_t buf_cap;
     route_slot *slots;              /* route cache: open addressing */
@@ -142,7 +149,7 @@ static void group_rules(rdx_matcher *m) {
 
 typedef struct atom_ref {
     rdx_atom atom;
-    uint32_t rule;
+    uint32_t ref;                   /* rule << 2 | clause */
 } atom_ref;
 
 static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -163,7 +170,7 @@ static int atom_cmp(const rdx_atom *a, const rdx_atom *b) {
 static int ref_cmp(const void *x, const void *y) {
     const atom_ref *a = x, *b = y;
     int c = atom_cmp(&a->atom, &b->atom);
-    return c ? c : (a->rule > b->rule) - (a->rule < b->rule);
+    return c ? c : (a->ref > b->ref) - (a->ref < b->ref);
 }
 
 #define FOLD_CLASS_MAX 256   /* bytes of one fold_class (a handful of forms) */
@@ -240,11 +247,11 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
     return m->db != NULL;
 }
 
-/* Distinct atoms → ids, and for each atom the rules it marks (CSR). */
+/* Distinct atoms → ids, and for each atom the clauses it ticks (CSR). */
 static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_diags *d) {
     qsort(refs, n_refs, sizeof *refs, ref_cmp);
     uint32_t *first = xcalloc(n_refs, sizeof *first);   /* per atom: its first ref */
-    m->atom_rules = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_rules);
+    m->atom_refs = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_refs);
     m->atom_off = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_off);
     size_t k = 0;
     for (size_t i = 0; i < n_refs; i++) {
@@ -252,7 +259,7 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_
             first[m->n_atoms] = (uint32_t)i;
             m->atom_off[m->n_atoms++] = (uint32_t)k;
         }
-        m->atom_rules[k++] = refs[i].rule;   /* a rule lists an atom once */
+        m->atom_refs[k++] = refs[i].ref;   /* a clause lists an atom once */
     }
     m->atom_off[m->n_atoms] = (uint32_t)k;
     m->info.atoms = m->n_atoms;
@@ -264,6 +271,7 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_
 static void classify_rules(rdx_matcher *m, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
+    m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
     atom_ref *refs = NULL;
     size_t n_refs = 0, cap = 0;
     for (size_t i = 0; i < m->n_rules; i++) {
@@ -274,18 +282,23 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
             m->info.always++;
             continue;
         }
-        if (s.n == 0) {
+        if (s.never) {
             m->info.never++;
             continue;
         }
         set_bit(m->filtered, i);
         m->info.filtered++;
-        if (n_refs + s.n > cap) {
-            cap = (n_refs + s.n) * 2;
-            refs = realloc(refs, cap * sizeof *refs);
-            if (!refs) abort();
+        m->full[i] = (uint8_t)((1u << s.n_clauses) - 1);
+        for (size_t c = 0; c < s.n_clauses; c++) {
+            const rdx_atomclause *cl = &s.clauses[c];
+            if (n_refs + cl->n > cap) {
+                cap = (n_refs + cl->n) * 2;
+                refs = realloc(refs, cap * sizeof *refs);
+                if (!refs) abort();
+            }
+            for (size_t k = 0; k < cl->n; k++)
+                refs[n_refs++] = (atom_ref){cl->atoms[k], (uint32_t)(i << 2 | c)};
         }
-        for (size_t k = 0; k < s.n; k++) refs[n_refs++] = (atom_ref){s.atoms[k], (uint32_t)i};
     }
     build_atom_table(m, refs, n_refs, d);
     free(refs);
@@ -338,6 +351,8 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     s->m = m;
     s->eval = rdx_eval_new();
     s->hits = xcalloc(m->n_words, sizeof *s->hits);
+    s->ticked = xcalloc(m->n_rules + 1, 1);
+    s->touched = xcalloc(m->n_rules + 1, sizeof *s->touched);
     if (m->db && hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS) abort();   /* out of memory */
     s->n_slots = 2 * MAX_ROUTES;
     s->slots = xcalloc(s->n_slots, sizeof *s->slots);
@@ -375,6 +390,8 @@ void rdx_scratch_free(rdx_scratch *s) {
     hs_free_scratch(s->hs);
     rdx_eval_free(s->eval);
     free(s->hits);
+    free(s->ticked);
+    free(s->touched);
     free(s->buf);
     free(s);
 }
@@ -508,7 +525,14 @@ static int on_atom(unsigned int id, unsigned long long from, unsigned long long 
     rdx_scratch *s = ctx;
     const rdx_matcher *m = s->m;
     s->st.prefilter_hits++;
-    for (uint32_t k = m->atom_off[id]; k < m->atom_off[id + 1]; k++) set_bit(s->hits, m->atom_rules[k]);
+    for (uint32_t k = m->atom_off[id]; k < m->atom_off[id + 1]; k++) {
+        uint32_t rule = m->atom_refs[k] >> 2;
+        uint8_t bit = (uint8_t)(1u << (m->atom_refs[k] & 3));
+        if (s->ticked[rule] & bit) continue;
+        if (!s->ticked[rule]) s->touched[s->n_touched++] = rule;
+        s->ticked[rule] |= bit;
+        if (s->ticked[rule] == m->full[rule]) set_bit(s->hits, rule);
+    }
     return 0;
 }
 
@@ -546,6 +570,8 @@ static void scan(const rdx_matcher *m, rdx_scratch *s, const rdx_event *ev) {
     if (len == SIZE_MAX ||
         hs_scan(m->db, (const char *)s->buf, (unsigned)len, 0, s->hs, on_atom, s) != HS_SUCCESS)
         memcpy(s->hits, m->filtered, m->n_words * sizeof *s->hits);
+    for (size_t i = 0; i < s->n_touched; i++) s->ticked[s->touched[i]] = 0;
+    s->n_touched = 0;
 }
 
 static unsigned lowest_bit(uint64_t x) {

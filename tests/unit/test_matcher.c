@@ -34,7 +34,7 @@ static atoms_of atoms_for(const char *detection) {
     rdx_diags_init(&d);
     x.rs = th_load_detection(detection, &d);
     x.a = rdx_arena_new(0);
-    x.set = (rdx_atomset){1, NULL, 0};
+    x.set = (rdx_atomset){1, 0, NULL, 0};
     if (x.rs->n_rules == 1 && !d.errors) rdx_rule_atoms(x.rs->rules[0], x.a, &x.set);
     else fprintf(stderr, "    test rule did not load: %s\n", d.count ? d.items[0].message : "?");
     rdx_diags_free(&d);
@@ -46,13 +46,21 @@ static void atoms_done(atoms_of *x) {
     rdx_ruleset_free(x->rs);
 }
 
-/* Is there an atom with these bytes and flags? */
+/* Is there an atom with these bytes and flags (in any clause)? */
 static int has_atom(const rdx_atomset *s, const void *bytes, size_t len, unsigned flags) {
-    for (size_t i = 0; i < s->n; i++)
-        if (s->atoms[i].len == len && s->atoms[i].flags == flags &&
-            memcmp(s->atoms[i].bytes, bytes, len) == 0)
-            return 1;
+    for (size_t c = 0; c < s->n_clauses; c++)
+        for (size_t i = 0; i < s->clauses[c].n; i++) {
+            const rdx_atom *a = &s->clauses[c].atoms[i];
+            if (a->len == len && a->flags == flags && memcmp(a->bytes, bytes, len) == 0) return 1;
+        }
     return 0;
+}
+
+/* Atoms in all clauses. */
+static size_t n_atoms(const rdx_atomset *s) {
+    size_t n = 0;
+    for (size_t c = 0; c < s->n_clauses; c++) n += s->clauses[c].n;
+    return n;
 }
 #define HAS(set, str, flags) has_atom(set, str, sizeof str - 1, flags)
 
@@ -66,18 +74,33 @@ TEST(matcher_atoms_or_of_two_literals_gives_two) {
     atoms_of x = atoms_for("sel:\n    CommandLine|contains:\n        - 'mimikatz'\n"
                            "        - 'sekurlsa'\ncondition: sel");
     CHECK(!x.set.always);
-    CHECK_INT(x.set.n, 2);
+    CHECK_INT(x.set.n_clauses, 1);
+    CHECK_INT(n_atoms(&x.set), 2);
     CHECK(HAS(&x.set, "mimikatz", 0));
     CHECK(HAS(&x.set, "sekurlsa", 0));
     atoms_done(&x);
 }
 
-TEST(matcher_atoms_and_keeps_the_best_child) {
+TEST(matcher_atoms_and_requires_every_child) {
     atoms_of x = atoms_for("a:\n    Image|endswith: '.exe'\nb:\n    CommandLine|contains: "
                            "'-urlcache -split'\nc:\n    User|neq: 'x'\ncondition: a and b and c");
     CHECK(!x.set.always);
-    CHECK_INT(x.set.n, 1);
+    CHECK_INT(x.set.n_clauses, 2);   /* {.exe} and {-urlcache -split}; neq adds nothing */
     CHECK(HAS(&x.set, "-urlcache -split", 0));
+    CHECK(HAS(&x.set, ".exe", 0));
+    atoms_done(&x);
+    /* an OR keeps the best clause of each side */
+    x = atoms_for("a:\n    Image|endswith: '.exe'\n    CommandLine|contains: 'mimikatz'\n"
+                  "b:\n    CommandLine|contains: 'rubeus'\ncondition: a or b");
+    CHECK_INT(x.set.n_clauses, 1);
+    CHECK_INT(n_atoms(&x.set), 2);
+    CHECK(HAS(&x.set, "mimikatz", 0) && HAS(&x.set, "rubeus", 0));
+    atoms_done(&x);
+    /* at most RDX_ATOM_CLAUSES clauses, the most selective ones */
+    x = atoms_for("a:\n    A: 'aaa1'\n    B: 'bbbbb2'\n    C: 'cccccc3'\n    D: 'ddddddd4'\n"
+                  "    E: 'eeeeeeee5'\ncondition: a");
+    CHECK_INT(x.set.n_clauses, RDX_ATOM_CLAUSES);
+    CHECK(!HAS(&x.set, "aaa1", 0));
     atoms_done(&x);
     /* or of a filterable and an unfilterable stage: always */
     x = atoms_for("a:\n    Image|endswith: '\\certutil.exe'\nb:\n    EventID: 4688\n"
@@ -95,7 +118,7 @@ TEST(matcher_atoms_cased_and_caseless) {
     atoms_done(&x);
     /* caseless non-ASCII letters stay: the scanner gets their case forms */
     x = atoms_for("sel:\n    CommandLine|contains: 'Привет-abcd'\ncondition: sel");
-    CHECK_INT(x.set.n, 1);
+    CHECK_INT(n_atoms(&x.set), 1);
     CHECK(HAS(&x.set, "Привет-abcd", 0));
     atoms_done(&x);
     /* one non-ASCII character is selective enough; two ASCII bytes are not */
@@ -116,7 +139,8 @@ TEST(matcher_atoms_base64offset_gives_three) {
     atoms_of x = atoms_for("sel:\n    CommandLine|base64offset|contains: 'Invoke-Mimikatz'\n"
                            "condition: sel");
     CHECK(!x.set.always);
-    CHECK_INT(x.set.n, 3);
+    CHECK_INT(x.set.n_clauses, 1);
+    CHECK_INT(n_atoms(&x.set), 3);
     /* the three shifted encodings of "Invoke-Mimikatz" (pySigma's) */
     CHECK(HAS(&x.set, "SW52b2tlLU1pbWlrYXR6", 0));
     CHECK(HAS(&x.set, "ludm9rZS1NaW1pa2F0e", 0));
@@ -159,12 +183,14 @@ TEST(matcher_atoms_unfilterable_predicates) {
 TEST(matcher_atoms_all_and_keywords) {
     atoms_of x = atoms_for("sel:\n    CommandLine|contains|all:\n        - ' -e'\n"
                            "        - 'net user /add'\ncondition: sel");
-    CHECK_INT(x.set.n, 1);
+    CHECK_INT(x.set.n_clauses, 2);   /* |all: every value is required */
     CHECK(HAS(&x.set, "net user /add", 0));
+    CHECK(HAS(&x.set, " -e", 0));
     atoms_done(&x);
     x = atoms_for("keywords:\n    - 'sekurlsa::logonpasswords'\n    - 'lsadump::sam'\n"
                   "condition: keywords");
-    CHECK_INT(x.set.n, 2);
+    CHECK_INT(x.set.n_clauses, 1);
+    CHECK_INT(n_atoms(&x.set), 2);
     CHECK(HAS(&x.set, "lsadump::sam", 0));
     atoms_done(&x);
 }
@@ -178,15 +204,15 @@ static rdx_atomset regex_atoms(rdx_arena *a, const char *re, int caseless) {
 TEST(matcher_atoms_regex) {
     rdx_arena *a = rdx_arena_new(0);
     rdx_atomset s = regex_atoms(a, "\\\\AppData\\\\Roaming\\\\[a-z]{8}\\.exe", 0);
-    CHECK(!s.always && s.n == 1 && HAS(&s, "\\AppData\\Roaming\\", RDX_ATOM_CASED));
+    CHECK(!s.always && n_atoms(&s) == 1 && HAS(&s, "\\AppData\\Roaming\\", RDX_ATOM_CASED));
     s = regex_atoms(a, "(?i)invoke-(mimikatz|kerberoast)", 0);
-    CHECK(!s.always && s.n == 1 && HAS(&s, "invoke-", RDX_ATOM_UNIFOLD));
+    CHECK(!s.always && n_atoms(&s) == 1 && HAS(&s, "invoke-", RDX_ATOM_UNIFOLD));
     s = regex_atoms(a, "^(cmd|powershell)\\.exe$", 0);   /* the group is skipped */
-    CHECK(!s.always && s.n == 1 && HAS(&s, ".exe", RDX_ATOM_CASED));
+    CHECK(!s.always && n_atoms(&s) == 1 && HAS(&s, ".exe", RDX_ATOM_CASED));
     s = regex_atoms(a, "^(cmd|powershell)$", 0);
     CHECK(s.always);
     s = regex_atoms(a, "mimikatz|rubeus\\.exe", 1);
-    CHECK(!s.always && s.n == 2 && HAS(&s, "rubeus.exe", RDX_ATOM_UNIFOLD));
+    CHECK(!s.always && n_atoms(&s) == 2 && HAS(&s, "rubeus.exe", RDX_ATOM_UNIFOLD));
     s = regex_atoms(a, "abc|d", 0);           /* one alternative too short */
     CHECK(s.always);
     s = regex_atoms(a, "powers?hell", 0);     /* s? is optional: runs "power", "hell" */
