@@ -19,12 +19,14 @@
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ruledex/event.h"
+#include "ruledex/strbuf.h"
 #include "sigma_internal.h"
 
 #define MAX_VALUES 65536        /* values (after expansion) in one predicate */
@@ -199,14 +201,46 @@ static void track_regex(rdx_ruleset *rs, void *code) {
     rs->regexes[rs->n_regexes++] = code;
 }
 
+/* |re|expand: replace each %name% with (?:value|value...), the values
+ * regex-escaped.  Without values the rule is unresolved (and the regex is
+ * compiled as written, so syntax is still checked). */
+static const char *expand_regex(load_ctx *c, const ynode *v, rdx_rvalue *out) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    const char *t = v->text;
+    int any = 0;
+    for (size_t i = 0; i < v->len; i++) {
+        size_t j = i + 1;
+        while (j < v->len && (isalnum((unsigned char)t[j]) || strchr("_.-", t[j]))) j++;
+        if (t[i] != '%' || j == i + 1 || j >= v->len || t[j] != '%') {
+            rdx_strbuf_putc(&b, t[i]);
+            continue;
+        }
+        any = 1;
+        const char *alt = c->rs->placeholders
+            ? rdx_placeholders_regex(c->rs->placeholders, c->a, t + i + 1, j - i - 1) : NULL;
+        if (!alt) {
+            out->unresolved = 1;
+            c->unresolved = 1;
+            rdx_strbuf_free(&b);
+            return v->text;
+        }
+        rdx_strbuf_puts(&b, alt);
+        i = j;
+    }
+    const char *res = any ? rdx_arena_strndup(c->a, b.data, b.len) : v->text;
+    rdx_strbuf_free(&b);
+    return res;
+}
+
 static int build_regex(load_ctx *c, const ynode *v, unsigned flags, rdx_rvalue *out) {
+    const char *text = (flags & RDX_PF_EXPAND) ? expand_regex(c, v, out) : v->text;
     uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
     if (flags & RDX_PF_RE_I) opts |= PCRE2_CASELESS;
     if (flags & RDX_PF_RE_M) opts |= PCRE2_MULTILINE;
     if (flags & RDX_PF_RE_S) opts |= PCRE2_DOTALL;
     int err;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)v->text, v->len, opts, &err, &off, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)text, strlen(text), opts, &err, &off, NULL);
     if (!re) {
         rdx_sigma_error(c, v, "regex", "invalid regular expression at offset %zu: %s",
                         (size_t)off, pcre2_message(c, err));
@@ -271,8 +305,10 @@ static int apply_xform(load_ctx *c, const ynode *v, xform x, rdx_patlist *l) {
     return 1;
 }
 
-/* The literal text a plain YAML scalar matches as: numbers as written and
- * (for 0x.. / 1_000 forms) as PyYAML reads them; booleans as true/false. */
+/* The literal text a plain YAML scalar matches as: numbers as written and,
+ * when PyYAML reads them as another number (0x17, 0755, 1_000, 1:30), also
+ * as that number's decimal text — what pySigma would compare; booleans as
+ * true/false. */
 static void scalar_variants(load_ctx *c, const ynode *v, yscalar ys, int b, rdx_rvalue *out) {
     if (ys == YS_BOOL) {
         const char *t = b ? "true" : "false";
@@ -283,17 +319,13 @@ static void scalar_variants(load_ctx *c, const ynode *v, yscalar ys, int b, rdx_
     }
     rdx_patlist_push(c->a, &out->variants, rdx_pattern_literal(c->a, v->text, v->len));
     out->kind = RDX_VK_NUMBER;
-    char *clean = rdx_arena_alloc(c->a, v->len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < v->len; i++)
-        if (v->text[i] != '_' && v->text[i] != '+') clean[n++] = v->text[i];
-    clean[n] = 0;
     double num = 0;
-    if (rdx_parse_number(clean, n, &num)) out->number = num;
-    if (ys == YS_INT && (n != v->len || strstr(clean, "0x") || strstr(clean, "0X"))) {
-        char *dec = rdx_arena_printf(c->a, "%.0f", num);
+    if (ys == YS_INT ? rdx_yaml_int_value(v->text, &num) : rdx_parse_number(v->text, v->len, &num))
+        out->number = num;
+    if (ys != YS_INT) return;
+    char *dec = rdx_arena_printf(c->a, "%.0f", num);
+    if (strcmp(dec, v->text) != 0)
         rdx_patlist_push(c->a, &out->variants, rdx_pattern_literal(c->a, dec, strlen(dec)));
-    }
 }
 
 static int string_value(load_ctx *c, const ynode *v, const plan *p, int keyword, rdx_rvalue *out) {
@@ -414,7 +446,8 @@ static const ynode **value_list(load_ctx *c, const ynode *val, size_t *n) {
             }
         }
         *n = val->n;
-        return (const ynode **)val->items;
+        /* An empty list still returns a (non-NULL) empty array. */
+        return val->n ? (const ynode **)val->items : rdx_arena_alloc(c->a, sizeof(ynode *));
     }
     if (val->kind == Y_MAP) {
         rdx_sigma_error(c, val, "detection", "a field's value must be a value or a list of values, not a map");
@@ -450,7 +483,15 @@ static int build_predicate(load_ctx *c, const ynode *key, const ynode *val, int 
     const ynode **vals = value_list(c, val, &n);
     if (!vals) return 0;
     if (n == 0) {
-        rdx_sigma_warning(c, val, "detection", "empty value list never matches");
+        /* pySigma reads [] as null; so do we, and say so. */
+        rdx_sigma_warning(c, val, "detection", "empty value list: treated as null (the field "
+                          "is absent or empty), as pySigma does");
+        out->op = keyword ? RDX_OP_KEYWORD : RDX_OP_NULL;
+        out->values = rdx_arena_zalloc(c->a, sizeof *out->values);
+        out->values[0].kind = RDX_VK_NULL;
+        out->values[0].text = "";
+        out->n_values = keyword ? 0 : 1;
+        return 1;
     }
     if ((p.flags & RDX_PF_ALL) && n == 1)
         rdx_sigma_warning(c, key, "modifier", "'all' with a single value has no effect");

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ruledex/strbuf.h"
 #include "sigma_internal.h"
 #include "util/file.h"
 
@@ -147,4 +148,30 @@ int rdx_placeholders_expand(const rdx_placeholders *ph, rdx_arena *a, const rdx_
     expand_from(ph, a, p, 0, acc, 0, out);
     free(acc);
     return 1;
+}
+
+const char *rdx_placeholders_regex(const rdx_placeholders *ph, rdx_arena *a, const char *name,
+                                   size_t len) {
+    const ph_entry *e = find(ph, (const unsigned char *)name, len);
+    if (!e || e->values.count == 0) return NULL;
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&b, "(?:");
+    for (size_t v = 0; v < e->values.count; v++) {
+        if (v) rdx_strbuf_putc(&b, '|');
+        const rdx_pattern *p = &e->values.items[v];
+        for (size_t i = 0; i < p->n_segs; i++) {
+            const rdx_seg *s = &p->segs[i];
+            if (s->kind == RDX_SEG_STAR) rdx_strbuf_puts(&b, ".*");
+            else if (s->kind == RDX_SEG_ONE) rdx_strbuf_putc(&b, '.');
+            else
+                for (size_t k = 0; k < s->len; k++) {
+                    if (strchr("\\^$.|?*+()[]{}", s->bytes[k])) rdx_strbuf_putc(&b, '\\');
+                    rdx_strbuf_putc(&b, (char)s->bytes[k]);
+                }
+        }
+    }
+    rdx_strbuf_putc(&b, ')');
+    const char *r = rdx_arena_strndup(a, b.data, b.len);
+    rdx_strbuf_free(&b);
+    return r;
 }

@@ -44,4 +44,9 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cond, rdx_rule *r,
 int rdx_placeholders_expand(const rdx_placeholders *ph, rdx_arena *a, const rdx_pattern *p,
                             rdx_patlist *out, const char **missing);
 
+/* A placeholder's values as one regex group "(?:v1|v2)", the values
+ * regex-escaped (* and ? become .* and .); NULL when it has no values. */
+const char *rdx_placeholders_regex(const rdx_placeholders *ph, rdx_arena *a, const char *name,
+                                   size_t len);
+
 #endif

@@ -25,6 +25,8 @@ typedef struct anchor {
 
 typedef struct builder {
     rdx_arena *a;
+    const char *input;              /* the text being parsed */
+    size_t input_len;
     ynode *stack[MAX_DEPTH];
     ynode *pending_key[MAX_DEPTH];   /* map whose key was read, awaiting value */
     int depth;
@@ -93,14 +95,40 @@ static void attach(builder *b, ynode *n) {
     }
 }
 
+/* A one-line single-quoted scalar, unescaped from the source ('' is ').
+ * libfyaml 0.7.12 gets runs of doubled quotes wrong ('a''''b' gives a'''
+ * instead of a''b), and SigmaHQ rules contain such values.  Multi-line
+ * single-quoted scalars (folding rules) are left to libfyaml.  Returns 0
+ * when the token is not such a scalar. */
+static int single_quoted(builder *b, struct fy_token *tok, ynode *n) {
+    if (fy_token_scalar_style(tok) != FYSS_SINGLE_QUOTED) return 0;
+    const struct fy_mark *s = fy_token_start_mark(tok), *e = fy_token_end_mark(tok);
+    if (!s || !e || e->input_pos < s->input_pos || e->input_pos > b->input_len) return 0;
+    const char *raw = b->input + s->input_pos;
+    size_t len = e->input_pos - s->input_pos;
+    if (memchr(raw, '\n', len) || memchr(raw, '\r', len)) return 0;
+    char *out = rdx_arena_alloc(b->a, len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        out[k++] = raw[i];
+        if (raw[i] == '\'' && i + 1 < len && raw[i + 1] == '\'') i++;
+    }
+    out[k] = 0;
+    n->text = out;
+    n->len = k;
+    return 1;
+}
+
 static ynode *scalar_node(builder *b, struct fy_event *ev) {
     struct fy_token *tok = ev->scalar.value;
     ynode *n = new_node(b->a, Y_SCALAR, fy_event_start_mark(ev));
     size_t len = 0;
-    const char *text = tok ? fy_token_get_text(tok, &len) : "";
-    if (!text) text = "";
-    n->text = rdx_arena_strndup(b->a, text, len);
-    n->len = len;
+    if (!tok || !single_quoted(b, tok, n)) {
+        const char *text = tok ? fy_token_get_text(tok, &len) : "";
+        if (!text) text = "";
+        n->text = rdx_arena_strndup(b->a, text, len);
+        n->len = len;
+    }
     n->plain = tok ? fy_token_scalar_style(tok) == FYSS_PLAIN : 1;
     /* An explicit tag (!!str) makes a plain scalar a string. */
     if (ev->scalar.tag && !ev->scalar.tag_implicit) n->plain = 0;
@@ -198,6 +226,8 @@ size_t rdx_yaml_parse(rdx_arena *a, const char *file, const char *text, size_t l
     builder *b = calloc(1, sizeof *b);
     if (!b) abort();
     b->a = a;
+    b->input = text;
+    b->input_len = len;
     ydoc cur = {0};
     struct fy_event *ev;
     while ((ev = fy_parser_parse(fyp)) != NULL) {
@@ -246,26 +276,62 @@ static int is_one_of(const char *s, const char *const *words) {
     return 0;
 }
 
-/* PyYAML's int: [-+]?(0|[1-9][0-9_]*) | 0x[0-9a-fA-F_]+ | 0b[01_]+ | 0[0-7_]+ */
+/* PyYAML's (YAML 1.1) int, exactly:
+ *   [-+]?0b[0-1_]+ | [-+]?0[0-7_]+ | [-+]?(?:0|[1-9][0-9_]*)
+ *   | [-+]?0x[0-9a-fA-F_]+ | [-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+
+ * so 0755 is octal, 0129 and 00000429 are strings, 0X1F is a string and
+ * 12:30 is sexagesimal.  pySigma types values this way; so do we. */
+static int all_of(const char *s, const char *set) {
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!strchr(set, *s)) return 0;
+    return 1;
+}
+
+static int sexagesimal(const char *s) {
+    if (*s < '1' || *s > '9') return 0;
+    while ((*s >= '0' && *s <= '9') || *s == '_') s++;
+    if (*s != ':') return 0;
+    while (*s == ':') {
+        s++;
+        if (*s >= '0' && *s <= '5' && s[1] >= '0' && s[1] <= '9') s += 2;
+        else if (*s >= '0' && *s <= '9') s++;
+        else return 0;
+    }
+    return *s == 0;
+}
+
 static int yaml_int(const char *s) {
     if (*s == '-' || *s == '+') s++;
-    if (!*s) return 0;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s += 2;
-        if (!*s) return 0;
-        for (; *s; s++)
-            if (!strchr("0123456789abcdefABCDEF_", *s)) return 0;
-        return 1;
+    if (s[0] == '0' && s[1] == 'b') return all_of(s + 2, "01_");
+    if (s[0] == '0' && s[1] == 'x') return all_of(s + 2, "0123456789abcdefABCDEF_");
+    if (s[0] == '0') return s[1] == 0 || all_of(s + 1, "01234567_");
+    if (*s >= '1' && *s <= '9') return all_of(s, "0123456789_") || sexagesimal(s);
+    return 0;
+}
+
+int rdx_yaml_int_value(const char *text, double *out) {
+    if (!yaml_int(text)) return 0;
+    const char *s = text;
+    int neg = 0;
+    if (*s == '-' || *s == '+') neg = *s++ == '-';
+    int base = 10;
+    if (s[0] == '0' && s[1] == 'b') { base = 2; s += 2; }
+    else if (s[0] == '0' && s[1] == 'x') { base = 16; s += 2; }
+    else if (s[0] == '0' && s[1]) { base = 8; s++; }
+    double v = 0, part = 0;
+    for (; *s; s++) {
+        if (*s == '_') continue;
+        if (*s == ':') {             /* sexagesimal: 1:30 is 90 */
+            v = (v + part) * 60;
+            part = 0;
+            continue;
+        }
+        int d = *s <= '9' ? *s - '0' : (*s | 32) - 'a' + 10;
+        part = part * base + d;
     }
-    if (s[0] == '0' && s[1] == 'b') {
-        s += 2;
-        if (!*s) return 0;
-        for (; *s; s++)
-            if (*s != '0' && *s != '1' && *s != '_') return 0;
-        return 1;
-    }
-    for (; *s; s++)
-        if (!((*s >= '0' && *s <= '9') || *s == '_')) return 0;
+    v += part;
+    *out = neg ? -v : v;
     return 1;
 }
 

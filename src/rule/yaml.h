@@ -54,6 +54,9 @@ ynode *rdx_ymap_get(const ynode *map, const char *key);
  * pySigma) does it. */
 typedef enum yscalar { YS_STRING = 0, YS_NULL, YS_BOOL, YS_INT, YS_FLOAT } yscalar;
 yscalar rdx_yscalar_type(const ynode *n, int *boolean);
+/* The value of a YS_INT scalar as PyYAML reads it (0b, 0x, leading-0
+ * octal, 1:30 sexagesimal, underscores).  0 if text is not one. */
+int rdx_yaml_int_value(const char *text, double *out);
 
 /* Deep merge for Sigma collections: maps merge key by key (recursively),
  * anything else in over replaces base.  Returns a new tree (shares leaves). */

@@ -134,29 +134,6 @@ def wrap_contains(tokens):
     return tuple(t)
 
 
-# ---- numbers as YAML writes them ---------------------------------------
-
-# PyYAML's integer spellings besides plain decimal (sign, 0x, 0b,
-# underscores); a float spelling (1.0, 1e3) gets no decimal twin in ruledex.
-INT_SPELLING = re.compile(r"[-+]?(0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*)")
-
-
-def yaml_number(text):
-    """The number a YAML scalar as written stands for (PyYAML's reading for
-    the spellings ruledex types as numbers), or None."""
-    t = text.replace("_", "")
-    try:
-        if re.fullmatch(r"[-+]?0[xX][0-9a-fA-F]+", t):
-            return int(t, 16)
-        if re.fullmatch(r"[-+]?0b[01]+", t):
-            return int(t, 2)
-        if re.fullmatch(r"[-+]?[0-9]+", t):
-            return int(t)
-        return float(t)
-    except ValueError:
-        return None
-
-
 # ---- what pySigma's modifiers mean in ruledex's terms -------------------
 
 STRING_OPS = ("contains", "startswith", "endswith")
@@ -266,15 +243,17 @@ def compare_value(rule, where, rp, pp, rv, pv):
         return
     if k == "number":
         # ruledex keeps a number's text as written (EventID: 4688 matches the
-        # text "4688") and, for PyYAML's other integer spellings (0x10,
-        # 1_000), adds the decimal; pySigma holds the number itself.  So:
-        # same number, the as-written text, and the decimal when it differs.
+        # text "4688") and, when PyYAML reads the spelling as another number
+        # (0x10, 0755 octal, 1_000, 1:30 sexagesimal), adds that number's
+        # decimal; pySigma holds the number itself.  So: the same number, the
+        # as-written text, and the decimal of an integer when it differs.
         n = pv["number"]
         text = rv["text"]
-        if yaml_number(text) != n or rv["number"] != n:
+        if rv["number"] != n:
             rule.diff(where, "number", "%s (%s)" % (text, rv["number"]), n)
         want = {text}
-        if INT_SPELLING.fullmatch(text) and not re.fullmatch(r"-?[0-9]+", text):
+        is_float_spelling = re.search(r"[.eE]", text) and not text.lower().startswith(("0x", "-0x", "+0x"))
+        if not is_float_spelling and str(n) != text:
             want.add(str(n))
         if set(rv["variants"]) != want:
             rule.diff(where, "number variants", sorted(rv["variants"]), sorted(want))

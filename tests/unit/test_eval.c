@@ -243,3 +243,69 @@ TEST(eval_condition_forms) {
 TEST(eval_unresolved_placeholder_rule_never_matches) {
     CHECK_INT(th_match("s:\n    User|expand: '%Admins%'\ncondition: s", "{\"User\":\"%Admins%\"}"), 0);
 }
+
+/* Found by the pySigma oracle (tests/oracle): each case is a rule pySigma
+ * reads differently from how ruledex once did. */
+
+TEST(eval_single_quoted_doubled_quotes) {
+    /* 'a''''b' is a''b (libfyaml 0.7.12 reads a''') */
+    CASES("s:\n    c|contains: 'a''''b'\ncondition: s", {"{\"c\":\"xa''by\"}", 1}, {"{\"c\":\"a'''\"}", 0});
+    CASES("s:\n    c: 'it''s'\ncondition: s", {"{\"c\":\"it's\"}", 1});
+}
+
+TEST(eval_yaml_numbers_typed_as_pyyaml_does) {
+    /* 00000429 and 0129 are strings in YAML 1.1: no numeric match */
+    CASES("s:\n    d|contains: 00000429\ncondition: s", {"{\"d\":\"x00000429\"}", 1}, {"{\"d\":\"429\"}", 0});
+    CASES("s:\n    d: 0129\ncondition: s", {"{\"d\":\"0129\"}", 1}, {"{\"d\":\"129\"}", 0});
+    /* 0755 is octal 493; 0x1F is 31; 0X1F is a string; 1:30 is 90 */
+    CASES("s:\n    d: 0755\ncondition: s", {"{\"d\":493}", 1}, {"{\"d\":\"0755\"}", 1}, {"{\"d\":755}", 0});
+    CASES("s:\n    d: 0x1F\ncondition: s", {"{\"d\":31}", 1}, {"{\"d\":\"0x1F\"}", 1});
+    CASES("s:\n    d: 0X1F\ncondition: s", {"{\"d\":\"0X1F\"}", 1}, {"{\"d\":31}", 0});
+    CASES("s:\n    d: 1:30\ncondition: s", {"{\"d\":90}", 1}, {"{\"d\":\"1:30\"}", 1});
+    CASES("s:\n    d: 0b101\ncondition: s", {"{\"d\":5}", 1}, {"{\"d\":\"0\"}", 0});
+    CASES("s:\n    d: 1_000\ncondition: s", {"{\"d\":1000}", 1});
+}
+
+TEST(eval_empty_value_list_is_null) {
+    CASES("s:\n    a: 1\n    c: []\ncondition: s", {"{\"a\":1}", 1}, {"{\"a\":1,\"c\":\"\"}", 1},
+          {"{\"a\":1,\"c\":\"x\"}", 0});
+}
+
+TEST(sigma_re_expand_uses_placeholders) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_detection("s:\n    q|re|expand: '^host\\.%dom%$'\ncondition: s", &d);
+    CHECK_INT(d.errors, 0);
+    CHECK_INT(rs->n_rules, 1);
+    if (rs->n_rules) CHECK_INT(rs->rules[0]->status_load, RDX_RULE_UNRESOLVED_PLACEHOLDER);
+    rdx_ruleset_free(rs);
+
+    const char *ph = "dom: ['corp.example', '*.lan']\n";
+    rs = rdx_ruleset_new();
+    rs->placeholders = rdx_placeholders_parse("ph.yml", ph, strlen(ph), &d);
+    const char *rule = "title: t\nlogsource:\n    product: x\n"
+                       "detection:\n    s:\n        q|re|expand: '^host\\.%dom%$'\n    condition: s\n";
+    rdx_sigma_load_buffer(rs, "r.yml", rule, strlen(rule), &d);
+    CHECK_INT(d.errors, 0);
+    CHECK_INT(rs->n_rules, 1);
+    if (rs->n_rules == 1) {
+        CHECK_INT(rs->rules[0]->status_load, RDX_RULE_OK);
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_eval *e = rdx_eval_new();
+        static const struct { const char *json; int want; } cases[] = {
+            {"{\"q\":\"host.corp.example\"}", 1}, {"{\"q\":\"host.a.lan\"}", 1},
+            {"{\"q\":\"host.corpXexample\"}", 0}, {"{\"q\":\"host.evil.com\"}", 0},
+        };
+        for (size_t i = 0; i < 4; i++) {
+            rdx_json_error err;
+            rdx_event ev;
+            rdx_event_init(&ev, a, rdx_json_parse(a, cases[i].json, strlen(cases[i].json), &err));
+            CHECK_INT(rdx_eval_rule(e, rs->rules[0], &ev), cases[i].want);
+        }
+        rdx_eval_free(e);
+        rdx_arena_free(a);
+    }
+    rdx_placeholders_free(rs->placeholders);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
