@@ -445,11 +445,12 @@ static int check_text(pctx *c, const char *text, size_t len) {
             return 0;
         }
         column++;
-        if (cp == '\n') {
+        i += n;
+        /* a line ends at \n, \r\n or a lone \r, as in YAML */
+        if (cp == '\n' || (cp == '\r' && (i == len || text[i] != '\n'))) {
             line++;
             column = 1;
         }
-        i += n;
     }
     return 1;
 }

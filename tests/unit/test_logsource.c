@@ -513,6 +513,7 @@ TEST(logsource_malformed_tables_report_positions) {
         /* (libfyaml 0.7.12 never returns on this one) */
         {"version: 1\n%x\xfd\nlogsources: []\n", 2, 3, "invalid UTF-8"},
         {"version: 1\n# \xc3\xa9\xc3(\n", 2, 4, "invalid UTF-8"},
+        {"version: 1\r\n#\r\xff", 3, 1, "invalid UTF-8"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const bad_table *c = &cases[i];
