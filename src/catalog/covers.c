@@ -57,7 +57,7 @@ static void cover_add(cover_set *s, size_t i, const rdx_crule *r, int direct) {
 
 static void cover_done(cover_set *s, rdx_cover **out, size_t *n,
                        int (*cmp)(const void *, const void *)) {
-    if (cmp) qsort(s->items, s->n, sizeof *s->items, cmp);
+    if (cmp && s->n) qsort(s->items, s->n, sizeof *s->items, cmp);
     *out = s->items;
     *n = s->n;
     free(s->aux);

@@ -217,7 +217,7 @@ void rdx_cat_indicators(rdx_catalog *c, rdx_crule *r) {
         }
     }
     rdx_strbuf_free(&key);
-    qsort(l.items, l.n, sizeof *l.items, cmp_rule_ind);
+    if (l.n) qsort(l.items, l.n, sizeof *l.items, cmp_rule_ind);
     r->inds = l.items;
     r->n_inds = l.n;
 }

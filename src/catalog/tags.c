@@ -221,9 +221,11 @@ static void build_rows(rdx_crule *r) {
         const rdx_tag_ref *t = &r->tags[i];
         if (t->is_attack && t->kind == RDX_ATTACK_TECHNIQUE) add_technique(&rs, t);
     }
-    qsort(rs.items, rs.n, sizeof *rs.items, cmp_rows);
+    /* qsort wants a non-NULL base even for 0 elements */
+    if (rs.n) qsort(rs.items, rs.n, sizeof *rs.items, cmp_rows);
     for (size_t i = 0; i < rs.n; i++)
-        qsort(rs.items[i].techniques, rs.items[i].n_techniques, sizeof *rs.items[i].techniques, cmp_tech);
+        if (rs.items[i].n_techniques)
+            qsort(rs.items[i].techniques, rs.items[i].n_techniques, sizeof *rs.items[i].techniques, cmp_tech);
     free(rs.n_cap);
     r->tactics = rs.items;
     r->n_tactics = rs.n;

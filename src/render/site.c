@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ruledex/json.h"
 #include "render/render_internal.h"
@@ -105,9 +106,13 @@ static void json_str(rdx_strbuf *b, const char *s) {
 
 /* The search index, small and flat: what the filters and the search box
  * look at, nothing else. */
-static void index_json(site *s, rdx_strbuf *j) {
-    const rdx_crule *const *rules;
-    size_t n = rdx_catalog_rules(s->c, &rules);
+static int cmp_title(const void *x, const void *y) {
+    const rdx_crule *a = *(const rdx_crule *const *)x, *b = *(const rdx_crule *const *)y;
+    int c = strcasecmp(rdx_rule_title(a->rule), rdx_rule_title(b->rule));
+    return c ? c : strcmp(a->slug, b->slug);
+}
+
+static void index_json(site *s, rdx_strbuf *j, const rdx_crule *const *rules, size_t n) {
     const rdx_csource *src;
     rdx_catalog_sources(s->c, &src);
     rdx_strbuf tmp = RDX_STRBUF_INIT;
@@ -174,8 +179,13 @@ static void filter_select(rdx_strbuf *b, const char *key, const char *label) {
 
 static void index_page(site *s) {
     rdx_strbuf *b = &s->b;
-    const rdx_crule *const *rules;
-    size_t n = rdx_catalog_rules(s->c, &rules);
+    const rdx_crule *const *all;
+    size_t n = rdx_catalog_rules(s->c, &all);
+    /* by title: the table rows and the JSON index in the same order */
+    const rdx_crule **rules = malloc((n + 1) * sizeof *rules);
+    if (!rules) abort();
+    if (n) memcpy(rules, all, n * sizeof *rules);
+    qsort(rules, n, sizeof *rules, cmp_title);
     const rdx_indicator *const *inds;
     size_t n_inds = rdx_catalog_indicators(s->c, &inds);
     rdx_html_open(b, "Detection rules", "", "index.html");
@@ -191,11 +201,12 @@ static void index_page(site *s) {
     rdx_strbuf_puts(b, "<output id=\"count\"></output>\n</form>\n");
     rule_table(s, rules, n, "", "rules");
     rdx_strbuf j = RDX_STRBUF_INIT;
-    index_json(s, &j);
+    index_json(s, &j, rules, n);
     rdx_strbuf_puts(b, "<script type=\"application/json\" id=\"rdx-index\">");
     put_script_safe(b, j.data, j.len);
     rdx_strbuf_puts(b, "</script>\n<script src=\"catalog.js\"></script>\n");
     rdx_strbuf_free(&j);
+    free(rules);
     rdx_html_close(b, "");
     emit(s, "index.html");
 }
@@ -312,9 +323,10 @@ static void technique_cell(site *s, const rdx_attack_obj *t, const rdx_attack_ob
     const rdx_cover *cv = rdx_catalog_technique(s->c, t->id);
     size_t n = cv ? cv->n_rules : 0;
     rdx_strbuf_printf(b, "<li class=\"s%d\" title=\"%s: %zu rules\">", shade(n), t->id, n);
-    if (n) rdx_strbuf_printf(b, "<a href=\"techniques/%s.html\">", t->id);
+    /* the count first: it floats right of the name's first line */
+    if (n) rdx_strbuf_printf(b, "<span class=\"n\">%zu</span><a href=\"techniques/%s.html\">", n, t->id);
     rdx_html_escs(b, t->name);
-    if (n) rdx_strbuf_printf(b, "</a><span class=\"n\">%zu</span>", n);
+    if (n) rdx_strbuf_puts(b, "</a>");
     /* covered sub-techniques, listed under their parent */
     int open = 0;
     for (size_t i = 0; i < n_all; i++) {
