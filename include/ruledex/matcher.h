@@ -78,6 +78,7 @@ typedef struct rdx_matcher_stats {
     uint64_t hits;              /* rules that matched */
     uint64_t regex_limit_hits;  /* regex matches abandoned at the PCRE2 limits */
     uint64_t routes;            /* distinct event identities routed */
+    uint64_t field_skips;       /* always rules skipped: a required field absent */
 } rdx_matcher_stats;
 
 rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s);
@@ -91,6 +92,7 @@ typedef struct rdx_matcher_info {
     size_t rules;               /* n given to rdx_matcher_new */
     size_t filtered;            /* rules with an atom set: evaluated only on a hit */
     size_t always;              /* rules evaluated on every event they cover */
+    size_t field_checked;       /* of those: skipped when a required field is absent */
     size_t never;               /* rules that can match nothing (not loaded OK,
                                    correlations, empty conditions) */
     size_t atoms;               /* distinct atoms in the prefilter */
@@ -104,8 +106,9 @@ rdx_matcher_info rdx_matcher_get_info(const rdx_matcher *m);
 
 enum {
     RDX_ATOM_CASED = 1u << 0,    /* compare bytes exactly (else ASCII case folded) */
-    RDX_ATOM_UNIFOLD = 1u << 1   /* from a caseless regex: PCRE2's Unicode folding
+    RDX_ATOM_UNIFOLD = 1u << 1,  /* from a caseless regex: PCRE2's Unicode folding
                                     also lets i/k/s match İ ı K ſ */
+    RDX_ATOM_FIELD = 1u << 2     /* rdx_rule_fields: a field name that must be present */
 };
 
 typedef struct rdx_atom {
@@ -145,6 +148,13 @@ typedef struct rdx_atomset {
  * unresolved placeholders) requires nothing.  A rule that requires nothing
  * is `always`. */
 void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out);
+
+/* The same algebra over field names, for rules that require no literal:
+ * a predicate that cannot hold while its field is absent (anything but
+ * |neq, null and exists: false) requires the field, so a rule like
+ * `logtype: 5001` is skipped on events without a `logtype` (under any name
+ * the field map gives it).  Atoms are field names with RDX_ATOM_FIELD. */
+void rdx_rule_fields(const rdx_rule *r, rdx_arena *a, rdx_atomset *out);
 
 /* The atoms of one regex as one clause: the literals a match must contain
  * (one per top-level alternative), or out->always when none can be found —

@@ -126,6 +126,7 @@ static int ci_contains(const char *hay, const unsigned char *needle, size_t n) {
  * everywhere, long ones rare.  UTF-16 atoms count their non-NUL bytes;
  * non-ASCII bytes count double (they are rare in Windows event data). */
 static double atom_cost(const rdx_atom *a) {
+    if (a->flags & RDX_ATOM_FIELD) return 0.5;   /* most fields are in most events */
     size_t eff = 0;
     for (size_t i = 0; i < a->len; i++) eff += a->bytes[i] >= 0x80 ? 2 : a->bytes[i] != 0;
     for (size_t i = 0; i < sizeof common_text / sizeof *common_text; i++)
@@ -300,7 +301,19 @@ static int filterable_op(rdx_op op) {
            op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX;
 }
 
-static req predicate_req(const rdx_predicate *p, rdx_arena *a) {
+/* Field mode: a predicate that cannot hold while its field is absent
+ * requires the field (see rdx_rule_fields). */
+static req predicate_field_req(const rdx_predicate *p) {
+    int needs = p->field && !(p->flags & RDX_PF_NEQ) && p->op != RDX_OP_NULL &&
+                (p->op != RDX_OP_EXISTS || (p->n_values && p->values[0].boolean));
+    if (!needs) return req_none();
+    aset s = aset_empty();
+    aset_push(&s, (rdx_atom){(const unsigned char *)p->field, strlen(p->field), RDX_ATOM_FIELD});
+    return req_clause(s);
+}
+
+static req predicate_req(const rdx_predicate *p, rdx_arena *a, int fields) {
+    if (fields) return predicate_field_req(p);
     if ((p->flags & (RDX_PF_NEQ | RDX_PF_FIELDREF)) || p->timepart || !filterable_op(p->op))
         return req_none();
     if (p->n_values == 0) return req_never();   /* holds for no event */
@@ -320,13 +333,13 @@ static req predicate_req(const rdx_predicate *p, rdx_arena *a) {
     return req_clause(s);
 }
 
-static req stage_req(const rdx_stage *st, rdx_arena *a) {
+static req stage_req(const rdx_stage *st, rdx_arena *a, int fields) {
     req r = req_never();
     for (size_t g = 0; g < st->n_groups && !r.none; g++) {
         const rdx_group *grp = &st->groups[g];
         req all = req_none();
         for (size_t i = 0; i < grp->n_preds; i++) {
-            req pr = predicate_req(&grp->preds[i], a);
+            req pr = predicate_req(&grp->preds[i], a, fields);
             req_and(&all, &pr);
         }
         req_or(&r, &all);
@@ -401,9 +414,21 @@ static int same_clause(const rdx_atomclause *x, const rdx_atomclause *y) {
     return 1;
 }
 
-static void finish(req *r, rdx_arena *a, rdx_atomset *out) {
+/* A clause this likely to hold filters nothing and only costs the scan
+ * callback: ".exe" would tick a clause of hundreds of rules per event. */
+#define CLAUSE_USELESS 0.5
+
+static int by_cost(const void *x, const void *y) {
+    double a = aset_cost(x), b = aset_cost(y);
+    return (a > b) - (a < b);
+}
+
+static void finish(req *r, rdx_arena *a, int fields, rdx_atomset *out) {
     *out = (rdx_atomset){r->none, 0, NULL, 0};
     if (r->none) return;
+    qsort(r->cl, r->n, sizeof *r->cl, by_cost);   /* the most selective first */
+    while (!fields && r->n > 1 && aset_cost(&r->cl[r->n - 1]) >= CLAUSE_USELESS)
+        aset_free(&r->cl[--r->n]);
     out->clauses = rdx_arena_alloc(a, r->n * sizeof *out->clauses);
     for (size_t i = 0; i < r->n; i++) {
         rdx_atomclause c = finish_clause(&r->cl[i], a);
@@ -416,7 +441,7 @@ static void finish(req *r, rdx_arena *a, rdx_atomset *out) {
     if (out->never) out->n_clauses = 0;
 }
 
-void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out) {
+static void rule_req(const rdx_rule *r, rdx_arena *a, int fields, rdx_atomset *out) {
     /* The rules rdx_eval_rule never matches need no evaluation at all. */
     if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition) {
         *out = (rdx_atomset){0, 1, NULL, 0};
@@ -424,12 +449,16 @@ void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out) {
     }
     req *stages = calloc(r->n_stages + 1, sizeof *stages);
     if (!stages) abort();
-    for (size_t i = 0; i < r->n_stages; i++) stages[i] = stage_req(&r->stages[i], a);
+    for (size_t i = 0; i < r->n_stages; i++) stages[i] = stage_req(&r->stages[i], a, fields);
     req q = cond_req(r->condition, stages);
     for (size_t i = 0; i < r->n_stages; i++) req_free(&stages[i]);
     free(stages);
-    finish(&q, a, out);
+    finish(&q, a, fields, out);
 }
+
+void rdx_rule_atoms(const rdx_rule *r, rdx_arena *a, rdx_atomset *out) { rule_req(r, a, 0, out); }
+
+void rdx_rule_fields(const rdx_rule *r, rdx_arena *a, rdx_atomset *out) { rule_req(r, a, 1, out); }
 
 /* ---- regular expressions ------------------------------------------------ */
 

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ruledex/matcher.h"
 
@@ -57,7 +58,21 @@ typedef struct route {
     const rdx_fieldmap **fields;    /* per logsource group: its field map */
     unsigned char *conditional;     /* per group: ask per event; NULL if none is */
     int scan;                       /* some rule of mask is filtered */
+    /* Always rules that need some field present: clause c of check k holds
+     * when one of hashes[clause_off[c] .. clause_off[c + 1]) is in the
+     * event's name filter (the names the field map and aliases give). */
+    struct field_check *checks;
+    size_t n_checks;
+    uint32_t *clause_off;
+    uint64_t *hashes;
 } route;
+
+typedef struct field_check {
+    uint32_t rule;
+    uint32_t first, n;              /* its clauses in clause_off */
+} field_check;
+
+#define NAME_FILTER_WORDS 16        /* 1024-bit filter of an event's field names */
 
 struct rdx_matcher {
     const rdx_rule *const *rules;
@@ -70,6 +85,7 @@ struct rdx_matcher {
     size_t n_groups;
     uint64_t *always, *filtered;    /* bitsets over rules */
     uint8_t *full;                  /* per rule: the bit mask of all its clauses */
+    rdx_atomset *needs;             /* per always rule: fields it requires */
     uint32_t *atom_off, *atom_refs;    /* atom a ticks atom_refs[atom_off[a]..[a+1]):
                                           rule << 2 | clause */
     size_t n_atoms;
@@ -93,6 +109,8 @@ struct rdx_scratch {
     uint8_t *ticked;                /* per rule: clauses ticked in this event */
     uint32_t *touched;              /* rules with ticked != 0, to reset them */
     size_t n_touched;
+    uint64_t *always_now;           /* this event: the route's always rules left
+                                       after the field checks */
     unsigned char *buf;             /* this event's values, joined */
     size_t buf_cap;
     route_slot *slots;              /* route cache: open addressing */
@@ -249,7 +267,7 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
 
 /* Distinct atoms → ids, and for each atom the clauses it ticks (CSR). */
 static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_diags *d) {
-    qsort(refs, n_refs, sizeof *refs, ref_cmp);
+    if (n_refs) qsort(refs, n_refs, sizeof *refs, ref_cmp);
     uint32_t *first = xcalloc(n_refs, sizeof *first);   /* per atom: its first ref */
     m->atom_refs = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_refs);
     m->atom_off = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_off);
@@ -272,6 +290,7 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
     m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
+    m->needs = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->needs);
     atom_ref *refs = NULL;
     size_t n_refs = 0, cap = 0;
     for (size_t i = 0; i < m->n_rules; i++) {
@@ -280,6 +299,8 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
         if (s.always) {
             set_bit(m->always, i);
             m->info.always++;
+            rdx_rule_fields(m->rules[i], m->arena, &m->needs[i]);
+            m->info.field_checked += !m->needs[i].always;
             continue;
         }
         if (s.never) {
@@ -309,6 +330,91 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
     }
 }
 
+/* ---- field checks for always rules --------------------------------------- */
+
+typedef struct check_builder {
+    field_check *checks;
+    size_t n_checks, cap_checks;
+    uint32_t *clause_off;
+    size_t n_clauses, cap_clauses;
+    uint64_t *hashes;
+    size_t n_hashes, cap_hashes;
+} check_builder;
+
+#define GROW(arr, n, cap)                                                   \
+    do {                                                                    \
+        if ((n) == (cap)) {                                                 \
+            (cap) = (cap) ? (cap) * 2 : 16;                                 \
+            (arr) = realloc((arr), (cap) * sizeof *(arr));                  \
+            if (!(arr)) abort();                                            \
+        }                                                                   \
+    } while (0)
+
+static void add_hash(check_builder *b, uint64_t h) {
+    GROW(b->hashes, b->n_hashes, b->cap_hashes);
+    b->hashes[b->n_hashes++] = h;
+}
+
+/* What the name filter must hold if rdx_event_lookup finds name: a leaf
+ * with that name, or for a dotted name a path ending with it — whose last
+ * segment is then the name's last segment. */
+static void add_name(check_builder *b, const char *name) {
+    size_t len = strlen(name);
+    add_hash(b, rdx_name_hash(name, len));
+    const char *dot = memchr(name, '.', len) ? strrchr(name, '.') : NULL;
+    if (dot) add_hash(b, rdx_name_hash(dot + 1, len - (size_t)(dot + 1 - name)));
+}
+
+/* The names a map gives Sigma field f (as the evaluator's map lookup). */
+static void add_mapped(check_builder *b, const rdx_fieldmap *map, const rdx_atom *f) {
+    uint64_t h = rdx_name_hash((const char *)f->bytes, f->len);
+    for (size_t i = 0; map && i < map->count; i++) {
+        const rdx_fieldmap_entry *e = &map->entries[i];
+        if (e->sigma_hash != h || strlen(e->sigma) != f->len ||
+            strncasecmp(e->sigma, (const char *)f->bytes, f->len) != 0)
+            continue;
+        for (size_t k = 0; k < e->n_names; k++) add_name(b, e->names[k]);
+    }
+}
+
+/* Resolve rule i's required fields through the route's field map, the
+ * name as written and the shape aliases: the evaluator's three lookups. */
+static void add_check(const rdx_matcher *m, check_builder *b, size_t i, const rdx_fieldmap *map) {
+    const rdx_atomset *need = &m->needs[i];
+    GROW(b->checks, b->n_checks, b->cap_checks);
+    b->checks[b->n_checks++] = (field_check){(uint32_t)i, (uint32_t)b->n_clauses,
+                                             (uint32_t)need->n_clauses};
+    for (size_t c = 0; c < need->n_clauses; c++) {
+        GROW(b->clause_off, b->n_clauses, b->cap_clauses);
+        b->clause_off[b->n_clauses++] = (uint32_t)b->n_hashes;
+        for (size_t k = 0; k < need->clauses[c].n; k++) {
+            const rdx_atom *f = &need->clauses[c].atoms[k];
+            add_mapped(b, map, f);
+            add_name(b, (const char *)f->bytes);   /* the predicate's own field string */
+            add_mapped(b, m->aliases, f);
+        }
+    }
+}
+
+/* The checks of a route's always rules (skip_group: per group, 1 when its
+ * field map is only known per event, so its rules are not checked). */
+static void build_checks(const rdx_matcher *m, route *r, const unsigned char *skip_group) {
+    check_builder b;
+    memset(&b, 0, sizeof b);
+    for (size_t i = 0; i < m->n_rules; i++) {
+        if (!get_bit(r->always, i) || m->needs[i].always || m->needs[i].never) continue;
+        size_t g = m->group[i];
+        if (skip_group && skip_group[g]) continue;
+        add_check(m, &b, i, r->fields[g]);
+    }
+    GROW(b.clause_off, b.n_clauses, b.cap_clauses);
+    b.clause_off[b.n_clauses] = (uint32_t)b.n_hashes;
+    r->checks = b.checks;
+    r->n_checks = b.n_checks;
+    r->clause_off = b.clause_off;
+    r->hashes = b.hashes;
+}
+
 /* The route of an event when there is no logsource table: everything. */
 static void build_everything(rdx_matcher *m) {
     route *r = &m->everything;
@@ -317,6 +423,7 @@ static void build_everything(rdx_matcher *m) {
     r->fields = rdx_arena_zalloc(m->arena, (m->n_groups + 1) * sizeof *r->fields);
     for (size_t w = 0; w < m->n_words; w++) r->mask[w] = m->always[w] | m->filtered[w];
     r->scan = m->info.filtered > 0;
+    build_checks(m, r, NULL);
 }
 
 rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
@@ -337,6 +444,9 @@ rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_l
 
 void rdx_matcher_free(rdx_matcher *m) {
     if (!m) return;
+    free(m->everything.checks);
+    free(m->everything.clause_off);
+    free(m->everything.hashes);
     hs_free_database(m->db);
     rdx_arena_free(m->arena);
     free(m);
@@ -352,6 +462,7 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     s->eval = rdx_eval_new();
     s->hits = xcalloc(m->n_words, sizeof *s->hits);
     s->ticked = xcalloc(m->n_rules + 1, 1);
+    s->always_now = xcalloc(m->n_words, sizeof *s->always_now);
     s->touched = xcalloc(m->n_rules + 1, sizeof *s->touched);
     if (m->db && hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS) abort();   /* out of memory */
     s->n_slots = 2 * MAX_ROUTES;
@@ -367,6 +478,9 @@ static void route_free(route *r) {
     free(r->always);
     free(r->fields);
     free(r->conditional);
+    free(r->checks);
+    free(r->clause_off);
+    free(r->hashes);
 }
 
 static void clear_routes(rdx_scratch *s) {
@@ -391,6 +505,7 @@ void rdx_scratch_free(rdx_scratch *s) {
     rdx_eval_free(s->eval);
     free(s->hits);
     free(s->ticked);
+    free(s->always_now);
     free(s->touched);
     free(s->buf);
     free(s);
@@ -474,6 +589,7 @@ static void route_build(const rdx_matcher *m, const rdx_event_identity *id, rout
         r->always[w] = r->mask[w] & m->always[w];
         r->scan |= (r->mask[w] & m->filtered[w]) != 0;
     }
+    build_checks(m, r, r->conditional);
     free(covered);
 }
 
@@ -574,6 +690,45 @@ static void scan(const rdx_matcher *m, rdx_scratch *s, const rdx_event *ev) {
     s->n_touched = 0;
 }
 
+static void filter_add(uint64_t *f, uint64_t h) {
+    h &= NAME_FILTER_WORDS * 64 - 1;
+    f[h >> 6] |= 1ULL << (h & 63);
+}
+
+static int filter_has(const uint64_t *f, uint64_t h) {
+    h &= NAME_FILTER_WORDS * 64 - 1;
+    return (f[h >> 6] >> (h & 63)) & 1;
+}
+
+/* The route's always rules minus those whose required fields the event
+ * lacks: a filter holds each leaf's name and the last segment of its
+ * path, which is all a lookup can match on (see add_name). */
+static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, const route *r,
+                                      const rdx_event *ev) {
+    uint64_t f[NAME_FILTER_WORDS] = {0};
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        filter_add(f, l->name_hash);
+        size_t seg = l->path_len;   /* start of the path's last segment */
+        while (seg > 0 && l->path[seg - 1] != '.') seg--;
+        if (l->path) filter_add(f, rdx_name_hash(l->path + seg, l->path_len - seg));
+    }
+    memcpy(s->always_now, r->always, m->n_words * sizeof *s->always_now);
+    for (size_t k = 0; k < r->n_checks; k++) {
+        const field_check *c = &r->checks[k];
+        for (uint32_t cl = c->first; cl < c->first + c->n; cl++) {
+            int found = 0;
+            for (uint32_t h = r->clause_off[cl]; h < r->clause_off[cl + 1] && !found; h++)
+                found = filter_has(f, r->hashes[h]);
+            if (found) continue;
+            s->always_now[c->rule >> 6] &= ~(1ULL << (c->rule & 63));
+            s->st.field_skips++;
+            break;
+        }
+    }
+    return s->always_now;
+}
+
 static unsigned lowest_bit(uint64_t x) {
 #if defined(__GNUC__) || defined(__clang__)
     return (unsigned)__builtin_ctzll(x);
@@ -592,9 +747,10 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
     const route *r = route_for(m, s, ev);
     memset(s->hits, 0, m->n_words * sizeof *s->hits);
     if (r->scan && m->db) scan(m, s, ev);
+    const uint64_t *always = r->n_checks ? checked_always(m, s, r, ev) : r->always;
     size_t n = 0;
     for (size_t w = 0; w < m->n_words; w++) {
-        uint64_t bits = (s->hits[w] & r->mask[w]) | r->always[w];
+        uint64_t bits = (s->hits[w] & r->mask[w]) | always[w];
         while (bits) {
             size_t i = w * 64 + lowest_bit(bits);
             bits &= bits - 1;

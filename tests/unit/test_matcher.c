@@ -82,12 +82,18 @@ TEST(matcher_atoms_or_of_two_literals_gives_two) {
 }
 
 TEST(matcher_atoms_and_requires_every_child) {
-    atoms_of x = atoms_for("a:\n    Image|endswith: '.exe'\nb:\n    CommandLine|contains: "
-                           "'-urlcache -split'\nc:\n    User|neq: 'x'\ncondition: a and b and c");
+    atoms_of x = atoms_for("a:\n    Image|endswith: '\\certutil.exe'\nb:\n    CommandLine|contains: "
+                           "'-urlcache'\nc:\n    User|neq: 'x'\ncondition: a and b and c");
     CHECK(!x.set.always);
-    CHECK_INT(x.set.n_clauses, 2);   /* {.exe} and {-urlcache -split}; neq adds nothing */
+    CHECK_INT(x.set.n_clauses, 2);   /* {\certutil.exe} and {-urlcache}; neq adds nothing */
+    CHECK(HAS(&x.set, "-urlcache", 0));
+    CHECK(HAS(&x.set, "\\certutil.exe", 0));
+    atoms_done(&x);
+    /* a clause that holds on nearly every event is dropped when there is a better one */
+    x = atoms_for("a:\n    Image|endswith: '.exe'\nb:\n    CommandLine|contains: "
+                  "'-urlcache -split'\ncondition: a and b");
+    CHECK_INT(x.set.n_clauses, 1);
     CHECK(HAS(&x.set, "-urlcache -split", 0));
-    CHECK(HAS(&x.set, ".exe", 0));
     atoms_done(&x);
     /* an OR keeps the best clause of each side */
     x = atoms_for("a:\n    Image|endswith: '.exe'\n    CommandLine|contains: 'mimikatz'\n"
@@ -322,6 +328,50 @@ TEST(matcher_counts_candidates_and_hits) {
     CHECK_INT(st.candidates, 2);   /* rule 0 (atom hit) and rule 2 (always) */
     CHECK_INT(st.prefilter_hits, 1);
     CHECK_INT(st.hits, 1);
+    rdx_arena_free(a);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
+
+/* Always rules are skipped when a field they require is absent, and only
+ * then: dotted names, XML attributes (Provider_Name) and arrays count. */
+TEST(matcher_field_checks) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text(
+        RULE(0, "    sel:\n        logtype: 5001\n    condition: sel")
+        RULE(1, "    sel:\n        winlog.event_id: 4688\n    condition: sel")
+        RULE(2, "    sel:\n        Provider_Name|exists: true\n    condition: sel")
+        RULE(3, "    sel:\n        Missing: null\n    condition: sel")
+        RULE(4, "    sel:\n        Tags: 7\n    condition: sel"), &d);
+    CHECK_INT(d.errors, 0);
+    rdx_matcher *m = rdx_matcher_new((const rdx_rule *const *)rs->rules, rs->n_rules, NULL, &d);
+    rdx_matcher_info info = rdx_matcher_get_info(m);
+    CHECK_INT(info.always, 5);
+    CHECK_INT(info.field_checked, 4);   /* not rule 3: null holds when absent */
+    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_arena *a = rdx_arena_new(0);
+    struct { const char *json; size_t hits, evaluated; } cases[] = {
+        {"{\"x\": 1}", 1, 1},                                   /* only rule 3 */
+        {"{\"LogType\": 5001}", 2, 2},                          /* 0 and 3 */
+        {"{\"winlog\": {\"event_id\": 4688}}", 2, 2},         /* 1 and 3 */
+        {"{\"Event\": {\"System\": {\"Provider\": {\"#attributes\": {\"Name\": \"X\"}}}}}", 2, 2},
+        {"{\"Tags\": [1, 7]}", 2, 2},                           /* 4 and 3 */
+    };
+    uint64_t before = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        rdx_event ev;
+        rdx_event_init(&ev, a, rdx_json_parse(a, cases[i].json, strlen(cases[i].json), NULL));
+        size_t hits = rdx_matcher_match(m, s, &ev, NULL, NULL);
+        rdx_matcher_stats st = rdx_scratch_stats(s);
+        rdx_test_checkf(hits == cases[i].hits && st.candidates - before == cases[i].evaluated,
+                        __FILE__, __LINE__, "%s: %zu hits, %llu evaluated", cases[i].json, hits,
+                        (unsigned long long)(st.candidates - before));
+        before = st.candidates;
+        rdx_arena_reset(a);
+    }
     rdx_arena_free(a);
     rdx_scratch_free(s);
     rdx_matcher_free(m);
