@@ -1,0 +1,366 @@
+/*
+ * targets.c — what the sigma and condition fuzz targets do with one input
+ * (see targets.h).  Shared by the fuzzers and by the regression replay.
+ *
+ * sigma: the bytes are a rule file.  It is loaded with a placeholder table
+ * (so |expand is reached), the filters are applied, and every rule is
+ * evaluated against a few fixed events, so the matching code sees whatever
+ * the loader let through.  What must hold, for any bytes:
+ *   - loading ends, and fails (-1) only with an error diagnostic;
+ *   - every diagnostic has a category and a message, its line lies inside
+ *     the input, and the error count agrees with the list;
+ *   - every loaded rule is well formed: a detection or filter has a
+ *     condition whose stage indices are in range (before and after the
+ *     filters are applied), predicates have the operands their operator
+ *     needs, a regex value holds compiled code;
+ *   - evaluation returns 0 or 1 and never touches memory it should not.
+ *
+ * condition: the bytes are a condition over a fixed list of names (some
+ * deliberately awkward: "them", "1", "of", a name holding '*').  What must
+ * hold:
+ *   - an error comes with a message and a position inside the text;
+ *   - a parsed tree is well formed (kinds, arities, indices in range) and
+ *     no deeper than the nesting limit allows;
+ *   - printed back with the fewest parentheses, the tree parses again to
+ *     the same tree: the printer and the parser agree on precedence.
+ */
+#include "targets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ruledex/ruledex.h"
+
+#define FUZZ_ASSERT(c) do { if (!(c)) __builtin_trap(); } while (0)
+
+/* The condition parser refuses more than 128 nested '(' or 'not'; each
+ * level can add an AND and an OR node, so a tree deeper than this is a bug
+ * (and a threat to the recursive evaluator). */
+#define MAX_TREE_DEPTH (3 * 128 + 8)
+
+/* ---- sigma ------------------------------------------------------------- */
+
+static const char *const EVENTS[] = {
+    /* evtx_dump shape, Sysmon process creation */
+    ("{\"Event\": {\"System\": {\"Provider\": {\"#attributes\": {\"Name\": "
+     "\"Microsoft-Windows-Sysmon\"}}, \"EventID\": 1, \"Channel\": "
+     "\"Microsoft-Windows-Sysmon/Operational\", \"Computer\": \"ws01\", \"TimeCreated\": "
+     "{\"#attributes\": {\"SystemTime\": \"2024-05-06T07:08:09.123Z\"}}}, \"EventData\": "
+     "{\"Image\": \"C:\\\\Windows\\\\System32\\\\cmd.exe\", \"CommandLine\": "
+     "\"cmd.exe /c whoami -priv\", \"ParentImage\": \"C:\\\\Windows\\\\explorer.exe\", "
+     "\"User\": \"CORP\\\\alice\", \"IntegrityLevel\": \"High\", \"Hashes\": "
+     "\"SHA256=00FF\", \"ProcessId\": 4242, \"DestinationIp\": \"10.1.2.3\", "
+     "\"SourceIp\": \"fe80::1\", \"Empty\": \"\", \"Nothing\": null, \"Flag\": true, "
+     "\"List\": [\"a\", \"b\", 3], \"Encoded\": \"SQBFAFgA\"}}}"),
+    /* Winlogbeat / ECS shape */
+    ("{\"winlog\": {\"channel\": \"Security\", \"event_id\": 4688, \"provider_name\": "
+     "\"Microsoft-Windows-Security-Auditing\", \"event_data\": {\"NewProcessName\": "
+     "\"C:\\\\Tools\\\\mimikatz.exe\", \"CommandLine\": \"sekurlsa::logonpasswords\", "
+     "\"SubjectUserName\": \"bob\", \"LogonType\": \"10\"}}, \"@timestamp\": "
+     "\"2024-12-31T23:59:59Z\", \"message\": \"A new process has been created.\"}"),
+    /* flat, with odd keys */
+    ("{\"EventID\": \"4625\", \"Channel\": \"Security\", \"\": \"empty key\", "
+     "\"a.b\": {\"c\": \"dotted\"}, \"Num\": 1e3, \"Neg\": -5, \"Big\": 18446744073709551615}"),
+};
+#define N_EVENTS (sizeof EVENTS / sizeof *EVENTS)
+
+static const char PLACEHOLDERS[] =
+    "Admins_Workstations: ['ws1*', 'ADM-?']\n"
+    "Domain_Controllers: ['dc-01', 'dc-*']\n"
+    "Users: [alice, '*bob*']\n";
+
+typedef struct sigma_fixture {
+    rdx_arena *arena;
+    rdx_event events[N_EVENTS];
+    rdx_placeholders *ph;
+} sigma_fixture;
+
+/* Built once and kept for the life of the process (reachable, so not a
+ * leak to LeakSanitizer). */
+static sigma_fixture *fixture(void) {
+    static sigma_fixture *fx;
+    if (fx) return fx;
+    fx = calloc(1, sizeof *fx);
+    FUZZ_ASSERT(fx != NULL);
+    fx->arena = rdx_arena_new(0);
+    for (size_t i = 0; i < N_EVENTS; i++) {
+        rdx_json_error err;
+        rdx_value *v = rdx_json_parse(fx->arena, EVENTS[i], strlen(EVENTS[i]), &err);
+        FUZZ_ASSERT(v != NULL);
+        rdx_event_init(&fx->events[i], fx->arena, v);
+        rdx_event_index(&fx->events[i]);
+    }
+    rdx_diags d;
+    rdx_diags_init(&d);
+    fx->ph = rdx_placeholders_parse("placeholders", PLACEHOLDERS, sizeof PLACEHOLDERS - 1, &d);
+    FUZZ_ASSERT(fx->ph != NULL && d.errors == 0);
+    rdx_diags_free(&d);
+    return fx;
+}
+
+static void check_diags(const rdx_diags *d, size_t lines) {
+    size_t errors = 0, warnings = 0;
+    for (size_t i = 0; i < d->count; i++) {
+        const rdx_diag *g = &d->items[i];
+        FUZZ_ASSERT(g->message && g->message[0] && g->category && g->category[0]);
+        FUZZ_ASSERT(g->severity <= RDX_SEV_ERROR);
+        FUZZ_ASSERT(g->line <= lines + 1);
+        errors += g->severity == RDX_SEV_ERROR;
+        warnings += g->severity == RDX_SEV_WARNING;
+    }
+    FUZZ_ASSERT(errors == d->errors && warnings == d->warnings);
+}
+
+static void check_cond(const rdx_cond *c, size_t n_stages, int depth) {
+    FUZZ_ASSERT(c != NULL && depth <= MAX_TREE_DEPTH);
+    switch (c->kind) {
+    case RDX_COND_STAGE:
+        FUZZ_ASSERT(c->stage < n_stages && c->n_kids == 0);
+        break;
+    case RDX_COND_NOT:
+        FUZZ_ASSERT(c->n_kids == 1);
+        break;
+    case RDX_COND_AND:
+    case RDX_COND_OR:
+        FUZZ_ASSERT(c->n_kids >= 1);
+        break;
+    case RDX_COND_ONE_OF:
+    case RDX_COND_ALL_OF:
+        FUZZ_ASSERT(c->n_stages >= 1 && c->pattern != NULL && c->n_kids == 0);
+        for (size_t i = 0; i < c->n_stages; i++) FUZZ_ASSERT(c->stages[i] < n_stages);
+        break;
+    case RDX_COND_TRUE:
+        break;
+    default:
+        FUZZ_ASSERT(0);
+    }
+    for (size_t i = 0; i < c->n_kids; i++) check_cond(c->kids[i], n_stages, depth + 1);
+}
+
+static void check_predicate(const rdx_predicate *p) {
+    FUZZ_ASSERT(p->op <= RDX_OP_NULL);
+    if (p->op == RDX_OP_KEYWORD) FUZZ_ASSERT(p->field == NULL);
+    if (p->field) FUZZ_ASSERT(p->field_hash == rdx_name_hash(p->field, strlen(p->field)));
+    FUZZ_ASSERT(p->n_values == 0 || p->values != NULL);
+    for (size_t k = 0; k < p->n_modifiers; k++) FUZZ_ASSERT(p->modifiers[k] != NULL);
+    for (size_t i = 0; i < p->n_values; i++) {
+        const rdx_rvalue *v = &p->values[i];
+        FUZZ_ASSERT(v->text != NULL);
+        if (v->kind == RDX_VK_REGEX) FUZZ_ASSERT(v->regex != NULL);
+        for (size_t k = 0; k < v->variants.count; k++) {
+            const rdx_pattern *pat = &v->variants.items[k];
+            FUZZ_ASSERT(pat->n_segs == 0 || pat->segs != NULL);
+        }
+    }
+}
+
+static void check_rule(const rdx_rule *r) {
+    FUZZ_ASSERT(r->kind <= RDX_KIND_CORRELATION && r->file && r->lang);
+    if (r->kind == RDX_KIND_CORRELATION) return;
+    FUZZ_ASSERT(r->condition != NULL && r->n_stages >= 1);
+    check_cond(r->condition, r->n_stages, 0);
+    for (size_t s = 0; s < r->n_stages; s++) {
+        const rdx_stage *st = &r->stages[s];
+        FUZZ_ASSERT(st->name != NULL && st->n_groups >= 1);
+        for (size_t g = 0; g < st->n_groups; g++)
+            for (size_t k = 0; k < st->groups[g].n_preds; k++) check_predicate(&st->groups[g].preds[k]);
+    }
+}
+
+int rdx_fuzz_sigma(const uint8_t *data, size_t size) {
+    sigma_fixture *fx = fixture();
+    /* An upper bound on the lines YAML sees: it also breaks lines at a lone
+     * CR and (YAML 1.1) at NEL, LS and PS. */
+    size_t lines = 1;
+    for (size_t i = 0; i < size; i++)
+        lines += data[i] == '\n' || data[i] == '\r' || data[i] == 0x85 ||
+                 (data[i] == 0xE2 && i + 2 < size && data[i + 1] == 0x80 &&
+                  (data[i + 2] == 0xA8 || data[i + 2] == 0xA9));
+
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rs->placeholders = (struct rdx_placeholders *)fx->ph;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    /* Exactly the fuzzer's bytes, no terminator: the API takes a length,
+     * and AddressSanitizer sees any read past it. */
+    int n = rdx_sigma_load_buffer(rs, "fuzz.yml", (const char *)data, size, &d);
+    FUZZ_ASSERT(n >= -1);
+    FUZZ_ASSERT(n < 0 ? d.errors > 0 : (size_t)n == rs->n_rules + rs->n_filters);
+    check_diags(&d, lines);
+    for (size_t i = 0; i < rs->n_rules; i++) check_rule(rs->rules[i]);
+    for (size_t i = 0; i < rs->n_filters; i++) {
+        FUZZ_ASSERT(rs->filters[i]->kind == RDX_KIND_FILTER);
+        check_rule(rs->filters[i]);
+    }
+
+    size_t named = 0;
+    for (size_t i = 0; i < rs->n_filters; i++) named += rs->filters[i]->filter_rules.count;
+    FUZZ_ASSERT(rdx_ruleset_apply_filters(rs, &d) <= named);
+    check_diags(&d, lines);
+    for (size_t i = 0; i < rs->n_rules; i++) check_rule(rs->rules[i]);
+
+    rdx_eval *e = rdx_eval_new();
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        for (size_t k = 0; k < N_EVENTS; k++) {
+            int m = rdx_eval_rule(e, rs->rules[i], &fx->events[k]);
+            FUZZ_ASSERT(m == 0 || m == 1);
+            if (rs->rules[i]->kind == RDX_KIND_CORRELATION ||
+                rs->rules[i]->status_load != RDX_RULE_OK)
+                FUZZ_ASSERT(m == 0);
+        }
+    }
+    rdx_eval_free(e);
+    rdx_diags_free(&d);
+    rdx_ruleset_free(rs);
+    return 0;
+}
+
+/* ---- condition --------------------------------------------------------- */
+
+/* Names every input sees; some deliberately awkward. */
+static const char *const NAMES[] = {
+    "selection", "selection_img", "selection_cli", "filter_main", "filter_optional_x",
+    "_internal", "keywords", "sel-1.a", "them", "1", "of", "sel*", "a b",
+};
+#define N_NAMES (sizeof NAMES / sizeof *NAMES)
+#define MAX_NAMES 96
+
+static int name_char(int c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || c == '-' || c == '.' || c == '*';
+}
+
+static int is_keyword(const char *s, size_t n) {
+    static const char *const kw[] = {"and", "or", "not", "of", "them", "1", "all", "any"};
+    for (size_t i = 0; i < sizeof kw / sizeof *kw; i++)
+        if (strlen(kw[i]) == n && strncasecmp(kw[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* The fixed names, then (mode 1) every other word of the text, so that
+ * conditions taken from real rules resolve and reach the deeper code. */
+static size_t collect_names(rdx_arena *a, const char *text, int mode, const char **names) {
+    size_t n = 0;
+    for (size_t i = 0; i < N_NAMES; i++) names[n++] = NAMES[i];
+    if (!mode) return n;
+    for (const char *s = text; *s && n < MAX_NAMES;) {
+        if (!name_char((unsigned char)*s)) {
+            s++;
+            continue;
+        }
+        const char *w = s;
+        while (name_char((unsigned char)*s)) s++;
+        size_t len = (size_t)(s - w);
+        if (is_keyword(w, len)) continue;
+        int dup = 0;
+        for (size_t i = 0; i < n && !dup; i++) dup = strlen(names[i]) == len && !memcmp(names[i], w, len);
+        if (!dup) names[n++] = rdx_arena_strndup(a, w, len);
+    }
+    return n;
+}
+
+/* Precedence of a node as printed: higher binds tighter. */
+static int prec(const rdx_cond *c) {
+    switch (c->kind) {
+    case RDX_COND_OR: return 1;
+    case RDX_COND_AND: return 2;
+    case RDX_COND_NOT: return 3;
+    default: return 4;
+    }
+}
+
+/* Print c so that it parses back to the same tree: a child is wrapped in
+ * parentheses when it binds less tightly than its parent needs, and so is
+ * an AND inside an AND (an OR inside an OR): unwrapped, the chain would
+ * flatten into one node.  Returns 0 when some name has no spelling that
+ * refers to it (a keyword, or not one token). */
+static int print_cond(rdx_strbuf *b, const rdx_cond *c, const char *const *names) {
+    switch (c->kind) {
+    case RDX_COND_STAGE: {
+        const char *name = names[c->stage];
+        size_t len = strlen(name);
+        if (!len || (is_keyword(name, len) && strcmp(name, "them") && strcmp(name, "1") &&
+                     strcmp(name, "all") && strcmp(name, "any")))
+            return 0;
+        for (size_t i = 0; i < len; i++)
+            if (!name_char((unsigned char)name[i])) return 0;
+        rdx_strbuf_puts(b, name);
+        return 1;
+    }
+    case RDX_COND_ONE_OF:
+    case RDX_COND_ALL_OF:
+        rdx_strbuf_printf(b, "%s of %s", c->kind == RDX_COND_ONE_OF ? "1" : "all", c->pattern);
+        return 1;
+    case RDX_COND_NOT: {
+        const rdx_cond *k = c->kids[0];
+        int wrap = prec(k) < 3;
+        rdx_strbuf_puts(b, wrap ? "not (" : "not ");
+        if (!print_cond(b, k, names)) return 0;
+        if (wrap) rdx_strbuf_putc(b, ')');
+        return 1;
+    }
+    case RDX_COND_AND:
+    case RDX_COND_OR:
+        for (size_t i = 0; i < c->n_kids; i++) {
+            const rdx_cond *k = c->kids[i];
+            int wrap = prec(k) <= prec(c);
+            if (i) rdx_strbuf_puts(b, c->kind == RDX_COND_AND ? " and " : " or ");
+            if (wrap) rdx_strbuf_putc(b, '(');
+            if (!print_cond(b, k, names)) return 0;
+            if (wrap) rdx_strbuf_putc(b, ')');
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int same_cond(const rdx_cond *x, const rdx_cond *y) {
+    if (x->kind != y->kind || x->n_kids != y->n_kids || x->n_stages != y->n_stages) return 0;
+    if (x->kind == RDX_COND_STAGE && x->stage != y->stage) return 0;
+    for (size_t i = 0; i < x->n_stages; i++)
+        if (x->stages[i] != y->stages[i]) return 0;
+    for (size_t i = 0; i < x->n_kids; i++)
+        if (!same_cond(x->kids[i], y->kids[i])) return 0;
+    return 1;
+}
+
+/* Input: [mode] [condition text]; mode bit 0 adds the text's words to the
+ * names. */
+int rdx_fuzz_condition(const uint8_t *data, size_t size) {
+    if (size < 1) return 0;
+    int mode = data[0] & 1;
+    data++;
+    size--;
+    /* The parser reads a NUL-terminated string; an embedded NUL ends it. */
+    char *text = malloc(size + 1);
+    FUZZ_ASSERT(text != NULL);
+    memcpy(text, data, size);
+    text[size] = 0;
+    size_t len = strlen(text);
+
+    rdx_arena *a = rdx_arena_new(0);
+    const char *names[MAX_NAMES];
+    size_t n_names = collect_names(a, text, mode, names);
+    const char *err = NULL;
+    size_t pos = (size_t)-1;
+    rdx_cond *c = rdx_condition_parse(a, text, names, n_names, &err, &pos);
+    if (!c) {
+        FUZZ_ASSERT(err != NULL && err[0] && pos <= len);
+    } else {
+        check_cond(c, n_names, 0);
+        rdx_strbuf b = RDX_STRBUF_INIT;
+        if (print_cond(&b, c, names)) {
+            const char *err2 = NULL;
+            size_t pos2 = 0;
+            rdx_cond *c2 = rdx_condition_parse(a, b.data, names, n_names, &err2, &pos2);
+            FUZZ_ASSERT(c2 != NULL && same_cond(c, c2));
+        }
+        rdx_strbuf_free(&b);
+    }
+    rdx_arena_free(a);
+    free(text);
+    return 0;
+}

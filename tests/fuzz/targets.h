@@ -1,0 +1,30 @@
+/*
+ * targets.h — the "one input" functions behind the sigma and condition
+ * fuzz targets.
+ *
+ * A fuzzer and the regression replay must run an input through exactly the
+ * same code, or a saved crash may stop reproducing without anyone noticing.
+ * So the work lives here, and both tests/fuzz/fuzz_{sigma,condition}.c
+ * (libFuzzer / AFL++ entry points) and tests/unit/test_regressions.c (which
+ * replays tests/data/regressions/<target>/) call these.
+ *
+ * Each function takes arbitrary bytes, runs them through the library,
+ * checks the invariants listed in targets.c and returns 0.  A broken
+ * invariant is __builtin_trap(): the fuzzer records a crash, the replay
+ * test (which runs each input in a child process) a failure.
+ */
+#ifndef RDX_FUZZ_TARGETS_H
+#define RDX_FUZZ_TARGETS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A Sigma rule file: YAML → intermediate form (rdx_sigma_load_buffer), the
+ * filters applied, and every loaded rule evaluated against fixed events. */
+int rdx_fuzz_sigma(const uint8_t *data, size_t size);
+
+/* A condition (rdx_condition_parse) over a fixed list of selection names;
+ * what parses is printed back and must parse to the same tree. */
+int rdx_fuzz_condition(const uint8_t *data, size_t size);
+
+#endif
