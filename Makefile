@@ -70,6 +70,20 @@ oracle: $(B)/libruledex.a
 bench: $(B)/ruledex
 	sh bench/run.sh
 
+# Fuzzing (docs/FUZZING.md): every tests/fuzz/fuzz_*.c, built by
+# tests/fuzz/run.sh with clang's libFuzzer and ASan+UBSan into build-fuzz/,
+# seeded from ../shared/corpus and tests/data/regressions/.
+#   make fuzz FUZZ_SECONDS=600        each target for ten minutes
+#   make fuzz-smoke                   each target for 20 s (CI)
+#   make fuzz FUZZ_TARGETS="sigma json" FUZZ_JOBS=2 FUZZ_ENGINE=afl
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz-smoke
+fuzz:
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	FUZZ_SECONDS=20 sh tests/fuzz/run.sh $(FUZZ_TARGETS)
+
 install: $(B)/ruledex
 	install -D -m 755 $(B)/ruledex $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/ruledex
 
