@@ -18,6 +18,7 @@
  *   5. regex cost: catastrophic backtracking stops at the PCRE2 limits of
  *      src/engine/eval.c and is counted in rdx_eval_stats, and a rule whose
  *      regex backtracks catastrophically is reported when it is loaded;
+ *      an event cannot hide a value behind an evaluation limit;
  *   6. readers: zero-length, truncated, bit-flipped, random and huge JSON
  *      and EVTX files end, report every unreadable event with one
  *      diagnostic, and `ruledex hunt` accounts for every event
@@ -719,6 +720,36 @@ TEST(hostile_regex_pathological_is_reported_at_load) {
     load_text("title: t\nlogsource: {product: windows}\ndetection:\n"
               "    sel:\n        CommandLine|re: '^a+b$'\n    condition: sel\n", &r);
     CHECK(r.ok && r.rules == 1 && r.warnings == 0);
+}
+
+/* ---- limits an event must not use to hide ------------------------------ */
+
+/* An attacker who controls an event must not be able to push a value out
+ * of the rules' sight: the 300th value of a multi-valued field, or a field
+ * nested deeper than the leaf index goes (the JSON reader accepts 512
+ * levels), is either matched or counted — and there is no counter, so it
+ * must be matched. */
+TEST(hostile_event_cannot_hide_a_value_behind_a_limit) {
+    static const char rule[] = "title: t\nlogsource: {product: windows}\ndetection:\n"
+                               "    sel: {CommandLine|contains: mimikatz}\n    condition: sel\n";
+    rdx_strbuf ev = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&ev, "{\"CommandLine\": [");
+    for (int i = 0; i < 300; i++) rdx_strbuf_puts(&ev, "\"benign\", ");
+    rdx_strbuf_puts(&ev, "\"mimikatz.exe\"]}");
+    load_job j = {rule, sizeof rule - 1, NULL, ev.data};
+    load_result r;
+    run_load(&j, &r);
+    rdx_test_checkf(r.ok && r.matched == 1, __FILE__, __LINE__,
+                    "the 301st value of a field is not seen (matched %lu)", r.matched);
+    rdx_strbuf_clear(&ev);
+    for (int i = 0; i < 100; i++) rdx_strbuf_puts(&ev, "{\"a\": ");
+    rdx_strbuf_puts(&ev, "{\"CommandLine\": \"mimikatz.exe\"}");
+    for (int i = 0; i < 100; i++) rdx_strbuf_putc(&ev, '}');
+    j.event = ev.data;
+    run_load(&j, &r);
+    rdx_test_checkf(r.ok && r.matched == 1, __FILE__, __LINE__,
+                    "a field nested 101 levels deep is not seen (matched %lu)", r.matched);
+    rdx_strbuf_free(&ev);
 }
 
 /* ---- 6. readers and the hunt summary ----------------------------------- */
