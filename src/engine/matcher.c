@@ -2,15 +2,17 @@
  * matcher.c — the compiled matcher: route, prefilter, verify (matcher.h).
  *
  * Build time, once per rule set:
- *   - each rule gets its atom set (atoms.c) and becomes "filtered" (has
- *     atoms), "always" (no set: evaluate on every event it covers) or
- *     "never" (cannot match: not evaluated at all);
+ *   - each rule gets its requirement (atoms.c): up to four clauses of
+ *     literal atoms, one atom of each clause present in every match.  It
+ *     becomes "filtered" (has clauses), "always" (requires no literal:
+ *     evaluated on every event it covers, unless a field it requires is
+ *     absent) or "never" (cannot match: not evaluated at all);
  *   - the distinct atoms of all rules go into one vectorscan database
  *     (block mode, one pattern per atom, caseless unless cased, single
  *     match), with a table from atom to the (rule, clause) pairs that
  *     listed it;
  *   - rules are grouped by logsource, because routing and field maps are
- *     per logsource, and SigmaHQ has ~3,700 rules but only ~150 logsources.
+ *     per logsource, and SigmaHQ has ~3,750 rules but ~250 logsources.
  *
  * Per event:
  *   1. route: the event's identity (channel, provider, event ID) picks a
@@ -21,14 +23,16 @@
  *   2. scan: every scalar value of the event, joined with a separator
  *      byte, is scanned once; each atom found ticks off its clauses, and a
  *      rule whose clauses are all ticked is marked;
- *   3. verify: candidates = (marked ∪ always) ∩ route, a bitset walked in
- *      rule order; each candidate is evaluated by the reference evaluator
- *      with the route's field map.
+ *   3. check: the route's always rules lose those whose required fields
+ *      are not among the event's field names;
+ *   4. verify: candidates = (marked ∩ route) ∪ checked always rules, a
+ *      bitset walked in rule order; each candidate is evaluated by the
+ *      reference evaluator with the route's field map.
  *
  * Example: a Sysmon EventID 1 event whose values contain "\certutil.exe"
  * and "-urlcache" routes to the ~1,200 process_creation rules; the scan
- * marks the handful listing those atoms; those plus the route's always
- * rules (a few dozen) are evaluated, instead of all 3,700.
+ * marks the few whose clauses are all met, such as the certutil download
+ * rule; those plus a dozen always rules are evaluated, instead of 3,750.
  */
 #include <hs.h>
 #include <limits.h>
@@ -170,6 +174,8 @@ typedef struct atom_ref {
     uint32_t ref;                   /* rule << 2 | clause */
 } atom_ref;
 
+_Static_assert(RDX_ATOM_CLAUSES <= 4, "a clause index is two bits of an atom reference");
+
 static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
 /* Same order as atoms.c: flags, length, bytes (folded unless cased). */
@@ -217,9 +223,9 @@ static size_t fold_class(const unsigned char *c, size_t n, char *p) {
  * Caseless atoms fold ASCII by the caseless flag and the letters up to
  * U+04FF by fold_class.  For UNIFOLD atoms (ASCII only) k, s and i also
  * accept the non-ASCII characters PCRE2 folds them with (Kelvin sign, long
- * s, dotted and dotless i). */
-static char *atom_expression(rdx_arena *a, const rdx_atom *at) {
-    char *e = rdx_arena_alloc(a, at->len * FOLD_CLASS_MAX + 1), *p = e;
+ * s, dotted and dotless i).  e has room for len * FOLD_CLASS_MAX + 1. */
+static void atom_expression(const rdx_atom *at, char *e) {
+    char *p = e;
     int unifold = (at->flags & RDX_ATOM_UNIFOLD) != 0, cased = (at->flags & RDX_ATOM_CASED) != 0;
     for (size_t i = 0; i < at->len;) {
         unsigned char c = at->bytes[i], l = lower(c);
@@ -235,21 +241,27 @@ static char *atom_expression(rdx_arena *a, const rdx_atom *at) {
         i += n;
     }
     *p = 0;
-    return e;
 }
 
 static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first, rdx_diags *d) {
-    size_t n = m->n_atoms;
-    const char **exprs = xcalloc(n, sizeof *exprs);
+    size_t n = m->n_atoms, longest = 0;
+    char **exprs = xcalloc(n, sizeof *exprs);
     unsigned *flags = xcalloc(n, sizeof *flags), *ids = xcalloc(n, sizeof *ids);
+    for (size_t i = 0; i < n; i++)
+        if (refs[first[i]].atom.len > longest) longest = refs[first[i]].atom.len;
+    char *buf = xcalloc(longest * FOLD_CLASS_MAX + 1, 1);
     for (size_t i = 0; i < n; i++) {
         const rdx_atom *at = &refs[first[i]].atom;
-        exprs[i] = atom_expression(m->arena, at);
+        atom_expression(at, buf);
+        exprs[i] = strdup(buf);
+        if (!exprs[i]) abort();
         flags[i] = HS_FLAG_SINGLEMATCH | ((at->flags & RDX_ATOM_CASED) ? 0 : HS_FLAG_CASELESS);
         ids[i] = (unsigned)i;
     }
+    free(buf);
     hs_compile_error_t *err = NULL;
-    hs_error_t rc = hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &m->db, &err);
+    hs_error_t rc = hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
+                                     HS_MODE_BLOCK, NULL, &m->db, &err);
     if (rc != HS_SUCCESS) {
         if (d)
             rdx_diag_add(d, RDX_SEV_ERROR, "matcher", NULL, 0, 0,
@@ -259,6 +271,7 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
         hs_free_compile_error(err);
         m->db = NULL;
     }
+    for (size_t i = 0; i < n; i++) free(exprs[i]);
     free(exprs);
     free(flags);
     free(ids);
@@ -285,7 +298,7 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_
     free(first);
 }
 
-/* Every rule's atom set; the always/filtered bitsets; the atom table. */
+/* Every rule's requirement; the always/filtered bitsets; the atom table. */
 static void classify_rules(rdx_matcher *m, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
