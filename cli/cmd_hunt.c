@@ -42,6 +42,7 @@ typedef struct hunt_stats {
     uint64_t read, evaluated, unreadable, outside_time;
     uint64_t detections;
     uint64_t regex_limit_hits;  /* summed from the matcher scratches */
+    reason_tally reasons;       /* why events were unreadable */
     uint64_t by_level[RDX_LEVEL_CRITICAL + 1];
     uint64_t *by_rule;          /* per selected rule */
 } hunt_stats;
@@ -242,6 +243,15 @@ static void evaluate(worker *w, file_job *j, rdx_event *ev) {
     rdx_matcher_match(w->h->matcher, w->scratch, ev, on_hit, &c);
 }
 
+/* The reason an event was unreadable: the category of the last error the
+ * reader reported for it (diagnostics [from, count)), else of the last
+ * diagnostic, else "unknown". */
+static const char *reason_of(const rdx_diags *d, size_t from) {
+    for (size_t i = d->count; i-- > from;)
+        if (d->items[i].severity == RDX_SEV_ERROR) return d->items[i].category;
+    return d->count > from ? d->items[d->count - 1].category : "unknown";
+}
+
 static void hunt_file(worker *w, file_job *j) {
     rdx_reader *rd = rdx_reader_open(j->path, RDX_FMT_AUTO, &j->diags);
     if (!rd) {
@@ -250,14 +260,21 @@ static void hunt_file(worker *w, file_job *j) {
     }
     rdx_event ev;
     int rc;
+    size_t seen = j->diags.count;
     while ((rc = rdx_reader_next(rd, w->arena, &ev, &j->diags)) != 0) {
         w->st.read++;
         if (rc < 0) {
             w->st.unreadable++;
+            reason_add(&w->st.reasons, reason_of(&j->diags, seen), 1);
+            if (j->diags.count > HUNT_DIAGS_KEPT) {   /* keep the first ones only */
+                j->diags_dropped += j->diags.count - (seen > HUNT_DIAGS_KEPT ? seen : HUNT_DIAGS_KEPT);
+                rdx_diags_truncate(&j->diags, seen > HUNT_DIAGS_KEPT ? seen : HUNT_DIAGS_KEPT);
+            }
         } else {
             if (!ev.source) ev.source = j->path;
             evaluate(w, j, &ev);
         }
+        seen = j->diags.count;
         rdx_arena_reset(w->arena);
         atomic_store_explicit(&j->bytes_done, rdx_reader_offset(rd), memory_order_relaxed);
     }
@@ -300,6 +317,7 @@ static void worker_fini(worker *w) {
 
 typedef struct run_totals {
     uint64_t files_failed;
+    uint64_t diags_dropped;     /* messages not kept (HUNT_DIAGS_KEPT per file) */
     rdx_diags diags;            /* every input problem, in input order */
     tl_rows rows;               /* csv */
 } run_totals;
@@ -340,6 +358,7 @@ static void collect(hunt *h, FILE *out, cli_progress *pg, run_totals *t) {
         rdx_strbuf_free(&j->out);
         hunt_take_rows(&t->rows, &j->rows);
         t->files_failed += j->failed;
+        t->diags_dropped += j->diags_dropped;
         rdx_diags_move(&t->diags, &j->diags);
         rdx_diags_free(&j->diags);
         base += file_size(j->path);
@@ -375,6 +394,8 @@ static void run(hunt *h, FILE *out, run_totals *t, hunt_stats *st) {
         st->evaluated += s->evaluated;
         st->unreadable += s->unreadable;
         st->outside_time += s->outside_time;
+        for (size_t r = 0; r < s->reasons.n; r++)
+            reason_add(&st->reasons, s->reasons.cats[r], s->reasons.counts[r]);
         st->detections += s->detections;
         st->regex_limit_hits += rdx_scratch_stats(ws[k].scratch).regex_limit_hits;
         for (int l = 0; l <= RDX_LEVEL_CRITICAL; l++) st->by_level[l] += s->by_level[l];
@@ -386,19 +407,11 @@ static void run(hunt *h, FILE *out, run_totals *t, hunt_stats *st) {
 
 /* ---- summary ----------------------------------------------------------- */
 
-/* Categories of unreadable input, with counts, for the summary. */
-static void print_reasons(FILE *f, const rdx_diags *d) {
-    const char *cats[32];
-    size_t counts[32], n = 0;
-    for (size_t i = 0; i < d->count; i++) {
-        const char *cat = d->items[i].category;
-        size_t k = 0;
-        while (k < n && strcmp(cats[k], cat)) k++;
-        if (k == n && n < 32) { cats[n] = cat; counts[n++] = 0; }
-        if (k < n) counts[k]++;
-    }
-    for (size_t k = 0; k < n; k++) fprintf(f, "%s%s: %zu", k ? ", " : " (", cats[k], counts[k]);
-    if (n) fputc(')', f);
+/* " (json: 3, evtx: 1)": why events were unreadable. */
+static void print_reasons(FILE *f, const reason_tally *t) {
+    for (size_t k = 0; k < t->n; k++)
+        fprintf(f, "%s%s: %s", k ? ", " : " (", t->cats[k], cli_num(t->counts[k]));
+    if (t->n) fputc(')', f);
 }
 
 static int cmp_count_desc(const void *a, const void *b) {
@@ -410,6 +423,9 @@ static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, siz
                     size_t rule_errors, const cli_colors *c) {
     FILE *f = stderr;
     cli_print_diags(f, &t->diags, c, 0, h->opt.verbose ? 0 : 20);
+    if (t->diags_dropped)
+        fprintf(f, "(%s more messages not kept: at most %d per file; every event is counted below)\n",
+                cli_num(t->diags_dropped), HUNT_DIAGS_KEPT);
     fprintf(f, "rules: %s selected of %s loaded", cli_num(h->n_rules), cli_num(h->rs->n_rules));
     if (rule_errors) fprintf(f, ", %s rule errors", cli_num(rule_errors));
     fprintf(f, "\nfiles: %s read", cli_num(files - t->files_failed));
@@ -417,7 +433,7 @@ static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, siz
     fprintf(f, "\nevents: %s read, %s evaluated, %s unreadable", cli_num(s->read),
             cli_num(s->evaluated), cli_num(s->unreadable));
     if (s->outside_time) fprintf(f, ", %s outside the time range", cli_num(s->outside_time));
-    if (s->unreadable) print_reasons(f, &t->diags);
+    if (s->unreadable) print_reasons(f, &s->reasons);
     if (s->regex_limit_hits)
         fprintf(f, "\nregex: %s matches abandoned at the PCRE2 match/depth limits (docs/LIMITS.md)",
                 cli_num(s->regex_limit_hits));

@@ -27,16 +27,33 @@ typedef struct tl_rows {
     size_t count, cap;
 } tl_rows;
 
+/* Why events were unreadable: one count per category ("json", "evtx",
+ * "limit", ...), exactly one reason per unreadable event. */
+typedef struct reason_tally {
+    char cats[16][16];
+    uint64_t counts[16];
+    size_t n;
+} reason_tally;
+
+void reason_add(reason_tally *t, const char *category, uint64_t count);
+
 /* One input file: filled by one worker, written by the main thread. */
 typedef struct file_job {
     const char *path;
     int failed;                    /* could not be opened */
     rdx_strbuf out;                /* formatted table/jsonl detections */
     tl_rows rows;                  /* csv detections */
-    rdx_diags diags;               /* this file's unreadable events */
+    rdx_diags diags;               /* this file's unreadable events (the first
+                                      HUNT_DIAGS_KEPT; the rest are counted) */
+    uint64_t diags_dropped;
     _Atomic uint64_t bytes_done;   /* for the progress bar */
     int done;                      /* guarded by the hunt's mutex */
 } file_job;
+
+/* Diagnostics kept per file: a stream of millions of bad lines must not
+ * hold millions of messages.  Every unreadable event is still counted,
+ * with its reason (reason_tally). */
+#define HUNT_DIAGS_KEPT 100
 
 /* Format one detection into the job (table, jsonl) or keep it (csv). */
 void hunt_emit(file_job *j, out_format f, const cli_colors *c, const rdx_rule *r, rdx_event *ev);

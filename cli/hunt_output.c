@@ -4,6 +4,7 @@
  * formatted into the file's job buffer as they are found; timeline rows
  * are kept and sorted by event time once every file is read.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,4 +151,14 @@ void hunt_write_timeline(FILE *out, tl_rows *rows) {
     rdx_strbuf_free(&b);
     free(rows->items);
     memset(rows, 0, sizeof *rows);
+}
+
+void reason_add(reason_tally *t, const char *category, uint64_t count) {
+    size_t k = 0;
+    while (k < t->n && strcmp(t->cats[k], category) != 0) k++;
+    if (k == t->n) {
+        if (t->n == 16) k = 15;          /* full: the last slot collects the rest */
+        else snprintf(t->cats[t->n++], sizeof t->cats[0], "%s", category);
+    }
+    t->counts[k] += count;
 }

@@ -50,6 +50,10 @@ rdx_diag *rdx_diag_add(rdx_diags *d, rdx_severity sev, const char *category,
                        const char *fmt, ...)
     __attribute__((format(printf, 7, 8)));
 
+/* Drop (and free) the entries from index count on; the error and warning
+ * counts follow.  For callers that keep only the first N of a flood. */
+void rdx_diags_truncate(rdx_diags *d, size_t count);
+
 /* Move every entry of src to the end of dst; src is left empty. */
 void rdx_diags_move(rdx_diags *dst, rdx_diags *src);
 

@@ -28,7 +28,7 @@
 #include "ruledex/engine.h"
 #include "ruledex/pattern.h"
 
-#define MAX_FIELD_VALUES 256       /* values of one field considered */
+#define FIELD_VALUES_INITIAL 64    /* grows: no value of a field is ever ignored */
 #define REGEX_MATCH_LIMIT 1000000  /* PCRE2 backtracking budget per match */
 #define REGEX_DEPTH_LIMIT 10000
 
@@ -37,7 +37,8 @@ struct rdx_eval {
     pcre2_match_context *mctx;
     signed char *memo;             /* per stage: -1 unknown, 0, 1 */
     size_t memo_cap;
-    const rdx_value *vals[MAX_FIELD_VALUES];
+    const rdx_value **vals;        /* a field's values; grows to the largest seen */
+    size_t vals_cap;
     const rdx_fieldmap *map, *aliases;   /* see rdx_eval_set_fields */
     rdx_eval_stats stats;
 };
@@ -45,6 +46,9 @@ struct rdx_eval {
 rdx_eval *rdx_eval_new(void) {
     rdx_eval *e = calloc(1, sizeof *e);
     if (!e) abort();
+    e->vals_cap = FIELD_VALUES_INITIAL;
+    e->vals = malloc(e->vals_cap * sizeof *e->vals);
+    if (!e->vals) abort();
     e->md = pcre2_match_data_create(32, NULL);
     e->mctx = pcre2_match_context_create(NULL);
     pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
@@ -57,6 +61,7 @@ void rdx_eval_free(rdx_eval *e) {
     pcre2_match_data_free(e->md);
     pcre2_match_context_free(e->mctx);
     free(e->memo);
+    free(e->vals);
     free(e);
 }
 
@@ -230,18 +235,23 @@ static int fieldref_match(const rdx_eval *e, const rdx_predicate *p, rdx_event *
 }
 
 static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
-    size_t n = field_values(e, ev, p->field, strlen(p->field), p->field_hash, e->vals,
-                            MAX_FIELD_VALUES);
-    if (n > MAX_FIELD_VALUES) n = MAX_FIELD_VALUES;
+    size_t len = strlen(p->field);
+    size_t n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
+    if (n > e->vals_cap) {   /* a field with many values: make room, look again */
+        e->vals_cap = n;
+        e->vals = realloc(e->vals, n * sizeof *e->vals);
+        if (!e->vals) abort();
+        n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
+    }
     switch (p->op) {
     case RDX_OP_EXISTS:
         return (n > 0) == (p->n_values && p->values[0].boolean);
     case RDX_OP_NULL:
         if (n == 0) return 1;
         for (size_t i = 0; i < n; i++) {
-            size_t len;
-            const char *s = rdx_value_text(e->vals[i], &len);
-            if (s && len == 0) return 1;
+            size_t vlen;
+            const char *s = rdx_value_text(e->vals[i], &vlen);
+            if (s && vlen == 0) return 1;
         }
         return 0;
     default:

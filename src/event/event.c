@@ -22,7 +22,9 @@
 
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
-#define MAX_DEPTH 64    /* deeper subtrees are not indexed (hostile input) */
+#define MAX_DEPTH 600   /* beyond the JSON reader's nesting limit (512): every
+                           leaf a reader can produce is indexed, so no value
+                           can hide from a rule behind a depth limit */
 
 static inline unsigned char lower(unsigned char c) {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;

@@ -86,11 +86,16 @@ static rdx_cond *node(parser *p, rdx_cond_kind k) {
     return c;
 }
 
+/* Kid arrays grow by doubling (capacity = the next power of two), so a
+ * chain of 50,000 `or` costs linear, not quadratic, memory. */
 static void add_kid(parser *p, rdx_cond *c, rdx_cond *kid) {
-    rdx_cond **k = rdx_arena_alloc(p->a, (c->n_kids + 1) * sizeof *k);
-    if (c->n_kids) memcpy(k, c->kids, c->n_kids * sizeof *k);
-    k[c->n_kids++] = kid;
-    c->kids = k;
+    size_t n = c->n_kids;
+    if (n == 0 || (n & (n - 1)) == 0) {     /* full at 0, 1, 2, 4, 8, ... */
+        rdx_cond **k = rdx_arena_alloc(p->a, (n ? n * 2 : 1) * sizeof *k);
+        if (n) memcpy(k, c->kids, n * sizeof *k);
+        c->kids = k;
+    }
+    c->kids[c->n_kids++] = kid;
 }
 
 static int reserved(const parser *p) {

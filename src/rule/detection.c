@@ -201,6 +201,55 @@ static void track_regex(rdx_ruleset *rs, void *code) {
     rs->regexes[rs->n_regexes++] = code;
 }
 
+/* The quantifier at re[i], if any: 0 none, 1 bounded and small ({2},
+ * {1,3}, ?), 2 repeating without bound (*, +, {n,}) or at least 10 times. */
+static int quantifier(const char *re, size_t len, size_t i) {
+    if (i >= len) return 0;
+    if (re[i] == '*' || re[i] == '+') return 2;
+    if (re[i] == '?') return 1;
+    if (re[i] != '{' || i + 1 >= len || re[i + 1] < '0' || re[i + 1] > '9') return 0;
+    long lo = 0, hi = -1;
+    size_t k = i + 1;
+    while (k < len && re[k] >= '0' && re[k] <= '9') lo = lo * 10 + (re[k++] - '0');
+    if (k < len && re[k] == '}') hi = lo;
+    else if (k < len && re[k] == ',') {
+        k++;
+        if (k < len && re[k] >= '0' && re[k] <= '9') {
+            hi = 0;
+            while (k < len && re[k] >= '0' && re[k] <= '9') hi = hi * 10 + (re[k++] - '0');
+        }
+    }
+    return hi < 0 || hi >= 10 ? 2 : 1;
+}
+
+/* Does the regex repeat (without bound, or 10+ times) a group that itself
+ * holds an unbounded quantifier — (a+)+, (\w+\s?)*, (.*a){12} — the shape
+ * whose backtracking grows exponentially with the subject?  A load-time
+ * warning names the value; at match time the PCRE2 limits stop it anyway. */
+static int nested_quantifier(const char *re, size_t len) {
+    enum { MAX_GROUPS = 64 };
+    int inner[MAX_GROUPS] = {0};   /* the group at depth d holds an unbounded quantifier */
+    int depth = 0, in_class = 0;
+    for (size_t i = 0; i < len; i++) {
+        char ch = re[i];
+        if (ch == '\\') { i++; continue; }
+        if (in_class) { in_class = ch != ']'; continue; }
+        if (ch == '[') { in_class = 1; if (i + 1 < len && re[i + 1] == ']') i++; continue; }
+        if (ch == '(') {
+            if (depth < MAX_GROUPS - 1) inner[++depth] = 0;
+            continue;
+        }
+        if (ch == ')' && depth > 0) {
+            int had = inner[depth--];
+            if (had && quantifier(re, len, i + 1) == 2) return 1;
+            if (had) inner[depth] = 1;   /* the enclosing group holds it too */
+            continue;
+        }
+        if (depth > 0 && quantifier(re, len, i) == 2) inner[depth] = 1;
+    }
+    return 0;
+}
+
 /* |re|expand: replace each %name% with (?:value|value...), the values
  * regex-escaped.  Without values the rule is unresolved (and the regex is
  * compiled as written, so syntax is still checked). */
@@ -246,6 +295,10 @@ static int build_regex(load_ctx *c, const ynode *v, unsigned flags, rdx_rvalue *
                         (size_t)off, pcre2_message(c, err));
         return 0;
     }
+    if (nested_quantifier(text, strlen(text)))
+        rdx_sigma_warning(c, v, "regex", "regular expression '%s' nests unbounded quantifiers and "
+                          "may backtrack catastrophically; matches stop at the PCRE2 limits "
+                          "(docs/LIMITS.md)", v->text);
     /* JIT is an optimisation; the interpreter is the fallback. */
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     track_regex(c->rs, re);
@@ -338,8 +391,14 @@ static int string_value(load_ctx *c, const ynode *v, const plan *p, int keyword,
         rdx_pattern pat = rdx_pattern_parse(c->a, v->text, v->len, (p->flags & RDX_PF_EXPAND) != 0);
         if (rdx_pattern_has_placeholders(&pat)) {
             const char *missing = NULL;
-            if (!c->rs->placeholders ||
-                !rdx_placeholders_expand(c->rs->placeholders, c->a, &pat, &out->variants, &missing)) {
+            int rc = c->rs->placeholders
+                ? rdx_placeholders_expand(c->rs->placeholders, c->a, &pat, &out->variants, &missing) : 0;
+            if (rc < 0) {
+                rdx_sigma_error(c, v, "limit", "%s (more than %d)", missing,
+                                RDX_PLACEHOLDER_MAX_VARIANTS);
+                return 0;
+            }
+            if (rc == 0) {
                 out->unresolved = 1;
                 c->unresolved = 1;
                 rdx_patlist_push(c->a, &out->variants, pat);
@@ -631,15 +690,16 @@ int rdx_sigma_build_stages(load_ctx *c, const ynode *map, const char *const *ski
 }
 
 static void push_text(rdx_arena *a, rdx_strlist *l, const char *s) {
-    const char **items = rdx_arena_alloc(a, (l->count + 1) * sizeof *items);
-    if (l->count) memcpy(items, l->items, l->count * sizeof *items);
-    items[l->count++] = s;
-    l->items = items;
+    size_t n = l->count;
+    if (n == 0 || (n & (n - 1)) == 0) {     /* grow by doubling */
+        const char **items = rdx_arena_alloc(a, (n ? n * 2 : 1) * sizeof *items);
+        if (n) memcpy(items, l->items, n * sizeof *items);
+        l->items = items;
+    }
+    l->items[l->count++] = s;
 }
 
-static rdx_cond *parse_one(load_ctx *c, const ynode *n, rdx_rule *r, size_t first, size_t count) {
-    const char **names = rdx_arena_alloc(c->a, (count + 1) * sizeof *names);
-    for (size_t i = 0; i < count; i++) names[i] = r->stages[first + i].name;
+static rdx_cond *parse_one(load_ctx *c, const ynode *n, const char *const *names, size_t count) {
     const char *err = NULL;
     size_t pos = 0;
     rdx_cond *cond = rdx_condition_parse(c->a, n->text, names, count, &err, &pos);
@@ -676,6 +736,9 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cn, rdx_rule *r, s
         rdx_sigma_error(c, cn, "condition", "empty condition list");
         return NULL;
     }
+    /* The stage names, once for every condition of the list. */
+    const char **names = rdx_arena_alloc(c->a, (count + 1) * sizeof *names);
+    for (size_t i = 0; i < count; i++) names[i] = r->stages[first + i].name;
     rdx_cond *any = rdx_arena_zalloc(c->a, sizeof *any);
     any->kind = RDX_COND_OR;
     any->kids = rdx_arena_alloc(c->a, n * sizeof *any->kids);
@@ -684,7 +747,7 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cn, rdx_rule *r, s
             rdx_sigma_error(c, items[i], "condition", "a condition is a string");
             return NULL;
         }
-        rdx_cond *one = parse_one(c, items[i], r, first, count);
+        rdx_cond *one = parse_one(c, items[i], names, count);
         if (!one) return NULL;
         offset_cond(one, first);
         any->kids[any->n_kids++] = one;

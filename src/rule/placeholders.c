@@ -130,7 +130,7 @@ static void expand_from(const rdx_placeholders *ph, rdx_arena *a, const rdx_patt
 
 int rdx_placeholders_expand(const rdx_placeholders *ph, rdx_arena *a, const rdx_pattern *p,
                             rdx_patlist *out, const char **missing) {
-    size_t max_len = p->n_segs;
+    size_t max_len = p->n_segs, variants = 1;
     for (size_t i = 0; i < p->n_segs; i++) {
         if (p->segs[i].kind != RDX_SEG_PLACEHOLDER) continue;
         const ph_entry *e = find(ph, p->segs[i].bytes, p->segs[i].len);
@@ -142,6 +142,11 @@ int rdx_placeholders_expand(const rdx_placeholders *ph, rdx_arena *a, const rdx_
         for (size_t v = 0; v < e->values.count; v++)
             if (e->values.items[v].n_segs > longest) longest = e->values.items[v].n_segs;
         max_len += longest;
+        variants *= e->values.count;
+        if (variants > RDX_PLACEHOLDER_MAX_VARIANTS) {
+            if (missing) *missing = "placeholders expand to too many values";
+            return -1;
+        }
     }
     rdx_seg *acc = malloc((max_len + 1) * sizeof *acc);
     if (!acc) abort();

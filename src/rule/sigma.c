@@ -13,6 +13,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "util/file.h"
 
 #define MAX_RULE_FILE (16u << 20)   /* a rule file larger than this is refused */
+#define MAX_DOCUMENTS (RDX_YAML_MAX_DOCS - 1)   /* documents read from one file */
 
 /* ---- diagnostics ------------------------------------------------------- */
 
@@ -59,11 +61,18 @@ static const char *scalar(load_ctx *c, const ynode *map, const char *key) {
         for (size_t i = 0; i < n->n; i++)
             if (n->items[i]->kind == Y_SCALAR) len += n->items[i]->len + 2;
         char *s = rdx_arena_zalloc(c->a, len + 1);
+        size_t k = 0;
         for (size_t i = 0; i < n->n; i++) {
-            if (n->items[i]->kind != Y_SCALAR) continue;
-            if (*s) strcat(s, ", ");
-            strcat(s, n->items[i]->text);
+            const ynode *it = n->items[i];
+            if (it->kind != Y_SCALAR) {
+                rdx_sigma_warning(c, it, "metadata", "'%s' entries should be strings", key);
+                continue;
+            }
+            if (k) { memcpy(s + k, ", ", 2); k += 2; }
+            memcpy(s + k, it->text, it->len);
+            k += it->len;
         }
+        s[k] = 0;
         return s;
     }
     rdx_sigma_warning(c, n, "metadata", "'%s' should be a string", key);
@@ -162,6 +171,11 @@ static void check_metadata(load_ctx *c, const ynode *root, rdx_rule *r) {
 
 static void read_metadata(load_ctx *c, const ynode *root, rdx_rule *r) {
     r->title = scalar(c, root, "title");
+    const ynode *t = rdx_ymap_get(root, "title");
+    if (t && t->kind != Y_SCALAR) {
+        rdx_sigma_error(c, t, "metadata", "'title' must be a string");
+        r->title = NULL;
+    }
     r->id = scalar(c, root, "id");
     r->name = scalar(c, root, "name");
     r->status = scalar(c, root, "status");
@@ -283,7 +297,8 @@ static void build_document(load_ctx *c, const ynode *root, const char *body, uin
     c->errors = 0;
     c->unresolved = 0;
     read_metadata(c, root, r);
-    if (!r->title) rdx_sigma_error(c, root, "metadata", "rule has no 'title'");
+    if (!r->title && !rdx_ymap_get(root, "title"))
+        rdx_sigma_error(c, root, "metadata", "rule has no 'title'");
     int ok;
     if (rdx_ymap_get(root, "correlation")) {
         r->kind = RDX_KIND_CORRELATION;   /* kept for the catalog; not evaluated */
@@ -320,9 +335,17 @@ int rdx_sigma_load_buffer(rdx_ruleset *rs, const char *name, const char *text, s
     size_t n = rdx_yaml_parse(c.a, c.file, text, len, &docs, &failed, d);
     size_t before = rs->n_rules + rs->n_filters;
     ynode *global = NULL, *prev = NULL;
+    if (n > MAX_DOCUMENTS) {
+        ynode at = {.line = docs[MAX_DOCUMENTS].line, .column = 1};
+        rdx_sigma_error(&c, &at, "limit", "more than %d YAML documents in one file; only the first "
+                        "%d are read", MAX_DOCUMENTS, MAX_DOCUMENTS);
+        n = MAX_DOCUMENTS;
+    }
     for (size_t i = 0; i < n; i++) {
         ynode *root = docs[i].root;
-        if (!root) continue;
+        if (!root || (root->kind == Y_SCALAR && rdx_yscalar_type(root, NULL) == YS_NULL))
+            continue;   /* an empty document */
+        if (!root->line) root->line = docs[i].line;
         if (root->kind != Y_MAP) {
             rdx_sigma_error(&c, root, "yaml", "a Sigma document must be a map");
             continue;
@@ -458,51 +481,94 @@ static rdx_cond *copy_cond(rdx_arena *a, const rdx_cond *src, size_t offset) {
     return c;
 }
 
-/* rule.condition := (rule.condition) and not (filter.condition) */
-static void apply_filter(rdx_arena *a, const rdx_rule *f, rdx_rule *r) {
-    size_t offset = r->n_stages;
-    rdx_stage *stages = rdx_arena_alloc(a, (r->n_stages + f->n_stages) * sizeof *stages);
+/* rule.condition := (rule.condition) and not (f1) and not (f2) ...
+ * All the filters of one rule are applied at once, so the stage array is
+ * copied once however many filters name the rule. */
+static void apply_filters_to(rdx_arena *a, rdx_rule *r, const rdx_rule *const *fs, size_t k) {
+    size_t total = r->n_stages;
+    for (size_t i = 0; i < k; i++) total += fs[i]->n_stages;
+    rdx_stage *stages = rdx_arena_alloc(a, total * sizeof *stages);
     memcpy(stages, r->stages, r->n_stages * sizeof *stages);
-    memcpy(stages + offset, f->stages, f->n_stages * sizeof *stages);
-    r->stages = stages;
-    r->n_stages += f->n_stages;
-    rdx_cond *not = rdx_arena_zalloc(a, sizeof *not);
-    not->kind = RDX_COND_NOT;
-    not->kids = rdx_arena_alloc(a, sizeof *not->kids);
-    not->kids[0] = copy_cond(a, f->condition, offset);
-    not->n_kids = 1;
     rdx_cond *and = rdx_arena_zalloc(a, sizeof *and);
     and->kind = RDX_COND_AND;
-    and->kids = rdx_arena_alloc(a, 2 * sizeof *and->kids);
-    and->kids[0] = r->condition;
-    and->kids[1] = not;
-    and->n_kids = 2;
+    and->kids = rdx_arena_alloc(a, (k + 1) * sizeof *and->kids);
+    and->kids[and->n_kids++] = r->condition;
+    size_t offset = r->n_stages;
+    for (size_t i = 0; i < k; i++) {
+        memcpy(stages + offset, fs[i]->stages, fs[i]->n_stages * sizeof *stages);
+        rdx_cond *not = rdx_arena_zalloc(a, sizeof *not);
+        not->kind = RDX_COND_NOT;
+        not->kids = rdx_arena_alloc(a, sizeof *not->kids);
+        not->kids[0] = copy_cond(a, fs[i]->condition, offset);
+        not->n_kids = 1;
+        and->kids[and->n_kids++] = not;
+        offset += fs[i]->n_stages;
+    }
+    r->stages = stages;
+    r->n_stages = total;
     r->condition = and;
 }
 
+typedef struct filter_pair {
+    rdx_rule *rule;
+    const rdx_rule *filter;
+    size_t order;              /* keeps filters in load order per rule */
+} filter_pair;
+
+static int cmp_pairs(const void *x, const void *y) {
+    const filter_pair *a = x, *b = y;
+    if (a->rule != b->rule) return (uintptr_t)a->rule < (uintptr_t)b->rule ? -1 : 1;
+    return (a->order > b->order) - (a->order < b->order);
+}
+
+/* Is filter f applicable to the rule named by `name`?  The rule, or NULL
+ * with a warning saying why not. */
+static rdx_rule *filter_target(rdx_ruleset *rs, const rdx_rule *f, const char *name, rdx_diags *d) {
+    rdx_rule *r = (rdx_rule *)rdx_ruleset_find(rs, name);
+    if (!r || r->kind != RDX_KIND_DETECTION) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "filter", f->file, f->line, 0,
+                     "filter '%s' names rule '%s', which is not loaded", f->title ? f->title : "", name);
+        return NULL;
+    }
+    if (!same_or_unset(f->logsource.category, r->logsource.category) ||
+        !same_or_unset(f->logsource.product, r->logsource.product) ||
+        !same_or_unset(f->logsource.service, r->logsource.service)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "filter", f->file, f->line, 0,
+                     "filter '%s' not applied to rule '%s': their logsources differ",
+                     f->title ? f->title : "", name);
+        return NULL;
+    }
+    return r;
+}
+
 size_t rdx_ruleset_apply_filters(rdx_ruleset *rs, rdx_diags *d) {
-    size_t applied = 0;
+    filter_pair *pairs = NULL;
+    size_t n = 0, cap = 0;
     for (size_t i = 0; i < rs->n_filters; i++) {
         const rdx_rule *f = rs->filters[i];
         for (size_t k = 0; k < f->filter_rules.count; k++) {
-            rdx_rule *r = (rdx_rule *)rdx_ruleset_find(rs, f->filter_rules.items[k]);
-            if (!r || r->kind != RDX_KIND_DETECTION) {
-                rdx_diag_add(d, RDX_SEV_WARNING, "filter", f->file, f->line, 0,
-                             "filter '%s' names rule '%s', which is not loaded",
-                             f->title ? f->title : "", f->filter_rules.items[k]);
-                continue;
+            rdx_rule *r = filter_target(rs, f, f->filter_rules.items[k], d);
+            if (!r) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 16;
+                pairs = realloc(pairs, cap * sizeof *pairs);
+                if (!pairs) abort();
             }
-            if (!same_or_unset(f->logsource.category, r->logsource.category) ||
-                !same_or_unset(f->logsource.product, r->logsource.product) ||
-                !same_or_unset(f->logsource.service, r->logsource.service)) {
-                rdx_diag_add(d, RDX_SEV_WARNING, "filter", f->file, f->line, 0,
-                             "filter '%s' not applied to rule '%s': their logsources differ",
-                             f->title ? f->title : "", f->filter_rules.items[k]);
-                continue;
-            }
-            apply_filter(rs->arena, f, r);
-            applied++;
+            pairs[n] = (filter_pair){r, f, n};
+            n++;
         }
     }
-    return applied;
+    if (n == 0) return 0;
+    qsort(pairs, n, sizeof *pairs, cmp_pairs);
+    const rdx_rule **fs = malloc((n + 1) * sizeof *fs);
+    if (!fs) abort();
+    for (size_t i = 0; i < n;) {
+        size_t j = i, k = 0;
+        while (j < n && pairs[j].rule == pairs[i].rule) fs[k++] = pairs[j++].filter;
+        apply_filters_to(rs->arena, pairs[i].rule, fs, k);
+        i = j;
+    }
+    free(fs);
+    free(pairs);
+    return n;
 }

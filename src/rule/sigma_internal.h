@@ -40,7 +40,9 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cond, rdx_rule *r,
                                     size_t first, size_t n, rdx_strlist *texts);
 
 /* Expand placeholder segments of p with the table; appends the variants to
- * out.  Returns 0 (out untouched) when a placeholder has no values. */
+ * out.  Returns 1, or 0 (out untouched) when a placeholder has no values,
+ * or -1 when the combinations would exceed RDX_PLACEHOLDER_MAX_VARIANTS. */
+#define RDX_PLACEHOLDER_MAX_VARIANTS 65536
 int rdx_placeholders_expand(const rdx_placeholders *ph, rdx_arena *a, const rdx_pattern *p,
                             rdx_patlist *out, const char **missing);
 

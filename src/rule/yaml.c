@@ -52,9 +52,13 @@ void rdx_ynode_push(rdx_arena *a, ynode *coll, ynode *key, ynode *item) {
     coll->items[coll->n++] = item;
 }
 
+static size_t parse_checked(rdx_arena *a, const char *file, const char *text, size_t len,
+                            ydoc **docs, int *failed, rdx_diags *d);
+
 static ynode *new_node(rdx_arena *a, ykind k, const struct fy_mark *m) {
     ynode *n = rdx_arena_zalloc(a, sizeof *n);
     n->kind = k;
+    n->weight = 1;
     n->line = m ? (uint32_t)m->line + 1 : 0;
     n->column = m ? (uint32_t)m->column + 1 : 0;
     return n;
@@ -78,21 +82,31 @@ static ynode *find_anchor(builder *b, struct fy_token *tok) {
     return NULL;
 }
 
-/* Attach a finished node to its parent (or make it the root). */
-static void attach(builder *b, ynode *n) {
+static uint64_t add_weight(uint64_t a, uint64_t b) {
+    uint64_t s = a + b;
+    return s > RDX_YAML_MAX_WEIGHT + 1 ? RDX_YAML_MAX_WEIGHT + 1 : s;   /* saturate */
+}
+
+/* Attach a finished node to its parent (or make it the root).  Returns the
+ * offending node when it is a collection used as a map key — YAML allows
+ * it, Sigma has no use for it, and every consumer expects scalar keys. */
+static ynode *attach(builder *b, ynode *n) {
     if (b->depth == 0) {
         b->root = n;
-        return;
+        return NULL;
     }
     ynode *parent = b->stack[b->depth - 1];
+    parent->weight = add_weight(parent->weight, n->weight);
     if (parent->kind == Y_SEQ) {
         rdx_ynode_push(b->a, parent, NULL, n);
     } else if (!b->pending_key[b->depth - 1]) {
+        if (n->kind != Y_SCALAR) return n;
         b->pending_key[b->depth - 1] = n;
     } else {
         rdx_ynode_push(b->a, parent, b->pending_key[b->depth - 1], n);
         b->pending_key[b->depth - 1] = NULL;
     }
+    return NULL;
 }
 
 /* A one-line single-quoted scalar, unescaped from the source ('' is ').
@@ -130,8 +144,10 @@ static ynode *scalar_node(builder *b, struct fy_event *ev) {
         n->len = len;
     }
     n->plain = tok ? fy_token_scalar_style(tok) == FYSS_PLAIN : 1;
-    /* An explicit tag (!!str) makes a plain scalar a string. */
-    if (ev->scalar.tag && !ev->scalar.tag_implicit) n->plain = 0;
+    /* An explicit tag (!!str, !x) takes a plain scalar out of the core
+     * schema: it stays a string.  (Only the tag token is consulted:
+     * libfyaml 0.7.12 leaves tag_implicit uninitialised.) */
+    if (ev->scalar.tag) n->plain = 0;
     return n;
 }
 
@@ -148,6 +164,15 @@ static void collect_errors(struct fy_diag *diag, const char *file, rdx_diags *d)
     if (!any) rdx_diag_add(d, RDX_SEV_ERROR, "yaml", file, 0, 0, "YAML syntax error");
 }
 
+static int attached(builder *b, ynode *n, const char *file, rdx_diags *d) {
+    ynode *bad = attach(b, n);
+    if (!bad) return 1;
+    rdx_diag_add(d, RDX_SEV_ERROR, "yaml", file, bad->line, bad->column,
+                 "a map key must be a plain value, not a %s",
+                 bad->kind == Y_SEQ ? "list" : "map");
+    return 0;
+}
+
 /* Handles one parser event; returns 0 to stop (error). */
 static int on_event(builder *b, struct fy_event *ev, const char *file, rdx_diags *d) {
     const struct fy_mark *m = fy_event_start_mark(ev);
@@ -156,8 +181,7 @@ static int on_event(builder *b, struct fy_event *ev, const char *file, rdx_diags
     case FYET_SCALAR:
         n = scalar_node(b, ev);
         remember_anchor(b, ev->scalar.anchor, n);
-        attach(b, n);
-        return 1;
+        return attached(b, n, file, d);
     case FYET_ALIAS:
         n = find_anchor(b, ev->alias.anchor);
         if (!n) {
@@ -165,8 +189,7 @@ static int on_event(builder *b, struct fy_event *ev, const char *file, rdx_diags
                          m ? (uint32_t)m->column + 1 : 0, "alias to an unknown anchor");
             return 0;
         }
-        attach(b, n);
-        return 1;
+        return attached(b, n, file, d);
     case FYET_SEQUENCE_START:
     case FYET_MAPPING_START:
         if (b->depth == MAX_DEPTH) {
@@ -186,7 +209,7 @@ static int on_event(builder *b, struct fy_event *ev, const char *file, rdx_diags
     case FYET_MAPPING_END:
         if (b->depth > 0) {
             n = b->stack[--b->depth];
-            attach(b, n);
+            return attached(b, n, file, d);
         }
         return 1;
     default:
@@ -205,8 +228,71 @@ static void push_doc(rdx_arena *a, ydoc **docs, size_t *n, size_t *cap, ydoc doc
     (*docs)[(*n)++] = doc;
 }
 
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if invalid. */
+static size_t utf8_len(const unsigned char *s, size_t n) {
+    if (s[0] < 0x80) return s[0] ? 1 : 0;
+    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 && s[0] < 0xE0 ? 2 : 0;
+    if (!len || len > n) return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80) return 0;
+    if (len == 3 && ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F))) return 0;
+    if (len == 4 && ((s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))) return 0;
+    return len;
+}
+
+/* YAML text is UTF-8 without NUL; check before libfyaml sees it (0.7.12
+ * can loop forever on invalid UTF-8 in a directive). */
+static int check_text(const char *file, const char *text, size_t len, rdx_diags *d) {
+    uint32_t line = 1, col = 1;
+    for (size_t i = 0; i < len;) {
+        size_t k = utf8_len((const unsigned char *)text + i, len - i);
+        if (!k) {
+            rdx_diag_add(d, RDX_SEV_ERROR, "yaml", file, line, col, "%s",
+                         text[i] ? "invalid UTF-8 (rule files are UTF-8)" : "NUL byte in a rule file");
+            return 0;
+        }
+        if (text[i] == '\n') {
+            line++;
+            col = 1;
+        } else {
+            col++;
+        }
+        i += k;
+    }
+    return 1;
+}
+
+/* libfyaml may place an error past the end of the text (at EOF); keep the
+ * position inside the file so it names a real line. */
+static void clamp_positions(rdx_diags *d, size_t from, const char *text, size_t len) {
+    uint32_t lines = 1;
+    for (size_t i = 0; i < len; i++) lines += text[i] == '\n';
+    if (len && text[len - 1] == '\n') lines--;
+    if (!lines) lines = 1;
+    for (size_t i = from; i < d->count; i++) {
+        if (d->items[i].line > lines) {
+            d->items[i].line = lines;
+            d->items[i].column = 1;
+        }
+    }
+}
+
 size_t rdx_yaml_parse(rdx_arena *a, const char *file, const char *text, size_t len,
                       ydoc **docs, int *failed, rdx_diags *d) {
+    *docs = NULL;
+    *failed = 0;
+    if (!check_text(file, text, len, d)) {
+        *failed = 1;
+        return 0;
+    }
+    size_t first_diag = d->count;
+    size_t n = parse_checked(a, file, text, len, docs, failed, d);
+    clamp_positions(d, first_diag, text, len);
+    return n;
+}
+
+static size_t parse_checked(rdx_arena *a, const char *file, const char *text, size_t len,
+                            ydoc **docs, int *failed, rdx_diags *d) {
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;
@@ -230,8 +316,13 @@ size_t rdx_yaml_parse(rdx_arena *a, const char *file, const char *text, size_t l
     b->input_len = len;
     ydoc cur = {0};
     struct fy_event *ev;
+    size_t last_end = 0;      /* end of the last node event seen */
     while ((ev = fy_parser_parse(fyp)) != NULL) {
         const struct fy_mark *m = fy_event_start_mark(ev);
+        const struct fy_mark *me = fy_event_end_mark(ev);
+        if (me && ev->type != FYET_DOCUMENT_END && ev->type != FYET_STREAM_END &&
+            me->input_pos <= len && me->input_pos > last_end)
+            last_end = me->input_pos;
         if (ev->type == FYET_DOCUMENT_START) {
             memset(&cur, 0, sizeof cur);
             b->root = NULL;
@@ -240,10 +331,23 @@ size_t rdx_yaml_parse(rdx_arena *a, const char *file, const char *text, size_t l
             cur.start = m ? m->input_pos : 0;
             cur.line = m ? (uint32_t)m->line + 1 : 1;
         } else if (ev->type == FYET_DOCUMENT_END) {
+            /* An implicit document end has no mark: the document then ends
+             * where its last node did (not at the end of the input, which
+             * would give every document the rest of the file as its body). */
             const struct fy_mark *e = fy_event_end_mark(ev);
-            cur.end = e ? e->input_pos : len;
+            cur.end = e ? e->input_pos : last_end;
             cur.root = b->root;
+            if (cur.root && cur.root->weight > RDX_YAML_MAX_WEIGHT) {
+                rdx_diag_add(d, RDX_SEV_ERROR, "limit", file, cur.line, 1,
+                             "document expands to more than %d nodes through its aliases",
+                             RDX_YAML_MAX_WEIGHT);
+                cur.root = NULL;
+            }
             push_doc(a, docs, &n, &cap, cur);
+            if (n == RDX_YAML_MAX_DOCS) {
+                fy_parser_event_free(fyp, ev);
+                break;
+            }
         } else if (!on_event(b, ev, file, d)) {
             fy_parser_event_free(fyp, ev);
             *failed = 1;
@@ -382,6 +486,42 @@ yscalar rdx_yscalar_type(const ynode *n, int *boolean) {
     return YS_STRING;
 }
 
+/* An open-addressing index of a map's keys, so merging two maps of n and m
+ * keys costs O(n + m), not O(n * m): a hostile global document may hold
+ * 100,000 keys.  Slots hold index + 1 (0 = empty). */
+typedef struct key_index {
+    size_t *slots;
+    size_t mask;
+} key_index;
+
+static uint64_t key_hash(const char *s) {
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static key_index index_keys(rdx_arena *a, const ynode *map) {
+    size_t cap = 16;
+    while (cap < map->n * 2) cap *= 2;
+    key_index ix = {rdx_arena_zalloc(a, cap * sizeof(size_t)), cap - 1};
+    for (size_t i = 0; i < map->n; i++) {
+        size_t h = key_hash(map->keys[i]->text) & ix.mask;
+        while (ix.slots[h]) h = (h + 1) & ix.mask;
+        ix.slots[h] = i + 1;
+    }
+    return ix;
+}
+
+/* The first value of key in map (indexed by ix), or NULL. */
+static ynode *index_get(const key_index *ix, const ynode *map, const char *key) {
+    size_t h = key_hash(key) & ix->mask, best = 0;
+    for (; ix->slots[h]; h = (h + 1) & ix->mask) {
+        size_t i = ix->slots[h] - 1;
+        if (strcmp(map->keys[i]->text, key) == 0 && (!best || i + 1 < best)) best = i + 1;
+    }
+    return best ? map->items[best - 1] : NULL;
+}
+
 ynode *rdx_ynode_merge(rdx_arena *a, const ynode *base, const ynode *over) {
     if (!base) return (ynode *)over;
     if (!over) return (ynode *)base;
@@ -390,13 +530,18 @@ ynode *rdx_ynode_merge(rdx_arena *a, const ynode *base, const ynode *over) {
     m->kind = Y_MAP;
     m->line = over->line;
     m->column = over->column;
+    m->weight = 1;
+    key_index in_over = index_keys(a, over), in_base = index_keys(a, base);
     for (size_t i = 0; i < base->n; i++) {
-        ynode *o = rdx_ymap_get(over, base->keys[i]->text);
-        rdx_ynode_push(a, m, base->keys[i], o ? rdx_ynode_merge(a, base->items[i], o)
-                                              : base->items[i]);
+        ynode *o = index_get(&in_over, over, base->keys[i]->text);
+        ynode *v = o ? rdx_ynode_merge(a, base->items[i], o) : base->items[i];
+        rdx_ynode_push(a, m, base->keys[i], v);
+        m->weight += v->weight + 1;
     }
-    for (size_t i = 0; i < over->n; i++)
-        if (!rdx_ymap_get(base, over->keys[i]->text))
-            rdx_ynode_push(a, m, over->keys[i], over->items[i]);
+    for (size_t i = 0; i < over->n; i++) {
+        if (index_get(&in_base, base, over->keys[i]->text)) continue;
+        rdx_ynode_push(a, m, over->keys[i], over->items[i]);
+        m->weight += over->items[i]->weight + 1;
+    }
     return m;
 }

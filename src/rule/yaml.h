@@ -24,6 +24,8 @@ typedef struct ynode ynode;
 struct ynode {
     ykind kind;
     uint32_t line, column;        /* 1-based */
+    uint64_t weight;              /* nodes in the tree with aliases expanded
+                                     (saturating): what walking it costs */
     /* Y_SCALAR */
     const char *text;             /* NUL-terminated, arena */
     size_t len;
@@ -40,7 +42,17 @@ typedef struct ydoc {
     uint32_t line;                /* first line */
 } ydoc;
 
-/* Parse every document of text.  Returns the number of documents parsed
+/* A document whose tree, aliases expanded, holds more nodes than this is
+ * refused: YAML aliases let 1 KiB describe 10^9 nodes ("billion laughs"),
+ * and every consumer of the tree walks it expanded. */
+#define RDX_YAML_MAX_WEIGHT 1000000
+
+/* Parsing stops after this many documents (the caller reports it): every
+ * document becomes a rule, and a rule costs memory. */
+#define RDX_YAML_MAX_DOCS 100001
+
+/* Parse every document of text.  The text must be UTF-8 without NUL bytes
+ * (YAML's and Sigma's requirement); the first bad byte is reported.  Returns the number of documents parsed
  * into *docs (arena array); a syntax error adds a diagnostic (category
  * "yaml", file:line:col) and stops at the document it is in: the documents
  * before it are returned and *failed is set. */

@@ -26,6 +26,17 @@ void rdx_diags_clear(rdx_diags *d) {
     d->count = d->errors = d->warnings = 0;
 }
 
+void rdx_diags_truncate(rdx_diags *d, size_t count) {
+    while (d->count > count) {
+        rdx_diag *g = &d->items[--d->count];
+        if (g->severity == RDX_SEV_ERROR) d->errors--;
+        else if (g->severity == RDX_SEV_WARNING) d->warnings--;
+        free(g->file);
+        free(g->category);
+        free(g->message);
+    }
+}
+
 void rdx_diags_free(rdx_diags *d) {
     rdx_diags_clear(d);
     free(d->items);
