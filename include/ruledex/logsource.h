@@ -81,7 +81,11 @@ size_t rdx_logsources_lookup(const rdx_logsources *ls, const rdx_logsource *rule
 /* Does an event with identity id belong to the logsource?  When it does,
  * *fields is the field map to use (never NULL; may be empty).  An event
  * with no identity at all, or a logsource the table does not know, is
- * covered (we cannot exclude it), with *fields the shape aliases only. */
+ * covered (we cannot exclude it), with *fields the shape aliases only —
+ * except that an event with an identity is not covered by a rule whose
+ * product it cannot come from: a product the table has no entry for (zeek,
+ * cisco, aws, ...), or one none of whose sources has the event's channel
+ * or provider (a Windows Security event is not a Linux one). */
 int rdx_logsources_covers(const rdx_logsources *ls, const rdx_logsource *rule_ls,
                           const rdx_event_identity *id, const rdx_fieldmap **fields);
 

@@ -255,6 +255,21 @@ static const rdx_event_source *match_route(const rdx_logsources *ls, entry_kind 
     return NULL;
 }
 
+/* Can an event with this identity belong to the product at all?  Yes when
+ * some entry of that product has a source with the event's channel or
+ * provider.  A product without any entry in the table (zeek, cisco, aws)
+ * has none, and a Windows event is not a Linux one. */
+static int identity_in_product(const rdx_logsources *ls, const char *product,
+                               const rdx_event_identity *id) {
+    for (size_t i = 0; i < ls->n_entries; i++) {
+        const ls_entry *e = &ls->entries[i];
+        if (!e->product || strcasecmp(e->product, product) != 0) continue;
+        for (size_t k = 0; k < e->n_sources; k++)
+            if (origin_matches(&e->sources[k], id)) return 1;
+    }
+    return 0;
+}
+
 int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *rule_ls,
                                 const rdx_event_identity *id, rdx_event *ev,
                                 const rdx_fieldmap **fields) {
@@ -268,8 +283,12 @@ int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *r
     const rdx_event_source *s =
         match_route(ls, rt.kind, rt.key, rt.hash, rt.product, id, ev, &known);
     if (!known) {
+        /* A logsource the table does not know: we cannot exclude the event,
+         * unless the rule names a product the event cannot come from (a
+         * product with no entry at all, like zeek or aws, or one whose
+         * entries never list the event's channel or provider). */
         *fields = &ls->aliases;
-        return 1;
+        return !rule_ls->product || identity_in_product(ls, rule_ls->product, id);
     }
     if (!s) return 0;
     if (rt.restrict_service) {

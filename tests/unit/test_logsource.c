@@ -334,9 +334,17 @@ TEST(logsource_unknown_logsource_and_anonymous_events_are_covered) {
     rdx_logsource unk = ls_of("windows", "no_such_category", NULL);
     CHECK(covers_evtx(ls, unk, SYSMON_CH, SYSMON_PV, 3, &f));
     CHECK(f == rdx_logsources_shape_aliases(ls));
+    /* ... but not by a product the event cannot come from: macOS and zeek
+     * have no entry in the table, and Linux's entries name no Security
+     * channel */
     rdx_logsource mac = ls_of("macos", "process_creation", NULL);
-    CHECK(covers_evtx(ls, mac, SYSMON_CH, SYSMON_PV, 1, &f));
+    CHECK(!covers_evtx(ls, mac, SYSMON_CH, SYSMON_PV, 1, &f));
+    rdx_logsource zeek = ls_of("zeek", NULL, "rdp");
+    CHECK(!covers_evtx(ls, zeek, "Security", SEC_PV, 4624, &f));
+    rdx_logsource cron = ls_of("linux", NULL, "cron");
+    CHECK(!covers_evtx(ls, cron, "Security", SEC_PV, 4688, &f));
     rdx_event_identity none = {0};
+    CHECK(rdx_logsources_covers(ls, &mac, &none, &f));   /* no identity: covered */
     rdx_logsource pc = ls_of("windows", "process_creation", NULL);
     CHECK(rdx_logsources_covers(ls, &pc, &none, &f));
     CHECK(f == rdx_logsources_shape_aliases(ls));
