@@ -8,6 +8,9 @@
 #   make fuzz            libFuzzer targets (clang), FUZZ_SECONDS each
 
 CC      ?= cc
+PREFIX  ?= /usr/local
+V       ?=
+Q       := $(if $(V),,@)
 PKGS    := libfyaml libpcre2-8 libhs zlib
 SAN     ?=
 B       := $(if $(SAN),build-san,build)
@@ -22,7 +25,8 @@ SANFLAGS:= $(if $(SAN),$(ASAN))
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 CFLAGS  ?= $(OPT) -g
-ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(WARN) $(SANFLAGS) \
+ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRDX_PREFIX='"$(PREFIX)"' \
+              $(WARN) $(SANFLAGS) \
               -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
 LDFLAGS += $(SANFLAGS)
@@ -40,7 +44,8 @@ all: $(B)/ruledex
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(B)/libruledex.a: $(LIB_OBJ)
 	@rm -f $@
@@ -84,8 +89,11 @@ fuzz:
 fuzz-smoke:
 	FUZZ_SECONDS=20 sh tests/fuzz/run.sh $(FUZZ_TARGETS)
 
+# The log-source table goes where the binary looks for it by default
+# (PREFIX/share/ruledex; RULEDEX_DATA or --logsources override).
 install: $(B)/ruledex
-	install -D -m 755 $(B)/ruledex $(DESTDIR)$(or $(PREFIX),/usr/local)/bin/ruledex
+	install -D -m 755 $(B)/ruledex $(DESTDIR)$(PREFIX)/bin/ruledex
+	install -D -m 644 data/logsources.yml $(DESTDIR)$(PREFIX)/share/ruledex/logsources.yml
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -146,7 +146,7 @@ static void load_references(model *m, const cat_opts *o, rdx_diags *d) {
     char path[4096];
     if (o->attack) m->attack = rdx_attack_load(o->attack, d);
     else if (!o->no_attack && rdx_attack_default_path(path, sizeof path)) m->attack = rdx_attack_load(path, d);
-    const char *lp = o->logsources ? o->logsources : rdx_logsources_default_path();
+    const char *lp = cli_logsources_path(o->logsources);
     if (o->logsources || access(lp, R_OK) == 0) m->ls = rdx_logsources_load(lp, d);
 }
 

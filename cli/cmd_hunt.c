@@ -468,7 +468,7 @@ static void summary(const hunt *h, const hunt_stats *s, const run_totals *t, siz
 static int build_matcher(hunt *h, rdx_diags *rule_diags, const cli_colors *ecol) {
     rdx_diags d;
     rdx_diags_init(&d);
-    const char *path = h->opt.logsources ? h->opt.logsources : rdx_logsources_default_path();
+    const char *path = cli_logsources_path(h->opt.logsources);
     h->ls = rdx_logsources_load(path, &d);
     if (!h->ls && h->opt.logsources) {
         cli_print_diags(stderr, &d, ecol, 0, 20);

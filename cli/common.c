@@ -82,6 +82,28 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
     return rs;
 }
 
+/* ---- data files -------------------------------------------------------- */
+
+const char *cli_logsources_path(const char *given) {
+    static char buf[4096];
+    if (given) return given;
+    const char *def = rdx_logsources_default_path();
+    if (access(def, R_OK) == 0) return def;
+    char exe[2048];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return def;
+    exe[n] = 0;
+    char *slash = strrchr(exe, '/');
+    if (!slash) return def;
+    *slash = 0;
+    static const char *const rel[] = {"../share/ruledex/logsources.yml", "../data/logsources.yml"};
+    for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
+        snprintf(buf, sizeof buf, "%s/%s", exe, rel[i]);
+        if (access(buf, R_OK) == 0) return buf;
+    }
+    return def;
+}
+
 /* ---- output ------------------------------------------------------------ */
 
 int cli_output_open(cli_output *o, const char *path) {

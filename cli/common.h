@@ -40,6 +40,13 @@ typedef struct cli_rules {
 } cli_rules;
 rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
 
+/* The log-source table to use: the one given, else the library's default
+ * ($RULEDEX_DATA, PREFIX/share/ruledex, ./data) when it exists, else the
+ * copy beside the binary (../share/ruledex, or ../data in a build tree), so
+ * `build/ruledex` works from any directory.  Returns a path even when none
+ * exists (the caller's error then names it).  Static storage. */
+const char *cli_logsources_path(const char *given);
+
 /* --output: written to a temporary file beside the target and renamed
  * into place by cli_output_close(ok=1), so an interrupted run never
  * leaves a file that looks complete.  NULL path = stdout. */

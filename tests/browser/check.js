@@ -61,9 +61,22 @@ function launch() {
       }, 60000);
     });
   }
+  // Chromium keeps writing its profile while it shuts down: wait for the
+  // process to exit, and let rmSync retry, so cleanup never races it.
   function close() {
-    proc.kill();
-    fs.rmSync(profile, { recursive: true, force: true });
+    return new Promise((resolve) => {
+      const done = () => {
+        try {
+          fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+        } catch (e) {
+          process.stderr.write('note: could not remove ' + profile + ': ' + e.code + '\n');
+        }
+        resolve();
+      };
+      if (proc.exitCode !== null || proc.signalCode !== null) return done();
+      proc.once('exit', done);
+      proc.kill();
+    });
   }
   return { send, on: (l) => listeners.push(l), close };
 }
@@ -189,7 +202,7 @@ async function rulePageContent(page) {
   } catch (e) {
     result(false, 'browser session', e.message);
   } finally {
-    b.close();
+    await b.close();
   }
   console.log(`browser: ${passed} passed, ${failed} failed`);
   process.exit(failed ? 1 : 0);
