@@ -78,3 +78,20 @@ if [ "${RDX_BENCH_DIFF:-0}" = 1 ]; then
     # shellcheck disable=SC2086
     "$B/bench" -m diff $RULES -l "$EVTX_LIST" | grep -v '^setup'
 fi
+
+# End to end, as users run it: wall-clock seconds of the CLI on all cores.
+wall() {   # wall LABEL COMMAND...: one line "LABEL: N.NN s wall, N.NN s CPU"
+    label=$1
+    shift
+    /usr/bin/time -f "$label: %e s wall, %U s user + %S s sys, peak RSS %M KiB" "$@" >/dev/null 2>"$DIR/time.err" || true
+    tail -1 "$DIR/time.err"
+}
+echo
+echo "== end to end ($(nproc) cores)"
+# shellcheck disable=SC2086
+wall "hunt evtx-samples (568 files), csv timeline" \
+    "$B/ruledex" hunt -q -f csv -o "$DIR/timeline.csv" $RULES "$CORPUS/evtx-samples"
+# shellcheck disable=SC2086
+wall "hunt synthetic ($EVENTS events, one file)" "$B/ruledex" hunt -q -f jsonl $RULES "$SYNTH"
+wall "catalog of the whole SigmaHQ corpus (with ATT&CK)" \
+    "$B/ruledex" catalog -q -r "$CORPUS/sigma" -a "$CORPUS/attack/enterprise-attack.json" -o "$DIR/catalog"
