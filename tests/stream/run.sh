@@ -15,9 +15,9 @@
 #   clean      STREAM_BYTES of good events, one in 1000 a detection
 #   damaged    STREAM_DAMAGED_BYTES, one line in 50 cut short or garbage
 #   hostile    STREAM_DAMAGED_BYTES, every second line damaged
-# Defaults: 2 GB clean and 256 MB damaged (about 40 s); with the sanitizer
-# build (RDX_BUILD=build-san) 256 MB and 64 MB, and a bound of 128 MiB
-# for ASan's own memory.  Ends with "stream: N passed, N failed".
+# Defaults: 2 GB clean and 256 MB damaged (about 25 s); with the sanitizer
+# build (RDX_BUILD=build-san) 512 MB and 256 MB (about 30 s), with a bound
+# of 128 MiB for ASan's own memory.  Ends with "stream: N passed, N failed".
 #
 #   sh tests/stream/run.sh                   (RDX_BUILD=build by default)
 #   STREAM_BYTES=10000000000 sh tests/stream/run.sh
@@ -26,7 +26,7 @@ cd "$(dirname "$0")/../.."
 B=${RDX_BUILD:-build}
 RDX=$B/ruledex
 case $B in
-*san*) big=268435456 small=67108864 bound=128 ;;
+*san*) big=536870912 small=268435456 bound=128 ;;
 *) big=2000000000 small=268435456 bound=64 ;;
 esac
 BYTES=${STREAM_BYTES:-$big}
