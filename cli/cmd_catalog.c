@@ -140,16 +140,6 @@ static void model_free(model *m) {
     rdx_logsources_free(m->ls);
 }
 
-/* ATT&CK and the log-source table: optional; a missing default is silent,
- * a file the user named that cannot be read is reported. */
-static void load_references(model *m, const cat_opts *o, rdx_diags *d) {
-    char path[4096];
-    if (o->attack) m->attack = rdx_attack_load(o->attack, d);
-    else if (!o->no_attack && rdx_attack_default_path(path, sizeof path)) m->attack = rdx_attack_load(path, d);
-    const char *lp = cli_logsources_path(o->logsources);
-    if (o->logsources || access(lp, R_OK) == 0) m->ls = rdx_logsources_load(lp, d);
-}
-
 static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
     size_t first[MAX_SOURCES + 1];
     char names[MAX_SOURCES][64];
@@ -346,7 +336,7 @@ int rdx_cmd_catalog(int argc, char **argv) {
     rdx_diags ref_diags, rule_diags;
     rdx_diags_init(&ref_diags);
     rdx_diags_init(&rule_diags);
-    load_references(&m, &o, &ref_diags);
+    cli_load_references(o.attack, o.no_attack, o.logsources, &m.attack, &m.ls, &ref_diags);
     cli_print_diags(stderr, &ref_diags, &ecol, 0, 0);
     int loaded = load_rules(&m, &o, &rule_diags) == 0;
     /* A corpus like SigmaHQ has documents that do not load (Sigma 1

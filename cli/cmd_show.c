@@ -143,16 +143,6 @@ static int replaced(const shown *s, const rdx_rule *r) {
     return 0;
 }
 
-/* ATT&CK and the log-source table: optional; a missing default is silent,
- * a file the user named that cannot be read is reported. */
-static void load_references(shown *s, const show_opts *o, rdx_diags *d) {
-    char path[4096];
-    if (o->attack) s->attack = rdx_attack_load(o->attack, d);
-    else if (!o->no_attack && rdx_attack_default_path(path, sizeof path)) s->attack = rdx_attack_load(path, d);
-    const char *lp = cli_logsources_path(o->logsources);
-    if (o->logsources || access(lp, R_OK) == 0) s->ls = rdx_logsources_load(lp, d);
-}
-
 static void load(shown *s, const show_opts *o, rdx_diags *d) {
 
     size_t first[MAX_SOURCES + 1];
@@ -233,7 +223,7 @@ int rdx_cmd_show(int argc, char **argv) {
     rdx_diags d, ref;
     rdx_diags_init(&d);
     rdx_diags_init(&ref);
-    load_references(&s, &o, &ref);
+    cli_load_references(o.attack, o.no_attack, o.logsources, &s.attack, &s.ls, &ref);
     cli_print_diags(stderr, &ref, &ecol, 0, 0);
     load(&s, &o, &d);
     /* A corpus like SigmaHQ has documents that do not load (Sigma 1

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE 1
 #include "common.h"
 
+#include "ruledex/attack.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -102,6 +104,15 @@ const char *cli_logsources_path(const char *given) {
         if (access(buf, R_OK) == 0) return buf;
     }
     return def;
+}
+
+void cli_load_references(const char *attack, int no_attack, const char *logsources,
+                         rdx_attack **attack_out, rdx_logsources **ls_out, rdx_diags *d) {
+    char path[4096];
+    if (attack) *attack_out = rdx_attack_load(attack, d);
+    else if (!no_attack && rdx_attack_default_path(path, sizeof path)) *attack_out = rdx_attack_load(path, d);
+    const char *lp = cli_logsources_path(logsources);
+    if (logsources || access(lp, R_OK) == 0) *ls_out = rdx_logsources_load(lp, d);
 }
 
 /* ---- output ------------------------------------------------------------ */

@@ -47,6 +47,14 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
  * exists (the caller's error then names it).  Static storage. */
 const char *cli_logsources_path(const char *given);
 
+/* The reference data of show and catalog: the ATT&CK bundle (the given
+ * file, else the default location unless no_attack) and the log-source
+ * table (cli_logsources_path).  Both are optional: a missing default is
+ * silent; a file the user named that cannot be read is a diagnostic. */
+struct rdx_attack;
+void cli_load_references(const char *attack, int no_attack, const char *logsources,
+                         struct rdx_attack **attack_out, rdx_logsources **ls_out, rdx_diags *d);
+
 /* --output: written to a temporary file beside the target and renamed
  * into place by cli_output_close(ok=1), so an interrupted run never
  * leaves a file that looks complete.  NULL path = stdout. */

@@ -135,6 +135,10 @@ typedef struct rdx_atomset {
     size_t n_clauses;
 } rdx_atomset;
 
+/* The order atoms sort and de-duplicate in: flags, length, then bytes
+ * (ASCII-folded unless RDX_ATOM_CASED). */
+int rdx_atom_compare(const rdx_atom *a, const rdx_atom *b);
+
 /* Atoms shorter than this make a predicate unfilterable: a 2-byte atom
  * occurs in nearly every event and would only flood the candidates (one
  * non-ASCII character of two bytes is the exception: rare in event data). */

@@ -381,8 +381,7 @@ static req cond_req(const rdx_cond *c, const req *stages) {
 
 /* Order for sorting and de-duplication: flags, length, then bytes (folded
  * unless cased, because the scanner folds them anyway). */
-static int atom_cmp(const void *x, const void *y) {
-    const rdx_atom *a = x, *b = y;
+int rdx_atom_compare(const rdx_atom *a, const rdx_atom *b) {
     if (a->flags != b->flags) return a->flags < b->flags ? -1 : 1;
     if (a->len != b->len) return a->len < b->len ? -1 : 1;
     int cased = (a->flags & RDX_ATOM_CASED) != 0;
@@ -393,6 +392,8 @@ static int atom_cmp(const void *x, const void *y) {
     }
     return 0;
 }
+
+static int atom_cmp(const void *x, const void *y) { return rdx_atom_compare(x, y); }
 
 /* One clause into the arena, sorted and without duplicates. */
 static rdx_atomclause finish_clause(aset *s, rdx_arena *a) {

@@ -178,22 +178,10 @@ _Static_assert(RDX_ATOM_CLAUSES <= 4, "a clause index is two bits of an atom ref
 
 static unsigned char lower(unsigned char c) { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
 
-/* Same order as atoms.c: flags, length, bytes (folded unless cased). */
-static int atom_cmp(const rdx_atom *a, const rdx_atom *b) {
-    if (a->flags != b->flags) return a->flags < b->flags ? -1 : 1;
-    if (a->len != b->len) return a->len < b->len ? -1 : 1;
-    int cased = (a->flags & RDX_ATOM_CASED) != 0;
-    for (size_t i = 0; i < a->len; i++) {
-        unsigned char p = cased ? a->bytes[i] : lower(a->bytes[i]);
-        unsigned char q = cased ? b->bytes[i] : lower(b->bytes[i]);
-        if (p != q) return p < q ? -1 : 1;
-    }
-    return 0;
-}
 
 static int ref_cmp(const void *x, const void *y) {
     const atom_ref *a = x, *b = y;
-    int c = atom_cmp(&a->atom, &b->atom);
+    int c = rdx_atom_compare(&a->atom, &b->atom);
     return c ? c : (a->ref > b->ref) - (a->ref < b->ref);
 }
 
@@ -286,7 +274,7 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_
     m->atom_off = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_off);
     size_t k = 0;
     for (size_t i = 0; i < n_refs; i++) {
-        if (i == 0 || atom_cmp(&refs[i - 1].atom, &refs[i].atom) != 0) {
+        if (i == 0 || rdx_atom_compare(&refs[i - 1].atom, &refs[i].atom) != 0) {
             first[m->n_atoms] = (uint32_t)i;
             m->atom_off[m->n_atoms++] = (uint32_t)k;
         }
