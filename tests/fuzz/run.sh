@@ -87,9 +87,15 @@ build() {   # build TARGET -> $OUT/fuzz_TARGET
     extra=$(extra_cflags "$t")
     lib=$OUT/lib-$ENGINE
     [ -n "$extra" ] && lib=$OUT/lib-$ENGINE-$t
-    # The library through the Makefile (incremental, same warnings as make).
+    # The library through the Makefile (incremental, same warnings as make);
+    # its output is shown only when it fails.
+    mkdir -p "$OUT/logs"
     # shellcheck disable=SC2086
-    make -s -j2 CC="$FCC" B="$lib" CFLAGS="$LIB_CFLAGS $extra" "$lib/libruledex.a" || return 1
+    if ! make -s -j2 CC="$FCC" B="$lib" CFLAGS="$LIB_CFLAGS $extra" "$lib/libruledex.a" \
+            >"$OUT/logs/build-$t.log" 2>&1; then
+        cat "$OUT/logs/build-$t.log"
+        return 1
+    fi
     obj=$OUT/obj-$ENGINE/$t
     mkdir -p "$obj"
     # shellcheck disable=SC2086
