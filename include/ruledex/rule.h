@@ -96,6 +96,7 @@ typedef struct rdx_predicate {
     size_t n_modifiers;
     rdx_rvalue *values;
     size_t n_values;
+    size_t field_len;        /* strlen(field), computed once at load */
     uint64_t field_hash;     /* rdx_name_hash(field) */
     uint32_t line, column;
 } rdx_predicate;

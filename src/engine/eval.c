@@ -235,7 +235,7 @@ static int fieldref_match(const rdx_eval *e, const rdx_predicate *p, rdx_event *
 }
 
 static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
-    size_t len = strlen(p->field);
+    size_t len = p->field_len;
     size_t n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
     if (n > e->vals_cap) {   /* a field with many values: make room, look again */
         e->vals_cap = n;

@@ -528,7 +528,10 @@ static int build_predicate(load_ctx *c, const ynode *key, const ynode *val, int 
     out->modifiers = key ? split_modifiers(c, key->text, &out->n_modifiers, &field) : NULL;
     keyword = keyword || !field || !*field;
     out->field = keyword ? NULL : field;
-    if (out->field) out->field_hash = rdx_name_hash(out->field, strlen(out->field));
+    if (out->field) {
+        out->field_len = strlen(out->field);
+        out->field_hash = rdx_name_hash(out->field, out->field_len);
+    }
 
     plan p = {.op = RDX_OP_EQUALS};
     for (size_t i = 0; i < out->n_modifiers; i++)
