@@ -339,7 +339,7 @@ static size_t parse_checked(rdx_arena *a, const char *file, const char *text, si
             cur.root = b->root;
             if (cur.root && cur.root->weight > RDX_YAML_MAX_WEIGHT) {
                 rdx_diag_add(d, RDX_SEV_ERROR, "limit", file, cur.line, 1,
-                             "document expands to more than %d nodes through its aliases",
+                             "document has more than %d nodes once its aliases are expanded",
                              RDX_YAML_MAX_WEIGHT);
                 cur.root = NULL;
             }
