@@ -1,5 +1,6 @@
 /* main.c — runs the registered unit tests; see harness.h. */
 #include "harness.h"
+#include "util/file.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,24 +72,11 @@ const char *rdx_test_corpus(void) {
 
 const char *rdx_test_root(void) { return "."; }
 
+/* The library's reader (src/util/file.c), without its size cap. */
 char *rdx_test_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap + 1);
-    size_t got;
-    while (buf && (got = fread(buf + n, 1, cap - n, f)) > 0) {
-        n += got;
-        if (n == cap) {
-            char *nb = realloc(buf, cap * 2 + 1);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    fclose(f);
-    if (!buf) return NULL;
-    buf[n] = 0;
+    char *buf;
+    size_t n;
+    if (rdx_read_file(path, (size_t)-1 / 2, &buf, &n) != 0) return NULL;
     if (len) *len = n;
     return buf;
 }

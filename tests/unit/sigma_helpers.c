@@ -31,6 +31,24 @@ rdx_ruleset *th_load_detection(const char *detection, rdx_diags *d) {
     return rs;
 }
 
+int th_eval_json(const rdx_rule *r, const char *event_json) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *v = rdx_json_parse(a, event_json, strlen(event_json), &err);
+    int result = -1;
+    if (!v) {
+        fprintf(stderr, "    bad test event: %s\n", err.message);
+    } else {
+        rdx_event ev;
+        rdx_event_init(&ev, a, v);
+        rdx_eval *e = rdx_eval_new();
+        result = rdx_eval_rule(e, r, &ev);
+        rdx_eval_free(e);
+    }
+    rdx_arena_free(a);
+    return result;
+}
+
 int th_match(const char *detection, const char *event_json) {
     rdx_diags d;
     rdx_diags_init(&d);
@@ -43,19 +61,7 @@ int th_match(const char *detection, const char *event_json) {
             fprintf(stderr, "    %s\n", buf);
         }
     } else {
-        rdx_arena *a = rdx_arena_new(0);
-        rdx_json_error err;
-        rdx_value *v = rdx_json_parse(a, event_json, strlen(event_json), &err);
-        if (!v) {
-            fprintf(stderr, "    bad test event: %s\n", err.message);
-        } else {
-            rdx_event ev;
-            rdx_event_init(&ev, a, v);
-            rdx_eval *e = rdx_eval_new();
-            result = rdx_eval_rule(e, rs->rules[0], &ev);
-            rdx_eval_free(e);
-        }
-        rdx_arena_free(a);
+        result = th_eval_json(rs->rules[0], event_json);
     }
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);

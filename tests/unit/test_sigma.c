@@ -237,18 +237,8 @@ TEST(sigma_filter_documents_apply_to_named_rules) {
         CHECK_INT(r->n_stages, 2);
         CHECK(r->stages[1].from_filter);
         CHECK_INT(r->condition->kind, RDX_COND_AND);
-        rdx_arena *a = rdx_arena_new(0);
-        rdx_eval *e = rdx_eval_new();
-        const char *hit = "{\"Image\":\"C:\\\\x\\\\whoami.exe\",\"User\":\"alice\"}";
-        const char *filtered = "{\"Image\":\"C:\\\\x\\\\whoami.exe\",\"User\":\"adm_bob\"}";
-        rdx_json_error err;
-        rdx_event ev;
-        rdx_event_init(&ev, a, rdx_json_parse(a, hit, strlen(hit), &err));
-        CHECK_INT(rdx_eval_rule(e, r, &ev), 1);
-        rdx_event_init(&ev, a, rdx_json_parse(a, filtered, strlen(filtered), &err));
-        CHECK_INT(rdx_eval_rule(e, r, &ev), 0);
-        rdx_eval_free(e);
-        rdx_arena_free(a);
+        CHECK_INT(th_eval_json(r, "{\"Image\":\"C:\\\\x\\\\whoami.exe\",\"User\":\"alice\"}"), 1);
+        CHECK_INT(th_eval_json(r, "{\"Image\":\"C:\\\\x\\\\whoami.exe\",\"User\":\"adm_bob\"}"), 0);
     }
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
@@ -387,22 +377,13 @@ TEST(sigma_expand_with_placeholder_file_matches_its_values) {
     if (rs->n_rules == 1) {
         const rdx_rule *r = rs->rules[0];
         CHECK_INT(r->status_load, RDX_RULE_OK);
-        rdx_arena *a = rdx_arena_new(0);
-        rdx_eval *e = rdx_eval_new();
         static const struct { const char *json; int want; } cases[] = {
             {"{\"User\":\"root\",\"Host\":\"SRV01\"}", 1},
             {"{\"User\":\"adm_x\",\"Host\":\"srv01\"}", 1},
             {"{\"User\":\"bob\",\"Host\":\"srv01\"}", 0},
             {"{\"User\":\"root\",\"Host\":\"srv02\"}", 0},
         };
-        for (size_t i = 0; i < 4; i++) {
-            rdx_json_error err;
-            rdx_event ev;
-            rdx_event_init(&ev, a, rdx_json_parse(a, cases[i].json, strlen(cases[i].json), &err));
-            CHECK_INT(rdx_eval_rule(e, r, &ev), cases[i].want);
-        }
-        rdx_eval_free(e);
-        rdx_arena_free(a);
+        for (size_t i = 0; i < 4; i++) CHECK_INT(th_eval_json(r, cases[i].json), cases[i].want);
     }
     rdx_placeholders_free(rs->placeholders);
     rdx_ruleset_free(rs);
