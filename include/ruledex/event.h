@@ -33,13 +33,23 @@ typedef struct rdx_leaf {
     const rdx_value *value;  /* a scalar: never an array or object */
 } rdx_leaf;
 
+/* Where an event came from: a file (path + line, record id or byte
+ * offset) or a message (topic + partition + message offset).  source.h
+ * fills it; rdx_origin_format() writes it the way output shows it. */
+typedef enum rdx_origin_kind {
+    RDX_ORIGIN_FILE = 0,
+    RDX_ORIGIN_MESSAGE
+} rdx_origin_kind;
+
 typedef struct rdx_event {
     rdx_value *root;         /* the tree; owned by arena */
     rdx_arena *arena;        /* not owned: the reader's per-event arena */
-    const char *source;      /* file name, "-" for stdin; not owned */
-    uint64_t line;           /* JSON Lines: 1-based line; 0 otherwise */
+    rdx_origin_kind origin;  /* FILE: source is a path; MESSAGE: a topic */
+    const char *source;      /* file name ("-" for stdin) or topic; not owned */
+    int32_t partition;       /* MESSAGE: the partition */
+    uint64_t line;           /* JSON: 1-based line (in the message, for MESSAGE); 0 otherwise */
     uint64_t record_id;      /* EVTX: event record id; 0 otherwise */
-    uint64_t offset;         /* byte offset of the event in its source */
+    uint64_t offset;         /* FILE: byte offset of the event; MESSAGE: the message offset */
     /* leaf index: filled by rdx_event_index(), lives in arena */
     rdx_leaf *leaves;
     size_t n_leaves;

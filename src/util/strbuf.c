@@ -22,6 +22,7 @@ void rdx_strbuf_reserve(rdx_strbuf *b, size_t extra) {
     while (cap < b->len + extra + 1) cap *= 2;
     char *p = realloc(b->data, cap);
     if (!p) abort();
+    if (!b->data) p[0] = 0;     /* a fresh buffer is the empty string, never garbage */
     b->data = p;
     b->cap = cap;
 }
@@ -61,6 +62,7 @@ void rdx_strbuf_printf(rdx_strbuf *b, const char *fmt, ...) {
 
 char *rdx_strbuf_take(rdx_strbuf *b) {
     rdx_strbuf_reserve(b, 0);
+    b->data[b->len] = 0;
     char *p = b->data;
     b->data = NULL;
     b->len = b->cap = 0;

@@ -1,0 +1,270 @@
+/*
+ * hunt.c — the hunt session and the per-thread hunter (hunt.h).
+ *
+ * The session selects the rules and compiles one matcher over them; it is
+ * then read-only.  A hunter owns what one thread needs: the matcher's
+ * scratch, an arena reset after every event, and its account.  Per event:
+ * read it, check the time range, let the matcher route, prefilter and
+ * verify, and write each detection to the sink with the event's facts
+ * (computed once, at the first detection).
+ */
+#include "ruledex/hunt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ruledex/facts.h"
+
+struct rdx_hunt {
+    rdx_hunt_options opt;
+    char *statuses;                 /* our copy of opt.statuses */
+    const rdx_rule **rules;         /* selected, in load order */
+    size_t n_rules;
+    rdx_matcher *matcher;
+};
+
+struct rdx_hunter {
+    const rdx_hunt *h;
+    rdx_scratch *scratch;
+    rdx_arena *arena;
+    rdx_hunt_account acct;
+    void (*progress)(void *ctx, uint64_t offset);
+    void *progress_ctx;
+};
+
+/* ---- the session ------------------------------------------------------------ */
+
+static int status_listed(const char *list, const char *status) {
+    if (!list) return 1;
+    if (!status) return 0;
+    size_t n = strlen(status);
+    for (const char *p = list; *p;) {
+        const char *e = strchr(p, ',');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !strncasecmp(p, status, n)) return 1;
+        p += len + (e != NULL);
+    }
+    return 0;
+}
+
+int rdx_hunt_selects(const rdx_hunt_options *o, const rdx_rule *r) {
+    if (r->kind != RDX_KIND_DETECTION || r->status_load != RDX_RULE_OK) return 0;
+    if (o->min_level && r->level < o->min_level) return 0;
+    return status_listed(o->statuses, r->status);
+}
+
+rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
+                       const rdx_hunt_options *o, rdx_diags *d) {
+    rdx_hunt *h = calloc(1, sizeof *h);
+    if (!h) abort();
+    rdx_hunt_options defaults = RDX_HUNT_OPTIONS_INIT;
+    h->opt = o ? *o : defaults;
+    if (!h->opt.kept) h->opt.kept = RDX_HUNT_KEPT;
+    if (h->opt.statuses) {
+        h->statuses = strdup(h->opt.statuses);
+        if (!h->statuses) abort();
+        h->opt.statuses = h->statuses;
+    }
+    size_t n = rs ? rs->n_rules : 0;
+    h->rules = calloc(n + 1, sizeof *h->rules);
+    if (!h->rules) abort();
+    for (size_t i = 0; i < n; i++)
+        if (rdx_hunt_selects(&h->opt, rs->rules[i])) h->rules[h->n_rules++] = rs->rules[i];
+    h->matcher = rdx_matcher_new(h->rules, h->n_rules, ls, d);
+    return h;
+}
+
+void rdx_hunt_free(rdx_hunt *h) {
+    if (!h) return;
+    rdx_matcher_free(h->matcher);
+    free(h->rules);
+    free(h->statuses);
+    free(h);
+}
+
+size_t rdx_hunt_rule_count(const rdx_hunt *h) { return h->n_rules; }
+const rdx_rule *rdx_hunt_rule(const rdx_hunt *h, size_t i) { return i < h->n_rules ? h->rules[i] : NULL; }
+const rdx_matcher *rdx_hunt_matcher(const rdx_hunt *h) { return h->matcher; }
+
+/* ---- the account -------------------------------------------------------------- */
+
+void rdx_reasons_add(rdx_reasons *t, const char *category, uint64_t count) {
+    size_t k = 0;
+    while (k < t->n && strcmp(t->cats[k], category) != 0) k++;
+    if (k == t->n) {
+        if (t->n == RDX_REASONS_MAX) k = RDX_REASONS_MAX - 1;   /* full: the last collects the rest */
+        else snprintf(t->cats[t->n++], sizeof t->cats[0], "%s", category);
+    }
+    t->counts[k] += count;
+}
+
+void rdx_hunt_account_init(rdx_hunt_account *a, const rdx_hunt *h) {
+    memset(a, 0, sizeof *a);
+    a->n_rules = h ? h->n_rules : 0;
+    a->by_rule = calloc(a->n_rules + 1, sizeof *a->by_rule);
+    if (!a->by_rule) abort();
+}
+
+void rdx_hunt_account_add(rdx_hunt_account *dst, const rdx_hunt_account *src) {
+    dst->inputs += src->inputs;
+    dst->inputs_failed += src->inputs_failed;
+    dst->read += src->read;
+    dst->evaluated += src->evaluated;
+    dst->unreadable += src->unreadable;
+    dst->outside_time += src->outside_time;
+    for (size_t k = 0; k < src->reasons.n; k++)
+        rdx_reasons_add(&dst->reasons, src->reasons.cats[k], src->reasons.counts[k]);
+    dst->messages_dropped += src->messages_dropped;
+    dst->detections += src->detections;
+    for (int l = 0; l <= RDX_LEVEL_CRITICAL; l++) dst->by_level[l] += src->by_level[l];
+    for (size_t r = 0; r < dst->n_rules && r < src->n_rules; r++) dst->by_rule[r] += src->by_rule[r];
+    dst->regex_limit_hits += src->regex_limit_hits;
+    dst->sink_failed |= src->sink_failed;
+}
+
+void rdx_hunt_account_free(rdx_hunt_account *a) {
+    free(a->by_rule);
+    a->by_rule = NULL;
+    a->n_rules = 0;
+}
+
+/* ---- the hunter ----------------------------------------------------------------- */
+
+rdx_hunter *rdx_hunter_new(const rdx_hunt *h) {
+    rdx_hunter *hu = calloc(1, sizeof *hu);
+    if (!hu) abort();
+    hu->h = h;
+    hu->scratch = rdx_scratch_new(h->matcher);
+    hu->arena = rdx_arena_new(0);
+    rdx_hunt_account_init(&hu->acct, h);
+    return hu;
+}
+
+void rdx_hunter_free(rdx_hunter *hu) {
+    if (!hu) return;
+    rdx_scratch_free(hu->scratch);
+    rdx_arena_free(hu->arena);
+    rdx_hunt_account_free(&hu->acct);
+    free(hu);
+}
+
+void rdx_hunter_set_progress(rdx_hunter *hu, void (*fn)(void *, uint64_t), void *ctx) {
+    hu->progress = fn;
+    hu->progress_ctx = ctx;
+}
+
+const rdx_hunt_account *rdx_hunter_account(rdx_hunter *hu) {
+    hu->acct.regex_limit_hits = rdx_scratch_stats(hu->scratch).regex_limit_hits;
+    return &hu->acct;
+}
+
+/* Inside the time range?  Events without a time are outside any range. */
+static int in_range(const rdx_hunt_options *o, const rdx_facts *f) {
+    if (!f->has_time) return 0;
+    if (o->has_from && f->time < o->from) return 0;
+    if (o->has_to && f->time >= o->to) return 0;
+    return 1;
+}
+
+typedef struct hit_ctx {
+    rdx_hunter *hu;
+    rdx_event *ev;
+    rdx_sink *sink;
+    rdx_facts facts;
+    int have_facts;
+    int detections;
+} hit_ctx;
+
+static void on_hit(void *arg, size_t i) {
+    hit_ctx *c = arg;
+    rdx_hunter *hu = c->hu;
+    const rdx_rule *r = hu->h->rules[i];
+    hu->acct.detections++;
+    hu->acct.by_level[r->level]++;
+    hu->acct.by_rule[i]++;
+    c->detections++;
+    if (!c->sink || hu->acct.sink_failed) return;
+    if (!c->have_facts) rdx_event_facts(c->ev, &c->facts);
+    c->have_facts = 1;
+    rdx_detection d = {r, c->ev, &c->facts};
+    if (rdx_sink_write(c->sink, &d) != 0) hu->acct.sink_failed = 1;
+}
+
+/* An event that was read: the time range, then the matcher. */
+static int evaluate(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
+    const rdx_hunt_options *o = &hu->h->opt;
+    hit_ctx c = {hu, ev, sink, {0}, 0, 0};
+    if (o->has_from || o->has_to) {
+        rdx_event_facts(ev, &c.facts);
+        c.have_facts = 1;
+        if (!in_range(o, &c.facts)) {
+            hu->acct.outside_time++;
+            return 0;
+        }
+    }
+    hu->acct.evaluated++;
+    rdx_matcher_match(hu->h->matcher, hu->scratch, ev, on_hit, &c);
+    return hu->acct.sink_failed ? -1 : c.detections;
+}
+
+int rdx_hunter_event(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
+    hu->acct.read++;
+    return evaluate(hu, ev, sink);
+}
+
+/* The reason an event was unreadable: the category of the last error the
+ * source reported for it (diagnostics [from, count)), else of the last
+ * diagnostic, else "unknown". */
+static const char *reason_of(const rdx_diags *d, size_t from) {
+    for (size_t i = d->count; i-- > from;)
+        if (d->items[i].severity == RDX_SEV_ERROR) return d->items[i].category;
+    return d->count > from ? d->items[d->count - 1].category : "unknown";
+}
+
+/* Keep the first `kept` messages of this input; count the rest. */
+static void bound_messages(rdx_hunter *hu, rdx_diags *d, size_t base) {
+    size_t limit = base + hu->h->opt.kept;
+    if (d->count <= limit) return;
+    hu->acct.messages_dropped += d->count - limit;
+    rdx_diags_truncate(d, limit);
+}
+
+static int run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d, size_t base) {
+    rdx_event ev;
+    int rc, failed = 0;
+    size_t seen = d->count;
+    hu->acct.inputs++;
+    while (!failed && (rc = rdx_source_next(src, hu->arena, &ev, d)) != 0) {
+        hu->acct.read++;
+        if (rc < 0) {
+            hu->acct.unreadable++;
+            rdx_reasons_add(&hu->acct.reasons, reason_of(d, seen), 1);
+        } else {
+            failed = evaluate(hu, &ev, sink) < 0;
+        }
+        bound_messages(hu, d, base);
+        seen = d->count;
+        rdx_arena_reset(hu->arena);
+        if (hu->progress) hu->progress(hu->progress_ctx, rdx_source_offset(src));
+    }
+    return failed ? -1 : 0;
+}
+
+int rdx_hunter_run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d) {
+    return run(hu, src, sink, d, d->count);
+}
+
+int rdx_hunter_run_path(rdx_hunter *hu, const char *path, rdx_sink *sink, rdx_diags *d) {
+    size_t base = d->count;
+    rdx_source *src = rdx_source_open_file(path, RDX_FMT_AUTO, d);
+    if (!src) {
+        hu->acct.inputs++;
+        hu->acct.inputs_failed++;
+        return 0;
+    }
+    int rc = run(hu, src, sink, d, base);
+    rdx_source_close(src);
+    return rc;
+}

@@ -1,0 +1,68 @@
+/*
+ * details.c — the one-line digest of an event a responder reads first
+ * (sink.h, rdx_event_details).
+ *
+ * An EVTX event's payload is EventData (named <Data Name="..."> values) or
+ * UserData (one element whose children are the data).  Values logged
+ * without a name (common in Application and System logs) arrive as a list
+ * under "Data" (its "#text" in evtx_dump's layout); each is shown as
+ * "Data: value".  Events without such a
+ * payload (flat JSON, ECS) show every leaf under its dotted path.
+ */
+#include <string.h>
+
+#include "ruledex/sink.h"
+
+/* Append "Key: value" with newlines and tabs folded to spaces. */
+static void add_pair(rdx_strbuf *b, const char *key, size_t klen, const rdx_value *v) {
+    size_t len;
+    const char *s = rdx_value_text(v, &len);
+    if (!s || len == 0) return;
+    if (b->len) rdx_strbuf_puts(b, " ¦ ");
+    rdx_strbuf_append(b, key, klen);
+    rdx_strbuf_puts(b, ": ");
+    for (size_t i = 0; i < len; i++)
+        rdx_strbuf_putc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+}
+
+static const rdx_value *event_data(const rdx_value *root) {
+    const rdx_value *e = rdx_object_get(root, "Event");
+    if (!e) return NULL;
+    const rdx_value *d = rdx_object_get(e, "EventData");
+    if (d && d->type == RDX_OBJECT) return d;
+    d = rdx_object_get(e, "UserData");
+    /* UserData holds one element whose children are the data. */
+    if (d && d->type == RDX_OBJECT && d->u.object.count == 1 &&
+        d->u.object.members[0].value->type == RDX_OBJECT)
+        return d->u.object.members[0].value;
+    return d && d->type == RDX_OBJECT ? d : NULL;
+}
+
+/* A member of the payload: a scalar, or a list of scalars (unnamed Data,
+ * which evtx_dump's layout writes as {"Data": {"#text": [...]}}). */
+static void add_member(rdx_strbuf *b, const rdx_member *m) {
+    const rdx_value *v = m->value;
+    const rdx_value *text = v->type == RDX_OBJECT ? rdx_object_get(v, "#text") : NULL;
+    if (text) v = text;
+    if (v->type == RDX_ARRAY) {
+        for (size_t i = 0; i < v->u.array.count; i++)
+            if (v->u.array.items[i]->type != RDX_OBJECT && v->u.array.items[i]->type != RDX_ARRAY)
+                add_pair(b, m->key, m->key_len, v->u.array.items[i]);
+    } else if (v->type != RDX_OBJECT) {
+        add_pair(b, m->key, m->key_len, v);
+    }
+}
+
+void rdx_event_details(rdx_event *ev, rdx_strbuf *out) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    const rdx_value *data = event_data(ev->root);
+    if (data) {
+        for (size_t i = 0; i < data->u.object.count; i++) add_member(&b, &data->u.object.members[i]);
+    } else {
+        rdx_event_index(ev);
+        for (size_t i = 0; i < ev->n_leaves; i++)
+            add_pair(&b, ev->leaves[i].path, ev->leaves[i].path_len, ev->leaves[i].value);
+    }
+    if (b.len) rdx_strbuf_append(out, b.data, b.len);
+    rdx_strbuf_free(&b);
+}

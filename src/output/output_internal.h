@@ -1,0 +1,28 @@
+/*
+ * output_internal.h — what the built-in sinks share: a buffer in front of
+ * the writer that reports delivery when its bytes are accepted.
+ */
+#ifndef RDX_OUTPUT_INTERNAL_H
+#define RDX_OUTPUT_INTERNAL_H
+
+#include "ruledex/sink.h"
+
+/* The implementation of s if it was made with ops, else NULL. */
+void *rdx_sink_impl_(rdx_sink *s, const rdx_sink_ops *ops);
+
+#define OUT_BUFFER_FLUSH (64u * 1024)
+
+typedef struct out_buffer {
+    rdx_strbuf buf;          /* formatted, not yet written */
+    rdx_write_fn w;
+    void *ctx;
+    uint64_t pending;        /* detections in buf */
+    uint64_t last_seq;       /* the last one in buf */
+} out_buffer;
+
+/* Hand buf to the writer and report delivery; 0 or -1. */
+int out_buffer_flush(rdx_sink *s, out_buffer *o);
+/* One detection (seq) was formatted into buf: flush when it is large. */
+int out_buffer_wrote(rdx_sink *s, out_buffer *o, uint64_t seq);
+
+#endif
