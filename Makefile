@@ -57,9 +57,21 @@ $(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a
 $(B)/unit_tests: $(TEST_OBJ) $(B)/libruledex.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(LDLIBS)
 
-# The whole suite: unit tests (corpus conformance included) and golden CLI
-# tests.  tests/run.sh prints each suite's line and the total last.
-check: $(B)/ruledex $(B)/unit_tests
+# Programs written against the public headers alone (examples/c): only
+# include/ is on their include path, so a private header cannot slip in.
+EXAMPLES := $(patsubst examples/c/%.c,$(B)/examples/%,$(wildcard examples/c/*.c))
+$(B)/examples/%: examples/c/%.c $(B)/libruledex.a
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -std=c11 -D_DEFAULT_SOURCE $(WARN) $(SANFLAGS) -Iinclude $(CFLAGS) $< -o $@ \
+	    $(LDFLAGS) $(B)/libruledex.a $(LDLIBS)
+
+.PHONY: examples
+examples: $(EXAMPLES)
+
+# The whole suite: unit tests (corpus conformance included), golden CLI
+# tests, the example programs.  tests/run.sh prints each suite's line and
+# the total last.
+check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES)
 	@RDX_BUILD=$(B) sh tests/run.sh
 
 unit: $(B)/unit_tests

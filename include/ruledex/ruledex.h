@@ -1,16 +1,44 @@
-/* ruledex.h — the whole public API of the ruledex core library. */
+/*
+ * ruledex.h — the whole public API of the ruledex library, in one include.
+ *
+ *     #include <ruledex/ruledex.h>      // cc ... -lruledex $(pkg-config ...)
+ *
+ * The pieces, in the order data flows through them:
+ *
+ *   rules    rule.h (the intermediate form) · sigma.h (the Sigma reader)
+ *            · pattern.h (values as segment patterns)
+ *   events   event.h · value.h · facts.h (time, host, channel, ids)
+ *            · source.h (files, buffers, custom sources) · reader.h
+ *            · json.h · evtx.h
+ *   running  logsource.h (routing and field maps) · engine.h (the
+ *            reference evaluator) · matcher.h (the compiled matcher)
+ *            · hunt.h (the session: selection, time range, account)
+ *            · sink.h (table, JSON Lines, CSV timeline, custom sinks)
+ *   catalog  catalog.h · attack.h
+ *   basics   arena.h · diag.h · strbuf.h
+ *
+ * examples/c/hunt_jsonl.c is a complete program written against it.
+ */
 #ifndef RULEDEX_H
 #define RULEDEX_H
 #include "arena.h"
+#include "attack.h"
+#include "catalog.h"
 #include "diag.h"
 #include "engine.h"
 #include "event.h"
 #include "evtx.h"
+#include "facts.h"
+#include "hunt.h"
 #include "json.h"
-#include "reader.h"
+#include "logsource.h"
+#include "matcher.h"
 #include "pattern.h"
+#include "reader.h"
 #include "rule.h"
 #include "sigma.h"
+#include "sink.h"
+#include "source.h"
 #include "strbuf.h"
 #include "value.h"
 #define RULEDEX_VERSION "0.1.0"
