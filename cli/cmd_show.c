@@ -18,7 +18,7 @@
 
 #include "commands.h"
 #include "common.h"
-#include "ruledex/catalog.h"
+#include "ruledex/render.h"
 #include "ruledex/logsource.h"
 
 #define MAX_SOURCES 256

@@ -199,44 +199,12 @@ const rdx_indicator *rdx_catalog_indicator(const rdx_catalog *c, const char *fie
                                            rdx_ind_kind kind, const char *mods,
                                            const char *value);
 
-/* ---- rendering (src/render/) -------------------------------------------
- *
- * One rule's page in four formats with the same sections in the same order
- * (metadata, ATT&CK coverage, event coverage, rule body, stages and
- * predicates, indicators); the whole catalog as JSON (docs/CATALOG.md has
- * the schema); an ATT&CK Navigator layer; and the static HTML site. */
-
-typedef enum rdx_page_format {
-    RDX_PAGE_TEXT = 0,       /* terminal */
-    RDX_PAGE_MARKDOWN,
-    RDX_PAGE_HTML,           /* a standalone page (inline CSS, no site links) */
-    RDX_PAGE_JSON
-} rdx_page_format;
-
-typedef struct rdx_render_opts {
-    int color;               /* text: ANSI colours */
-} rdx_render_opts;
-
-void rdx_render_rule(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *r,
-                     rdx_page_format f, const rdx_render_opts *o);
-/* catalog.json: the whole model. */
-void rdx_render_catalog_json(rdx_strbuf *out, const rdx_catalog *c);
-/* An ATT&CK Navigator layer (format 4.5) scoring each technique by the
- * number of rules that cover it. */
-void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *name);
-
-/* The static site.  Each file is handed to write() with its path relative
- * to the output directory ("index.html", "rules/<slug>.html", ...);
- * write returns 0, or -1 to stop.  Files are split into n_parts shares so
- * callers can render on several threads: part k renders its share (part
- * 0 also the shared files).  Returns 0, or -1 when write failed. */
-typedef int (*rdx_site_write)(void *ctx, const char *path, const char *data, size_t len);
-int rdx_render_site(const rdx_catalog *c, rdx_site_write write, void *ctx, size_t part,
-                    size_t n_parts);
-
 /* The provider name as pages show it: "Microsoft-Windows-Sysmon" →
  * "Sysmon", "Microsoft-Windows-Security-Auditing" → "Security-Auditing";
  * the channel when there is no provider, "any" when neither is known. */
 const char *rdx_event_provider_short(const rdx_event_source *e);
+
+/* Rendering a catalog — rule pages, catalog.json, the Navigator layer, the
+ * static site — is in render.h. */
 
 #endif

@@ -14,7 +14,7 @@
  *            reference evaluator) · matcher.h (the compiled matcher)
  *            · hunt.h (the session: selection, time range, account)
  *            · sink.h (table, JSON Lines, CSV timeline, custom sinks)
- *   catalog  catalog.h · attack.h
+ *   catalog  catalog.h · attack.h · render.h (pages, catalog.json, site)
  *   basics   arena.h · diag.h · strbuf.h
  *
  * examples/c/hunt_jsonl.c is a complete program written against it.
@@ -35,6 +35,7 @@
 #include "matcher.h"
 #include "pattern.h"
 #include "reader.h"
+#include "render.h"
 #include "rule.h"
 #include "sigma.h"
 #include "sink.h"

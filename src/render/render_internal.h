@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "ruledex/catalog.h"
+#include "ruledex/render.h"
 #include "ruledex/strbuf.h"
 
 /* HTML text and attribute escaping (& < > " '); invalid UTF-8 and control
