@@ -12,7 +12,7 @@
 #define RDX_SIGMA_INTERNAL_H
 
 #include "ruledex/sigma.h"
-#include "yaml.h"
+#include "util/yaml.h"
 
 typedef struct load_ctx {
     rdx_ruleset *rs;
