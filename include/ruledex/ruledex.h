@@ -6,6 +6,7 @@
 #include "engine.h"
 #include "event.h"
 #include "evtx.h"
+#include "frontend.h"
 #include "json.h"
 #include "reader.h"
 #include "pattern.h"
