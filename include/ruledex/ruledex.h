@@ -2,6 +2,7 @@
 #ifndef RULEDEX_H
 #define RULEDEX_H
 #include "arena.h"
+#include "build.h"
 #include "diag.h"
 #include "engine.h"
 #include "event.h"

@@ -231,18 +231,6 @@ static rdx_value *to_value(rdx_arena *a, const ynode *n, int depth) {
 
 /* ---- documents --------------------------------------------------------- */
 
-static void add_rule(rdx_ruleset *rs, rdx_rule *r) {
-    rdx_rule ***list = r->kind == RDX_KIND_FILTER ? &rs->filters : &rs->rules;
-    size_t *n = r->kind == RDX_KIND_FILTER ? &rs->n_filters : &rs->n_rules;
-    size_t *cap = r->kind == RDX_KIND_FILTER ? &rs->cap_filters : &rs->cap_rules;
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 256;
-        *list = realloc(*list, *cap * sizeof **list);
-        if (!*list) abort();
-    }
-    (*list)[(*n)++] = r;
-}
-
 static int build_detection_rule(load_ctx *c, const ynode *root, rdx_rule *r) {
     static const char *const skip[] = {"condition", "timeframe", NULL};
     const ynode *det = rdx_ymap_get(root, "detection");
@@ -288,10 +276,7 @@ static int build_filter(load_ctx *c, const ynode *root, rdx_rule *r) {
 }
 
 static void build_document(load_ctx *c, const ynode *root, const char *body, uint32_t line) {
-    rdx_rule *r = rdx_arena_zalloc(c->a, sizeof *r);
-    r->lang = "sigma";
-    r->file = c->file;
-    r->line = line;
+    rdx_rule *r = rdx_build_rule(c->rs, "sigma", c->file, line);
     r->body = body;
     c->errors = 0;
     c->unresolved = 0;
@@ -310,7 +295,7 @@ static void build_document(load_ctx *c, const ynode *root, const char *body, uin
     if (!ok || c->errors) return;
     r->status_load = c->unresolved ? RDX_RULE_UNRESOLVED_PLACEHOLDER : RDX_RULE_OK;
     r->document = to_value(c->a, root, 0);
-    add_rule(c->rs, r);
+    rdx_build_finish(c->rs, r, c->d);
 }
 
 /* A copy of map without its `action` key. */

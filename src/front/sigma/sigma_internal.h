@@ -11,6 +11,7 @@
 #ifndef RDX_SIGMA_INTERNAL_H
 #define RDX_SIGMA_INTERNAL_H
 
+#include "ruledex/build.h"
 #include "ruledex/sigma.h"
 #include "util/yaml.h"
 
