@@ -64,7 +64,7 @@ rdx_predicate *rdx_build_predicate(rdx_ruleset *rs, rdx_group *g, const rdx_pred
 rdx_rvalue *rdx_build_values(rdx_ruleset *rs, rdx_predicate *p, size_t n);
 
 /* A string value written as text: matched as pat when given (its segments
- * are copied by reference), else as the literal text. */
+ * and their bytes are copied into the arena), else as the literal text. */
 void rdx_build_pattern(rdx_ruleset *rs, rdx_rvalue *v, const char *text, size_t len,
                        const rdx_pattern *pat);
 /* A number (also matched as its text, as Sigma matches 4688 and '4688'). */

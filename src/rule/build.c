@@ -78,12 +78,27 @@ static void literal_variant(rdx_ruleset *rs, rdx_rvalue *v, const char *text, si
     rdx_patlist_push(rs->arena, &v->variants, rdx_pattern_literal(rs->arena, text, len));
 }
 
+/* pat's segments and bytes, copied into the arena: a caller may build a
+ * pattern on its stack. */
+static rdx_pattern copy_pattern(rdx_arena *a, const rdx_pattern *pat) {
+    rdx_seg *segs = rdx_arena_alloc(a, (pat->n_segs + 1) * sizeof *segs);
+    for (size_t i = 0; i < pat->n_segs; i++) {
+        segs[i] = pat->segs[i];
+        if (segs[i].len) {
+            unsigned char *b = rdx_arena_alloc(a, segs[i].len);
+            memcpy(b, pat->segs[i].bytes, segs[i].len);
+            segs[i].bytes = b;
+        }
+    }
+    return (rdx_pattern){segs, pat->n_segs};
+}
+
 void rdx_build_pattern(rdx_ruleset *rs, rdx_rvalue *v, const char *text, size_t len,
                        const rdx_pattern *pat) {
     v->kind = RDX_VK_STRING;
     v->text = text;
     v->text_len = len;
-    if (pat) rdx_patlist_push(rs->arena, &v->variants, *pat);
+    if (pat) rdx_patlist_push(rs->arena, &v->variants, copy_pattern(rs->arena, pat));
     else literal_variant(rs, v, text, len);
 }
 
