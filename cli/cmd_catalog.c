@@ -40,15 +40,16 @@ typedef struct cat_opts {
 } cat_opts;
 
 static void usage(FILE *f) {
-    fputs("usage: ruledex catalog -r [SOURCE:]RULES [-r ...] -o OUTDIR [options]\n"
+    fputs("usage: ruledex catalog -r [NAME:]RULES [-r ...] -o OUTDIR [options]\n"
           "\n"
           "Build a static HTML catalog of rule sets: an index with search and filters,\n"
           "a page per rule and per indicator, the ATT&CK matrix and event coverage, plus\n"
           "OUTDIR/catalog.json (docs/CATALOG.md) and OUTDIR/navigator-layer.json.\n"
-          "SOURCE names a rule set in corpus counts (default: sigma).\n"
+          "NAME names a rule set in corpus counts (default: sigma); a NAME that is a\n"
+          "rule language (sigma) also reads the files as that language only.\n"
           "\n"
           "options:\n"
-          "  -r, --rules [SOURCE:]PATH  rule file or directory (repeatable)\n"
+          "  -r, --rules [NAME:]PATH    rule file or directory (repeatable)\n"
           "  -o, --output DIR           the catalog directory (replaced atomically)\n"
           "  -a, --attack FILE          ATT&CK STIX bundle (enterprise-attack.json);\n"
           "                             default $RULEDEX_ATTACK, $RULEDEX_DATA/..., data/\n"
@@ -104,7 +105,7 @@ static int parse_args(cat_opts *o, int argc, char **argv) {
         }
     }
     if (!o->n_sources) {
-        fprintf(stderr, "ruledex catalog: no rules given (-r [SOURCE:]RULES)\n");
+        fprintf(stderr, "ruledex catalog: no rules given (-r [NAME:]RULES)\n");
         return -1;
     }
     if (!o->output) {
@@ -147,9 +148,9 @@ static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
     if (o->placeholders && !(m->rs->placeholders = rdx_placeholders_load(o->placeholders, d))) return -1;
     for (size_t i = 0; i < o->n_sources; i++) {
         const char *path;
-        rdx_catalog_parse_source(o->sources[i], "sigma", names[i], sizeof names[i], &path);
         first[i] = m->rs->n_rules;
-        if (rdx_sigma_load_path(m->rs, path, d) < 0 && !d->errors)
+        if (cli_load_source(m->rs, o->sources[i], names[i], sizeof names[i], &path, d) < 0 &&
+            !d->errors)
             rdx_diag_add(d, RDX_SEV_ERROR, "io", path, 0, 0, "cannot read rules");
     }
     first[o->n_sources] = m->rs->n_rules;

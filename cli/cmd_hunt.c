@@ -66,14 +66,15 @@ typedef struct hunt {
 } hunt;
 
 static void usage(FILE *f) {
-    fputs("usage: ruledex hunt -r RULES [-r RULES...] [options] EVENTS...\n"
+    fputs("usage: ruledex hunt -r [LANG:]RULES [-r ...] [options] EVENTS...\n"
           "\n"
-          "Run Sigma rules over events and print every detection.\n"
+          "Run detection rules over events and print every detection.\n"
           "EVENTS are files or directories (searched recursively for .json, .jsonl,\n"
           ".ndjson and .evtx); '-' reads JSON from standard input.\n"
           "\n"
           "options:\n"
-          "  -r, --rules PATH          rule file or directory (repeatable)\n"
+          "  -r, --rules [LANG:]PATH   rule file or directory (repeatable); LANG (sigma)\n"
+          "                            reads it as that rule language only\n"
           "  -p, --placeholders FILE   values for |expand placeholders (YAML map)\n"
           "      --logsources FILE     which events each logsource covers, and field maps\n"
           "                            (default: the table shipped with ruledex)\n"

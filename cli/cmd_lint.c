@@ -15,10 +15,11 @@
 #include "common.h"
 
 static void usage(FILE *f) {
-    fputs("usage: ruledex lint [options] RULES...\n"
+    fputs("usage: ruledex lint [options] [LANG:]RULES...\n"
           "\n"
           "Load Sigma rules (files or directories, searched recursively for .yml and\n"
           ".yaml) and report every problem as file:line:column: severity: message.\n"
+          "LANG (sigma) reads the files as that rule language only.\n"
           "\n"
           "options:\n"
           "  -p, --placeholders FILE   values for |expand placeholders\n"

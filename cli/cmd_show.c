@@ -33,7 +33,7 @@ typedef struct show_opts {
 } show_opts;
 
 static void usage(FILE *f) {
-    fputs("usage: ruledex show RULE [-r [SOURCE:]CORPUS...] [options]\n"
+    fputs("usage: ruledex show RULE [-r [NAME:]CORPUS...] [options]\n"
           "\n"
           "Show the catalog page of one rule: metadata, ATT&CK coverage, event coverage,\n"
           "the rule body, its stages and predicates, and its indicators with how many\n"
@@ -41,8 +41,9 @@ static void usage(FILE *f) {
           "RULE is a rule file, or the id or name of a rule in the corpus.\n"
           "\n"
           "options:\n"
-          "  -r, --rules [SOURCE:]PATH  corpus rule file or directory (repeatable);\n"
-          "                             SOURCE names it in counts (default: sigma)\n"
+          "  -r, --rules [NAME:]PATH    corpus rule file or directory (repeatable);\n"
+          "                             NAME names it in counts (default: sigma); a\n"
+          "                             language NAME (sigma) also picks the reader\n"
           "  -f, --format FORMAT        text (default), md, html or json\n"
           "  -o, --output FILE          write the page to FILE (atomically)\n"
           "  -a, --attack FILE          ATT&CK STIX bundle (enterprise-attack.json);\n"
@@ -151,9 +152,8 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
     s->rs = rdx_ruleset_new();
     if (o->placeholders && !(s->rs->placeholders = rdx_placeholders_load(o->placeholders, d))) return;
     for (size_t i = 0; i < o->n_sources; i++) {
-        rdx_catalog_parse_source(o->sources[i], "sigma", names[i], sizeof names[i], &paths[i]);
         first[i] = s->rs->n_rules;
-        rdx_sigma_load_path(s->rs, paths[i], d);
+        cli_load_source(s->rs, o->sources[i], names[i], sizeof names[i], &paths[i], d);
     }
     first[o->n_sources] = s->rs->n_rules;
     /* RULE as a file the corpus does not already hold: load it too. */
@@ -162,7 +162,7 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
         in_corpus = same_file(o->rule, s->rs->rules[i]->file);
     s->file_first = s->file_end = s->rs->n_rules;
     if (is_file(o->rule) && !in_corpus) {
-        rdx_sigma_load_path(s->rs, o->rule, d);
+        rdx_load_rules_path(s->rs, o->rule, NULL, d);
         s->file_end = s->rs->n_rules;
     }
     rdx_ruleset_apply_filters(s->rs, d);

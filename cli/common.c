@@ -3,6 +3,7 @@
 #include "common.h"
 
 #include "ruledex/attack.h"
+#include "ruledex/catalog.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -79,9 +80,19 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
             return NULL;
         }
     }
-    for (size_t i = 0; i < opt->n_paths; i++) rdx_sigma_load_path(rs, opt->paths[i], d);
+    for (size_t i = 0; i < opt->n_paths; i++) rdx_load_rules_path(rs, opt->paths[i], NULL, d);
     rdx_ruleset_apply_filters(rs, d);
     return rs;
+}
+
+int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
+                    const char **path, rdx_diags *d) {
+    rdx_catalog_parse_source(arg, "sigma", name, size, path);
+    if (*path != arg && rdx_frontend_find(name)) {
+        const rdx_load_opts lang = {.lang = name};
+        return rdx_load_rules_path(rs, *path, &lang, d);
+    }
+    return rdx_load_rules_path(rs, *path, NULL, d);
 }
 
 /* ---- data files -------------------------------------------------------- */

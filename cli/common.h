@@ -31,14 +31,26 @@ const char *cli_level_color(const cli_colors *c, rdx_level l);
 size_t cli_print_diags(FILE *f, const rdx_diags *d, const cli_colors *c, int errors_only,
                        size_t max);
 
-/* Rules from every path (files or directories), with placeholders and
- * filters applied.  Diagnostics go to d. */
+/* Rules from every [LANG:]PATH (files or directories, frontend.h), with
+ * placeholders and filters applied.  Diagnostics go to d. */
 typedef struct cli_rules {
     const char **paths;
     size_t n_paths;
     const char *placeholders;     /* file, or NULL */
 } cli_rules;
 rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
+
+/* One -r of show and catalog, "[NAME:]PATH", where NAME labels the rule
+ * collection in corpus counts ("sigma 23, emerging 2"; default "sigma").
+ * A NAME that is a rule language (frontend.h) also chooses the reader:
+ * `-r sigma:rules/` reads only Sigma files.  Any other NAME is only a label
+ * and each file goes to the language that claims it, so `-r emerging:dir/`
+ * keeps working and `-r emerging:sigma:dir/` labels and chooses both.
+ * (hunt and lint have no collections: there a prefix must be a language.)
+ * name gets the label, *path the path; returns what rdx_load_rules_path
+ * returns. */
+int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
+                    const char **path, rdx_diags *d);
 
 /* The log-source table to use: the one given, else the library's default
  * ($RULEDEX_DATA, PREFIX/share/ruledex, ./data) when it exists, else the

@@ -50,7 +50,7 @@ int main(int argc, char **argv) {
     rdx_diags d;
     rdx_diags_init(&d);
     rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_sigma_load_path(rs, argv[1], &d);
+    rdx_load_rules_path(rs, argv[1], NULL, &d);          /* [LANG:]PATH, any language */
     rdx_ruleset_apply_filters(rs, &d);
     rdx_logsources *ls = rdx_logsources_load(rdx_logsources_default_path(), &d);
     rdx_hunt *hunt = rdx_hunt_new(rs, ls, NULL, &d);

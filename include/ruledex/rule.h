@@ -27,7 +27,8 @@
  * and the condition is STAGE(0).
  *
  * A rule set owns everything in one arena; pcre2 codes it also tracks and
- * frees.  Rules are immutable once loading is finished, so threads share
+ * frees, and the |expand placeholder table set on it.  Front-ends build
+ * rules with build.h.  Rules are immutable once loading is finished, so threads share
  * them freely.
  */
 #ifndef RULEDEX_RULE_H
@@ -88,7 +89,9 @@ typedef struct rdx_rvalue {
 } rdx_rvalue;
 
 typedef struct rdx_predicate {
-    const char *field;       /* NULL for keywords */
+    const char *field;       /* NULL for keywords; in the Sigma taxonomy */
+    const char *field_written;  /* as the rule's language wrote it (Sigma:
+                                   the same string as field) */
     rdx_op op;
     unsigned flags;          /* RDX_PF_* */
     rdx_timepart timepart;   /* |minute ... |year: compare this part */
@@ -192,16 +195,18 @@ typedef struct rdx_rule {
                                     unknown fields included */
 } rdx_rule;
 
+/* Readers use rules/n_rules, filters/n_filters and arena; rules are added
+ * through build.h, which keeps its growth bookkeeping (and the PCRE2 codes
+ * to free) behind priv. */
 typedef struct rdx_ruleset {
     rdx_arena *arena;
     rdx_rule **rules;            /* detection and correlation rules */
-    size_t n_rules, cap_rules;
+    size_t n_rules;
     rdx_rule **filters;          /* filter documents */
-    size_t n_filters, cap_filters;
-    void **regexes;              /* pcre2 codes to free */
-    size_t n_regexes, cap_regexes;
-    struct rdx_placeholders *placeholders;  /* not owned */
+    size_t n_filters;
+    struct rdx_placeholders *placeholders;  /* owned: rdx_ruleset_free frees it */
     size_t files_read, files_failed;
+    struct rdx_ruleset_priv *priv;          /* src/rule/rule_internal.h */
 } rdx_ruleset;
 
 rdx_ruleset *rdx_ruleset_new(void);

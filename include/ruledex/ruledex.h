@@ -5,7 +5,9 @@
  *
  * The pieces, in the order data flows through them:
  *
- *   rules    rule.h (the intermediate form) · sigma.h (the Sigma reader)
+ *   rules    rule.h (the intermediate form) · build.h (building it)
+ *            · frontend.h (readers by language, -r LANG:PATH) · sigma.h
+ *            and sigma_pattern.h (the Sigma reader and string notation)
  *            · pattern.h (values as segment patterns)
  *   events   event.h · value.h · facts.h (time, host, channel, ids)
  *            · source.h (files, buffers, custom sources) · reader.h
@@ -23,12 +25,14 @@
 #define RULEDEX_H
 #include "arena.h"
 #include "attack.h"
+#include "build.h"
 #include "catalog.h"
 #include "diag.h"
 #include "engine.h"
 #include "event.h"
 #include "evtx.h"
 #include "facts.h"
+#include "frontend.h"
 #include "hunt.h"
 #include "json.h"
 #include "logsource.h"
@@ -38,6 +42,7 @@
 #include "render.h"
 #include "rule.h"
 #include "sigma.h"
+#include "sigma_pattern.h"
 #include "sink.h"
 #include "source.h"
 #include "strbuf.h"

@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "rule.h"
+#include "sigma_pattern.h"
 
 /* Placeholder values for |expand: a YAML map of name → list of values
  * (Sigma string syntax, wildcards allowed).  %name% is replaced by the

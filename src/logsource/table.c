@@ -22,7 +22,7 @@
 #include <strings.h>
 
 #include "logsource/ls_internal.h"
-#include "rule/yaml.h"
+#include "util/yaml.h"
 #include "ruledex/pattern.h"
 
 #define MAX_EVENT_ID 65535   /* Windows event IDs are 16-bit */

@@ -1,5 +1,7 @@
 /* rule.c — the rule set: ownership, lookup, names of operators and levels. */
 #include "ruledex/rule.h"
+#include "ruledex/sigma.h"   /* rdx_placeholders_free: the set owns its table */
+#include "rule/rule_internal.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
@@ -10,14 +12,18 @@
 rdx_ruleset *rdx_ruleset_new(void) {
     rdx_ruleset *rs = calloc(1, sizeof *rs);
     if (!rs) abort();
+    rs->priv = calloc(1, sizeof *rs->priv);
+    if (!rs->priv) abort();
     rs->arena = rdx_arena_new(256 * 1024);
     return rs;
 }
 
 void rdx_ruleset_free(rdx_ruleset *rs) {
     if (!rs) return;
-    for (size_t i = 0; i < rs->n_regexes; i++) pcre2_code_free(rs->regexes[i]);
-    free(rs->regexes);
+    for (size_t i = 0; i < rs->priv->n_regexes; i++) pcre2_code_free(rs->priv->regexes[i]);
+    free(rs->priv->regexes);
+    free(rs->priv);
+    rdx_placeholders_free(rs->placeholders);
     free(rs->rules);
     free(rs->filters);
     rdx_arena_free(rs->arena);

@@ -16,10 +16,10 @@
  *     rdx_parse_number is what strtod reads from the same text.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
- *     tests/fuzz/fuzz_pattern.c src/rule/pattern.c src/rule/encode.c \
- *     src/rule/typed.c src/util/arena.c -lm -o fuzz_pattern
+ *     tests/fuzz/fuzz_pattern.c src/rule/pattern.c src/front/sigma/syntax.c \
+ *     src/front/sigma/encode.c src/rule/typed.c src/util/arena.c -lm -o fuzz_pattern
  */
-#include "ruledex/pattern.h"
+#include "ruledex/sigma_pattern.h"
 
 #include <math.h>
 #include <stdint.h>

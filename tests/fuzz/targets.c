@@ -213,6 +213,7 @@ int rdx_fuzz_sigma(const uint8_t *data, size_t size) {
     }
     rdx_eval_free(e);
     rdx_diags_free(&d);
+    rs->placeholders = NULL;   /* the fixture's, shared by every run: not the set's to free */
     rdx_ruleset_free(rs);
     return 0;
 }

@@ -2,7 +2,7 @@
  * Expected Base64 strings were computed with Python's base64 module using
  * pySigma's slicing, and are hard-coded here. */
 #include "harness.h"
-#include "ruledex/pattern.h"
+#include "ruledex/sigma_pattern.h"
 
 #include <stdio.h>
 

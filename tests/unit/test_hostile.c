@@ -117,8 +117,7 @@ static int load_child(void *arg, char *out, size_t size) {
                               g->severity == RDX_SEV_ERROR ? 'e' : g->severity == RDX_SEV_WARNING ? 'w' : 'n',
                               g->line, g->column, g->category, msg);
     }
-    rdx_ruleset_free(rs);
-    rdx_placeholders_free(ph);
+    rdx_ruleset_free(rs);   /* and ph, which it owns */
     rdx_diags_free(&d);
     return 0;
 }

@@ -1,6 +1,6 @@
 /* test_pattern.c — parsing, rendering and glob matching of Sigma values. */
 #include "harness.h"
-#include "ruledex/pattern.h"
+#include "ruledex/sigma_pattern.h"
 
 #include <stdio.h>
 #include <time.h>

@@ -385,8 +385,7 @@ TEST(sigma_expand_with_placeholder_file_matches_its_values) {
         };
         for (size_t i = 0; i < 4; i++) CHECK_INT(th_eval_json(r, cases[i].json), cases[i].want);
     }
-    rdx_placeholders_free(rs->placeholders);
-    rdx_ruleset_free(rs);
+    rdx_ruleset_free(rs);   /* frees the placeholders it owns */
     rdx_diags_free(&d);
 }
 

@@ -10,7 +10,6 @@
  *
  * Ownership: everything a rule points to lives in the rule set's arena.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -18,9 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "sigma_internal.h"
+#include "ruledex/frontend.h"
 #include "util/file.h"
 
 #define MAX_RULE_FILE (16u << 20)   /* a rule file larger than this is refused */
@@ -232,18 +231,6 @@ static rdx_value *to_value(rdx_arena *a, const ynode *n, int depth) {
 
 /* ---- documents --------------------------------------------------------- */
 
-static void add_rule(rdx_ruleset *rs, rdx_rule *r) {
-    rdx_rule ***list = r->kind == RDX_KIND_FILTER ? &rs->filters : &rs->rules;
-    size_t *n = r->kind == RDX_KIND_FILTER ? &rs->n_filters : &rs->n_rules;
-    size_t *cap = r->kind == RDX_KIND_FILTER ? &rs->cap_filters : &rs->cap_rules;
-    if (*n == *cap) {
-        *cap = *cap ? *cap * 2 : 256;
-        *list = realloc(*list, *cap * sizeof **list);
-        if (!*list) abort();
-    }
-    (*list)[(*n)++] = r;
-}
-
 static int build_detection_rule(load_ctx *c, const ynode *root, rdx_rule *r) {
     static const char *const skip[] = {"condition", "timeframe", NULL};
     const ynode *det = rdx_ymap_get(root, "detection");
@@ -289,10 +276,7 @@ static int build_filter(load_ctx *c, const ynode *root, rdx_rule *r) {
 }
 
 static void build_document(load_ctx *c, const ynode *root, const char *body, uint32_t line) {
-    rdx_rule *r = rdx_arena_zalloc(c->a, sizeof *r);
-    r->lang = "sigma";
-    r->file = c->file;
-    r->line = line;
+    rdx_rule *r = rdx_build_rule(c->rs, "sigma", c->file, line);
     r->body = body;
     c->errors = 0;
     c->unresolved = 0;
@@ -311,7 +295,7 @@ static void build_document(load_ctx *c, const ynode *root, const char *body, uin
     if (!ok || c->errors) return;
     r->status_load = c->unresolved ? RDX_RULE_UNRESOLVED_PLACEHOLDER : RDX_RULE_OK;
     r->document = to_value(c->a, root, 0);
-    add_rule(c->rs, r);
+    rdx_build_finish(c->rs, r, c->d);
 }
 
 /* A copy of map without its `action` key. */
@@ -398,67 +382,42 @@ int rdx_sigma_load_file(rdx_ruleset *rs, const char *path, rdx_diags *d) {
     return n;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static int has_rule_ext(const char *name) {
-    size_t n = strlen(name);
-    return (n > 4 && !strcasecmp(name + n - 4, ".yml")) || (n > 5 && !strcasecmp(name + n - 5, ".yaml"));
-}
-
-static int load_dir(rdx_ruleset *rs, const char *dir, rdx_diags *d, int depth) {
-    if (depth > 64) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "limit", dir, 0, 0, "directories nested deeper than 64");
-        return 0;
-    }
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "io", dir, 0, 0, "cannot open directory: %s", strerror(errno));
-        return -1;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = realloc(names, cap * sizeof *names);
-            if (!names) abort();
-        }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n]) abort();
-        snprintf(names[n++], len, "%s/%s", dir, e->d_name);
-    }
-    closedir(dp);
-    qsort(names, n, sizeof *names, cmp_str);
-    int total = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct stat st;
-        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
-            int k = load_dir(rs, names[i], d, depth + 1);
-            if (k > 0) total += k;
-        } else if (has_rule_ext(names[i])) {
-            int k = rdx_sigma_load_file(rs, names[i], d);
-            if (k > 0) total += k;
-        }
-        free(names[i]);
-    }
-    free(names);
-    return total;
-}
-
+/* A directory is walked by the front-end registry (registry.c), which
+ * hands this front-end the files with its extensions. */
 int rdx_sigma_load_path(rdx_ruleset *rs, const char *path, rdx_diags *d) {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "io", path, 0, 0, "cannot open: %s", strerror(errno));
-        rs->files_failed++;
-        return -1;
-    }
-    return S_ISDIR(st.st_mode) ? load_dir(rs, path, d, 0) : rdx_sigma_load_file(rs, path, d);
+    const rdx_load_opts sigma_only = {.lang = "sigma"};
+    return rdx_load_rules_path(rs, path, &sigma_only, d);
 }
+
+/* ---- the front-end ------------------------------------------------------ */
+
+static const char *const sigma_extensions[] = {".yml", ".yaml", NULL};
+
+/* Every .yml/.yaml file is Sigma's unless another language is surer, as
+ * every such file was read as Sigma before there were other languages; the
+ * keys only Sigma rules have make it surer. */
+static int sigma_detect(const char *path, const void *head, size_t len) {
+    size_t n = strlen(path);
+    int ext = (n > 4 && !strcasecmp(path + n - 4, ".yml")) ||
+              (n > 5 && !strcasecmp(path + n - 5, ".yaml"));
+    if (!ext) return 0;
+    const char *h = head;
+    for (size_t i = 0; h && i + 10 <= len; i++)
+        if (!memcmp(h + i, "detection:", 10) || !memcmp(h + i, "logsource:", 10)) return 90;
+    return 50;
+}
+
+static int sigma_load(rdx_ruleset *rs, const char *path, const rdx_load_opts *opts, rdx_diags *d) {
+    return rdx_sigma_load_file(rs, path, d);
+}
+
+const rdx_frontend rdx_frontend_sigma = {
+    .name = "sigma",
+    .description = "Sigma rules (YAML): detections, filters, correlations",
+    .extensions = sigma_extensions,
+    .detect = sigma_detect,
+    .load = sigma_load,
+};
 
 /* ---- filters ----------------------------------------------------------- */
 

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ruledex/build.h"
 #include "ruledex/sigma.h"
 
 #define MAX_DEPTH 128
@@ -80,23 +81,11 @@ static rdx_cond *fail(parser *p, const char *msg) {
     return NULL;
 }
 
-static rdx_cond *node(parser *p, rdx_cond_kind k) {
-    rdx_cond *c = rdx_arena_zalloc(p->a, sizeof *c);
-    c->kind = k;
-    return c;
-}
+/* Nodes come from the builder (build.h); kid arrays grow by doubling
+ * there, so a chain of 50,000 `or` costs linear, not quadratic, memory. */
+static rdx_cond *node(parser *p, rdx_cond_kind k) { return rdx_build_cond_new(p->a, k); }
 
-/* Kid arrays grow by doubling (capacity = the next power of two), so a
- * chain of 50,000 `or` costs linear, not quadratic, memory. */
-static void add_kid(parser *p, rdx_cond *c, rdx_cond *kid) {
-    size_t n = c->n_kids;
-    if (n == 0 || (n & (n - 1)) == 0) {     /* full at 0, 1, 2, 4, 8, ... */
-        rdx_cond **k = rdx_arena_alloc(p->a, (n ? n * 2 : 1) * sizeof *k);
-        if (n) memcpy(k, c->kids, n * sizeof *k);
-        c->kids = k;
-    }
-    c->kids[c->n_kids++] = kid;
-}
+static void add_kid(parser *p, rdx_cond *c, rdx_cond *kid) { rdx_build_cond_add(p->a, c, kid); }
 
 static int reserved(const parser *p) {
     return tok_is(p, "and") || tok_is(p, "or") || tok_is(p, "not") || tok_is(p, "of");
@@ -133,20 +122,19 @@ static rdx_cond *parse_quantifier(parser *p, rdx_cond_kind kind) {
     next(p);
     if (p->tok != T_NAME || (reserved(p) && !tok_is(p, "them")))
         return fail(p, "expected a name pattern or 'them' after 'of'");
-    rdx_cond *c = node(p, kind);
     int them = tok_is(p, "them");
     const char *pat = p->text + p->tok_start;
-    size_t plen = p->tok_len;
-    c->pattern = rdx_arena_strndup(p->a, pat, plen);
-    c->stages = rdx_arena_alloc(p->a, (p->n_names + 1) * sizeof *c->stages);
+    size_t plen = p->tok_len, n = 0;
+    size_t *hits = rdx_arena_alloc(p->a, (p->n_names + 1) * sizeof *hits);
     for (size_t i = 0; i < p->n_names; i++) {
         int hit = them ? p->names[i][0] != '_' : name_glob(pat, plen, p->names[i]);
-        if (hit) c->stages[c->n_stages++] = i;
+        if (hit) hits[n++] = i;
     }
-    if (c->n_stages == 0)
+    if (n == 0)
         return fail(p, them ? "'them' matches no selection" : "pattern matches no selection");
     next(p);
-    return c;
+    return rdx_build_cond_of(p->a, kind == RDX_COND_ALL_OF, rdx_arena_strndup(p->a, pat, plen),
+                             hits, n);
 }
 
 static rdx_cond *parse_primary(parser *p) {
@@ -175,10 +163,8 @@ static rdx_cond *parse_primary(parser *p) {
     for (size_t i = 0; i < p->n_names; i++) {
         if (strlen(p->names[i]) == p->tok_len &&
             memcmp(p->names[i], p->text + p->tok_start, p->tok_len) == 0) {
-            rdx_cond *c = node(p, RDX_COND_STAGE);
-            c->stage = i;
             next(p);
-            return c;
+            return rdx_build_cond_stage(p->a, i);
         }
     }
     if (memchr(p->text + p->tok_start, '*', p->tok_len))
@@ -193,9 +179,7 @@ static rdx_cond *parse_not(parser *p) {
         rdx_cond *kid = parse_not(p);
         if (!kid) return NULL;
         p->depth--;
-        rdx_cond *c = node(p, RDX_COND_NOT);
-        add_kid(p, c, kid);
-        return c;
+        return rdx_build_cond_not(p->a, kid);
     }
     return parse_primary(p);
 }

@@ -17,8 +17,6 @@
  *      encodes then wraps in wildcards; `|contains|base64offset` is refused
  *      because wildcards cannot be base64-encoded).
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -186,21 +184,6 @@ static int check_plan(load_ctx *c, const ynode *at, const plan *p, int keyword) 
 
 /* ---- values ------------------------------------------------------------ */
 
-static const char *pcre2_message(load_ctx *c, int code) {
-    PCRE2_UCHAR buf[256];
-    if (pcre2_get_error_message(code, buf, sizeof buf) < 0) return "invalid regular expression";
-    return rdx_arena_strdup(c->a, (const char *)buf);
-}
-
-static void track_regex(rdx_ruleset *rs, void *code) {
-    if (rs->n_regexes == rs->cap_regexes) {
-        rs->cap_regexes = rs->cap_regexes ? rs->cap_regexes * 2 : 64;
-        rs->regexes = realloc(rs->regexes, rs->cap_regexes * sizeof *rs->regexes);
-        if (!rs->regexes) abort();
-    }
-    rs->regexes[rs->n_regexes++] = code;
-}
-
 /* The quantifier at re[i], if any: 0 none, 1 bounded and small ({2},
  * {1,3}, ?), 2 repeating without bound (*, +, {n,}) or at least 10 times. */
 static int quantifier(const char *re, size_t len, size_t i) {
@@ -283,27 +266,14 @@ static const char *expand_regex(load_ctx *c, const ynode *v, rdx_rvalue *out) {
 
 static int build_regex(load_ctx *c, const ynode *v, unsigned flags, rdx_rvalue *out) {
     const char *text = (flags & RDX_PF_EXPAND) ? expand_regex(c, v, out) : v->text;
-    uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
-    if (flags & RDX_PF_RE_I) opts |= PCRE2_CASELESS;
-    if (flags & RDX_PF_RE_M) opts |= PCRE2_MULTILINE;
-    if (flags & RDX_PF_RE_S) opts |= PCRE2_DOTALL;
-    int err;
-    PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)text, strlen(text), opts, &err, &off, NULL);
-    if (!re) {
-        rdx_sigma_error(c, v, "regex", "invalid regular expression at offset %zu: %s",
-                        (size_t)off, pcre2_message(c, err));
+    if (!rdx_build_regex(c->rs, out, text, flags, c->file, v->line, v->column, c->d)) {
+        c->errors++;
         return 0;
     }
     if (nested_quantifier(text, strlen(text)))
         rdx_sigma_warning(c, v, "regex", "regular expression '%s' nests unbounded quantifiers and "
                           "may backtrack catastrophically; matches stop at the PCRE2 limits "
                           "(docs/LIMITS.md)", v->text);
-    /* JIT is an optimisation; the interpreter is the fallback. */
-    (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-    track_regex(c->rs, re);
-    out->kind = RDX_VK_REGEX;
-    out->regex = re;
     return 1;
 }
 
@@ -443,15 +413,10 @@ static int build_value(load_ctx *c, const ynode *v, const plan *p, int keyword, 
     }
     switch (p->type) {
     case V_REGEX: return build_regex(c, v, p->flags, out);
-    case V_CIDR: {
-        const char *err = NULL;
-        if (!rdx_cidr_parse(v->text, v->len, &out->cidr, &err)) {
-            rdx_sigma_error(c, v, "value", "invalid CIDR network '%s': %s", v->text, err ? err : "");
-            return 0;
-        }
-        out->kind = RDX_VK_CIDR;
-        return 1;
-    }
+    case V_CIDR:
+        if (rdx_build_cidr(c->rs, out, v->text, v->len, c->file, v->line, v->column, c->d)) return 1;
+        c->errors++;
+        return 0;
     case V_EXISTS:
         if (ys != YS_BOOL) {
             rdx_sigma_error(c, v, "value", "'exists' takes true or false, not '%s'", v->text);
@@ -528,10 +493,7 @@ static int build_predicate(load_ctx *c, const ynode *key, const ynode *val, int 
     out->modifiers = key ? split_modifiers(c, key->text, &out->n_modifiers, &field) : NULL;
     keyword = keyword || !field || !*field;
     out->field = keyword ? NULL : field;
-    if (out->field) {
-        out->field_len = strlen(out->field);
-        out->field_hash = rdx_name_hash(out->field, out->field_len);
-    }
+    out->field_written = out->field;   /* Sigma writes the taxonomy's names */
 
     plan p = {.op = RDX_OP_EQUALS};
     for (size_t i = 0; i < out->n_modifiers; i++)
@@ -571,21 +533,8 @@ static int build_predicate(load_ctx *c, const ynode *key, const ynode *val, int 
     return 1;
 }
 
-static void push_pred(rdx_arena *a, rdx_group *g, const rdx_predicate *p, size_t *cap) {
-    if (g->n_preds == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 4;
-        rdx_predicate *np = rdx_arena_alloc(a, ncap * sizeof *np);
-        if (g->n_preds) memcpy(np, g->preds, g->n_preds * sizeof *np);
-        g->preds = np;
-        *cap = ncap;
-    }
-    g->preds[g->n_preds++] = *p;
-}
-
 static int build_map_group(load_ctx *c, const ynode *map, rdx_group *g) {
-    size_t cap = 0;
     int ok = 1;
-    memset(g, 0, sizeof *g);
     if (map->n == 0) {
         rdx_sigma_error(c, map, "detection", "empty selection");
         return 0;
@@ -597,7 +546,7 @@ static int build_map_group(load_ctx *c, const ynode *map, rdx_group *g) {
             ok = 0;
             continue;
         }
-        if (build_predicate(c, map->keys[i], map->items[i], 0, &p)) push_pred(c->a, g, &p, &cap);
+        if (build_predicate(c, map->keys[i], map->items[i], 0, &p)) rdx_build_predicate(c->rs, g, &p);
         else ok = 0;
     }
     return ok;
@@ -614,7 +563,6 @@ static int build_list_stage(load_ctx *c, const ynode *seq, rdx_stage *s) {
             return 0;
         }
     }
-    s->groups = rdx_arena_zalloc(c->a, (n_maps + 1) * sizeof *s->groups);
     int ok = 1;
     if (n_scalars) {
         ynode *kw = rdx_arena_zalloc(c->a, sizeof *kw);
@@ -623,14 +571,14 @@ static int build_list_stage(load_ctx *c, const ynode *seq, rdx_stage *s) {
         kw->column = seq->column;
         for (size_t i = 0; i < seq->n; i++)
             if (seq->items[i]->kind == Y_SCALAR) rdx_ynode_push(c->a, kw, NULL, seq->items[i]);
-        rdx_group *g = &s->groups[s->n_groups++];
-        g->preds = rdx_arena_zalloc(c->a, sizeof *g->preds);
-        if (build_predicate(c, NULL, kw, 1, &g->preds[0])) g->n_preds = 1;
+        rdx_group *g = rdx_build_group(c->rs, s);
+        rdx_predicate p;
+        if (build_predicate(c, NULL, kw, 1, &p)) rdx_build_predicate(c->rs, g, &p);
         else ok = 0;
     }
     for (size_t i = 0; i < seq->n; i++)
         if (seq->items[i]->kind == Y_MAP)
-            ok &= build_map_group(c, seq->items[i], &s->groups[s->n_groups++]);
+            ok &= build_map_group(c, seq->items[i], rdx_build_group(c->rs, s));
     if (seq->n == 0) {
         rdx_sigma_error(c, seq, "detection", "empty selection");
         return 0;
@@ -638,16 +586,11 @@ static int build_list_stage(load_ctx *c, const ynode *seq, rdx_stage *s) {
     return ok;
 }
 
+/* Fill the stage s (already added, named name) from its definition. */
 static int build_stage(load_ctx *c, const ynode *name, const ynode *def, rdx_stage *s) {
-    memset(s, 0, sizeof *s);
-    s->name = name->text;
-    s->line = name->line;
-    s->column = name->column;
     switch (def->kind) {
     case Y_MAP:
-        s->groups = rdx_arena_zalloc(c->a, sizeof *s->groups);
-        s->n_groups = 1;
-        return build_map_group(c, def, &s->groups[0]);
+        return build_map_group(c, def, rdx_build_group(c->rs, s));
     case Y_SEQ:
         return build_list_stage(c, def, s);
     case Y_SCALAR:
@@ -655,11 +598,11 @@ static int build_stage(load_ctx *c, const ynode *name, const ynode *def, rdx_sta
             rdx_sigma_error(c, def, "detection", "selection '%s' is empty", name->text);
             return 0;
         }
-        s->groups = rdx_arena_zalloc(c->a, sizeof *s->groups);
-        s->n_groups = 1;
-        s->groups[0].preds = rdx_arena_zalloc(c->a, sizeof(rdx_predicate));
-        s->groups[0].n_preds = 1;
-        return build_predicate(c, NULL, def, 1, &s->groups[0].preds[0]);
+        rdx_group *g = rdx_build_group(c->rs, s);
+        rdx_predicate p;
+        if (!build_predicate(c, NULL, def, 1, &p)) return 0;
+        rdx_build_predicate(c->rs, g, &p);
+        return 1;
     }
     return 0;
 }
@@ -672,23 +615,14 @@ static int skipped(const char *key, const char *const *skip) {
 
 int rdx_sigma_build_stages(load_ctx *c, const ynode *map, const char *const *skip, rdx_rule *r,
                            int from_filter) {
-    size_t n = 0;
-    for (size_t i = 0; i < map->n; i++) n += !skipped(map->keys[i]->text, skip);
-    rdx_stage *stages = rdx_arena_zalloc(c->a, (r->n_stages + n + 1) * sizeof *stages);
-    if (r->n_stages) memcpy(stages, r->stages, r->n_stages * sizeof *stages);
     int ok = 1;
-    size_t k = r->n_stages;
     for (size_t i = 0; i < map->n; i++) {
-        if (skipped(map->keys[i]->text, skip)) continue;
-        if (build_stage(c, map->keys[i], map->items[i], &stages[k])) {
-            stages[k].from_filter = from_filter;
-            k++;
-        } else {
-            ok = 0;
-        }
+        const ynode *key = map->keys[i];
+        if (skipped(key->text, skip)) continue;
+        size_t k = rdx_build_stage(c->rs, r, key->text, key->line, key->column);
+        r->stages[k].from_filter = from_filter;
+        ok &= build_stage(c, key, map->items[i], &r->stages[k]);
     }
-    r->stages = stages;
-    r->n_stages = k;
     return ok;
 }
 
@@ -742,9 +676,7 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cn, rdx_rule *r, s
     /* The stage names, once for every condition of the list. */
     const char **names = rdx_arena_alloc(c->a, (count + 1) * sizeof *names);
     for (size_t i = 0; i < count; i++) names[i] = r->stages[first + i].name;
-    rdx_cond *any = rdx_arena_zalloc(c->a, sizeof *any);
-    any->kind = RDX_COND_OR;
-    any->kids = rdx_arena_alloc(c->a, n * sizeof *any->kids);
+    rdx_cond *any = rdx_build_cond_new(c->a, RDX_COND_OR);
     for (size_t i = 0; i < n; i++) {
         if (items[i]->kind != Y_SCALAR) {
             rdx_sigma_error(c, items[i], "condition", "a condition is a string");
@@ -753,7 +685,7 @@ rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cn, rdx_rule *r, s
         rdx_cond *one = parse_one(c, items[i], names, count);
         if (!one) return NULL;
         offset_cond(one, first);
-        any->kids[any->n_kids++] = one;
+        rdx_build_cond_add(c->a, any, one);
         if (texts) push_text(c->a, texts, items[i]->text);
     }
     return n == 1 ? any->kids[0] : any;

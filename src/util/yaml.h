@@ -1,5 +1,5 @@
 /*
- * yaml.h — a positioned YAML node tree (internal to the rule loaders).
+ * yaml.h — a positioned YAML node tree (internal: rule front-ends and the log-source table).
  *
  * Sigma needs two things from YAML that a plain document tree does not
  * give: the line and column of every node (so `lint` can point at the
@@ -9,8 +9,8 @@
  * Nodes live in the caller's arena.  Aliases resolve to the anchored node
  * (shared, read-only).
  */
-#ifndef RDX_RULE_YAML_H
-#define RDX_RULE_YAML_H
+#ifndef RDX_UTIL_YAML_H
+#define RDX_UTIL_YAML_H
 
 #include <stddef.h>
 #include <stdint.h>

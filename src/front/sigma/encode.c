@@ -21,7 +21,7 @@
  *   utf16*        The UTF-8 text of each literal, re-encoded as UTF-16
  *                 (LE, BE, or LE behind an FF FE byte order mark).
  */
-#include "ruledex/pattern.h"
+#include "ruledex/sigma_pattern.h"
 
 #include <string.h>
 

@@ -11,8 +11,9 @@
 #ifndef RDX_SIGMA_INTERNAL_H
 #define RDX_SIGMA_INTERNAL_H
 
+#include "ruledex/build.h"
 #include "ruledex/sigma.h"
-#include "yaml.h"
+#include "util/yaml.h"
 
 typedef struct load_ctx {
     rdx_ruleset *rs;

@@ -1,0 +1,219 @@
+/*
+ * registry.c — the table of rule front-ends, and loading `[LANG:]PATH`
+ * through it (see frontend.h).
+ *
+ * The directory walk lives here, not in a front-end, so every language
+ * walks the same way: sorted, recursive, at most 64 levels deep, hidden
+ * entries skipped, and only files with an extension some front-end lists
+ * are opened.  A file's first bytes are read only when two front-ends
+ * share its extension and detect() has to choose.
+ */
+#include "ruledex/frontend.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#define MAX_DEPTH 64
+#define HEAD_BYTES 512   /* what detect() sees of a file */
+
+/* ---- the table: one line per language ----------------------------------- */
+
+#define FRONTENDS(X) \
+    X(sigma)
+
+#define DECLARE(lang) extern const rdx_frontend rdx_frontend_##lang;
+FRONTENDS(DECLARE)
+#define ENTRY(lang) &rdx_frontend_##lang,
+static const rdx_frontend *const registry[] = {FRONTENDS(ENTRY)};
+#define N_FRONTENDS (sizeof registry / sizeof *registry)
+
+const rdx_frontend *const *rdx_frontends(size_t *n) {
+    if (n) *n = N_FRONTENDS;
+    return registry;
+}
+
+const rdx_frontend *rdx_frontend_find(const char *name) {
+    for (size_t i = 0; name && i < N_FRONTENDS; i++)
+        if (!strcmp(registry[i]->name, name)) return registry[i];
+    return NULL;
+}
+
+const rdx_frontend *rdx_frontend_detect(const char *path, const void *head, size_t len) {
+    const rdx_frontend *best = NULL;
+    int best_score = 0;
+    for (size_t i = 0; i < N_FRONTENDS; i++) {
+        int s = registry[i]->detect(path, head, len);
+        if (s > best_score) best = registry[i], best_score = s;
+    }
+    return best;
+}
+
+/* ---- specs ------------------------------------------------------------ */
+
+static int is_lang_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+int rdx_frontend_split(const char *spec, char *lang, size_t size, const char **path) {
+    *path = spec;
+    size_t n = 0;
+    if (!(spec[0] >= 'a' && spec[0] <= 'z')) return 0;
+    while (is_lang_char(spec[n])) n++;
+    if (spec[n] != ':') return 0;
+    if (n == 1 && (spec[2] == '/' || spec[2] == '\\')) return 0;   /* c:\ — a drive */
+    struct stat st;
+    if (stat(spec, &st) == 0) return 0;   /* an existing path that holds a ':' */
+    if (size) {
+        size_t k = n < size - 1 ? n : size - 1;
+        memcpy(lang, spec, k);
+        lang[k] = 0;
+    }
+    *path = spec + n + 1;
+    return 1;
+}
+
+/* "sigma" or "sigma, spl, kql": for the unknown-language error. */
+static void known_names(char *buf, size_t size) {
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < N_FRONTENDS && used < size; i++) {
+        int k = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", registry[i]->name);
+        if (k < 0) break;
+        used += (size_t)k;
+    }
+}
+
+/* ---- files and directories -------------------------------------------- */
+
+static int has_ext(const rdx_frontend *f, const char *path) {
+    size_t n = strlen(path);
+    for (const char *const *e = f->extensions; e && *e; e++) {
+        size_t k = strlen(*e);
+        if (n > k && !strcasecmp(path + n - k, *e)) return 1;
+    }
+    return 0;
+}
+
+/* The front-end a file goes to: the forced one (if it takes files with this
+ * extension, or the file was named explicitly), else the one detect()
+ * prefers among those listing the extension, else for a named file the
+ * default.  NULL: skip the file. */
+static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, int named) {
+    if (forced) return named || has_ext(forced, path) ? forced : NULL;
+    const rdx_frontend *cand[N_FRONTENDS];
+    size_t nc = 0;
+    for (size_t i = 0; i < N_FRONTENDS; i++)
+        if (has_ext(registry[i], path)) cand[nc++] = registry[i];
+    if (nc == 1) return cand[0];
+    const rdx_frontend *best = NULL;
+    if (nc > 1 || named) {
+        char head[HEAD_BYTES];
+        size_t len = 0;
+        FILE *f = fopen(path, "rb");
+        if (f) {
+            len = fread(head, 1, sizeof head, f);
+            fclose(f);
+        }
+        best = rdx_frontend_detect(path, head, len);
+    }
+    return best ? best : named ? registry[0] : NULL;
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The entries of dir, hidden ones skipped, as sorted malloc'ed paths. */
+static char **list_dir(const char *dir, size_t *out_n, rdx_diags *d) {
+    DIR *dp = opendir(dir);
+    if (!dp) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "io", dir, 0, 0, "cannot open directory: %s", strerror(errno));
+        return NULL;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (e->d_name[0] == '.') continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            names = realloc(names, cap * sizeof *names);
+            if (!names) abort();
+        }
+        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        names[n] = malloc(len);
+        if (!names[n]) abort();
+        snprintf(names[n++], len, "%s/%s", dir, e->d_name);
+    }
+    closedir(dp);
+    if (n) qsort(names, n, sizeof *names, cmp_str);
+    *out_n = n;
+    return names ? names : calloc(1, sizeof *names);
+}
+
+static int load_dir(rdx_ruleset *rs, const rdx_frontend *forced, const char *dir,
+                    const rdx_load_opts *opts, rdx_diags *d, int depth) {
+    if (depth > MAX_DEPTH) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "limit", dir, 0, 0, "directories nested deeper than 64");
+        return 0;
+    }
+    size_t n = 0;
+    char **names = list_dir(dir, &n, d);
+    if (!names) return -1;
+    int total = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        const rdx_frontend *f;
+        int k = 0;
+        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
+            k = load_dir(rs, forced, names[i], opts, d, depth + 1);
+        else if ((f = choose(forced, names[i], 0)) != NULL)
+            k = f->load(rs, names[i], opts, d);
+        if (k > 0) total += k;
+        free(names[i]);
+    }
+    free(names);
+    return total;
+}
+
+/* The front-end a spec forces (opts->lang, else its prefix); *path gets the
+ * path.  Returns 0 on an unknown language (reported). */
+static int forced_frontend(const char *spec, const rdx_load_opts *opts, const rdx_frontend **out,
+                           const char **path, rdx_diags *d) {
+    char lang[64];
+    const char *want = opts && opts->lang ? opts->lang : NULL;
+    *path = spec;
+    if (!want && rdx_frontend_split(spec, lang, sizeof lang, path)) want = lang;
+    *out = want ? rdx_frontend_find(want) : NULL;
+    if (want && !*out) {
+        char known[256];
+        known_names(known, sizeof known);
+        rdx_diag_add(d, RDX_SEV_ERROR, "usage", spec, 0, 0,
+                     "unknown rule language '%s' (known: %s)", want, known);
+        return 0;
+    }
+    return 1;
+}
+
+int rdx_load_rules_path(rdx_ruleset *rs, const char *spec, const rdx_load_opts *opts,
+                        rdx_diags *d) {
+    const rdx_frontend *forced;
+    const char *path;
+    if (!forced_frontend(spec, opts, &forced, &path, d)) {
+        rs->files_failed++;
+        return -1;
+    }
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "io", path, 0, 0, "cannot open: %s", strerror(errno));
+        rs->files_failed++;
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) return load_dir(rs, forced, path, opts, d, 0);
+    return choose(forced, path, 1)->load(rs, path, opts, d);
+}
