@@ -81,6 +81,7 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
     }
     for (size_t i = 0; i < opt->n_paths; i++) rdx_sigma_load_path(rs, opt->paths[i], d);
     rdx_ruleset_apply_filters(rs, d);
+    rdx_ruleset_resolve_correlations(rs, d);
     return rs;
 }
 
