@@ -50,8 +50,24 @@ typedef enum rdx_op {
     RDX_OP_CIDR,
     RDX_OP_EXISTS,
     RDX_OP_LT, RDX_OP_LTE, RDX_OP_GT, RDX_OP_GTE,
-    RDX_OP_NULL          /* field: null — absent or empty */
+    RDX_OP_NULL,         /* field: null — absent or empty */
+    RDX_OP_TERM          /* the value is a whole term of the field's value
+                            (KQL `has`, Splunk's bare terms); see below */
 } rdx_op;
+
+/* RDX_OP_TERM: terms are the maximal runs of ASCII letters and digits
+ * (Kusto's definition: "each string value is broken into maximal sequences
+ * of alphanumeric characters, and each of those sequences is made into a
+ * term").  A value matches where it occurs with no letter or digit right
+ * before it and none right after it:
+ *
+ *     has 'cmd'      "C:\Windows\cmd.exe"  yes    "run cmd now"  yes
+ *                    "cmdline"               no     "xcmd"         no
+ *     has 'cmd.exe'  "C:\Windows\cmd.exe"  yes (a phrase of two terms)
+ *
+ * A value that itself begins (ends) with a character that is no letter or
+ * digit needs no boundary on that side.  Case-insensitive (the same
+ * folding as every other string compare) unless RDX_PF_CASED. */
 
 /* predicate flags */
 enum {

@@ -298,7 +298,8 @@ static aset value_set(const rdx_predicate *p, const rdx_rvalue *v, rdx_arena *a)
 
 static int filterable_op(rdx_op op) {
     return op == RDX_OP_EQUALS || op == RDX_OP_CONTAINS || op == RDX_OP_STARTSWITH ||
-           op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX;
+           op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX ||
+           op == RDX_OP_TERM;   /* a whole term holds its literal */
 }
 
 /* Field mode: a predicate that cannot hold while its field is absent

@@ -144,6 +144,55 @@ static int string_match(const rdx_predicate *p, const rdx_rvalue *v, const char 
     return 0;
 }
 
+/* ---- whole terms (RDX_OP_TERM, see rule.h) ------------------------------ */
+
+static int is_alnum(unsigned char ch) {
+    return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* Where a term may start / end for pattern p: at the value's edges, next to
+ * a non-alphanumeric byte, or anywhere when p's own edge byte is not one. */
+static int term_edge(const rdx_pattern *p, int at_end, const char *s, size_t len, size_t i) {
+    if (i == 0 || i == len) return 1;
+    if (!is_alnum((unsigned char)s[at_end ? i : i - 1])) return 1;
+    const rdx_seg *g = p->n_segs ? &p->segs[at_end ? p->n_segs - 1 : 0] : NULL;
+    return g && g->kind == RDX_SEG_LIT && g->len &&
+           !is_alnum(g->bytes[at_end ? g->len - 1 : 0]);
+}
+
+/* The literal length of p, or 0 when it has wildcards. */
+static size_t literal_len(const rdx_pattern *p) {
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_segs; i++) {
+        if (p->segs[i].kind != RDX_SEG_LIT) return 0;
+        n += p->segs[i].len;
+    }
+    return n;
+}
+
+static int term_match(const rdx_pattern *p, const char *s, size_t len, int cased) {
+    size_t lit = literal_len(p);
+    for (size_t i = 0; i <= len; i++) {
+        if (!term_edge(p, 0, s, len, i)) continue;
+        if (lit) {   /* case folding keeps byte lengths: one window to try */
+            if (i + lit <= len && term_edge(p, 1, s, len, i + lit) &&
+                rdx_pattern_match(p, s + i, lit, cased))
+                return 1;
+            continue;
+        }
+        for (size_t j = i; j <= len; j++)
+            if (term_edge(p, 1, s, len, j) && rdx_pattern_match(p, s + i, j - i, cased)) return 1;
+    }
+    return 0;
+}
+
+static int terms_match(const rdx_predicate *p, const rdx_rvalue *v, const char *s, size_t len) {
+    int cased = (p->flags & RDX_PF_CASED) != 0;
+    for (size_t i = 0; i < v->variants.count; i++)
+        if (term_match(&v->variants.items[i], s, len, cased)) return 1;
+    return 0;
+}
+
 static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
                        const rdx_value *ev_val) {
     size_t len;
@@ -154,6 +203,7 @@ static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
     switch (p->op) {
     case RDX_OP_REGEX: return regex_match(e, v, s, len);
     case RDX_OP_CIDR: return rdx_cidr_match(&v->cidr, s, len);
+    case RDX_OP_TERM: return terms_match(p, v, s, len);
     case RDX_OP_LT:
     case RDX_OP_LTE:
     case RDX_OP_GT:

@@ -116,14 +116,18 @@ static void indent_to(rdx_strbuf *b, const char *indent, int level) {
     for (int i = 0; i < level; i++) rdx_strbuf_puts(b, "    ");
 }
 
-/* Field and modifiers as written, `all` left out. */
+/* Field and modifiers as written, `all` left out.  A term match has no
+ * Sigma modifier; `|term` says it when the reader wrote none. */
 static void pred_key(rdx_strbuf *b, const rdx_predicate *p) {
+    int said = p->op != RDX_OP_TERM;
     if (p->field) rdx_strbuf_puts(b, p->field);
     for (size_t i = 0; i < p->n_modifiers; i++) {
         if (!strcmp(p->modifiers[i], "all")) continue;
+        said |= !strcmp(p->modifiers[i], "term");
         rdx_strbuf_putc(b, '|');
         rdx_strbuf_puts(b, p->modifiers[i]);
     }
+    if (!said) rdx_strbuf_puts(b, "|term");
 }
 
 static void put_value(rdx_strbuf *b, const rdx_predicate *p, const rdx_rvalue *v) {

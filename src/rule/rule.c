@@ -41,7 +41,7 @@ const char *rdx_op_name(rdx_op op) {
         [RDX_OP_CIDR] = "cidr",       [RDX_OP_EXISTS] = "exists",
         [RDX_OP_LT] = "lt",           [RDX_OP_LTE] = "lte",
         [RDX_OP_GT] = "gt",           [RDX_OP_GTE] = "gte",
-        [RDX_OP_NULL] = "null",
+        [RDX_OP_NULL] = "null",       [RDX_OP_TERM] = "term",
     };
     return (unsigned)op < sizeof names / sizeof *names && names[op] ? names[op] : "?";
 }
