@@ -39,6 +39,7 @@ struct rdx_eval {
     size_t memo_cap;
     const rdx_value **vals;        /* a field's values; grows to the largest seen */
     size_t vals_cap;
+    int vals_borrowed;             /* vals is the caller's buffer: never realloc it */
     const rdx_fieldmap *map, *aliases;   /* see rdx_eval_set_fields */
     rdx_eval_stats stats;
 };
@@ -107,6 +108,12 @@ static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, s
 /* ---- one value against one event value --------------------------------- */
 
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
+    if (!e->md) {   /* a temporary evaluator (rdx_predicate_holds) makes them on demand */
+        e->md = pcre2_match_data_create(32, NULL);
+        e->mctx = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
+        pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+    }
     int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) e->stats.regex_limit_hits++;
     return rc >= 0;
@@ -289,8 +296,9 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     size_t n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
     if (n > e->vals_cap) {   /* a field with many values: make room, look again */
         e->vals_cap = n;
-        e->vals = realloc(e->vals, n * sizeof *e->vals);
+        e->vals = realloc(e->vals_borrowed ? NULL : e->vals, n * sizeof *e->vals);
         if (!e->vals) abort();
+        e->vals_borrowed = 0;
         n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
     }
     switch (p->op) {
@@ -315,6 +323,16 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
 int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     int hit = p->field ? field_match(e, p, ev) : keyword_match(e, p, ev);
     return (p->flags & RDX_PF_NEQ) ? !hit : hit;
+}
+
+int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
+    const rdx_value *buf[16];
+    rdx_eval e = {.vals = buf, .vals_cap = 16, .vals_borrowed = 1};
+    int hit = rdx_eval_predicate(&e, p, ev);
+    if (!e.vals_borrowed) free(e.vals);
+    pcre2_match_data_free(e.md);
+    pcre2_match_context_free(e.mctx);
+    return hit;
 }
 
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {

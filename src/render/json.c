@@ -150,6 +150,12 @@ static void event_object(jw *j, const rdx_event_source *e) {
     if (e->event_id >= 0) num(j, "event_id", e->event_id);
     else str(j, "event_id", NULL);
     str(j, "title", e->title);
+    if (e->where) {   /* only some events of the source count */
+        rdx_strbuf w = RDX_STRBUF_INIT;
+        rdx_put_where(&w, e->where);
+        str(j, "where", w.data);
+        rdx_strbuf_free(&w);
+    }
     end_obj(j);
 }
 

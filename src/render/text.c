@@ -319,7 +319,14 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
             if (e->event_id >= 0) rdx_strbuf_printf(&s, "%lld", (long long)e->event_id);
             else rdx_strbuf_puts(&s, "any");
             cell(&t, s.data, s.len);
-            cells(&t, e->title ? e->title : "");
+            rdx_strbuf_clear(&s);
+            rdx_strbuf_puts(&s, e->title ? e->title : "");
+            if (e->where) {   /* only some events of the source count */
+                rdx_strbuf_puts(&s, " (only where ");
+                rdx_put_where(&s, e->where);
+                rdx_strbuf_putc(&s, ')');
+            }
+            cell(&t, s.data, s.len);
         }
         table_draw(p, &t);
     } else if (cr->rule->kind == RDX_KIND_CORRELATION) {

@@ -184,6 +184,17 @@ void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent) {
     for (size_t i = 0; i < st->n_groups; i++) group_lines(b, indent, 1, &st->groups[i]);
 }
 
+void rdx_put_where(rdx_strbuf *b, const rdx_group *w) {
+    for (size_t i = 0; i < w->n_preds; i++) {
+        const rdx_predicate *p = &w->preds[i];
+        rdx_strbuf_printf(b, "%s%s is ", i ? " and " : "", p->field);
+        for (size_t k = 0; k < p->n_values; k++) {
+            if (k) rdx_strbuf_puts(b, " or ");
+            rdx_strbuf_append(b, p->values[k].text, p->values[k].text_len);
+        }
+    }
+}
+
 /* ---- small pieces ------------------------------------------------------ */
 
 int rdx_put_corpus(rdx_strbuf *b, const rdx_catalog *c, const rdx_indicator *ind) {

@@ -4,6 +4,7 @@
 
 #include "harness.h"
 #include "render/render_internal.h"
+#include "ruledex/catalog.h"
 #include "ruledex/engine.h"
 #include "ruledex/json.h"
 #include "ruledex/matcher.h"
@@ -110,4 +111,86 @@ TEST(ir_term_literal_is_an_atom_and_the_matcher_agrees) {
     rdx_diags_free(&d);
     rdx_arena_free(a);
     rdx_ruleset_free(rs);
+}
+
+/* ---- the log-source table's `where:` as predicates ------------------------ */
+
+static const char where_table[] =
+    "version: 1\nlogsources:\n"
+    "  - product: windows\n    category: file_access\n    sources:\n"
+    "      - channel: Security\n        provider: Microsoft-Windows-Security-Auditing\n"
+    "        events: {4663: An attempt was made to access an object.}\n"
+    "        where: {ObjectType: File}\n";
+
+static int covered(const rdx_logsources *ls, const char *json) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *v = rdx_json_parse(a, json, strlen(json), &err);
+    rdx_event ev;
+    rdx_event_init(&ev, a, v);
+    rdx_event_identity id;
+    rdx_event_identify(&ev, &id);
+    rdx_logsource rl = {.category = "file_access", .product = "windows"};
+    const rdx_fieldmap *f;
+    int hit = rdx_logsources_covers_event(ls, &rl, &id, &ev, &f);
+    rdx_arena_free(a);
+    return hit;
+}
+
+TEST(ir_where_is_predicates_and_reads_every_value) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_logsources *ls = rdx_logsources_parse("t.yml", where_table, strlen(where_table), &d);
+    CHECK(ls != NULL);
+    if (!ls) {
+        for (size_t i = 0; i < d.count; i++) fprintf(stderr, "    %s\n", d.items[i].message);
+        rdx_diags_free(&d);
+        return;
+    }
+    const rdx_event_source *src;
+    int known;
+    rdx_logsource rl = {.category = "file_access", .product = "windows"};
+    CHECK_INT(rdx_logsources_lookup(ls, &rl, &src, &known), 1);
+    const rdx_group *w = src[0].where;
+    CHECK(w && w->n_preds == 1);
+    if (w) {
+        CHECK_STR(w->preds[0].field, "ObjectType");
+        CHECK_INT(w->preds[0].op, RDX_OP_EQUALS);
+        CHECK_INT(w->preds[0].line, 9);
+    }
+    /* 20 values, only the 20th satisfies it: every value is examined. */
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&b, "{\"Channel\": \"Security\", \"EventID\": 4663, \"ObjectType\": [");
+    for (int i = 1; i < 20; i++) rdx_strbuf_printf(&b, "\"Key%d\", ", i);
+    rdx_strbuf_puts(&b, "\"file\"]}");
+    CHECK_INT(covered(ls, b.data), 1);
+    rdx_strbuf_clear(&b);
+    rdx_strbuf_puts(&b, "{\"Channel\": \"Security\", \"EventID\": 4663, \"ObjectType\": [");
+    for (int i = 1; i < 20; i++) rdx_strbuf_printf(&b, "\"Key%d\", ", i);
+    rdx_strbuf_puts(&b, "\"Key20\"]}");
+    CHECK_INT(covered(ls, b.data), 0);
+    CHECK_INT(covered(ls, "{\"Channel\": \"Security\", \"EventID\": 4663, \"ObjectType\": \"Files\"}"), 0);
+    rdx_strbuf_free(&b);
+
+    /* The catalog's event coverage shows the condition. */
+    const char *yaml = "title: fa\nid: 00000000-0000-4000-8000-0000000000fa\n"
+                       "logsource: {product: windows, category: file_access}\n"
+                       "detection: {s: {FileName|endswith: '.kdbx'}, condition: s}\n";
+    rdx_ruleset *rs = th_load_text(yaml, &d);
+    rdx_catalog *c = rdx_catalog_new(NULL, ls);
+    rdx_catalog_add_rule(c, rdx_catalog_add_source(c, "sigma", "."), rs->rules[0]);
+    rdx_catalog_finish(c);
+    const rdx_crule *const *rules;
+    CHECK_INT(rdx_catalog_rules(c, &rules), 1);
+    rdx_strbuf out = RDX_STRBUF_INIT;
+    rdx_render_rule(&out, c, rules[0], RDX_PAGE_TEXT, NULL);
+    CHECK(strstr(out.data, "(only where ObjectType is File)") != NULL);
+    rdx_strbuf_clear(&out);
+    rdx_render_rule(&out, c, rules[0], RDX_PAGE_JSON, NULL);
+    CHECK(strstr(out.data, "\"where\"") && strstr(out.data, "ObjectType is File"));
+    rdx_strbuf_free(&out);
+    rdx_catalog_free(c);
+    rdx_ruleset_free(rs);
+    rdx_logsources_free(ls);
+    rdx_diags_free(&d);
 }
