@@ -122,12 +122,26 @@ typedef struct rdx_group {   /* AND */
     size_t n_preds;
 } rdx_group;
 
+/* Text a reader could not represent, kept verbatim rather than dropped:
+ * a KQL `| join` or an SPL `| eventstats` inside a detection becomes a
+ * stage {opaque = {"join kind=inner (...)", "kql", "joins are not
+ * supported"}} with no groups.  An opaque stage cannot be decided, so a
+ * rule whose condition uses one never matches (status
+ * RDX_RULE_NOT_RUNNABLE; the matcher counts it among its `never` rules),
+ * and lint, show and the catalog say "not runnable: <reason>". */
+typedef struct rdx_opaque {
+    const char *text;        /* verbatim */
+    const char *lang;        /* "kql", "spl", "yaral", ... */
+    const char *reason;      /* why it could not be represented */
+} rdx_opaque;
+
 typedef struct rdx_stage {   /* OR of groups */
     const char *name;
     rdx_group *groups;
     size_t n_groups;
     uint32_t line, column;
     int from_filter;         /* added by a Sigma filter document */
+    const rdx_opaque *opaque;  /* non-NULL: not representable (n_groups 0) */
 } rdx_stage;
 
 typedef enum rdx_cond_kind {
@@ -153,7 +167,8 @@ struct rdx_cond {
 
 typedef enum rdx_rule_status {
     RDX_RULE_OK = 0,
-    RDX_RULE_UNRESOLVED_PLACEHOLDER   /* loads, but cannot match until filled */
+    RDX_RULE_UNRESOLVED_PLACEHOLDER,  /* loads, but cannot match until filled */
+    RDX_RULE_NOT_RUNNABLE             /* its condition needs an opaque stage */
 } rdx_rule_status;
 
 typedef enum rdx_rule_kind {
@@ -259,6 +274,32 @@ typedef struct rdx_correlation {
 const char *rdx_corr_type_name(rdx_corr_type t);   /* "event_count", ... */
 const char *rdx_corr_cmp_name(rdx_corr_cmp c);     /* "gt", ... */
 
+/* Beside the Sigma logsource: what a native rule selects its events by, as
+ * written.  `SecurityEvent | where ...` is {RDX_NATIVE_KQL_TABLE,
+ * {"SecurityEvent"}}; `index=win sourcetype=WinEventLog:Security` gives
+ * two selectors' worth of values to a reader, which keeps the one it
+ * routes by.  Sigma rules leave it RDX_NATIVE_NONE. */
+typedef enum rdx_native_kind {
+    RDX_NATIVE_NONE = 0,
+    RDX_NATIVE_KQL_TABLE,
+    RDX_NATIVE_SPL_SOURCETYPE,
+    RDX_NATIVE_SPL_DATAMODEL,
+    RDX_NATIVE_SPL_INDEX,
+    RDX_NATIVE_YARAL_UDM,        /* YARA-L metadata.event_type / UDM noun */
+    RDX_NATIVE_ECS_DATASET,      /* ECS event.dataset or an Elastic index pattern */
+} rdx_native_kind;
+
+typedef struct rdx_native_source {
+    rdx_native_kind kind;
+    rdx_strlist values;          /* as written, e.g. {"logs-endpoint.events.*"} */
+} rdx_native_source;
+
+const char *rdx_native_kind_name(rdx_native_kind k);   /* "kql_table", ...; "" for NONE */
+
+/* Why rule r cannot be run: the reason of the first opaque stage its
+ * condition refers to, or NULL when it can be. */
+const char *rdx_rule_opaque_reason(const struct rdx_rule *r);
+
 typedef struct rdx_rule {
     rdx_rule_kind kind;
     rdx_rule_status status_load;
@@ -275,6 +316,7 @@ typedef struct rdx_rule {
     rdx_related *related;
     size_t n_related;
     rdx_logsource logsource;
+    rdx_native_source native;    /* a native selector; kind NONE for Sigma */
 
     rdx_stage *stages;
     size_t n_stages;

@@ -445,7 +445,8 @@ static void finish(req *r, rdx_arena *a, int fields, rdx_atomset *out) {
 
 static void rule_req(const rdx_rule *r, rdx_arena *a, int fields, rdx_atomset *out) {
     /* The rules rdx_eval_rule never matches need no evaluation at all. */
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition) {
+    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
+        rdx_rule_opaque_reason(r)) {
         *out = (rdx_atomset){0, 1, NULL, 0};
         return;
     }

@@ -336,6 +336,7 @@ int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
 }
 
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
+    if (s->opaque) return 0;   /* undecidable; the rule as a whole never matches */
     for (size_t g = 0; g < s->n_groups; g++) {
         const rdx_group *grp = &s->groups[g];
         size_t i = 0;
@@ -378,7 +379,8 @@ static int cond(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev
 }
 
 int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition)
+    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
+        rdx_rule_opaque_reason(r))   /* `not opaque` must not turn true */
         return 0;
     if (r->n_stages > e->memo_cap) {
         e->memo_cap = r->n_stages * 2;

@@ -176,6 +176,20 @@ static void group_lines(rdx_strbuf *b, const char *indent, int level, const rdx_
 }
 
 void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent) {
+    if (st->opaque) {   /* verbatim, with why it is not a predicate */
+        rdx_strbuf_printf(b, "%s# not representable (%s): %s\n", indent,
+                          st->opaque->lang ? st->opaque->lang : "?",
+                          st->opaque->reason ? st->opaque->reason : "");
+        for (const char *p = st->opaque->text ? st->opaque->text : ""; *p;) {
+            const char *e = strchr(p, '\n');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            rdx_strbuf_puts(b, indent);
+            rdx_strbuf_append(b, p, n);
+            rdx_strbuf_putc(b, '\n');
+            p += n + (e != NULL);
+        }
+        return;
+    }
     if (st->n_groups == 1) {
         group_lines(b, indent, 0, &st->groups[0]);
         return;

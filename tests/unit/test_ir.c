@@ -194,3 +194,62 @@ TEST(ir_where_is_predicates_and_reads_every_value) {
     rdx_logsources_free(ls);
     rdx_diags_free(&d);
 }
+
+/* ---- opaque stages and native selectors ---------------------------------- */
+
+TEST(ir_opaque_stage_never_matches_and_is_shown) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    /* sel and not (opaque): were the opaque stage taken as false, `not`
+     * would make the rule match everything sel matches. */
+    rdx_ruleset *rs = th_load_detection("sel:\n    Image|endswith: '\\cmd.exe'\nx:\n    a: 1\n"
+                                        "condition: sel and not x\n", &d);
+    CHECK_INT(rs->n_rules, 1);
+    rdx_rule *r = rs->rules[0];
+    const char *ev = "{\"Image\": \"C:\\\\Windows\\\\cmd.exe\", \"a\": 2}";
+    CHECK_INT(th_eval_json(r, ev), 1);
+    CHECK(rdx_rule_opaque_reason(r) == NULL);
+    rdx_opaque *o = rdx_arena_zalloc(rs->arena, sizeof *o);
+    *o = (rdx_opaque){"join kind=inner (DeviceNetworkEvents) on DeviceId", "kql",
+                      "joins are not supported"};
+    r->stages[1].opaque = o;          /* by hand, as a KQL reader would */
+    r->stages[1].n_groups = 0;
+    r->status_load = RDX_RULE_NOT_RUNNABLE;
+    r->native = (rdx_native_source){RDX_NATIVE_KQL_TABLE, {(const char *[]){"DeviceProcessEvents"}, 1}};
+    CHECK_STR(rdx_rule_opaque_reason(r), "joins are not supported");
+    CHECK_INT(th_eval_json(r, ev), 0);
+    r->status_load = RDX_RULE_OK;     /* even unmarked, the evaluator refuses it */
+    CHECK_INT(th_eval_json(r, ev), 0);
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_atomset set;
+    rdx_rule_atoms(r, a, &set);
+    CHECK(set.never);                 /* counted with the matcher's never rules */
+    const rdx_rule *rr = r;
+    rdx_matcher *m = rdx_matcher_new(&rr, 1, NULL, &d);
+    CHECK_INT(rdx_matcher_get_info(m).never, 1);
+    rdx_matcher_free(m);
+
+    rdx_catalog *c = rdx_catalog_new(NULL, NULL);
+    rdx_catalog_add_rule(c, rdx_catalog_add_source(c, "kusto", "."), r);
+    rdx_catalog_finish(c);
+    const rdx_crule *const *rules;
+    rdx_catalog_rules(c, &rules);
+    rdx_strbuf out = RDX_STRBUF_INIT;
+    rdx_render_rule(&out, c, rules[0], RDX_PAGE_TEXT, NULL);
+    CHECK(strstr(out.data, "not runnable: joins are not supported") != NULL);
+    CHECK(strstr(out.data, "# not representable (kql): joins are not supported") != NULL);
+    CHECK(strstr(out.data, "join kind=inner (DeviceNetworkEvents) on DeviceId") != NULL);
+    CHECK(strstr(out.data, "kql_table: DeviceProcessEvents") != NULL);
+    rdx_strbuf_clear(&out);
+    rdx_render_rule(&out, c, rules[0], RDX_PAGE_JSON, NULL);
+    CHECK(strstr(out.data, "\"not_runnable\"") && strstr(out.data, "\"opaque\""));
+    CHECK(strstr(out.data, "\"native_source\"") && strstr(out.data, "\"kql_table\""));
+    rdx_strbuf_clear(&out);
+    rdx_render_rule(&out, c, rules[0], RDX_PAGE_HTML, NULL);   /* must not crash */
+    CHECK(out.len > 0);
+    rdx_strbuf_free(&out);
+    rdx_catalog_free(c);
+    rdx_arena_free(a);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
