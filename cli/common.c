@@ -82,6 +82,7 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
     }
     for (size_t i = 0; i < opt->n_paths; i++) rdx_load_rules_path(rs, opt->paths[i], NULL, d);
     rdx_ruleset_apply_filters(rs, d);
+    rdx_ruleset_resolve_correlations(rs, d);
     return rs;
 }
 

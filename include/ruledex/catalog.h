@@ -53,7 +53,8 @@ typedef enum rdx_ind_kind {
     RDX_IND_EXISTS,
     RDX_IND_LT, RDX_IND_LTE, RDX_IND_GT, RDX_IND_GTE,
     RDX_IND_KEYWORD,         /* no field */
-    RDX_IND_FIELDREF         /* the value names another field */
+    RDX_IND_FIELDREF,        /* the value names another field */
+    RDX_IND_TERM             /* a whole term (KQL has) */
 } rdx_ind_kind;
 
 /* "equals", "match", "starts_with", ... */

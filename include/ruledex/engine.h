@@ -33,6 +33,13 @@ int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev);
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev);
 const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e);
 
+/* One predicate on ev, judged exactly as rdx_eval_predicate judges it,
+ * with no field map and no rdx_eval: for callers outside a hunt, such as
+ * the log-source table's `where:` conditions.  Every value of the field
+ * counts, however many there are.  Allocates only for a field with more
+ * than 16 values or a regex, and frees before returning; no state kept. */
+int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev);
+
 /* Field-name maps used by the following evaluations (NULL = none): a Sigma
  * field is looked up under map's names first, then as written, then under
  * aliases' names.  The maps are not owned and must outlive their use. */

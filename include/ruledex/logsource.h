@@ -71,6 +71,12 @@ typedef struct rdx_event_source {
     int64_t event_id;         /* -1: every event of the channel/provider */
     const char *title;        /* e.g. "Process creation" */
     const rdx_fieldmap *fields;
+    /* The table's `where:` on this source, as ordinary predicates: an AND
+     * of `field equals one of the values` (caseless, no wildcards), judged
+     * by rdx_predicate_holds on the event as it is (no field map).  NULL:
+     * every event of the source counts.  {ObjectType: File} on Security
+     * 4663 is one predicate  ObjectType EQUALS ['File']. */
+    const rdx_group *where;
 } rdx_event_source;
 
 /* The sources a rule's logsource covers.  Returns the number (0 when the

@@ -5,7 +5,9 @@
  * files are rule collections; `action: global | reset | repeat` documents
  * merge as the Sigma 1.0 collection spec says; `filter:` documents are kept
  * aside and applied with rdx_ruleset_apply_filters() once every file is in.
- * Correlation documents are loaded and kept (kind CORRELATION), not run.
+ * Correlation documents are typed (rdx_correlation) and kept, not run;
+ * rdx_ruleset_resolve_correlations() resolves what they refer to once every
+ * file is in.
  *
  * A broken document is reported with file:line:column and skipped; the
  * rest of the file and every other file still load.

@@ -41,7 +41,7 @@ const char *rdx_ind_kind_name(rdx_ind_kind k) {
         [RDX_IND_EXISTS] = "exists",     [RDX_IND_LT] = "lt",
         [RDX_IND_LTE] = "lte",           [RDX_IND_GT] = "gt",
         [RDX_IND_GTE] = "gte",           [RDX_IND_KEYWORD] = "keyword",
-        [RDX_IND_FIELDREF] = "fieldref",
+        [RDX_IND_FIELDREF] = "fieldref", [RDX_IND_TERM] = "term",
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "?";
 }

@@ -51,6 +51,7 @@ static rdx_ind_kind kind_of(const rdx_predicate *p) {
     case RDX_OP_GT: return RDX_IND_GT;
     case RDX_OP_GTE: return RDX_IND_GTE;
     case RDX_OP_NULL: return RDX_IND_EQUALS;
+    case RDX_OP_TERM: return RDX_IND_TERM;
     }
     return RDX_IND_EQUALS;
 }
@@ -62,6 +63,7 @@ static int says_kind(const char *m, rdx_ind_kind k) {
         [RDX_IND_ENDS_WITH] = "endswith", [RDX_IND_REGEX] = "re", [RDX_IND_CIDR] = "cidr",
         [RDX_IND_EXISTS] = "exists", [RDX_IND_LT] = "lt", [RDX_IND_LTE] = "lte",
         [RDX_IND_GT] = "gt", [RDX_IND_GTE] = "gte", [RDX_IND_FIELDREF] = "fieldref",
+        [RDX_IND_TERM] = "term",
     };
     const char *s = (unsigned)k < sizeof by_kind / sizeof *by_kind ? by_kind[k] : NULL;
     return s && !strcmp(m, s);

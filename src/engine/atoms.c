@@ -298,7 +298,8 @@ static aset value_set(const rdx_predicate *p, const rdx_rvalue *v, rdx_arena *a)
 
 static int filterable_op(rdx_op op) {
     return op == RDX_OP_EQUALS || op == RDX_OP_CONTAINS || op == RDX_OP_STARTSWITH ||
-           op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX;
+           op == RDX_OP_ENDSWITH || op == RDX_OP_KEYWORD || op == RDX_OP_REGEX ||
+           op == RDX_OP_TERM;   /* a whole term holds its literal */
 }
 
 /* Field mode: a predicate that cannot hold while its field is absent
@@ -444,7 +445,8 @@ static void finish(req *r, rdx_arena *a, int fields, rdx_atomset *out) {
 
 static void rule_req(const rdx_rule *r, rdx_arena *a, int fields, rdx_atomset *out) {
     /* The rules rdx_eval_rule never matches need no evaluation at all. */
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition) {
+    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
+        rdx_rule_opaque_reason(r)) {
         *out = (rdx_atomset){0, 1, NULL, 0};
         return;
     }

@@ -39,6 +39,7 @@ struct rdx_eval {
     size_t memo_cap;
     const rdx_value **vals;        /* a field's values; grows to the largest seen */
     size_t vals_cap;
+    int vals_borrowed;             /* vals is the caller's buffer: never realloc it */
     const rdx_fieldmap *map, *aliases;   /* see rdx_eval_set_fields */
     rdx_eval_stats stats;
 };
@@ -107,6 +108,12 @@ static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, s
 /* ---- one value against one event value --------------------------------- */
 
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
+    if (!e->md) {   /* a temporary evaluator (rdx_predicate_holds) makes them on demand */
+        e->md = pcre2_match_data_create(32, NULL);
+        e->mctx = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
+        pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+    }
     int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) e->stats.regex_limit_hits++;
     return rc >= 0;
@@ -144,6 +151,55 @@ static int string_match(const rdx_predicate *p, const rdx_rvalue *v, const char 
     return 0;
 }
 
+/* ---- whole terms (RDX_OP_TERM, see rule.h) ------------------------------ */
+
+static int is_alnum(unsigned char ch) {
+    return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+/* Where a term may start / end for pattern p: at the value's edges, next to
+ * a non-alphanumeric byte, or anywhere when p's own edge byte is not one. */
+static int term_edge(const rdx_pattern *p, int at_end, const char *s, size_t len, size_t i) {
+    if (i == 0 || i == len) return 1;
+    if (!is_alnum((unsigned char)s[at_end ? i : i - 1])) return 1;
+    const rdx_seg *g = p->n_segs ? &p->segs[at_end ? p->n_segs - 1 : 0] : NULL;
+    return g && g->kind == RDX_SEG_LIT && g->len &&
+           !is_alnum(g->bytes[at_end ? g->len - 1 : 0]);
+}
+
+/* The literal length of p, or 0 when it has wildcards. */
+static size_t literal_len(const rdx_pattern *p) {
+    size_t n = 0;
+    for (size_t i = 0; i < p->n_segs; i++) {
+        if (p->segs[i].kind != RDX_SEG_LIT) return 0;
+        n += p->segs[i].len;
+    }
+    return n;
+}
+
+static int term_match(const rdx_pattern *p, const char *s, size_t len, int cased) {
+    size_t lit = literal_len(p);
+    for (size_t i = 0; i <= len; i++) {
+        if (!term_edge(p, 0, s, len, i)) continue;
+        if (lit) {   /* case folding keeps byte lengths: one window to try */
+            if (i + lit <= len && term_edge(p, 1, s, len, i + lit) &&
+                rdx_pattern_match(p, s + i, lit, cased))
+                return 1;
+            continue;
+        }
+        for (size_t j = i; j <= len; j++)
+            if (term_edge(p, 1, s, len, j) && rdx_pattern_match(p, s + i, j - i, cased)) return 1;
+    }
+    return 0;
+}
+
+static int terms_match(const rdx_predicate *p, const rdx_rvalue *v, const char *s, size_t len) {
+    int cased = (p->flags & RDX_PF_CASED) != 0;
+    for (size_t i = 0; i < v->variants.count; i++)
+        if (term_match(&v->variants.items[i], s, len, cased)) return 1;
+    return 0;
+}
+
 static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
                        const rdx_value *ev_val) {
     size_t len;
@@ -154,6 +210,7 @@ static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
     switch (p->op) {
     case RDX_OP_REGEX: return regex_match(e, v, s, len);
     case RDX_OP_CIDR: return rdx_cidr_match(&v->cidr, s, len);
+    case RDX_OP_TERM: return terms_match(p, v, s, len);
     case RDX_OP_LT:
     case RDX_OP_LTE:
     case RDX_OP_GT:
@@ -239,8 +296,9 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     size_t n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
     if (n > e->vals_cap) {   /* a field with many values: make room, look again */
         e->vals_cap = n;
-        e->vals = realloc(e->vals, n * sizeof *e->vals);
+        e->vals = realloc(e->vals_borrowed ? NULL : e->vals, n * sizeof *e->vals);
         if (!e->vals) abort();
+        e->vals_borrowed = 0;
         n = field_values(e, ev, p->field, len, p->field_hash, e->vals, e->vals_cap);
     }
     switch (p->op) {
@@ -267,7 +325,18 @@ int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     return (p->flags & RDX_PF_NEQ) ? !hit : hit;
 }
 
+int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
+    const rdx_value *buf[16];
+    rdx_eval e = {.vals = buf, .vals_cap = 16, .vals_borrowed = 1};
+    int hit = rdx_eval_predicate(&e, p, ev);
+    if (!e.vals_borrowed) free(e.vals);
+    pcre2_match_data_free(e.md);
+    pcre2_match_context_free(e.mctx);
+    return hit;
+}
+
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
+    if (s->opaque) return 0;   /* undecidable; the rule as a whole never matches */
     for (size_t g = 0; g < s->n_groups; g++) {
         const rdx_group *grp = &s->groups[g];
         size_t i = 0;
@@ -310,7 +379,8 @@ static int cond(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev
 }
 
 int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition)
+    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
+        rdx_rule_opaque_reason(r))   /* `not opaque` must not turn true */
         return 0;
     if (r->n_stages > e->memo_cap) {
         e->memo_cap = r->n_stages * 2;

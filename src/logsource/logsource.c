@@ -32,10 +32,10 @@
 #include <unistd.h>
 
 #include "logsource/ls_internal.h"
+#include "ruledex/engine.h"
 #include "util/file.h"
 
 #define MAX_TABLE_SIZE ((size_t)16 << 20)   /* a table is tens of KiB */
-#define MAX_WHERE_VALUES 16                 /* values of a `where` field examined */
 
 #ifndef RDX_PREFIX
 #define RDX_PREFIX "/usr/local"             /* make install's default PREFIX */
@@ -206,26 +206,12 @@ static int origin_matches(const rdx_event_source *s, const rdx_event_identity *i
     return compared || (!id->channel && !id->provider);
 }
 
-static int value_is(const rdx_value *v, const char *want) {
-    size_t len;
-    const char *s = rdx_value_text(v, &len);
-    return s && rdx_ls_ieq(want, s, len);
-}
-
-/* Every condition holds: the field has a value equal to a listed one. */
-static int where_holds(const ls_where *w, rdx_event *ev) {
+/* Every predicate of the source's `where` holds on ev (judged by the
+ * evaluator's predicate logic, every value of the field examined). */
+static int where_holds(const rdx_group *w, rdx_event *ev) {
     if (!w || !ev) return 1;     /* no condition, or no event to check it on */
-    for (size_t i = 0; i < w->count; i++) {
-        const ls_cond *c = &w->conds[i];
-        const rdx_value *vals[MAX_WHERE_VALUES];
-        size_t n = rdx_event_lookup(ev, c->field, c->field_len, c->field_hash, vals,
-                                    MAX_WHERE_VALUES);
-        if (n > MAX_WHERE_VALUES) n = MAX_WHERE_VALUES;
-        int hit = 0;
-        for (size_t j = 0; j < n && !hit; j++)
-            for (size_t k = 0; k < c->n_values && !hit; k++) hit = value_is(vals[j], c->values[k]);
-        if (!hit) return 0;
-    }
+    for (size_t i = 0; i < w->n_preds; i++)
+        if (!rdx_predicate_holds(&w->preds[i], ev)) return 0;
     return 1;
 }
 
@@ -234,7 +220,7 @@ static const rdx_event_source *match_in_entry(const ls_entry *e, const rdx_event
     for (size_t i = 0; i < e->n_sources; i++) {
         const rdx_event_source *s = &e->sources[i];
         if (s->event_id >= 0 && id->has_event_id && id->event_id != s->event_id) continue;
-        if (origin_matches(s, id) && where_holds(e->where[i], ev)) return s;
+        if (origin_matches(s, id) && where_holds(s->where, ev)) return s;
     }
     return NULL;
 }

@@ -8,7 +8,8 @@
  * pair, because that is the unit both the router (does this event belong?)
  * and the catalog (which events does this rule read?) work in.  Sources
  * written together in the file share one field map and one `where`
- * condition.  Everything lives in the table's arena and is read-only once
+ * condition — a group of rdx_predicate values (rule.h), so the evaluator's
+ * own predicate logic judges it.  Everything lives in the table's arena and is read-only once
  * parsing is done, so threads share a table freely.
  */
 #ifndef RDX_LOGSOURCE_INTERNAL_H
@@ -20,21 +21,6 @@
 #include "ruledex/arena.h"
 #include "ruledex/logsource.h"
 
-/* `where: {field: [values]}` — a record qualifies when, for every field,
- * one of its values equals one of the listed ones (case-insensitively). */
-typedef struct ls_cond {
-    const char *field;
-    size_t field_len;
-    uint64_t field_hash;
-    const char **values;
-    size_t n_values;
-} ls_cond;
-
-typedef struct ls_where {
-    const ls_cond *conds;
-    size_t count;
-} ls_where;
-
 /* An entry names a category or a service (never both), or only a product;
  * key is that name, hashed so that routing a rule is mostly integer
  * compares. */
@@ -42,8 +28,7 @@ typedef struct ls_entry {
     const char *product, *category, *service;   /* NULL when absent */
     uint64_t key_hash;                          /* rdx_name_hash of the key */
     const char *description;                    /* NULL when absent */
-    rdx_event_source *sources;
-    const ls_where **where;                     /* per source; NULL = none */
+    rdx_event_source *sources;                  /* each with its `where` (logsource.h) */
     size_t n_sources;
     uint32_t line, column;                      /* where it was written */
 } ls_entry;

@@ -38,7 +38,6 @@ typedef struct pctx {
 /* A growable array of expanded sources for one entry. */
 typedef struct srcvec {
     rdx_event_source *items;
-    const ls_where **where;
     size_t n, cap;
 } srcvec;
 
@@ -155,39 +154,53 @@ static const rdx_fieldmap *parse_fieldmap(pctx *c, const ynode *n, const char *w
     return m;
 }
 
-static const ls_where *parse_where(pctx *c, const ynode *n) {
+/* One `where` field: `field EQUALS v1 OR v2 ...`, caseless, each value a
+ * plain literal (the table has no wildcards). */
+static int where_predicate(pctx *c, const ynode *key, const ynode *vals, rdx_predicate *p) {
+    const char **texts;
+    p->field = string_of(c, key, "a 'where' field");
+    if (!p->field) return 0;
+    p->n_values = strings_of(c, vals, "a 'where' value", &texts);
+    if (!p->n_values) return 0;
+    p->op = RDX_OP_EQUALS;
+    p->field_len = strlen(p->field);
+    p->field_hash = rdx_name_hash(p->field, p->field_len);
+    p->line = key->line;
+    p->column = key->column;
+    p->values = rdx_arena_zalloc(c->a, p->n_values * sizeof *p->values);
+    for (size_t i = 0; i < p->n_values; i++) {
+        rdx_rvalue *v = &p->values[i];
+        v->kind = RDX_VK_STRING;
+        v->text = texts[i];
+        v->text_len = strlen(texts[i]);
+        rdx_patlist_push(c->a, &v->variants, rdx_pattern_literal(c->a, v->text, v->text_len));
+    }
+    return 1;
+}
+
+/* `where: {field: value or [values], ...}` → a group (AND) of predicates. */
+static const rdx_group *parse_where(pctx *c, const ynode *n) {
     if (!is_map(c, n, "'where'")) return NULL;
     if (n->n == 0) {
         error_at(c, n, "'where' must name at least one field");
         return NULL;
     }
-    ls_cond *conds = rdx_arena_zalloc(c->a, n->n * sizeof *conds);
-    for (size_t i = 0; i < n->n; i++) {
-        ls_cond *k = &conds[i];
-        k->field = string_of(c, n->keys[i], "a 'where' field");
-        if (!k->field) return NULL;
-        k->field_len = strlen(k->field);
-        k->field_hash = rdx_name_hash(k->field, k->field_len);
-        k->n_values = strings_of(c, n->items[i], "a 'where' value", &k->values);
-        if (!k->n_values) return NULL;
-    }
-    ls_where *w = rdx_arena_alloc(c->a, sizeof *w);
-    w->conds = conds;
-    w->count = n->n;
-    return w;
+    rdx_group *g = rdx_arena_zalloc(c->a, sizeof *g);
+    g->preds = rdx_arena_zalloc(c->a, n->n * sizeof *g->preds);
+    for (size_t i = 0; i < n->n; i++)
+        if (!where_predicate(c, n->keys[i], n->items[i], &g->preds[g->n_preds++])) return NULL;
+    return g;
 }
 
 /* ---- one source block ---------------------------------------------------- */
 
-static void push_source(srcvec *v, rdx_event_source s, const ls_where *w) {
+static void push_source(srcvec *v, rdx_event_source s) {
     if (v->n == v->cap) {
         v->cap = v->cap ? v->cap * 2 : 8;
         v->items = realloc(v->items, v->cap * sizeof *v->items);
-        v->where = realloc(v->where, v->cap * sizeof *v->where);
-        if (!v->items || !v->where) abort();
+        if (!v->items) abort();
     }
-    v->items[v->n] = s;
-    v->where[v->n++] = w;
+    v->items[v->n++] = s;
 }
 
 /* An event ID key: digits only, within 0..65535. */
@@ -281,7 +294,7 @@ static void parse_source(pctx *c, const ynode *n, srcvec *out) {
     const char *title = tn ? string_of(c, tn, "'title'") : NULL;
     event_list ev = {0};
     const rdx_fieldmap *fields = fn ? parse_fieldmap(c, fn, "'fields'") : NULL;
-    const ls_where *where = wn ? parse_where(c, wn) : NULL;
+    const rdx_group *where = wn ? parse_where(c, wn) : NULL;
     if (!n_ch || (pv && !provider) || (tn && !title) || (evn && !parse_events(c, evn, &ev)) ||
         (fn && !fields) || (wn && !where))
         return;
@@ -289,12 +302,12 @@ static void parse_source(pctx *c, const ynode *n, srcvec *out) {
         const char *channel = channels ? channels[i] : NULL;
         if (!evn) {
             const char *t = title ? title : any ? "Any event" : default_title(c, channel, provider);
-            push_source(out, (rdx_event_source){provider, channel, -1, t, fields}, where);
+            push_source(out, (rdx_event_source){provider, channel, -1, t, fields, where});
             continue;
         }
         for (size_t j = 0; j < ev.n; j++)
-            push_source(out, (rdx_event_source){provider, channel, ev.ids[j], ev.titles[j], fields},
-                        where);
+            push_source(out, (rdx_event_source){provider, channel, ev.ids[j], ev.titles[j], fields,
+                                                where});
     }
 }
 
@@ -342,13 +355,8 @@ static void parse_entry(pctx *c, const ynode *n, ls_entry *e) {
     for (size_t i = 0; i < s->n; i++) parse_source(c, s->items[i], &v);
     e->n_sources = v.n;
     e->sources = rdx_arena_alloc(c->a, (v.n + 1) * sizeof *e->sources);
-    e->where = rdx_arena_alloc(c->a, (v.n + 1) * sizeof *e->where);
-    if (v.n) {
-        memcpy(e->sources, v.items, v.n * sizeof *v.items);
-        memcpy(e->where, v.where, v.n * sizeof *v.where);
-    }
+    if (v.n) memcpy(e->sources, v.items, v.n * sizeof *v.items);
     free(v.items);
-    free(v.where);
 }
 
 static int same_name(const char *a, const char *b) {

@@ -261,6 +261,13 @@ static void events_section(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule 
             event_link(b, e, root, s.data);
             rdx_strbuf_puts(b, "</td><td>");
             rdx_html_escs(b, e->title);
+            if (e->where) {   /* only some events of the source count */
+                rdx_strbuf_clear(&s);
+                rdx_put_where(&s, e->where);
+                rdx_strbuf_puts(b, " <small>only where ");
+                rdx_html_esc(b, s.data, s.len);
+                rdx_strbuf_puts(b, "</small>");
+            }
             rdx_strbuf_puts(b, "</td></tr>\n");
         }
         rdx_strbuf_puts(b, "</tbody>\n</table>\n");

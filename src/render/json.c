@@ -150,6 +150,12 @@ static void event_object(jw *j, const rdx_event_source *e) {
     if (e->event_id >= 0) num(j, "event_id", e->event_id);
     else str(j, "event_id", NULL);
     str(j, "title", e->title);
+    if (e->where) {   /* only some events of the source count */
+        rdx_strbuf w = RDX_STRBUF_INIT;
+        rdx_put_where(&w, e->where);
+        str(j, "where", w.data);
+        rdx_strbuf_free(&w);
+    }
     end_obj(j);
 }
 
@@ -195,6 +201,13 @@ static void stages(jw *j, const rdx_crule *cr) {
         str(j, "name", st->name);
         str(j, "polarity", rdx_polarity_name(cr->stage_polarity[i]));
         boolean(j, "from_filter", st->from_filter);
+        if (st->opaque) {
+            obj(j, "opaque");
+            str(j, "text", st->opaque->text);
+            str(j, "lang", st->opaque->lang);
+            str(j, "reason", st->opaque->reason);
+            end_obj(j);
+        }
         arr(j, "groups");
         for (size_t g = 0; g < st->n_groups; g++) {
             arr(j, NULL);
@@ -246,6 +259,13 @@ static void metadata(jw *j, const rdx_catalog *c, const rdx_crule *cr) {
     str(j, "modified", r->modified);
     str(j, "license", r->license);
     boolean(j, "placeholders_unresolved", r->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER);
+    if (rdx_rule_opaque_reason(r)) str(j, "not_runnable", rdx_rule_opaque_reason(r));
+    if (r->native.kind) {   /* absent for Sigma rules */
+        obj(j, "native_source");
+        str(j, "kind", rdx_native_kind_name(r->native.kind));
+        strlist(j, "values", &r->native.values);
+        end_obj(j);
+    }
     strlist(j, "references", &r->references);
     strlist(j, "falsepositives", &r->falsepositives);
     arr(j, "related");

@@ -29,6 +29,9 @@ void rdx_put_yaml_quoted(rdx_strbuf *b, const char *s, size_t n);
  * per value), each line prefixed by indent; levels add four spaces.  The
  * text is plain: callers escape it for HTML. */
 void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent);
+/* A log-source `where` condition in one line: "ObjectType is File",
+ * "OperationType is %%1904 or %%1905", predicates joined by " and ". */
+void rdx_put_where(rdx_strbuf *b, const rdx_group *w);
 
 /* "corpus 26 (sigma 23, chronicle 2, kusto 1)", or nothing when only this
  * rule looks for it.  Returns 1 when something was written. */

@@ -193,6 +193,20 @@ static void metadata(page *p, const rdx_catalog *c, const rdx_crule *cr) {
     if (r->kind == RDX_KIND_CORRELATION) kv(&t, "Kind", "correlation rule");
     if (r->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
         kv(&t, "Load status", "has placeholders nobody filled: cannot match until they are");
+    if (rdx_rule_opaque_reason(r)) {
+        rdx_strbuf_clear(&s);
+        rdx_strbuf_printf(&s, "not runnable: %s", rdx_rule_opaque_reason(r));
+        kv(&t, "Load status", s.data);
+        rdx_strbuf_clear(&s);
+    }
+    if (r->native.kind) {
+        rdx_strbuf_clear(&s);
+        rdx_strbuf_printf(&s, "%s:", rdx_native_kind_name(r->native.kind));
+        for (size_t i = 0; i < r->native.values.count; i++)
+            rdx_strbuf_printf(&s, " %s", r->native.values.items[i]);
+        kv(&t, "Native source", s.data);
+        rdx_strbuf_clear(&s);
+    }
     for (size_t i = 0; i < r->tags.count; i++)
         rdx_strbuf_printf(&s, "%s%s", i ? ", " : "", r->tags.items[i] ? r->tags.items[i] : "");
     kv(&t, "Tags", s.data);
@@ -319,7 +333,14 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
             if (e->event_id >= 0) rdx_strbuf_printf(&s, "%lld", (long long)e->event_id);
             else rdx_strbuf_puts(&s, "any");
             cell(&t, s.data, s.len);
-            cells(&t, e->title ? e->title : "");
+            rdx_strbuf_clear(&s);
+            rdx_strbuf_puts(&s, e->title ? e->title : "");
+            if (e->where) {   /* only some events of the source count */
+                rdx_strbuf_puts(&s, " (only where ");
+                rdx_put_where(&s, e->where);
+                rdx_strbuf_putc(&s, ')');
+            }
+            cell(&t, s.data, s.len);
         }
         table_draw(p, &t);
     } else if (cr->rule->kind == RDX_KIND_CORRELATION) {

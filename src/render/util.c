@@ -116,14 +116,18 @@ static void indent_to(rdx_strbuf *b, const char *indent, int level) {
     for (int i = 0; i < level; i++) rdx_strbuf_puts(b, "    ");
 }
 
-/* Field and modifiers as written, `all` left out. */
+/* Field and modifiers as written, `all` left out.  A term match has no
+ * Sigma modifier; `|term` says it when the reader wrote none. */
 static void pred_key(rdx_strbuf *b, const rdx_predicate *p) {
+    int said = p->op != RDX_OP_TERM;
     if (p->field) rdx_strbuf_puts(b, p->field);
     for (size_t i = 0; i < p->n_modifiers; i++) {
         if (!strcmp(p->modifiers[i], "all")) continue;
+        said |= !strcmp(p->modifiers[i], "term");
         rdx_strbuf_putc(b, '|');
         rdx_strbuf_puts(b, p->modifiers[i]);
     }
+    if (!said) rdx_strbuf_puts(b, "|term");
 }
 
 static void put_value(rdx_strbuf *b, const rdx_predicate *p, const rdx_rvalue *v) {
@@ -172,12 +176,37 @@ static void group_lines(rdx_strbuf *b, const char *indent, int level, const rdx_
 }
 
 void rdx_stage_lines(rdx_strbuf *b, const rdx_stage *st, const char *indent) {
+    if (st->opaque) {   /* verbatim, with why it is not a predicate */
+        rdx_strbuf_printf(b, "%s# not representable (%s): %s\n", indent,
+                          st->opaque->lang ? st->opaque->lang : "?",
+                          st->opaque->reason ? st->opaque->reason : "");
+        for (const char *p = st->opaque->text ? st->opaque->text : ""; *p;) {
+            const char *e = strchr(p, '\n');
+            size_t n = e ? (size_t)(e - p) : strlen(p);
+            rdx_strbuf_puts(b, indent);
+            rdx_strbuf_append(b, p, n);
+            rdx_strbuf_putc(b, '\n');
+            p += n + (e != NULL);
+        }
+        return;
+    }
     if (st->n_groups == 1) {
         group_lines(b, indent, 0, &st->groups[0]);
         return;
     }
     node(b, indent, 0, "or:");
     for (size_t i = 0; i < st->n_groups; i++) group_lines(b, indent, 1, &st->groups[i]);
+}
+
+void rdx_put_where(rdx_strbuf *b, const rdx_group *w) {
+    for (size_t i = 0; i < w->n_preds; i++) {
+        const rdx_predicate *p = &w->preds[i];
+        rdx_strbuf_printf(b, "%s%s is ", i ? " and " : "", p->field);
+        for (size_t k = 0; k < p->n_values; k++) {
+            if (k) rdx_strbuf_puts(b, " or ");
+            rdx_strbuf_append(b, p->values[k].text, p->values[k].text_len);
+        }
+    }
 }
 
 /* ---- small pieces ------------------------------------------------------ */

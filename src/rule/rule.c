@@ -47,9 +47,37 @@ const char *rdx_op_name(rdx_op op) {
         [RDX_OP_CIDR] = "cidr",       [RDX_OP_EXISTS] = "exists",
         [RDX_OP_LT] = "lt",           [RDX_OP_LTE] = "lte",
         [RDX_OP_GT] = "gt",           [RDX_OP_GTE] = "gte",
-        [RDX_OP_NULL] = "null",
+        [RDX_OP_NULL] = "null",       [RDX_OP_TERM] = "term",
     };
     return (unsigned)op < sizeof names / sizeof *names && names[op] ? names[op] : "?";
+}
+
+const char *rdx_native_kind_name(rdx_native_kind k) {
+    static const char *const names[] = {
+        [RDX_NATIVE_NONE] = "",                   [RDX_NATIVE_KQL_TABLE] = "kql_table",
+        [RDX_NATIVE_SPL_SOURCETYPE] = "spl_sourcetype", [RDX_NATIVE_SPL_DATAMODEL] = "spl_datamodel",
+        [RDX_NATIVE_SPL_INDEX] = "spl_index",     [RDX_NATIVE_YARAL_UDM] = "yaral_udm",
+        [RDX_NATIVE_ECS_DATASET] = "ecs_dataset",
+    };
+    return (unsigned)k < sizeof names / sizeof *names ? names[k] : "";
+}
+
+static const rdx_opaque *cond_opaque(const rdx_rule *r, const rdx_cond *c) {
+    if (!c) return NULL;
+    if (c->kind == RDX_COND_STAGE) return c->stage < r->n_stages ? r->stages[c->stage].opaque : NULL;
+    for (size_t i = 0; i < c->n_stages; i++)
+        if (c->stages[i] < r->n_stages && r->stages[c->stages[i]].opaque)
+            return r->stages[c->stages[i]].opaque;
+    for (size_t i = 0; i < c->n_kids; i++) {
+        const rdx_opaque *o = cond_opaque(r, c->kids[i]);
+        if (o) return o;
+    }
+    return NULL;
+}
+
+const char *rdx_rule_opaque_reason(const struct rdx_rule *r) {
+    const rdx_opaque *o = cond_opaque(r, r->condition);
+    return o ? (o->reason ? o->reason : "holds text that could not be represented") : NULL;
 }
 
 static const char *const level_names[] = {"", "informational", "low", "medium", "high",

@@ -286,7 +286,7 @@ static void build_document(load_ctx *c, const ynode *root, const char *body, uin
     int ok;
     if (rdx_ymap_get(root, "correlation")) {
         r->kind = RDX_KIND_CORRELATION;   /* kept for the catalog; not evaluated */
-        ok = 1;
+        ok = rdx_sigma_build_correlation(c, root, r);
     } else if (rdx_ymap_get(root, "filter") && !rdx_ymap_get(root, "detection")) {
         ok = build_filter(c, root, r);
     } else {
