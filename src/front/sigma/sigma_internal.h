@@ -40,7 +40,7 @@ int rdx_sigma_build_stages(load_ctx *c, const ynode *map, const char *const *ski
 rdx_cond *rdx_sigma_build_condition(load_ctx *c, const ynode *cond, rdx_rule *r,
                                     size_t first, size_t n, rdx_strlist *texts);
 
-/* The `correlation:` section of root → r->correlation (sigma_correlation.c).
+/* The `correlation:` section of root → r->correlation (correlation.c).
  * Returns 0 if anything was wrong (reported). */
 int rdx_sigma_build_correlation(load_ctx *c, const ynode *root, rdx_rule *r);
 

@@ -1,5 +1,5 @@
 /*
- * sigma_correlation.c — a Sigma `correlation:` section → rdx_correlation.
+ * correlation.c — a Sigma `correlation:` section → rdx_correlation.
  *
  *     correlation:
  *         type: event_count            one of the eight types (rule.h)
