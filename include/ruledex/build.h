@@ -50,6 +50,19 @@ rdx_rule *rdx_build_rule(rdx_ruleset *rs, const char *lang, const char *file, ui
 size_t rdx_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, uint32_t line,
                        uint32_t column);
 
+/* Append an opaque stage: text the reader could not represent (copied
+ * verbatim), the language and the reason.  It has no groups; a rule whose
+ * condition needs it becomes RDX_RULE_NOT_RUNNABLE at rdx_build_finish,
+ * and lint/show/catalog say why — it is kept, never dropped. */
+size_t rdx_build_opaque_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const char *text,
+                              size_t len, const char *lang, const char *reason, uint32_t line,
+                              uint32_t column);
+
+/* The native selector (a KQL table, a Splunk datamodel, ...) with its
+ * values as written (copied). */
+void rdx_build_native(rdx_ruleset *rs, rdx_rule *r, rdx_native_kind kind,
+                      const char *const *values, size_t n);
+
 /* Append an empty group (an AND of predicates) to a stage (an OR). */
 rdx_group *rdx_build_group(rdx_ruleset *rs, rdx_stage *s);
 
@@ -102,7 +115,8 @@ rdx_cond *rdx_build_cond_of(rdx_arena *a, int all, const char *pattern, const si
 
 /* Check r and add it to the set (a FILTER rule to rs->filters): it needs a
  * condition (a correlation rule need not), and every stage index in it
- * must exist.  Computes every predicate's field_len and field_hash.
+ * must exist.  Computes every predicate's field_len and field_hash; a
+ * rule whose condition needs an opaque stage is marked NOT_RUNNABLE.
  * Returns 1, or 0 with an error diagnostic at r->file:r->line (r is then
  * not added). */
 int rdx_build_finish(rdx_ruleset *rs, rdx_rule *r, rdx_diags *d);

@@ -12,8 +12,9 @@
  *   events   event.h · value.h · facts.h (time, host, channel, ids)
  *            · source.h (files, buffers, custom sources) · reader.h
  *            · json.h · evtx.h
- *   running  logsource.h (routing and field maps) · engine.h (the
- *            reference evaluator) · matcher.h (the compiled matcher)
+ *   running  logsource.h (routing and field maps) · eval.h (the
+ *            reference evaluator) · atoms.h (the literals a rule needs)
+ *            · matcher.h (the compiled matcher)
  *            · hunt.h (the session: selection, time range, account)
  *            · sink.h (table, JSON Lines, CSV timeline, custom sinks)
  *   catalog  catalog.h · attack.h · render.h (pages, catalog.json, site)
@@ -24,11 +25,12 @@
 #ifndef RULEDEX_H
 #define RULEDEX_H
 #include "arena.h"
+#include "atoms.h"
 #include "attack.h"
 #include "build.h"
 #include "catalog.h"
 #include "diag.h"
-#include "engine.h"
+#include "eval.h"
 #include "event.h"
 #include "evtx.h"
 #include "facts.h"

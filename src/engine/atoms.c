@@ -49,7 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ruledex/matcher.h"
+#include "ruledex/atoms.h"
 
 #define MAX_SET 4096   /* atoms in one set; beyond that the set is dropped */
 

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "ruledex/engine.h"
+#include "ruledex/eval.h"
 #include "ruledex/pattern.h"
 
 #define FIELD_VALUES_INITIAL 64    /* grows: no value of a field is ever ignored */

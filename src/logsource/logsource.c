@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "logsource/ls_internal.h"
-#include "ruledex/engine.h"
+#include "ruledex/eval.h"
 #include "util/file.h"
 
 #define MAX_TABLE_SIZE ((size_t)16 << 20)   /* a table is tens of KiB */

@@ -43,6 +43,27 @@ size_t rdx_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, uint32_t 
     return r->n_stages++;
 }
 
+size_t rdx_build_opaque_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const char *text,
+                              size_t len, const char *lang, const char *reason, uint32_t line,
+                              uint32_t column) {
+    size_t i = rdx_build_stage(rs, r, name, line, column);
+    rdx_opaque *o = rdx_arena_zalloc(rs->arena, sizeof *o);
+    o->text = rdx_arena_strndup(rs->arena, text ? text : "", text ? len : 0);
+    o->lang = rdx_arena_strdup(rs->arena, lang ? lang : r->lang ? r->lang : "");
+    o->reason = rdx_arena_strdup(rs->arena, reason ? reason : "not representable");
+    r->stages[i].opaque = o;
+    return i;
+}
+
+void rdx_build_native(rdx_ruleset *rs, rdx_rule *r, rdx_native_kind kind,
+                      const char *const *values, size_t n) {
+    const char **items = rdx_arena_zalloc(rs->arena, (n + 1) * sizeof *items);
+    for (size_t i = 0; i < n; i++) items[i] = rdx_arena_strdup(rs->arena, values[i]);
+    r->native.kind = kind;
+    r->native.values.items = items;
+    r->native.values.count = n;
+}
+
 rdx_group *rdx_build_group(rdx_ruleset *rs, rdx_stage *s) {
     s->groups = grow(rs->arena, s->groups, s->n_groups, sizeof *s->groups);
     rdx_group *g = &s->groups[s->n_groups++];
@@ -270,6 +291,8 @@ int rdx_build_finish(rdx_ruleset *rs, rdx_rule *r, rdx_diags *d) {
         for (size_t g = 0; g < r->stages[s].n_groups; g++)
             for (size_t p = 0; p < r->stages[s].groups[g].n_preds; p++)
                 set_field(&r->stages[s].groups[g].preds[p]);
+    if (r->status_load == RDX_RULE_OK && rdx_rule_opaque_reason(r))
+        r->status_load = RDX_RULE_NOT_RUNNABLE;
     add_rule(rs, r);
     return 1;
 }

@@ -263,3 +263,40 @@ TEST(ruleset_owns_placeholders) {
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
 }
+
+/* A KQL-like rule: `SecurityEvent | where CommandLine has "mimikatz" | join
+ * (...)`.  The join is kept as an opaque stage with its text; the rule is
+ * then not runnable — never a weaker rule that fires without the join. */
+TEST(build_opaque_stage_and_native_selector) {
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_rule *r = rdx_build_rule(rs, "kql", "hunt.kql", 1);
+    static const char *const tables[] = {"SecurityEvent"};
+    rdx_build_native(rs, r, RDX_NATIVE_KQL_TABLE, tables, 1);
+    size_t w = rdx_build_stage(rs, r, "where_1", 1, 17);
+    rdx_predicate p = {.field = "CommandLine", .op = RDX_OP_TERM, .line = 1, .column = 23};
+    rdx_predicate *q = rdx_build_predicate(rs, rdx_build_group(rs, &r->stages[w]), &p);
+    rdx_build_pattern(rs, rdx_build_values(rs, q, 1), "mimikatz", 8, NULL);
+    const char *join = "join kind=inner (DeviceLogonEvents) on DeviceId";
+    size_t j = rdx_build_opaque_stage(rs, r, "join_2", join, strlen(join), "kql",
+                                      "joins are not supported", 1, 60);
+    rdx_arena *a = rs->arena;
+    r->condition = rdx_build_cond_and(a, rdx_build_cond_stage(a, w), rdx_build_cond_stage(a, j));
+    CHECK(rdx_build_finish(rs, r, &d));
+    CHECK_INT(r->status_load, RDX_RULE_NOT_RUNNABLE);
+    CHECK_STR(rdx_rule_opaque_reason(r), "joins are not supported");
+    CHECK_STR(r->stages[j].opaque->text, join);
+    CHECK_STR(r->stages[j].opaque->lang, "kql");
+    CHECK_INT(r->stages[j].n_groups, 0);
+    CHECK_INT(r->native.kind, RDX_NATIVE_KQL_TABLE);
+    CHECK_STR(r->native.values.items[0], "SecurityEvent");
+    CHECK_INT(th_eval_json(r, "{\"CommandLine\":\"run mimikatz now\"}"), 0);
+    /* The same rule without the join runs: the term stage alone decides. */
+    r->condition = rdx_build_cond_stage(a, w);
+    r->status_load = RDX_RULE_OK;
+    CHECK_INT(th_eval_json(r, "{\"CommandLine\":\"run mimikatz now\"}"), 1);
+    CHECK_INT(th_eval_json(r, "{\"CommandLine\":\"run mimikatzz now\"}"), 0);
+    rdx_diags_free(&d);
+    rdx_ruleset_free(rs);
+}

@@ -5,7 +5,7 @@
 #include "harness.h"
 #include "render/render_internal.h"
 #include "ruledex/catalog.h"
-#include "ruledex/engine.h"
+#include "ruledex/eval.h"
 #include "ruledex/json.h"
 #include "ruledex/matcher.h"
 #include "sigma_helpers.h"

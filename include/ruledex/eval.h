@@ -1,5 +1,5 @@
 /*
- * engine.h — deciding whether a rule matches an event.
+ * eval.h — deciding whether a rule matches an event.
  *
  * rdx_eval is the reference evaluator: it walks the intermediate form for
  * one (rule, event) pair, plainly and obviously right; it is the oracle a
@@ -7,8 +7,8 @@
  * immutable; an rdx_eval holds the per-thread scratch (regex match data,
  * value buffers, counters), so one per thread.
  */
-#ifndef RULEDEX_ENGINE_H
-#define RULEDEX_ENGINE_H
+#ifndef RULEDEX_EVAL_H
+#define RULEDEX_EVAL_H
 
 #include <stddef.h>
 #include <stdint.h>
