@@ -82,12 +82,11 @@ void rdx_logsources_free(rdx_logsources *ls) {
 
 /* The answer must outlive the call but the library keeps no shared
  * mutable state: each thread gets its own buffer, rewritten per call. */
-const char *rdx_logsources_default_path(void) {
-    static _Thread_local char buf[4096];
+const char *rdx_logsources_default_path(char *buf, size_t size) {
     const char *dir = getenv("RULEDEX_DATA");
-    if (dir && *dir) {
-        int n = snprintf(buf, sizeof buf, "%s/logsources.yml", dir);
-        if (n > 0 && (size_t)n < sizeof buf) return buf;
+    if (dir && *dir && buf) {
+        int n = snprintf(buf, size, "%s/logsources.yml", dir);
+        if (n > 0 && (size_t)n < size) return buf;
     }
     static const char installed[] = RDX_PREFIX "/share/ruledex/logsources.yml";
     if (access(installed, R_OK) == 0) return installed;

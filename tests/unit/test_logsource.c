@@ -451,9 +451,10 @@ TEST(logsource_default_path_follows_the_environment) {
     const char *old = getenv("RULEDEX_DATA");
     char *saved = old ? strdup(old) : NULL;
     setenv("RULEDEX_DATA", "/opt/rdx", 1);
-    CHECK_STR(rdx_logsources_default_path(), "/opt/rdx/logsources.yml");
+    char buf[256];
+    CHECK_STR(rdx_logsources_default_path(buf, sizeof buf), "/opt/rdx/logsources.yml");
     unsetenv("RULEDEX_DATA");
-    const char *p = rdx_logsources_default_path();
+    const char *p = rdx_logsources_default_path(buf, sizeof buf);
     CHECK(p != NULL && strstr(p, "logsources.yml") != NULL);
     if (saved) setenv("RULEDEX_DATA", saved, 1);
     free(saved);
