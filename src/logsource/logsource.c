@@ -268,12 +268,15 @@ int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *r
     const rdx_event_source *s =
         match_route(ls, rt.kind, rt.key, rt.hash, rt.product, id, ev, &known);
     if (!known) {
-        /* A logsource the table does not know: we cannot exclude the event,
-         * unless the rule names a product the event cannot come from (a
+        /* A logsource the table does not know.  With a product, the event
+         * is excluded only when the product cannot have written it (a
          * product with no entry at all, like zeek or aws, or one whose
-         * entries never list the event's channel or provider). */
+         * entries never list the event's channel or provider).  Without a
+         * product (`category: webserver`, `proxy`, `database`), the rule is
+         * for a log the table knows nothing of, and an event with a Windows
+         * identity — a channel, a provider, an event ID — is not from it. */
         *fields = &ls->aliases;
-        return !rule_ls->product || identity_in_product(ls, rule_ls->product, id);
+        return rule_ls->product && identity_in_product(ls, rule_ls->product, id);
     }
     if (!s) return 0;
     if (rt.restrict_service) {

@@ -57,3 +57,30 @@ TEST(corpus_fields_defender_names_with_spaces) {
                        "T1562.001-Impair Defenses-Disable or Modify tool/"
                        "ID5007-Defender threat exclusion (native).evtx"), 3);
 }
+
+/* Sigma's antivirus category on Windows is Defender's detections, with the
+ * rule's Signature read from `Threat Name`. */
+TEST(corpus_fields_antivirus_rules_read_defender_detections) {
+    REQUIRE_CORPUS(corpus);
+    CHECK_INT(hunt_one(corpus, "rules/category/antivirus/av_hacktool.yml",
+                       "hayabusa-sample-evtx/EVTX-to-MITRE-Attack/Antivirus/"
+                       "ID1116-1117-Defender threat detected.evtx"), 6);
+    CHECK_INT(hunt_one(corpus, "rules/category/antivirus/av_hacktool.yml",
+                       "EVTX-ATTACK-SAMPLES/AutomatedTestingTools/"
+                       "WinDefender_Events_1117_1116_AtomicRedTeam.evtx"), 5);
+}
+
+/* A rule for a log Windows does not write (no product, category
+ * database) does not fire on Windows events: "Suspicious SQL Query" fired
+ * 110 times on the samples before. */
+TEST(corpus_fields_productless_foreign_category_not_on_windows) {
+    REQUIRE_CORPUS(corpus);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/sigma/rules/category/database/db_anomalous_query.yml", corpus);
+    FILE *f = fopen(path, "r");
+    if (!f) SKIP("db_anomalous_query.yml not in this corpus");
+    fclose(f);
+    CHECK_INT(hunt_one(corpus, "rules/category/database/db_anomalous_query.yml",
+                       "EVTX-ATTACK-SAMPLES/Credential Access/babyshark_mimikatz_powershell.evtx"),
+              0);
+}
