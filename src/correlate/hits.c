@@ -83,7 +83,7 @@ static rdx_corr_hit record_at(const rdx_corr_hits *s, uint64_t off) {
 }
 
 static void sort_memory(rdx_corr_hits *s) {
-    qsort(s->keys, s->count, sizeof *s->keys, cmp_keys);
+    if (s->count) qsort(s->keys, s->count, sizeof *s->keys, cmp_keys);
 }
 
 static void clear_memory(rdx_corr_hits *s) {

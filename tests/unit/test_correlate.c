@@ -385,3 +385,16 @@ TEST(correlate_many_distinct_groups_stay_bounded) {
     done(&r);
     rdx_strbuf_free(&spec);
 }
+
+/* Found by the correlation fuzz target: a zero timespan loaded and gave a
+ * window of one instant.  It is an error at the timespan now. */
+TEST(correlate_zero_timespan_is_an_error) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text("title: c\ncorrelation:\n    type: event_count\n    rules: [a]\n"
+                                   "    group-by: [User]\n    timespan: 0h\n    condition: {gte: 2}\n", &d);
+    CHECK(th_find_diag(&d, "timespan '0h' is zero") != NULL);
+    CHECK(rs->n_rules == 0 || rs->rules[0]->status_load != RDX_RULE_OK || !rs->rules[0]->correlation);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
