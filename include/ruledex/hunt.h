@@ -70,7 +70,9 @@ void rdx_hunt_free(rdx_hunt *h);
 size_t rdx_hunt_rule_count(const rdx_hunt *h);
 const rdx_rule *rdx_hunt_rule(const rdx_hunt *h, size_t i);
 /* Does rule i report its own detections?  0 for a rule that runs only to
- * feed correlations (generate: false, or not selected itself). */
+ * feed correlations (generate: false, or not selected itself).  A hunter
+ * that does not collect hits (rdx_hunter_collect) runs no correlation, so
+ * it reports the selected ones after all. */
 int rdx_hunt_rule_reports(const rdx_hunt *h, size_t i);
 const rdx_matcher *rdx_hunt_matcher(const rdx_hunt *h);
 /* The correlation rules run (correlate.h), in load order: the selected

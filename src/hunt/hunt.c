@@ -23,7 +23,7 @@ struct rdx_hunt {
     rdx_hunt_options opt;
     char *statuses;                 /* our copy of opt.statuses */
     const rdx_rule **rules;         /* detection rules run, in load order */
-    int *reports;                   /* per rule: its own detections are reported */
+    int *reports;                   /* per rule: reports() below */
     size_t n_rules;
     rdx_matcher *matcher;
     corr_plan *plan;                /* the correlations run and their feeds */
@@ -88,8 +88,12 @@ static void mark_references(const rdx_ruleset *rs, unsigned char *m, size_t i) {
     }
 }
 
+/* 1: reports; 0: never (run only to feed); 2: reports unless its hits go
+ * to correlations (a hunter without rdx_hunter_collect runs none, and
+ * must not lose a selected rule's detections to them). */
 static int reports(unsigned char m) {
-    return (m & SELECTED) && (!(m & REFERENCED) || (m & GENERATED));
+    if (!(m & SELECTED)) return 0;
+    return !(m & REFERENCED) || (m & GENERATED) ? 1 : 2;
 }
 
 static void select_rules(rdx_hunt *h, const rdx_ruleset *rs) {
@@ -107,7 +111,7 @@ static void select_rules(rdx_hunt *h, const rdx_ruleset *rs) {
     for (size_t i = 0; i < n; i++) {
         if (!(m[i] & RUN)) continue;
         if (rs->rules[i]->kind == RDX_KIND_CORRELATION) {
-            corr_reports[n_corrs] = reports(m[i]);
+            corr_reports[n_corrs] = reports(m[i]) == 1;   /* runs only when collecting */
             corrs[n_corrs++] = rs->rules[i];
         } else {
             h->reports[h->n_rules] = reports(m[i]);
@@ -150,7 +154,7 @@ void rdx_hunt_free(rdx_hunt *h) {
 size_t rdx_hunt_rule_count(const rdx_hunt *h) { return h->n_rules; }
 const rdx_rule *rdx_hunt_rule(const rdx_hunt *h, size_t i) { return i < h->n_rules ? h->rules[i] : NULL; }
 const rdx_matcher *rdx_hunt_matcher(const rdx_hunt *h) { return h->matcher; }
-int rdx_hunt_rule_reports(const rdx_hunt *h, size_t i) { return i < h->n_rules && h->reports[i]; }
+int rdx_hunt_rule_reports(const rdx_hunt *h, size_t i) { return i < h->n_rules && h->reports[i] == 1; }
 size_t rdx_hunt_correlation_count(const rdx_hunt *h) { return h->plan->n_corrs; }
 const rdx_rule *rdx_hunt_correlation(const rdx_hunt *h, size_t i) {
     return i < h->plan->n_corrs ? h->plan->corrs[i] : NULL;
@@ -293,7 +297,7 @@ static void on_hit(void *arg, size_t i) {
     rdx_hunter *hu = c->hu;
     const rdx_rule *r = hu->h->rules[i];
     collect_hit(c, i);
-    if (!hu->h->reports[i]) return;
+    if (!hu->h->reports[i] || (hu->h->reports[i] == 2 && hu->hits)) return;
     hu->acct.detections++;
     hu->acct.by_level[r->level]++;
     hu->acct.by_rule[i]++;

@@ -398,3 +398,30 @@ TEST(correlate_zero_timespan_is_an_error) {
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
 }
+
+/* A hunter that collects no hits runs no correlation: a selected rule's
+ * own detections are then reported, not lost to generate: false. */
+TEST(correlate_without_collection_rules_report_on_their_own) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_strbuf text = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&text, base_rules);
+    rdx_strbuf_puts(&text, COUNT3);
+    rdx_ruleset *rs = th_load_text(text.data, &d);
+    rdx_ruleset_resolve_correlations(rs, &d);
+    rdx_hunt *h = rdx_hunt_new(rs, NULL, NULL, &d);
+    rdx_hunter *hu = rdx_hunter_new(h);
+    rdx_strbuf ev = RDX_STRBUF_INIT;
+    events_of(&ev, "a@0:u b@1:u");
+    rdx_source *src = rdx_source_open_buffer(ev.data, ev.len, NULL, &d);
+    rdx_hunter_run(hu, src, NULL, &d);
+    rdx_source_close(src);
+    CHECK_INT(rdx_hunter_account(hu)->detections, 2);
+    CHECK_INT(rdx_hunt_rule_reports(h, 0), 0);    /* with a correlation running, it would not */
+    rdx_hunter_free(hu);
+    rdx_hunt_free(h);
+    rdx_ruleset_free(rs);
+    rdx_strbuf_free(&ev);
+    rdx_strbuf_free(&text);
+    rdx_diags_free(&d);
+}
