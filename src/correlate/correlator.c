@@ -12,6 +12,7 @@
  * a pass over the window when the condition is tested.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -465,6 +466,12 @@ static int parse_number(const char *v, size_t len, double *out) {
     return *end == 0 && isfinite(*out);
 }
 
+/* The oldest time still in a window ending at t (saturating: times reach
+ * back to year 1 and a timespan to millennia). */
+static int64_t window_start(int64_t t, int64_t span) {
+    return t < INT64_MIN + span ? INT64_MIN : t - span;
+}
+
 static void process(rdx_correlator *c, uint32_t fi, int64_t time, const char *key,
                     size_t key_len, const char *value, size_t value_len, const char *origin,
                     size_t origin_len) {
@@ -472,9 +479,10 @@ static void process(rdx_correlator *c, uint32_t fi, int64_t time, const char *ke
     corr_state *s = &c->cs[f->corr];
     const rdx_correlation *k = s->k;
     c->st.hits++;
-    while (s->oldest && s->oldest->last < time - k->timespan) group_remove(s, s->oldest);
+    int64_t from = window_start(time, k->timespan);
+    while (s->oldest && s->oldest->last < from) group_remove(s, s->oldest);
     group *g = group_get(c, s, key, key_len);
-    while (g->count && nth(g, 0)->time < time - k->timespan) drop_oldest(s, g);
+    while (g->count && nth(g, 0)->time < from) drop_oldest(s, g);
     entry e = {time, f->slot, 0, 0, NULL, 0, NULL};
     if (k->type >= RDX_CORR_VALUE_SUM) {
         e.has_num = parse_number(value, value_len, &e.num);

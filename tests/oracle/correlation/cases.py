@@ -50,6 +50,8 @@ CASES = [
     ("ordered", corr("temporal_ordered"), "a@0:u b@10:u c@20:u"),
     ("ordered_acb", corr("temporal_ordered"), "a@0:u c@10:u b@20:u"),
     ("ordered_acbc", corr("temporal_ordered"), "a@0:u c@10:u b@20:u c@30:u"),
+    ("ordered_tie_in_order", corr("temporal_ordered"), "a@5:u b@5:u c@5:u"),
+    ("ordered_tie_reversed", corr("temporal_ordered"), "b@5:u a@5:u c@5:u"),
     ("sum", corr("value_sum", "    condition: {field: Val, gt: 100}\n"), "a@0:u=60 a@1:u=41"),
     ("avg", corr("value_avg", "    condition: {field: Val, gte: 10}\n"), "a@0:u=4 a@1:u=4 a@2:u=22"),
     ("median", corr("value_median", "    condition: {field: Val, gte: 16}\n"),
