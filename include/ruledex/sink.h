@@ -1,7 +1,10 @@
 /*
  * sink.h — where detections go, behind one small interface.
  *
- * A detection is a rule that matched an event (plus the event's facts).
+ * A detection is a rule that matched an event (plus the event's facts);
+ * a correlation detection (rdx_corr_detection, correlate.h) is a
+ * correlation rule whose condition held for one group in one window, with
+ * the events that contributed named by their origin.
  * A sink takes detections one at a time and writes them somewhere: the
  * built-in sinks format them as a table for people, JSON Lines for
  * machines, or a CSV timeline for responders, and hand the bytes to a
