@@ -43,6 +43,7 @@
 #include "reader.h"
 #include "render.h"
 #include "rule.h"
+#include "ruletest.h"
 #include "sigma.h"
 #include "sigma_pattern.h"
 #include "sink.h"
