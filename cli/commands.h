@@ -13,5 +13,6 @@ int rdx_cmd_dump(int argc, char **argv);
 int rdx_cmd_show(int argc, char **argv);
 int rdx_cmd_catalog(int argc, char **argv);
 int rdx_cmd_test(int argc, char **argv);
+int rdx_cmd_explain(int argc, char **argv);
 
 #endif

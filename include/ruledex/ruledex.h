@@ -33,6 +33,7 @@
 #include "eval.h"
 #include "event.h"
 #include "evtx.h"
+#include "explain.h"
 #include "facts.h"
 #include "frontend.h"
 #include "hunt.h"
