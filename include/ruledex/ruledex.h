@@ -38,6 +38,7 @@
 #include "frontend.h"
 #include "hunt.h"
 #include "json.h"
+#include "lint.h"
 #include "logsource.h"
 #include "matcher.h"
 #include "pattern.h"
