@@ -45,6 +45,12 @@ int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev);
  * aliases' names.  The maps are not owned and must outlive their use. */
 void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldmap *aliases);
 
+/* The values of field `name` on ev as the evaluator sees them: through the
+ * field maps set with rdx_eval_set_fields, then as written, then the
+ * aliases.  Fills up to max of out; returns how many there are in all. */
+size_t rdx_eval_field(const rdx_eval *e, rdx_event *ev, const char *name, const rdx_value **out,
+                      size_t max);
+
 /* ---- tracing: why a rule did or did not match ---------------------------
  *
  * With a trace set, the evaluator reports each decision as it makes it, so

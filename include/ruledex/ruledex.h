@@ -29,6 +29,7 @@
 #include "attack.h"
 #include "build.h"
 #include "catalog.h"
+#include "coverage.h"
 #include "diag.h"
 #include "eval.h"
 #include "event.h"

@@ -123,6 +123,12 @@ static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, s
     return field_values_as(e, ev, name, len, hash, out, max, NULL);
 }
 
+size_t rdx_eval_field(const rdx_eval *e, rdx_event *ev, const char *name, const rdx_value **out,
+                      size_t max) {
+    size_t len = strlen(name);
+    return field_values(e, ev, name, len, rdx_name_hash(name, len), out, max);
+}
+
 /* ---- one value against one event value --------------------------------- */
 
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
