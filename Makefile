@@ -90,6 +90,10 @@ oracle-correlation: $(B)/ruledex
 oracle: $(B)/libruledex.a
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh
 
+.PHONY: lint-oracle
+lint-oracle: $(B)/ruledex
+	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/lint/run.sh
+
 bench: $(B)/ruledex
 	sh bench/run.sh
 
