@@ -134,7 +134,8 @@ rdx_pattern fx_wrap(rdx_arena *a, rdx_pattern p, int front, int back) {
 
 fx_val *fx_string(rdx_arena *a, fx_node *leaf, const char *text, size_t len, int glob) {
     fx_val *v = fx_val_add(a, leaf, FXV_PATTERN, text, len);
-    rdx_pattern p = glob ? fx_glob(a, text, len, glob > 1, 1) : fx_literal(a, text, len);
+    rdx_pattern p = glob ? fx_glob(a, text, len, (glob & FX_GLOB_ONE) != 0, (glob & FX_GLOB_ESC) != 0)
+                         : fx_literal(a, text, len);
     if (leaf->op == RDX_OP_CONTAINS) p = fx_wrap(a, p, 1, 1);
     else if (leaf->op == RDX_OP_STARTSWITH) p = fx_wrap(a, p, 0, 1);
     else if (leaf->op == RDX_OP_ENDSWITH) p = fx_wrap(a, p, 1, 0);
@@ -154,21 +155,18 @@ void fx_position(const char *text, size_t off, uint32_t *line, uint32_t *column)
 
 /* ---- normal forms ------------------------------------------------------- */
 
-/* NOT over a leaf is the leaf negated (RDX_PF_NEQ); NOT NOT x is x. */
-static fx_node *push_not(rdx_arena *a, fx_node *n) {
-    if (n->kind == FX_NOT) {
-        fx_node *k = push_not(a, n->kids[0]);
-        if (k->kind == FX_LEAF) {
-            fx_node *l = rdx_arena_alloc(a, sizeof *l);
-            *l = *k;
-            l->flags ^= RDX_PF_NEQ;
-            return l;
-        }
-        if (k->kind == FX_NOT) return k->kids[0];
-        n->kids[0] = k;
-        return n;
+/* A negated leaf (RDX_PF_NEQ: `!=`, `not in`) becomes NOT over the plain
+ * leaf, so exclusions are stages under NOT as in Sigma (`selection and not
+ * filter`) and every predicate is a positive test; NOT NOT x is x. */
+static fx_node *lift_neq(rdx_arena *a, fx_node *n) {
+    if (n->kind == FX_LEAF && (n->flags & RDX_PF_NEQ)) {
+        fx_node *l = rdx_arena_alloc(a, sizeof *l);
+        *l = *n;
+        l->flags &= ~RDX_PF_NEQ;
+        return fx_not(a, l);
     }
-    for (size_t i = 0; i < n->n_kids; i++) n->kids[i] = push_not(a, n->kids[i]);
+    for (size_t i = 0; i < n->n_kids; i++) n->kids[i] = lift_neq(a, n->kids[i]);
+    if (n->kind == FX_NOT && n->kids[0]->kind == FX_NOT) return n->kids[0]->kids[0];
     return n;
 }
 
@@ -320,15 +318,26 @@ static rdx_cond *emit(fx_ctx *c, fx_node *n) {
         for (size_t i = 0; i < n->n_kids; i++) out = rdx_build_cond_or(a, out, emit(c, n->kids[i]));
         return out;
     case FX_AND: {
-        /* The positive tests together in one stage, the rest beside it. */
+        /* The positive tests together in one stage; the exclusions (NOT
+         * over a pure test) together in one stage under NOT; the rest
+         * beside them. */
         fx_node *pos = fx_new(a, FX_AND, n->line, n->column);
-        for (size_t i = 0; i < n->n_kids; i++)
-            if (pure(n->kids[i])) fx_add(a, pos, n->kids[i]);
-        rdx_cond *first = pos->n_kids > 1 && pos->n_kids < n->n_kids ? emit_stage(c, pos) : NULL;
+        fx_node *neg = fx_new(a, FX_OR, n->line, n->column);
+        for (size_t i = 0; i < n->n_kids; i++) {
+            fx_node *k = n->kids[i];
+            if (pure(k)) fx_add(a, pos, k);
+            else if (k->kind == FX_NOT && pure(k->kids[0])) fx_add(a, neg, k->kids[0]);
+        }
+        rdx_cond *first = pos->n_kids > 1 ? emit_stage(c, pos) : NULL;
+        rdx_cond *excl = neg->n_kids > 1 ? emit_stage(c, neg) : NULL;
         out = first;
-        for (size_t i = 0; i < n->n_kids; i++)
-            if (!first || !pure(n->kids[i])) out = rdx_build_cond_and(a, out, emit(c, n->kids[i]));
-        return out;
+        for (size_t i = 0; i < n->n_kids; i++) {
+            fx_node *k = n->kids[i];
+            if (first && pure(k)) continue;
+            if (excl && k->kind == FX_NOT && pure(k->kids[0])) continue;
+            out = rdx_build_cond_and(a, out, emit(c, k));
+        }
+        return excl ? rdx_build_cond_and(a, out, rdx_build_cond_not(a, excl)) : out;
     }
     default:   /* a leaf always fits one stage */
         return NULL;
@@ -337,5 +346,5 @@ static rdx_cond *emit(fx_ctx *c, fx_node *n) {
 
 rdx_cond *fx_emit(fx_ctx *c, fx_node *n) {
     if (!n) return NULL;
-    return emit(c, push_not(c->rs->arena, n));
+    return emit(c, lift_neq(c->rs->arena, n));
 }

@@ -13,7 +13,7 @@
  *
  * and fx_emit() turns it into stages: the positive tests of an AND form one
  * stage (its groups are the disjunctive normal form of those tests, up to
- * FX_MAX_GROUPS groups), each NOT becomes a stage of its own under a NOT
+ * FX_MAX_GROUPS groups), the exclusions (NOT, `!=`, `not in`) one stage under a NOT
  * in the condition, and an OPAQUE node (a function call, a field compared
  * with a field: anything a predicate cannot say) becomes an opaque stage
  * with its text.  So the example is `where and not where_2`, as a Sigma
@@ -90,7 +90,9 @@ rdx_pattern fx_literal(rdx_arena *a, const char *text, size_t len);
 /* Add leading (front) / trailing (back) stars unless already there. */
 rdx_pattern fx_wrap(rdx_arena *a, rdx_pattern p, int front, int back);
 /* A string value matched with op (EQUALS/CONTAINS/STARTSWITH/ENDSWITH/TERM),
- * wildcards per glob (0: none, 1: `*`, 2: `*` and `?`). */
+ * wildcards per glob: 0 (none) or FX_GLOB_STAR, | FX_GLOB_ONE (`?` too),
+ * | FX_GLOB_ESC (a backslash makes `*`, `?`, `\` literal). */
+enum { FX_GLOB_STAR = 1, FX_GLOB_ONE = 2, FX_GLOB_ESC = 4 };
 fx_val *fx_string(rdx_arena *a, fx_node *leaf, const char *text, size_t len, int glob);
 
 /* Where the emitted stages go. */
