@@ -580,11 +580,14 @@ static fx_node *unary(lx *x) {
         n = or_expr(x);
         if (n && x->t.kind == T_RP) {
             next(x);
-        } else {
+        } else {   /* else the first error stands */
+            qerr first = *x->e;
+            int failed = x->failed;
             x->failed = 0;
             x->i = save;
             x->t = saved;
             n = comparison(x);
+            if (!n && failed) *x->e = first;
         }
     } else {
         n = comparison(x);
