@@ -29,8 +29,9 @@
  * all AND-ed, plus an opaque stage `sequence` holding the header (`by`
  * keys, maxspan) and any `until` query: the order, the join keys and the
  * window are what make a sequence, and the matcher does not represent
- * them, so a sequence rule is kept but not runnable.  `sample` and pipes
- * (`| head`, `| tail`, `| unique`) are opaque in the same way.
+ * them, so a sequence rule is kept but not runnable.  A `sample` is read
+ * the same way (its opaque stage holds the join keys); pipes (`| head`,
+ * `| tail`, `| unique`) are one opaque stage.
  */
 #include "front/elastic/elastic_internal.h"
 #include "ruledex/strbuf.h"
@@ -669,8 +670,9 @@ static rdx_cond *pipes(fx_ctx *c, lx *x, rdx_cond *cond) {
                                              l, col));
 }
 
-static int sequence(fx_ctx *c, lx *x, rdx_cond **out) {
+static int sequence(fx_ctx *c, lx *x, rdx_cond **out, const char *why) {
     size_t head_from = x->t.start;
+    tok head = x->t;
     rdx_strbuf note = {0};
     next(x);
     while (x->t.kind != T_LB && x->t.kind != T_EOF) next(x);   /* by ..., with maxspan=... */
@@ -717,10 +719,8 @@ static int sequence(fx_ctx *c, lx *x, rdx_cond **out) {
     uint32_t l, col;
     pos(x, head_from, &l, &col);
     cond = rdx_build_cond_and(c->rs->arena, cond,
-                              fx_emit_opaque(c, "sequence", note.data, note.len,
-                                             "the order, join keys and time window of an EQL sequence "
-                                             "are not represented",
-                                             l, col));
+                              fx_emit_opaque(c, is_kw(&head, "sample") ? "sample" : "sequence",
+                                             note.data, note.len, why, l, col));
     rdx_strbuf_free(&note);
     *out = pipes(c, x, cond);
     return 1;
@@ -730,13 +730,12 @@ int rdx_eql_build(fx_ctx *c, const qsrc *q, rdx_cond **cond, qerr *e) {
     lx x;
     lx_init(&x, c->rs->arena, q, 0, q->len, EQL_DIALECT_EQL, e);
     if (x.failed) return 0;
-    if (is_kw(&x.t, "sequence")) return sequence(c, &x, cond);
-    if (is_kw(&x.t, "sample")) {
-        uint32_t l, col;
-        pos(&x, x.t.start, &l, &col);
-        *cond = fx_emit_opaque(c, "sample", q->text, q->len, "EQL samples are not represented", l, col);
-        return 1;
-    }
+    if (is_kw(&x.t, "sequence"))
+        return sequence(c, &x, cond, "the order, join keys and time window of an EQL sequence are "
+                                     "not represented");
+    if (is_kw(&x.t, "sample"))
+        return sequence(c, &x, cond, "the join keys of an EQL sample (events sharing their values, "
+                                     "in any order) are not represented");
     fx_node *n = event_query(&x, 0);
     if (!n) return 0;
     if (x.t.kind != T_EOF && x.t.kind != T_PIPE)
