@@ -335,13 +335,21 @@ static rdx_cond *emit(fx_ctx *c, fx_node *n) {
             fx_node *k = n->kids[i];
             if (first && pure(k)) continue;
             if (excl && k->kind == FX_NOT && pure(k->kids[0])) continue;
-            out = rdx_build_cond_and(a, out, emit(c, k));
+            out = fx_cond_and(a, out, emit(c, k));
         }
         return excl ? rdx_build_cond_and(a, out, rdx_build_cond_not(a, excl)) : out;
     }
     default:   /* a leaf always fits one stage */
         return NULL;
     }
+}
+
+rdx_cond *fx_cond_and(rdx_arena *a, rdx_cond *x, rdx_cond *y) {
+    if (x && y && x->kind == RDX_COND_AND) {
+        rdx_build_cond_add(a, x, y);
+        return x;
+    }
+    return rdx_build_cond_and(a, x, y);
 }
 
 rdx_cond *fx_emit(fx_ctx *c, fx_node *n) {

@@ -114,6 +114,10 @@ rdx_cond *fx_emit(fx_ctx *c, fx_node *n);
 rdx_cond *fx_emit_opaque(fx_ctx *c, const char *name, const char *text, size_t len,
                          const char *reason, uint32_t line, uint32_t column);
 
+/* x AND y, flattened: when x is already an AND it gains y as one more
+ * kid (so x must be a tree of this reader's own, not shared). */
+rdx_cond *fx_cond_and(rdx_arena *a, rdx_cond *x, rdx_cond *y);
+
 /* Line and column (1-based) of offset off in text. */
 void fx_position(const char *text, size_t off, uint32_t *line, uint32_t *column);
 

@@ -144,12 +144,12 @@ static rdx_cond *type_extras(fx_ctx *c, const char *type, const rdx_value *rule,
         if (!type || strcmp(type, extras[i].type)) continue;
         const rdx_value *v = rdx_object_get(rule, extras[i].key);
         const char *t = v ? table_text(a, extras[i].key, v) : extras[i].type;
-        cond = rdx_build_cond_and(a, cond, opaque(c, extras[i].type, t, extras[i].why,
+        cond = fx_cond_and(a, cond, opaque(c, extras[i].type, t, extras[i].why,
                                                   rdx_toml_key_line(text, len, extras[i].key)));
     }
     const rdx_value *filters = rdx_object_get(rule, "filters");
     if (filters && filters->type == RDX_ARRAY && filters->u.array.count)
-        cond = rdx_build_cond_and(a, cond, opaque(c, "filters", table_text(a, "filters", filters),
+        cond = fx_cond_and(a, cond, opaque(c, "filters", table_text(a, "filters", filters),
                                                   "Kibana filters beside the query are not represented",
                                                   rdx_toml_key_line(text, len, "[[rule.filters]]")));
     return cond;

@@ -664,7 +664,7 @@ static rdx_cond *pipes(fx_ctx *c, lx *x, rdx_cond *cond) {
     uint32_t l, col;
     pos(x, x->t.start, &l, &col);
     size_t from = x->t.start;
-    return rdx_build_cond_and(c->rs->arena, cond,
+    return fx_cond_and(c->rs->arena, cond,
                               fx_emit_opaque(c, "pipes", x->q->text + from, x->to - from,
                                              "EQL pipes (head, tail, unique, filter) are not represented",
                                              l, col));
@@ -703,7 +703,7 @@ static int sequence(fx_ctx *c, lx *x, rdx_cond **out, const char *why) {
         }
         c->prefix = rdx_arena_printf(c->rs->arena, "event%u", ++k);
         c->n_named = 0;
-        cond = rdx_build_cond_and(c->rs->arena, cond, fx_emit(c, q));
+        cond = fx_cond_and(c->rs->arena, cond, fx_emit(c, q));
         if (is_kw(&x->t, "until")) {
             size_t from = x->t.start;
             while (x->t.kind != T_RB && x->t.kind != T_EOF) next(x);
@@ -718,7 +718,7 @@ static int sequence(fx_ctx *c, lx *x, rdx_cond **out, const char *why) {
     }
     uint32_t l, col;
     pos(x, head_from, &l, &col);
-    cond = rdx_build_cond_and(c->rs->arena, cond,
+    cond = fx_cond_and(c->rs->arena, cond,
                               fx_emit_opaque(c, is_kw(&head, "sample") ? "sample" : "sequence",
                                              note.data, note.len, why, l, col));
     rdx_strbuf_free(&note);

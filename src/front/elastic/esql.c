@@ -115,7 +115,7 @@ int rdx_esql_build(fx_ctx *c, const qsrc *q, rdx_cond **cond, qerr *e) {
                                                "represented (computed fields and aggregations are "
                                                "no filter on one event)",
                                                (int)n, q->text + cmd);
-            *cond = rdx_build_cond_and(c->rs->arena, *cond,
+            *cond = fx_cond_and(c->rs->arena, *cond,
                                        fx_emit_opaque(c, "pipeline", q->text + cmd, q->len - cmd,
                                                       why, l, col));
             return 1;
