@@ -329,8 +329,9 @@ static int nocase(yl *x) {
 static int yvalue(yl *x, fx_node *leaf, const yoperand *o, int is_regex) {
     if (o->kind == YO_REGEX || (is_regex && o->kind == YO_STRING)) {
         leaf->op = RDX_OP_REGEX;
+        if (!(leaf->flags & RDX_PF_CASED)) leaf->flags |= RDX_PF_RE_I;
         fx_val *v = fx_val_add(x->a, leaf, FXV_REGEX, o->s, o->len);
-        v->re_flags = (leaf->flags & RDX_PF_CASED) ? 0 : RDX_PF_RE_I;
+        v->re_flags = leaf->flags & RDX_PF_RE_I;
         return 1;
     }
     if (o->kind == YO_STRING) {
@@ -381,7 +382,12 @@ static fx_node *ycomparison(yl *x) {
     yoperand lhs;
     if (!yoperand_parse(x, &lhs)) return NULL;
     int neg = 0;
-    if (ykw(&x->t, "not")) neg = 1, ynext(x);
+    if (ykw(&x->t, "not")) {   /* `not in`; a `not` alone begins the next statement */
+        yl save = *x;
+        ynext(x);
+        if (ykw(&x->t, "in")) neg = 1;
+        else *x = save;
+    }
     if (ykw(&x->t, "in")) {   /* in %list, in cidr "..." */
         ynext(x);
         if (ykw(&x->t, "cidr") || ykw(&x->t, "regex")) ynext(x);
@@ -419,7 +425,7 @@ static fx_node *ycomparison(yl *x) {
     rdx_op rop = !strcmp(op, "<") ? RDX_OP_LT : !strcmp(op, "<=") ? RDX_OP_LTE
                : !strcmp(op, ">") ? RDX_OP_GT : !strcmp(op, ">=") ? RDX_OP_GTE : RDX_OP_EQUALS;
     if (all && !strcmp(op, "=")) return yopaque(x, start, end, "`all` over a repeated field");
-    unsigned flags = nc || lhs.folded ? 0 : RDX_PF_CASED;
+    unsigned flags = nc || lhs.folded || rop != RDX_OP_EQUALS ? 0 : RDX_PF_CASED;
     fx_node *leaf = fx_leaf(x->a, lhs.field, rop, flags, l, c);
     if (!yvalue(x, leaf, &rhs, 0)) return yopaque(x, start, end, "a comparison with a computed value");
     if (!strcmp(op, "!=")) neg = !neg;
