@@ -18,6 +18,7 @@
  *   pattern             parse, render, re-parse, match (fuzz_pattern's layout)
  *   logsource           rdx_logsources_parse, and the bytes as an event
  *   attack              rdx_attack_parse
+ *   elastic, yaral      rdx_fuzz_elastic / rdx_fuzz_yaral (targets.c)
  *
  * A directory for a target this file does not know is a failure: its
  * inputs would otherwise never be replayed.  Under LeakSanitizer each
@@ -210,6 +211,7 @@ static const target TARGETS[] = {
     {"json", replay_json},           {"evtx", replay_evtx},
     {"pattern", replay_pattern},     {"logsource", replay_logsource},
     {"attack", replay_attack},
+    {"elastic", rdx_fuzz_elastic},   {"yaral", rdx_fuzz_yaral},
 };
 
 typedef struct job {

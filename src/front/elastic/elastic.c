@@ -90,6 +90,8 @@ static void metadata(rdx_ruleset *rs, rdx_rule *r, const rdx_value *doc, const r
     rdx_arena *a = rs->arena;
     const rdx_value *meta = rdx_object_get(doc, "metadata");
     r->title = str(rule, "name");
+    if (!r->title) r->title = str(rule, "rule_id");   /* a page needs a title */
+    if (!r->title) r->title = r->file;
     r->id = str(rule, "rule_id");
     r->description = str(rule, "description");
     r->license = str(rule, "license");

@@ -40,6 +40,7 @@
  * make the detection); outcome and placeholder bindings ($e.f = $user) as
  * stages outside the condition (kept for the page; no event test).
  */
+#include "front/yaral/yaral.h"
 #include "front/common/fexpr.h"
 #include "ruledex/frontend.h"
 #include "ruledex/strbuf.h"
@@ -907,8 +908,6 @@ static int one_rule(rdx_ruleset *rs, const char *file, const char *text, size_t 
     }
     return rdx_build_finish(rs, r, d);
 }
-
-int rdx_yaral_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len, rdx_diags *d);
 
 static int load_text(rdx_ruleset *rs, const char *path, const char *text, size_t len, rdx_diags *d) {
     const char *file = rdx_arena_strdup(rs->arena, path);
