@@ -78,6 +78,10 @@ check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES) $(B)/toml_dump
 $(B)/toml_dump: tests/oracle/toml_dump.c $(B)/libruledex.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
 
+# What the Elastic reader made of each EQL query, for tests/oracle/eql_check.sh.
+$(B)/elastic_dump: tests/oracle/elastic_dump.c $(B)/libruledex.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
+
 unit: $(B)/unit_tests
 	./$(B)/unit_tests $(T)
 
@@ -85,8 +89,9 @@ golden: $(B)/ruledex
 	RDX_BUILD=$(B) sh tests/golden/run.sh
 
 .PHONY: oracle
-oracle: $(B)/libruledex.a $(B)/toml_dump
+oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump
 	@RDX_BUILD=$(B) sh tests/oracle/toml_check.sh
+	@RDX_BUILD=$(B) sh tests/oracle/eql_check.sh
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh
 
 bench: $(B)/ruledex

@@ -142,6 +142,10 @@ static void lex_string(lx *x) {
 
 static void next(lx *x) {
     const char *s = x->q->text;
+    if (x->failed) {   /* after an error only the end: every loop stops */
+        x->t = (tok){T_EOF, x->to, x->to, "", 0};
+        return;
+    }
     for (;;) {
         while (x->i < x->to && isspace((unsigned char)s[x->i])) x->i++;
         if (x->i + 1 < x->to && s[x->i] == '/' && s[x->i + 1] == '/') {
@@ -697,6 +701,14 @@ static int sequence(fx_ctx *c, lx *x, rdx_cond **out, const char *why) {
             while (x->t.kind != T_LB && x->t.kind != T_EOF && x->t.kind != T_PIPE &&
                    !is_kw(&x->t, "until"))
                 next(x);
+        if (is_kw(&x->t, "with"))   /* [query] with runs=N */
+            while (x->t.kind != T_LB && x->t.kind != T_EOF && x->t.kind != T_PIPE &&
+                   !is_kw(&x->t, "until") && !is_kw(&x->t, "by"))
+                next(x);
+        if (is_kw(&x->t, "by"))
+            while (x->t.kind != T_LB && x->t.kind != T_EOF && x->t.kind != T_PIPE &&
+                   !is_kw(&x->t, "until"))
+                next(x);
         if (x->t.start > by_from) {
             rdx_strbuf_printf(&note, "\n[event%u] ", k + 1);
             rdx_strbuf_append(&note, x->q->text + by_from, x->t.start - by_from);
@@ -712,6 +724,9 @@ static int sequence(fx_ctx *c, lx *x, rdx_cond **out, const char *why) {
             rdx_strbuf_append(&note, x->q->text + from, x->t.start - from);
         }
     }
+    if (!x->failed && k && x->t.kind != T_EOF && x->t.kind != T_PIPE)
+        lx_fail(x, x->t.start, "unexpected '%.*s' in a sequence", (int)(x->t.end - x->t.start),
+                x->q->text + x->t.start);
     if (x->failed || !k) {
         rdx_strbuf_free(&note);
         return x->failed ? 0 : lx_fail(x, x->t.start, "a sequence needs [queries]");
@@ -737,7 +752,7 @@ int rdx_eql_build(fx_ctx *c, const qsrc *q, rdx_cond **cond, qerr *e) {
         return sequence(c, &x, cond, "the join keys of an EQL sample (events sharing their values, "
                                      "in any order) are not represented");
     fx_node *n = event_query(&x, 0);
-    if (!n) return 0;
+    if (!n || x.failed) return 0;
     if (x.t.kind != T_EOF && x.t.kind != T_PIPE)
         return lx_fail(&x, x.t.start, "unexpected '%.*s'", (int)(x.t.end - x.t.start), q->text + x.t.start);
     c->prefix = "where";

@@ -143,6 +143,10 @@ static void ylex_quoted(yl *x, ytk kind, char q) {
 
 static void ynext(yl *x) {
     const char *s = x->text;
+    if (x->failed) {   /* after an error only the end: every loop stops */
+        x->t = (ytok){Y_EOF, x->to, x->to, "", 0};
+        return;
+    }
     x->i = skip_space(s, x->i, x->to);
     size_t i = x->i;
     if (i >= x->to) {
@@ -850,6 +854,7 @@ static rdx_cond *build(yrule *y, span sec[N_SECTIONS]) {
     y->c->prefix = "condition";
     y->c->n_named = 0;
     rdx_cond *cond = cor(&k);
+    if (x->failed) return NULL;
     if (!cond) {
         if (!x->failed) yfail(x, sec[S_CONDITION].from, "an empty condition");
         return NULL;
