@@ -160,8 +160,10 @@ static void next(lx *x) {
         break;
     }
     size_t i = x->i;
-    if (i >= x->to) {
-        x->t = (tok){T_EOF, i, i, "", 0};
+    if (i >= x->to) {   /* the end, placed right after the last text (for errors) */
+        size_t k = x->to;
+        while (k > 0 && isspace((unsigned char)s[k - 1])) k--;
+        x->t = (tok){T_EOF, k, k, "", 0};
         return;
     }
     int c = (unsigned char)s[i];
@@ -566,6 +568,22 @@ static fx_node *comparison(lx *x) {
 
 static fx_node *or_expr(lx *x);
 
+/* At '(': is the group an operand, `(a + b) > 3`, rather than a condition?
+ * Decided by the token after the matching ')', so nothing is parsed twice
+ * (trying both would be exponential in the nesting). */
+static int paren_operand(lx *x) {
+    lx probe = *x;
+    qerr e = *x->e;
+    probe.e = &e;
+    int depth = 0;
+    do {
+        if (probe.t.kind == T_LP) depth++;
+        if (probe.t.kind == T_RP) depth--;
+        next(&probe);
+    } while (depth > 0 && probe.t.kind != T_EOF);
+    return probe.t.kind == T_OP && strcmp(probe.t.s, "!");
+}
+
 static fx_node *unary(lx *x) {
     if (++x->depth > 200) {
         lx_fail(x, x->t.start, "expression nested too deeply");
@@ -576,24 +594,11 @@ static fx_node *unary(lx *x) {
         next(x);
         n = unary(x);
         n = n ? fx_not(x->a, n) : NULL;
-    } else if (x->t.kind == T_LP) {
-        /* a parenthesised condition, or an operand such as (a + b) > 3: try
-         * the condition first */
-        size_t save = x->i;
-        tok saved = x->t;
+    } else if (x->t.kind == T_LP && !paren_operand(x)) {   /* a parenthesised condition */
         next(x);
         n = or_expr(x);
-        if (n && x->t.kind == T_RP) {
-            next(x);
-        } else {   /* else the first error stands */
-            qerr first = *x->e;
-            int failed = x->failed;
-            x->failed = 0;
-            x->i = save;
-            x->t = saved;
-            n = comparison(x);
-            if (!n && failed) *x->e = first;
-        }
+        if (n && x->t.kind != T_RP) n = NULL, lx_fail(x, x->t.start, "expected ')'");
+        if (n) next(x);
     } else {
         n = comparison(x);
     }

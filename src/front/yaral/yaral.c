@@ -439,6 +439,19 @@ static fx_node *ycomparison(yl *x) {
 
 static fx_node *yor(yl *x);
 
+/* At '(': an operand, `(a + b) > 3`, rather than a group of tests?  Decided
+ * by the token after the matching ')', so nothing is parsed twice. */
+static int paren_operand(yl *x) {
+    yl probe = *x;
+    int depth = 0;
+    do {
+        if (probe.t.kind == Y_LP) depth++;
+        if (probe.t.kind == Y_RP) depth--;
+        ynext(&probe);
+    } while (depth > 0 && probe.t.kind != Y_EOF);
+    return probe.t.kind == Y_OP && strcmp(probe.t.s, "!");
+}
+
 static fx_node *yunary(yl *x) {
     if (++x->depth > 100) {
         yfail(x, x->t.start, "nested too deeply");
@@ -449,23 +462,11 @@ static fx_node *yunary(yl *x) {
         ynext(x);
         n = yunary(x);
         n = n ? fx_not(x->a, n) : NULL;
-    } else if (x->t.kind == Y_LP) {
-        size_t save = x->i;
-        ytok saved = x->t;
+    } else if (x->t.kind == Y_LP && !paren_operand(x)) {   /* a group of tests */
         ynext(x);
         n = yor(x);
-        if (n && x->t.kind == Y_RP) {
-            ynext(x);
-        } else {   /* (a + b) > 3: an operand; else the first error stands */
-            yl first = *x;
-            x->failed = 0;
-            x->i = save, x->t = saved;
-            n = ycomparison(x);
-            if (!n && first.failed) {
-                x->err_off = first.err_off;
-                memcpy(x->err, first.err, sizeof x->err);
-            }
-        }
+        if (n && x->t.kind != Y_RP) n = NULL, yfail(x, x->t.start, "expected ')'");
+        if (n) ynext(x);
     } else {
         n = ycomparison(x);
     }
