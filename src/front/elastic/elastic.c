@@ -168,6 +168,17 @@ static void native(rdx_ruleset *rs, rdx_rule *r, const rdx_value *rule, const qs
     if (idx.count) rdx_build_native(rs, r, RDX_NATIVE_ECS_DATASET, idx.items, idx.count);
 }
 
+/* Does line `line` of text end in an opening ''' or """? */
+static int starts_multiline(const char *text, size_t len, uint32_t line) {
+    size_t i = 0;
+    for (uint32_t l = 1; l < line && i < len; i++)
+        if (text[i] == '\n') l++;
+    size_t end = i;
+    while (end < len && text[end] != '\n') end++;
+    while (end > i && (text[end - 1] == ' ' || text[end - 1] == '\r')) end--;
+    return end >= i + 3 && (!strncmp(text + end - 3, "'''", 3) || !strncmp(text + end - 3, "\"\"\"", 3));
+}
+
 /* The query's stages and condition; a query that does not parse is an
  * error and one opaque stage. */
 static rdx_cond *query(fx_ctx *c, const rdx_value *rule, const char *text, size_t len, const char *path) {
@@ -185,9 +196,8 @@ static rdx_cond *query(fx_ctx *c, const rdx_value *rule, const char *text, size_
     }
     if (!qtext) return type_extras(c, type, rule, text, len,
                                    opaque(c, "query", type ? type : "?", "a rule without a query", 0));
-    /* a multi-line '''...''' query starts on the line after `query =` */
-    const char *at = qline ? strstr(text, "query = '''\n") : NULL;
-    qsrc q = {qtext, strlen(qtext), qline + (at ? 1 : 0)};
+    /* a multi-line query ('''/""" and a newline) starts on the next line */
+    qsrc q = {qtext, strlen(qtext), qline + (qline && starts_multiline(text, len, qline))};
     qerr e = {0};
     int ok;
     c->lang = lang ? lang : "kuery";

@@ -277,7 +277,6 @@ static fx_node *term(kq *k) {
     size_t from, to;
     bare(k, &from, &to);
     if (to == from) return kfail(k, k->i, "expected a field or a value"), NULL;
-    size_t save = k->i;
     ws(k);
     int c = ch(k);
     if (c == ':' || c == '<' || c == '>') {
@@ -291,14 +290,12 @@ static fx_node *term(kq *k) {
             ws(k);
             if (ch(k) == '{') {
                 int depth = 0;
-                size_t f = k->i;
                 do {
                     if (ch(k) == '{') depth++;
                     if (ch(k) == '}') depth--;
                     k->i++;
                 } while (depth > 0 && k->i < k->q->len);
                 return opaque_at(k, start, k->i, "a KQL nested-field query");
-                (void)f;
             }
             n = value_unary(k, field);
             n = n ? merge_or(k, n) : NULL;
@@ -333,7 +330,6 @@ static fx_node *term(kq *k) {
     /* a free-text value */
     k->i = from;
     fx_node *n = value(k, NULL);
-    (void)save;
     return n && sign == '-' ? fx_not(k->a, n) : n;
 }
 

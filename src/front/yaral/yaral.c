@@ -607,7 +607,6 @@ static void meta_pair(rdx_arena *a, rdx_rule *r, const char *k, const char *v) {
     else if (!strcmp(k, "author")) r->author = v;
     else if (!strcmp(k, "description")) r->description = v;
     else if (!strcmp(k, "rule_id") || (!strcmp(k, "id") && !r->id)) r->id = v;
-    else if (!strcmp(k, "severity")) r->level_text = v, r->level = rdx_level_parse(rdx_arena_printf(a, "%s", v));
     else if (!strcmp(k, "created") || !strcmp(k, "date")) r->date = v;
     else if (!strcmp(k, "modified") || !strcmp(k, "updated")) r->modified = v;
     else if (!strcmp(k, "license")) r->license = v;
@@ -635,7 +634,6 @@ static void meta(yl *x, rdx_rule *r, span sp) {
     if (!sp.to) return;
     x->i = sp.from, x->to = sp.to;
     ynext(x);
-    /* a severity "Info" means informational */
     while (x->t.kind == Y_IDENT && !x->failed) {
         ytok k = x->t;
         ynext(x);
@@ -645,9 +643,8 @@ static void meta(yl *x, rdx_rule *r, span sp) {
         if (v.kind != Y_STRING && v.kind != Y_NUMBER && v.kind != Y_IDENT) break;
         ynext(x);
         const char *val = v.s;
-        if (!strcmp(k.s, "severity") && !strcasecmp(val, "info")) val = "informational";
-        if (!strcmp(k.s, "severity")) {
-            char *low = rdx_arena_strdup(x->a, val);
+        if (!strcmp(k.s, "severity")) {   /* "High" → high; "Info" → informational */
+            char *low = rdx_arena_strdup(x->a, strcasecmp(val, "info") ? val : "informational");
             for (char *p = low; *p; p++) *p = (char)tolower((unsigned char)*p);
             r->level_text = v.s;
             r->level = rdx_level_parse(low);
