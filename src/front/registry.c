@@ -24,7 +24,9 @@
 /* ---- the table: one line per language ----------------------------------- */
 
 #define FRONTENDS(X) \
-    X(sigma)
+    X(sigma) \
+    X(elastic) \
+    X(yaral)
 
 #define DECLARE(lang) extern const rdx_frontend rdx_frontend_##lang;
 FRONTENDS(DECLARE)
@@ -37,7 +39,14 @@ const rdx_frontend *const *rdx_frontends(size_t *n) {
     return registry;
 }
 
+/* Corpus labels that name a language by its vendor: `-r chronicle:DIR`. */
+static const char *const aliases[][2] = {
+    {"chronicle", "yaral"},
+};
+
 const rdx_frontend *rdx_frontend_find(const char *name) {
+    for (size_t i = 0; name && i < sizeof aliases / sizeof *aliases; i++)
+        if (!strcmp(aliases[i][0], name)) name = aliases[i][1];
     for (size_t i = 0; name && i < N_FRONTENDS; i++)
         if (!strcmp(registry[i]->name, name)) return registry[i];
     return NULL;

@@ -19,6 +19,7 @@
  *   logsource           rdx_logsources_parse, and the bytes as an event
  *   attack              rdx_attack_parse
  *   correlation         rdx_fuzz_correlation (targets.c)
+ *   elastic, yaral      rdx_fuzz_elastic / rdx_fuzz_yaral (targets.c)
  *
  * A directory for a target this file does not know is a failure: its
  * inputs would otherwise never be replayed.  Under LeakSanitizer each
@@ -211,6 +212,7 @@ static const target TARGETS[] = {
     {"json", replay_json},           {"evtx", replay_evtx},
     {"pattern", replay_pattern},     {"logsource", replay_logsource},
     {"attack", replay_attack},       {"correlation", rdx_fuzz_correlation},
+    {"elastic", rdx_fuzz_elastic},   {"yaral", rdx_fuzz_yaral},
 };
 
 typedef struct job {
