@@ -24,7 +24,8 @@
 /* ---- the table: one line per language ----------------------------------- */
 
 #define FRONTENDS(X) \
-    X(sigma)
+    X(sigma) \
+    X(splunk)
 
 #define DECLARE(lang) extern const rdx_frontend rdx_frontend_##lang;
 FRONTENDS(DECLARE)

@@ -1,0 +1,196 @@
+/*
+ * filter.c — a filter expression of a pipeline step into one stage (see
+ * filter.h): negations pushed to the leaves, then the OR of ANDs.
+ */
+#include "filter.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+fx *fx_new(rdx_arena *a, fx_kind k, fx *x, fx *y) {
+    fx *e = rdx_arena_zalloc(a, sizeof *e);
+    e->kind = k;
+    e->a = x;
+    e->b = y;
+    return e;
+}
+
+fx *fx_and(rdx_arena *a, fx *x, fx *y) {
+    if (!x || x->kind == FX_TRUE) return y ? y : fx_new(a, FX_TRUE, NULL, NULL);
+    if (!y || y->kind == FX_TRUE) return x;
+    if (x->kind == FX_FALSE) return x;
+    if (y->kind == FX_FALSE) return y;
+    return fx_new(a, FX_AND, x, y);
+}
+
+fx *fx_or(rdx_arena *a, fx *x, fx *y) {
+    if (!x || !y) return fx_new(a, FX_TRUE, NULL, NULL);
+    if (x->kind == FX_TRUE || y->kind == FX_FALSE) return x;
+    if (y->kind == FX_TRUE || x->kind == FX_FALSE) return y;
+    return fx_new(a, FX_OR, x, y);
+}
+
+fx *fx_not(rdx_arena *a, fx *x) {
+    if (!x || x->kind == FX_TRUE) return fx_new(a, FX_FALSE, NULL, NULL);
+    if (x->kind == FX_FALSE) return fx_new(a, FX_TRUE, NULL, NULL);
+    return fx_new(a, FX_NOT, x, NULL);
+}
+
+fx *fx_leaf_new(rdx_arena *a, const char *field, rdx_op op, unsigned flags, size_t n,
+                uint32_t line, uint32_t column) {
+    fx *e = fx_new(a, FX_LEAF, NULL, NULL);
+    e->leaf.field = field;
+    e->leaf.op = op;
+    e->leaf.flags = flags;
+    e->leaf.vals = n ? rdx_arena_zalloc(a, n * sizeof *e->leaf.vals) : NULL;
+    e->leaf.n_vals = n;
+    e->leaf.line = line;
+    e->leaf.column = column;
+    return e;
+}
+
+rdx_pattern fx_glob(rdx_arena *a, const char *s, size_t n, int star_before, int star_after,
+                    int wildcards) {
+    rdx_pattern p = {rdx_arena_zalloc(a, (2 * n + 3) * sizeof(rdx_seg)), 0};
+    size_t i = 0;
+    if (star_before) p.segs[p.n_segs++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
+    while (i < n) {
+        if (wildcards && s[i] == '*') {
+            if (!p.n_segs || p.segs[p.n_segs - 1].kind != RDX_SEG_STAR)
+                p.segs[p.n_segs++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && !(wildcards && s[j] == '*')) j++;
+        p.segs[p.n_segs++] = (rdx_seg){RDX_SEG_LIT, (const unsigned char *)s + i, j - i};
+        i = j;
+    }
+    if (star_after && (!p.n_segs || p.segs[p.n_segs - 1].kind != RDX_SEG_STAR))
+        p.segs[p.n_segs++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
+    return p;
+}
+
+const fx_leaf *fx_find_leaf(const fx *e, int (*pred)(const fx_leaf *, void *), void *arg) {
+    if (!e) return NULL;
+    if (e->kind == FX_LEAF) return pred(&e->leaf, arg) ? &e->leaf : NULL;
+    const fx_leaf *l = fx_find_leaf(e->a, pred, arg);
+    return l ? l : fx_find_leaf(e->b, pred, arg);
+}
+
+/* ---- OR of ANDs ---------------------------------------------------------- */
+
+typedef struct lit { const fx_leaf *leaf; int neg; } lit;
+typedef struct grp { lit *l; size_t n; } grp;
+typedef struct dnf { grp *g; size_t n; } dnf;   /* n 0: FALSE; one empty group: TRUE */
+
+static dnf constant(rdx_arena *a, int truth) {
+    dnf d = {NULL, 0};
+    if (truth) {
+        d.g = rdx_arena_zalloc(a, sizeof *d.g);
+        d.n = 1;
+    }
+    return d;
+}
+
+/* The OR of ANDs of e (negated when neg); 0 when it would exceed the cap. */
+static int to_dnf(rdx_arena *a, const fx *e, int neg, dnf *out, int depth) {
+    if (depth > 200) return 0;
+    switch (e->kind) {
+    case FX_TRUE: *out = constant(a, !neg); return 1;
+    case FX_FALSE: *out = constant(a, neg); return 1;
+    case FX_LEAF:
+        out->g = rdx_arena_zalloc(a, sizeof *out->g);
+        out->n = 1;
+        out->g->l = rdx_arena_zalloc(a, sizeof *out->g->l);
+        out->g->l[0] = (lit){&e->leaf, neg};
+        out->g->n = 1;
+        return 1;
+    case FX_NOT: return to_dnf(a, e->a, !neg, out, depth + 1);
+    default: break;
+    }
+    dnf x, y;
+    if (!to_dnf(a, e->a, neg, &x, depth + 1) || !to_dnf(a, e->b, neg, &y, depth + 1)) return 0;
+    int is_and = (e->kind == FX_AND) != neg;
+    if (!is_and) {
+        if (x.n + y.n > FX_MAX_GROUPS) return 0;
+        out->n = x.n + y.n;
+        out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
+        if (x.n) memcpy(out->g, x.g, x.n * sizeof *x.g);
+        if (y.n) memcpy(out->g + x.n, y.g, y.n * sizeof *y.g);
+        return 1;
+    }
+    if (x.n * y.n > FX_MAX_GROUPS) return 0;
+    out->n = x.n * y.n;
+    out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
+    for (size_t i = 0; i < x.n; i++)
+        for (size_t j = 0; j < y.n; j++) {
+            grp *g = &out->g[i * y.n + j];
+            g->n = x.g[i].n + y.g[j].n;
+            if (g->n > 4 * FX_MAX_GROUPS) return 0;
+            g->l = rdx_arena_alloc(a, (g->n ? g->n : 1) * sizeof *g->l);
+            if (x.g[i].n) memcpy(g->l, x.g[i].l, x.g[i].n * sizeof *g->l);
+            if (y.g[j].n) memcpy(g->l + x.g[i].n, y.g[j].l, y.g[j].n * sizeof *g->l);
+        }
+    return 1;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+static int build_value(rdx_ruleset *rs, rdx_rule *r, rdx_rvalue *v, const fx_val *x,
+                       const fx_leaf *l, rdx_diags *d) {
+    switch (x->kind) {
+    case FXV_PATTERN:
+        rdx_build_pattern(rs, v, x->text, x->len, x->pat.n_segs ? &x->pat : NULL);
+        return 1;
+    case FXV_NUMBER: rdx_build_number(rs, v, x->text, x->len, x->number); return 1;
+    case FXV_BOOL: rdx_build_bool(rs, v, x->boolean); return 1;
+    case FXV_NULL: rdx_build_null(v); return 1;
+    case FXV_REGEX:
+        return rdx_build_regex(rs, v, x->text, x->re_flags, r->file, l->line, l->column, d);
+    case FXV_CIDR:
+        return rdx_build_cidr(rs, v, x->text, x->len, r->file, l->line, l->column, d);
+    }
+    return 0;
+}
+
+int fx_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const fx *e, uint32_t line,
+                   uint32_t column, size_t *stage, const char *lang, const char *text,
+                   rdx_diags *d) {
+    rdx_arena *tmp = rdx_arena_new(0);
+    dnf f;
+    if (!to_dnf(tmp, e, 0, &f, 0)) {
+        rdx_arena_free(tmp);
+        return -2;
+    }
+    if (f.n == 1 && f.g[0].n == 0) {
+        rdx_arena_free(tmp);
+        return 0;
+    }
+    size_t si = rdx_build_stage(rs, r, name, line, column);
+    int ok = 1;
+    for (size_t i = 0; i < f.n && ok; i++) {
+        rdx_group *g = rdx_build_group(rs, &r->stages[si]);
+        for (size_t j = 0; j < f.g[i].n && ok; j++) {
+            const fx_leaf *l = f.g[i].l[j].leaf;
+            rdx_predicate p = {.field = l->field, .field_written = l->field, .op = l->op,
+                               .flags = l->flags ^ (f.g[i].l[j].neg ? RDX_PF_NEQ : 0),
+                               .line = l->line, .column = l->column};
+            rdx_predicate *q = rdx_build_predicate(rs, g, &p);
+            rdx_rvalue *v = l->n_vals ? rdx_build_values(rs, q, l->n_vals) : NULL;
+            for (size_t k = 0; k < l->n_vals && ok; k++)
+                ok = build_value(rs, r, &v[k], &l->vals[k], l, d);
+        }
+    }
+    rdx_arena_free(tmp);
+    *stage = si;
+    if (ok) return 1;
+    rdx_opaque *o = rdx_arena_zalloc(rs->arena, sizeof *o);
+    o->text = rdx_arena_strdup(rs->arena, text ? text : "");
+    o->lang = lang;
+    o->reason = "a value could not be compiled (see the error)";
+    r->stages[si].groups = NULL;
+    r->stages[si].n_groups = 0;
+    r->stages[si].opaque = o;
+    return -1;
+}
