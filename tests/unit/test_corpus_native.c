@@ -112,3 +112,12 @@ TEST(corpus_splunk_conformance) {
     CHECK(f.runnable * 100 >= f.rules * 0);
     CHECK(f.with_indicator * 100 >= f.literal * 0);
 }
+
+TEST(corpus_kusto_conformance) {
+    REQUIRE_CORPUS(corpus);
+    figures f = corpus_figures(corpus, "kusto:kusto");
+    CHECK(f.files >= 870);
+    CHECK(f.rules >= 1);
+    CHECK(f.runnable * 100 >= f.rules * 0);
+    CHECK(f.with_indicator * 100 >= f.literal * 0);
+}
