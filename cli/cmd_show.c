@@ -166,6 +166,7 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
         s->file_end = s->rs->n_rules;
     }
     rdx_ruleset_apply_filters(s->rs, d);
+    cli_normalise_fields(s->rs, d);
 
     s->cat = rdx_catalog_new(s->attack, s->ls);
     for (size_t i = 0; i < o->n_sources; i++) {
