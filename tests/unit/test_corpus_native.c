@@ -107,17 +107,25 @@ static figures corpus_figures(const char *corpus, const char *spec) {
 TEST(corpus_splunk_conformance) {
     REQUIRE_CORPUS(corpus);
     figures f = corpus_figures(corpus, "splunk:splunk");
-    CHECK(f.files >= 1900);
-    CHECK(f.rules >= 1700);
-    CHECK(f.runnable * 100 >= f.rules * 0);
-    CHECK(f.with_indicator * 100 >= f.literal * 0);
+    /* 1,711 detections + 189 macros; 3 files libfyaml refuses (a
+     * continuation line of a single-quoted scalar at column 0: two
+     * deprecated detections and the base64decode macro). */
+    CHECK_INT(f.files, 1900);
+    CHECK_INT(f.failed, 3);
+    CHECK_INT(f.rules, 1709);
+    CHECK(f.runnable >= 1200);                    /* 1,203 when written */
+    CHECK(f.with_indicator * 100 >= f.literal * 98);   /* 1,477 of 1,496 */
 }
 
 TEST(corpus_kusto_conformance) {
     REQUIRE_CORPUS(corpus);
     figures f = corpus_figures(corpus, "kusto:kusto");
-    CHECK(f.files >= 870);
-    CHECK(f.rules >= 1);
-    CHECK(f.runnable * 100 >= f.rules * 0);
-    CHECK(f.with_indicator * 100 >= f.literal * 0);
+    /* 876 files with a KQL extension (extension-less query files are not
+     * offered by the walk); a file without a query block loads no rule. */
+    CHECK_INT(f.files, 876);
+    CHECK_INT(f.failed, 0);
+    CHECK(f.errors <= 2);                         /* 2 unterminated strings */
+    CHECK(f.rules >= 820);
+    CHECK(f.runnable >= 339);
+    CHECK(f.with_indicator * 100 >= f.literal * 99);   /* 528 of 528 */
 }

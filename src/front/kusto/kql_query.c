@@ -600,8 +600,9 @@ int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32
         b = i + 1;
     }
     /* a query: a table followed by at least one step */
-    int is_query = found && query_e > query_b + 1 && is_p(&t.v[query_b + 1], "|");
-    if (!is_query && found && query_e == query_b + 1) is_query = 1;   /* a bare table */
+    int is_query = found && query_e == query_b + 1;   /* a bare table */
+    for (size_t i = query_b + 1; found && i < query_e && !is_query; i++)
+        is_query = is_p(&t.v[i], "|");   /* a source and a pipeline */
     if (is_query) {
         k->end = query_e;
         pipeline(k, query_b, query_e);

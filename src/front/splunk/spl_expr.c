@@ -135,7 +135,7 @@ static int value_token(spl_parse *p, const char *stops, const char **v, size_t *
     return *q ? quoted(p, v, n) : bare(p, stops, v, n);
 }
 
-static fx *s_or(spl_parse *p, int depth);
+static fx *s_and(spl_parse *p, int depth);
 
 static fx *s_in_list(spl_parse *p, const char *f) {
     p->i++;   /* ( */
@@ -199,7 +199,7 @@ static fx *s_atom(spl_parse *p, int depth) {
     char c = p->s[p->i];
     if (c == '(') {
         p->i++;
-        fx *e = s_or(p, depth + 1);
+        fx *e = s_and(p, depth + 1);
         if (!e) return NULL;
         if (!at(p, ')')) return fail(p, "expected ')'"), NULL;
         p->i++;
@@ -246,24 +246,27 @@ static fx *s_not(spl_parse *p, int depth) {
     return s_atom(p, depth);
 }
 
-static fx *s_and(spl_parse *p, int depth) {
+/* In the search language OR binds tighter than AND (explicit or implied):
+ * `a OR b c` is `(a OR b) c` — which is how a macro such as `sysmon`
+ * (sourcetype=x OR source=y) combines with the terms after it. */
+static fx *s_or(spl_parse *p, int depth) {
     fx *x = s_not(p, depth);
-    while (x) {
-        ws(p);
-        if (p->i >= p->n || p->s[p->i] == ')' || word_is(p, "OR", 0)) break;
-        if (word_is(p, "AND", 0)) p->i += 3;
+    while (x && word_is(p, "OR", 0)) {
+        p->i += 2;
         fx *y = s_not(p, depth);
-        x = y ? fx_and(p->a, x, y) : NULL;
+        x = y ? fx_or(p->a, x, y) : NULL;
     }
     return x;
 }
 
-static fx *s_or(spl_parse *p, int depth) {
-    fx *x = s_and(p, depth);
-    while (x && word_is(p, "OR", 0)) {
-        p->i += 2;
-        fx *y = s_and(p, depth);
-        x = y ? fx_or(p->a, x, y) : NULL;
+static fx *s_and(spl_parse *p, int depth) {
+    fx *x = s_or(p, depth);
+    while (x) {
+        ws(p);
+        if (p->i >= p->n || p->s[p->i] == ')') break;
+        if (word_is(p, "AND", 0)) p->i += 3;
+        fx *y = s_or(p, depth);
+        x = y ? fx_and(p->a, x, y) : NULL;
     }
     return x;
 }
@@ -271,7 +274,7 @@ static fx *s_or(spl_parse *p, int depth) {
 fx *spl_parse_search(spl_parse *p) {
     ws(p);
     if (p->i >= p->n) return fx_new(p->a, FX_TRUE, NULL, NULL);
-    fx *e = s_or(p, 0);
+    fx *e = s_and(p, 0);
     ws(p);
     if (e && p->i < p->n) return fail(p, "unexpected text after the search"), NULL;
     return e;
