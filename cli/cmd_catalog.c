@@ -242,7 +242,7 @@ static int write_json_files(const model *m, out_dir *out) {
     rdx_strbuf_puts(&b, "# predicates\tlanguage\tfield (not in data/fields.yml)\n");
     for (size_t i = 0; i < nu; i++) rdx_strbuf_printf(&b, "%zu\t%s\t%s\n", u[i].count, u[i].lang, u[i].field);
     free(u);
-    rc |= write_file(out, "unmapped-fields.txt", b.data, b.len);
+    if (nu) rc |= write_file(out, "unmapped-fields.txt", b.data, b.len);
     rdx_strbuf_free(&b);
     return rc;
 }
