@@ -34,4 +34,10 @@ int kql_lex(rdx_arena *a, const char *s, size_t n, uint32_t line, uint32_t col, 
 int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32_t line,
                    uint32_t col, rdx_diags *d);
 
+/* A file's text, read as if from path (its extension picks Markdown,
+ * YAML or a bare query): the front-end's load() without the file, for the
+ * fuzz target and tests.  Returns the rules added, -1 on unreadable text. */
+int rdx_kusto_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
+                          rdx_diags *d);
+
 #endif

@@ -60,9 +60,17 @@ typedef struct kq {
     int aggregated;
     const char **by;
     size_t n_by;
+    kql_tok eof;
 } kq;
 
-static kql_tok *tok(kq *k) { return &k->t[k->i < k->end ? k->i : k->end]; }
+/* The current token; past the step's end an END token, so no loop that
+ * waits for END or a closing bracket can run beyond the step. */
+static kql_tok *tok(kq *k) {
+    if (k->i < k->end) return &k->t[k->i];
+    k->eof = (kql_tok){.kind = KT_END, .text = "", .line = k->t[k->end].line,
+                       .col = k->t[k->end].col, .off = k->t[k->end].off};
+    return &k->eof;
+}
 static int is_p(const kql_tok *t, const char *p) { return t->kind == KT_PUNCT && !strcmp(t->text, p); }
 static int is_w(const kql_tok *t, const char *w) { return t->kind == KT_IDENT && !strcmp(t->text, w); }
 static int fail(kq *k, const char *why) {
@@ -486,7 +494,7 @@ static void assigned(kq *k, size_t b, size_t e, int aggregate) {
         else if (depth == 0 && is_w(t, "by")) after_by = 1;
         else if (depth == 0 && t->kind == KT_IDENT && is_p(&k->t[i + 1], "=") && i + 1 < e)
             add_computed(k, t->text);
-        else if (depth == 0 && after_by && t->kind == KT_IDENT &&
+        else if (depth == 0 && after_by && aggregate && t->kind == KT_IDENT &&
                  (i + 1 >= e || is_p(&k->t[i + 1], ",")))
             k->by[k->n_by++] = t->text;
     }

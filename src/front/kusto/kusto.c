@@ -235,9 +235,6 @@ static int load_yaml(rdx_ruleset *rs, const char *file, const char *s, size_t n,
 }
 
 int rdx_kusto_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
-                          rdx_diags *d);
-
-int rdx_kusto_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
                           rdx_diags *d) {
     const char *file = rdx_arena_strdup(rs->arena, path);
     if (memchr(text, 0, len)) {

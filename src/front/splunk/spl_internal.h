@@ -34,4 +34,10 @@ typedef struct spl_parse {
 fx *spl_parse_search(spl_parse *p);
 fx *spl_parse_where(spl_parse *p);
 
+/* One detection's YAML text, read as if from path (macros are looked up
+ * beside it): the front-end's load() without the file, for the fuzz target
+ * and tests.  Returns the rules added (0 or 1), -1 when the YAML fails. */
+int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
+                           rdx_diags *d);
+
 #endif

@@ -539,9 +539,6 @@ static void build_rule(spl_ctx *c, const ynode *root, const char *body) {
 }
 
 int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
-                           rdx_diags *d);
-
-int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
                            rdx_diags *d) {
     spl_ctx c = {.rs = rs, .a = rs->arena, .file = rdx_arena_strdup(rs->arena, path), .d = d};
     ydoc *docs;
