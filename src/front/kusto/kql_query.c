@@ -538,6 +538,27 @@ static void step(kq *k, size_t b, size_t e, size_t idx) {
     }
 }
 
+/* A Defender table's events in the Sigma log-source taxonomy, so the rule
+ * routes like Sigma rules of that category (docs/FIELDS.md). */
+static void table_logsource(rdx_rule *r, const char *table) {
+    static const char *const map[][3] = {
+        {"DeviceProcessEvents", "windows", "process_creation"},
+        {"DeviceNetworkEvents", "windows", "network_connection"},
+        {"DeviceFileEvents", "windows", "file_event"},
+        {"DeviceRegistryEvents", "windows", "registry_event"},
+        {"DeviceImageLoadEvents", "windows", "image_load"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strcmp(table, map[i][0])) {
+            r->logsource.product = map[i][1];
+            r->logsource.category = map[i][2];
+        }
+    if (!strcmp(table, "SecurityEvent")) {
+        r->logsource.product = "windows";
+        r->logsource.service = "security";
+    }
+}
+
 /* [b, e) split at depth-0 '|' into steps. */
 static void pipeline(kq *k, size_t b, size_t e) {
     size_t starts[128], n = 0;
@@ -554,6 +575,7 @@ static void pipeline(kq *k, size_t b, size_t e) {
     kql_tok *src = &k->t[b];
     if (se == b + 1 && src->kind == KT_IDENT && !find_let(k, src->text)) {
         rdx_build_native(k->rs, k->r, RDX_NATIVE_KQL_TABLE, &src->text, 1);
+        table_logsource(k->r, src->text);
     } else {
         opaque(k, "source", b, se, "the source is not a table", 1);
         k->poisoned = "source that is not a table";
