@@ -39,11 +39,14 @@ typedef struct ind_entry {
  * a value whose single pattern is `*x*`, `x*` or `*x` (x literal) counts
  * as match / starts_with / ends_with x whatever operator wrote it (a
  * Splunk `process=*advpack*`, a Sigma `CommandLine: '*iex*'`, a
- * basename mapped to `*\name`); a regex that is a plain literal is a
- * match.  *out gets the value to count (arena), or stays as written. */
+ * basename mapped to `*\name`); a whole-term match and a regex that is a
+ * plain literal are matches.  *out gets the value to count (arena), or stays as written. */
 static rdx_ind_kind normalise(rdx_arena *a, const rdx_predicate *p, const rdx_rvalue *v,
                               rdx_ind_kind k, const char *mods, const char **out, size_t *len) {
     if (mods && strcmp(mods, "cased")) return k;   /* encodings etc. change the bytes */
+    /* A whole term (KQL has, Splunk bare terms) is also a substring: it
+     * counts with Sigma's contains, as the seed pages count it. */
+    if (k == RDX_IND_TERM) return RDX_IND_MATCH;
     if (k == RDX_IND_REGEX && v->text && v->text_len && !strpbrk(v->text, "\\^$.|?*+()[]{}"))
         return *out = v->text, *len = v->text_len, RDX_IND_MATCH;
     if (k != RDX_IND_EQUALS && k != RDX_IND_MATCH && k != RDX_IND_STARTS_WITH && k != RDX_IND_ENDS_WITH)
