@@ -155,11 +155,26 @@ static const entry *lookup(const rdx_fieldnorm *m, const char *lang, const char 
 
 /* A file name where Sigma has a path: "*\" before each pattern that does
  * not start with a star, and the op widened to match a path's tail. */
+/* The op's Sigma modifier in p->modifiers (filter.c writes one) becomes
+ * the widened op's. */
+static void retag(rdx_ruleset *rs, rdx_predicate *p, const char *from, const char *to) {
+    for (size_t i = 0; i < p->n_modifiers; i++)
+        if (from && !strcmp(p->modifiers[i], from)) {
+            p->modifiers[i] = to;
+            return;
+        }
+    const char **m = rdx_arena_alloc(rs->arena, (p->n_modifiers + 1) * sizeof *m);
+    m[0] = to;
+    if (p->n_modifiers) memcpy(m + 1, p->modifiers, p->n_modifiers * sizeof *m);
+    p->modifiers = m;
+    p->n_modifiers++;
+}
+
 static void basename_values(rdx_ruleset *rs, rdx_predicate *p) {
-    if (p->op == RDX_OP_EQUALS) p->op = RDX_OP_ENDSWITH;
-    else if (p->op == RDX_OP_STARTSWITH) p->op = RDX_OP_CONTAINS;
-    else if (p->op != RDX_OP_CONTAINS && p->op != RDX_OP_ENDSWITH) return;
     if (p->flags & RDX_PF_FIELDREF) return;
+    if (p->op == RDX_OP_EQUALS) p->op = RDX_OP_ENDSWITH, retag(rs, p, NULL, "endswith");
+    else if (p->op == RDX_OP_STARTSWITH) p->op = RDX_OP_CONTAINS, retag(rs, p, "startswith", "contains");
+    else if (p->op != RDX_OP_CONTAINS && p->op != RDX_OP_ENDSWITH) return;
     for (size_t k = 0; k < p->n_values; k++) {
         rdx_rvalue *v = &p->values[k];
         if (v->kind != RDX_VK_STRING) continue;

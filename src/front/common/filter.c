@@ -137,6 +137,36 @@ static int to_dnf(rdx_arena *a, const fx *e, int neg, dnf *out, int depth) {
 
 /* ---- building ------------------------------------------------------------ */
 
+/* The predicate in Sigma's notation, for pages and lint: the modifiers a
+ * Sigma rule would write for the same test (`Image|endswith`, `|re`,
+ * `|cased`, `|neq`).  They are not "as written" by the native rule — its
+ * body shows that — but they say what the stage does in one notation. */
+static void sigma_modifiers(rdx_ruleset *rs, rdx_predicate *p) {
+    const char *m[4];
+    size_t n = 0;
+    switch (p->op) {
+    case RDX_OP_CONTAINS: m[n++] = "contains"; break;
+    case RDX_OP_STARTSWITH: m[n++] = "startswith"; break;
+    case RDX_OP_ENDSWITH: m[n++] = "endswith"; break;
+    case RDX_OP_REGEX: m[n++] = "re"; break;
+    case RDX_OP_CIDR: m[n++] = "cidr"; break;
+    case RDX_OP_EXISTS: m[n++] = "exists"; break;
+    case RDX_OP_LT: m[n++] = "lt"; break;
+    case RDX_OP_LTE: m[n++] = "lte"; break;
+    case RDX_OP_GT: m[n++] = "gt"; break;
+    case RDX_OP_GTE: m[n++] = "gte"; break;
+    case RDX_OP_TERM: m[n++] = "term"; break;
+    default: break;
+    }
+    if ((p->flags & RDX_PF_ALL) && p->n_values > 1) m[n++] = "all";
+    if (p->flags & RDX_PF_CASED) m[n++] = "cased";
+    if (p->flags & RDX_PF_NEQ) m[n++] = "neq";
+    if (!n) return;
+    p->modifiers = rdx_arena_alloc(rs->arena, n * sizeof *p->modifiers);
+    memcpy(p->modifiers, m, n * sizeof *m);
+    p->n_modifiers = n;
+}
+
 static int build_value(rdx_ruleset *rs, rdx_rule *r, rdx_rvalue *v, const fx_val *x,
                        const fx_leaf *l, rdx_diags *d) {
     switch (x->kind) {
@@ -178,6 +208,7 @@ int fx_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const fx *e, 
                                .line = l->line, .column = l->column};
             rdx_predicate *q = rdx_build_predicate(rs, g, &p);
             rdx_rvalue *v = l->n_vals ? rdx_build_values(rs, q, l->n_vals) : NULL;
+            sigma_modifiers(rs, q);
             for (size_t k = 0; k < l->n_vals && ok; k++)
                 ok = build_value(rs, r, &v[k], &l->vals[k], l, d);
         }
