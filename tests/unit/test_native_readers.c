@@ -408,3 +408,24 @@ TEST(fieldnorm_shipped_table_loads) {
     rdx_fieldnorm_free(m);
     rdx_diags_free(&d);
 }
+
+TEST(kql_sentinel_yaml) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "rule.yaml",
+        "id: 11111111-2222-3333-4444-555555555555\nname: Encoded PowerShell\n"
+        "description: Finds -enc.\nseverity: High\ntactics:\n  - Execution\n"
+        "relevantTechniques:\n  - T1059.001\nquery: |\n  DeviceProcessEvents\n"
+        "  | where ProcessCommandLine has_any (\"-enc\", \"-encodedcommand\")\n");
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "Encoded PowerShell");
+        CHECK_STR(r->id, "11111111-2222-3333-4444-555555555555");
+        CHECK_INT(r->level, RDX_LEVEL_HIGH);
+        CHECK(r->tags.count == 2 && !strcmp(r->tags.items[0], "attack.execution") &&
+              !strcmp(r->tags.items[1], "attack.t1059.001"));
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: ProcessCommandLine term '-enc','-encodedcommand'\n");
+        free(got);
+    }
+    cleanup(&f);
+}
