@@ -126,6 +126,7 @@ fuzz-smoke:
 install: $(B)/ruledex
 	install -D -m 755 $(B)/ruledex $(DESTDIR)$(PREFIX)/bin/ruledex
 	install -D -m 644 data/logsources.yml $(DESTDIR)$(PREFIX)/share/ruledex/logsources.yml
+	install -D -m 644 data/fields.yml $(DESTDIR)$(PREFIX)/share/ruledex/fields.yml
 
 clean:
 	rm -rf build build-san build-fuzz

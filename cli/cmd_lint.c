@@ -61,6 +61,29 @@ static void print_jsonl(const rdx_diags *d, int errors_only) {
     rdx_strbuf_free(&b);
 }
 
+/* A note per rule of another language whose condition needs an opaque
+ * stage (text the reader kept but could not represent), at that stage:
+ * such a rule loads, is listed and catalogued, but never matches. */
+static size_t note_opaque(const rdx_ruleset *rs, rdx_diags *d) {
+    size_t n = 0;
+    for (size_t i = 0; rs && i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        const char *why = rdx_rule_opaque_reason(r);
+        if (!why) continue;
+        const rdx_stage *st = NULL;
+        for (size_t s = 0; s < r->n_stages && !st; s++)
+            if (r->stages[s].opaque && r->stages[s].opaque->reason == why) st = &r->stages[s];
+        const char *text = st && st->opaque->text ? st->opaque->text : "";
+        int len = (int)strcspn(text, "\n");
+        rdx_diag_add(d, RDX_SEV_NOTE, "opaque", r->file, st ? st->line : r->line, st ? st->column : 0,
+                     "not runnable: stage %s (%s): %s: %.*s%s", st ? st->name : "?",
+                     st && st->opaque->lang ? st->opaque->lang : "", why, len > 80 ? 80 : len, text,
+                     len > 80 ? "..." : "");
+        n++;
+    }
+    return n;
+}
+
 int rdx_cmd_lint(int argc, char **argv) {
     static const struct option longs[] = {
         {"placeholders", required_argument, 0, 'p'}, {"format", required_argument, 0, 'f'},
@@ -116,6 +139,7 @@ int rdx_cmd_lint(int argc, char **argv) {
         lo.ls = ls;
         rdx_lint(rs, &lo, &d);
     }
+    size_t not_runnable = note_opaque(rs, &d);
     if (jsonl) {
         print_jsonl(&d, errors_only);
     } else {
@@ -130,6 +154,9 @@ int rdx_cmd_lint(int argc, char **argv) {
                 "%s filters), %s errors, %s warnings\n",
                 cli_num(rs ? rs->files_read : 0), cli_num(rs ? rs->n_rules : 0), cli_num(unresolved),
                 cli_num(rs ? rs->n_filters : 0), cli_num(d.errors), cli_num(d.warnings));
+    if (!quiet && not_runnable)
+        fprintf(stderr, "lint: %s rules kept but not runnable (a stage the reader could not "
+                "represent: see the notes)\n", cli_num(not_runnable));
     int rc = d.errors ? RDX_EXIT_FOUND : RDX_EXIT_OK;
     rdx_attack_free(attack);
     rdx_logsources_free(ls);

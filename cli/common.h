@@ -58,6 +58,11 @@ int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
  * `build/ruledex` works from any directory.  Returns a path even when none
  * exists (the caller's error then names it).  Static storage. */
 const char *cli_logsources_path(const char *given);
+/* A data file: def when readable, else NAME beside the executable
+ * (../share/ruledex/NAME, ../data/NAME), else def. */
+const char *cli_data_path(const char *def, const char *name);
+/* Apply data/fields.yml to the rules of languages other than Sigma. */
+void cli_normalise_fields(rdx_ruleset *rs, rdx_diags *d);
 
 /* The reference data of show and catalog: the ATT&CK bundle (the given
  * file, else the default location unless no_attack) and the log-source

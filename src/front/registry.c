@@ -25,6 +25,8 @@
 
 #define FRONTENDS(X) \
     X(sigma) \
+    X(splunk) \
+    X(kusto) \
     X(elastic) \
     X(yaral)
 
@@ -118,9 +120,12 @@ static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, 
     size_t nc = 0;
     for (size_t i = 0; i < N_FRONTENDS; i++)
         if (has_ext(registry[i], path)) cand[nc++] = registry[i];
-    if (nc == 1) return cand[0];
+    /* One candidate is trusted blindly only when it is Sigma (every .yml
+     * was Sigma's before there were other languages); a language that
+     * shares a common extension (.md, .txt) must recognise the file. */
+    if (nc == 1 && cand[0] == registry[0]) return cand[0];
     const rdx_frontend *best = NULL;
-    if (nc > 1 || named) {
+    if (nc >= 1 || named) {
         char head[HEAD_BYTES];
         size_t len = 0;
         FILE *f = fopen(path, "rb");

@@ -125,6 +125,15 @@ seed_sigma() {
 
 # Conditions of the corpus rules, one per file: single-line conditions and
 # the items of condition lists.
+seed_splunk() {
+    find "$CORPUS/splunk/detections" -name '*.yml' 2>/dev/null | sort | copy_seeds "$1" 65536
+}
+
+seed_kusto() {
+    find "$CORPUS/kusto" -name '*.md' -o -name '*.txt' -o -name '*.csl' 2>/dev/null | sort |
+        copy_seeds "$1" 65536
+}
+
 seed_condition() {
     find "$CORPUS/sigma" examples/rules -name '*.yml' 2>/dev/null | sort | while IFS= read -r f; do
         awk '
@@ -202,7 +211,7 @@ seed() {   # seed TARGET -> $OUT/seeds/TARGET
     mkdir -p "$dir"
     if [ -d "$CORPUS" ]; then
         case $1 in
-        sigma|condition|json|evtx|pattern|logsource|attack|correlation|elastic|yaral) "seed_$1" "$dir" ;;
+        sigma|condition|json|evtx|pattern|logsource|attack|correlation|elastic|yaral|splunk|kusto) "seed_$1" "$dir" ;;
         *) ;;   # a new target starts from nothing until a seed_ function is added
         esac
     else
