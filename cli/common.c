@@ -95,7 +95,8 @@ void cli_normalise_fields(rdx_ruleset *rs, rdx_diags *d) {
     for (size_t i = 0; i < rs->n_rules && !native; i++)
         native = rs->rules[i]->lang && strcmp(rs->rules[i]->lang, "sigma");
     if (!native) return;
-    const char *path = cli_data_path(rdx_fieldnorm_default_path(), "fields.yml");
+    char def[4096];
+    const char *path = cli_data_path(rdx_fieldnorm_default_path(def, sizeof def), "fields.yml");
     rdx_fieldnorm *m = access(path, R_OK) == 0 ? rdx_fieldnorm_load(path, d) : NULL;
     rdx_ruleset_normalise_fields(rs, m, d);
     rdx_fieldnorm_free(m);

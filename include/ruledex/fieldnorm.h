@@ -8,7 +8,7 @@
  * "principal.process.command_line", "process.command_line") and sets the
  * rule's lang to its front-end's name.  After loading, one pass
  *
- *     rdx_fieldnorm *m = rdx_fieldnorm_load(rdx_fieldnorm_default_path(), d);
+ *     rdx_fieldnorm *m = rdx_fieldnorm_load(rdx_fieldnorm_default_path(buf, sizeof buf), d);
  *     rdx_ruleset_normalise_fields(rs, m, d);      // before matching/cataloguing
  *     rdx_fieldnorm_free(m);
  *
@@ -47,8 +47,8 @@
 typedef struct rdx_fieldnorm rdx_fieldnorm;
 
 /* $RULEDEX_DATA/fields.yml, else PREFIX/share/ruledex/fields.yml when
- * installed, else data/fields.yml.  Per-thread buffer. */
-const char *rdx_fieldnorm_default_path(void);
+ * installed (written into buf), else data/fields.yml. */
+const char *rdx_fieldnorm_default_path(char *buf, size_t size);
 
 /* Read a table; NULL with an error diagnostic (file:line:column). */
 rdx_fieldnorm *rdx_fieldnorm_load(const char *path, rdx_diags *d);

@@ -29,12 +29,11 @@ struct rdx_fieldnorm {
     size_t n_alias;
 };
 
-const char *rdx_fieldnorm_default_path(void) {
-    static _Thread_local char buf[4096];
+const char *rdx_fieldnorm_default_path(char *buf, size_t size) {
     const char *dir = getenv("RULEDEX_DATA");
-    if (dir && *dir) {
-        int n = snprintf(buf, sizeof buf, "%s/fields.yml", dir);
-        if (n > 0 && (size_t)n < sizeof buf) return buf;
+    if (dir && *dir && buf) {
+        int n = snprintf(buf, size, "%s/fields.yml", dir);
+        if (n > 0 && (size_t)n < size) return buf;
     }
     static const char installed[] = RDX_PREFIX "/share/ruledex/fields.yml";
     if (access(installed, R_OK) == 0) return installed;
