@@ -30,6 +30,7 @@
 #include "build.h"
 #include "catalog.h"
 #include "diag.h"
+#include "escape.h"
 #include "eval.h"
 #include "event.h"
 #include "evtx.h"
