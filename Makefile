@@ -80,6 +80,12 @@ unit: $(B)/unit_tests
 golden: $(B)/ruledex
 	RDX_BUILD=$(B) sh tests/golden/run.sh
 
+# Correlation rules against rsigma (docs/CORRELATION.md); skips with a
+# message when rsigma cannot be had.
+.PHONY: oracle-correlation
+oracle-correlation: $(B)/ruledex
+	@RDX_BUILD=$(B) sh tests/oracle/correlation/run.sh
+
 .PHONY: oracle
 oracle: $(B)/libruledex.a
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh

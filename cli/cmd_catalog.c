@@ -166,6 +166,16 @@ static void model_free(model *m) {
     rdx_logsources_free(m->ls);
 }
 
+/* Correlations link to the rules they reference on rule pages; an unknown
+ * reference is shown there ("not loaded"), not repeated as a warning
+ * (hunt and lint report it). */
+static void resolve_quietly(rdx_ruleset *rs) {
+    rdx_diags quiet;
+    rdx_diags_init(&quiet);
+    rdx_ruleset_resolve_correlations(rs, &quiet);
+    rdx_diags_free(&quiet);
+}
+
 static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
     size_t first[MAX_SOURCES + 1];
     char names[MAX_SOURCES][64];
@@ -180,6 +190,7 @@ static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
     }
     first[o->n_sources] = m->rs->n_rules;
     rdx_ruleset_apply_filters(m->rs, d);
+    resolve_quietly(m->rs);
     m->cat = rdx_catalog_new(m->attack, m->ls);
     for (size_t i = 0; i < o->n_sources; i++) {
         const char *path;

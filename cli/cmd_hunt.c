@@ -37,6 +37,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ruledex/correlate.h"
 #include "ruledex/hunt.h"
 
 typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
@@ -52,6 +53,7 @@ typedef struct hunt_opts {
     rdx_hunt_options session;   /* level, statuses, time range */
     const char *logsources;     /* table file; NULL = the default */
     int threads;                /* 0 = one per CPU */
+    size_t corr_memory;         /* --correlation-memory; 0 = the default */
     int quiet, verbose;
 } hunt_opts;
 
@@ -75,6 +77,7 @@ typedef struct hunt {
     rdx_logsources *ls;            /* NULL: every rule sees every event */
     rdx_hunt *session;
     rdx_sink_style style;          /* for the output stream */
+    rdx_corr_hits *hits;           /* hits kept for correlations; NULL: none run */
     file_job *jobs;
     size_t n_jobs;
     size_t next_job;               /* guarded by mu */
@@ -90,7 +93,8 @@ typedef struct hunt {
 static void usage(FILE *f) {
     fputs("usage: ruledex hunt -r [LANG:]RULES [-r ...] [options] EVENTS...\n"
           "\n"
-          "Run detection rules over events and print every detection.\n"
+          "Run detection rules over events and print every detection; correlation\n"
+          "rules are run over their rules' hits in event time, after every file is read.\n"
           "EVENTS are files or directories (searched recursively for .json, .jsonl,\n"
           ".ndjson and .evtx); '-' reads standard input.  Standard input, a FIFO or\n"
           "<(command) is read as a stream, each detection written as it is found.\n"
@@ -112,6 +116,9 @@ static void usage(FILE *f) {
           "      --to TIME             only events before TIME\n"
           "      --color WHEN          auto (default), always or never\n"
           "  -j, --threads N           worker threads (default: one per CPU)\n"
+          "      --correlation-memory SIZE\n"
+          "                            memory for correlation hits before they spill to\n"
+          "                            temporary files (e.g. 64M, 1G; default 256M)\n"
           "  -q, --quiet               no summary\n"
           "  -v, --verbose             show every diagnostic, not just the first 20\n"
           "  -h, --help                this help\n"
@@ -121,6 +128,20 @@ static void usage(FILE *f) {
           "could not be read, added to 0 or 1 (so 5 = detections found and input\n"
           "errors); 74 the output could not be written.\n",
           f);
+}
+
+/* "512K", "64M", "1G" or bytes; at least 1 MiB is not required (tests
+ * use small sizes to force spills). */
+static int parse_size(const char *s, size_t *out) {
+    char *end;
+    unsigned long long n = strtoull(s, &end, 10);
+    unsigned long long mul = 1;
+    if (*end == 'K' || *end == 'k') mul = 1ULL << 10;
+    else if (*end == 'M' || *end == 'm') mul = 1ULL << 20;
+    else if (*end == 'G' || *end == 'g') mul = 1ULL << 30;
+    if (end == s || (mul > 1 && end[1]) || (mul == 1 && *end) || n == 0) return -1;
+    *out = (size_t)(n * mul);
+    return 0;
 }
 
 static int parse_args(hunt_opts *o, int argc, char **argv) {
@@ -133,6 +154,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         {"quiet", no_argument, 0, 'q'},         {"verbose", no_argument, 0, 'v'},
         {"threads", required_argument, 0, 'j'},
         {"logsources", required_argument, 0, 'L'},
+        {"correlation-memory", required_argument, 0, 'M'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     static const char *paths[1024];
@@ -186,6 +208,13 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
             o->threads = atoi(optarg);
             if (o->threads < 1 || o->threads > 256) {
                 fprintf(stderr, "ruledex hunt: --threads takes 1 to 256\n");
+                return -1;
+            }
+            break;
+        case 'M':
+            if (parse_size(optarg, &o->corr_memory) != 0) {
+                fprintf(stderr, "ruledex hunt: --correlation-memory takes a size like 64M "
+                        "or 1G, not '%s'\n", cli_esc(optarg));
                 return -1;
             }
             break;
@@ -260,6 +289,7 @@ static void progress(void *ctx, uint64_t offset) {
  * opened (never wait on a FIFO put there since the walk). */
 static void hunt_file(worker *w, file_job *j) {
     rdx_hunter_set_progress(w->hunter, progress, j);
+    rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)j->index);
     int fd = -1;
     if (j->in->walked) {
         fd = open(j->in->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -302,6 +332,11 @@ typedef struct run_totals {
     rdx_diags diags;            /* every input problem, in input order */
     rdx_sink *timeline;         /* csv: every file's rows, merged in input order */
     rdx_hunt_account acct;
+    rdx_diags corr_warnings;    /* bounds that bit while correlating */
+    uint64_t corr_detections;
+    rdx_corr_hits_stats hits;
+    rdx_corr_stats corr;        /* by_rule not kept */
+    int corr_failed;
 } run_totals;
 
 static uint64_t file_size(const cli_input *in) {
@@ -391,6 +426,56 @@ static void run(hunt *h, run_totals *t) {
     free(ws);
 }
 
+/* ---- correlations: after every file, over the hits in event time ---------- */
+
+static int write_file(void *ctx, const void *data, size_t n);
+
+static FILE *spill_file(void *ctx) {
+    (void)ctx;
+    return tmpfile();
+}
+
+static void correlate(hunt *h, FILE *out, run_totals *t) {
+    if (!h->hits || h->write_failed) return;
+    rdx_sink *sink = t->timeline;
+    if (!sink && h->opt.format == OUT_JSONL) sink = rdx_sink_jsonl_new(write_file, out);
+    else if (!sink) sink = rdx_sink_table_new(&h->style, write_file, out);
+    rdx_correlator *c = rdx_correlator_new(h->session, NULL);
+    t->corr_failed = rdx_correlator_run(c, h->hits, sink, &t->corr_warnings) != 0;
+    t->corr = *rdx_correlator_stats(c);
+    t->corr.by_rule = NULL;
+    t->corr_detections = t->corr.detections;
+    t->hits = rdx_corr_hits_stats_get(h->hits);
+    if (sink != t->timeline) {
+        t->corr_failed |= rdx_sink_end(sink) != 0;
+        rdx_sink_free(sink);
+    }
+    rdx_correlator_free(c);
+}
+
+static void corr_summary(FILE *f, const hunt *h, const run_totals *t) {
+    if (!h->hits) return;
+    const rdx_corr_stats *k = &t->corr;
+    fprintf(f, "correlations: %s run, %s detections from %s hits",
+            cli_num(rdx_hunt_correlation_count(h->session)), cli_num(k->detections),
+            cli_num(t->acct.corr_hits));
+    if (t->hits.runs_spilled)
+        fprintf(f, ", %s runs spilled to temporary files", cli_num(t->hits.runs_spilled));
+    if (t->hits.over_memory)
+        fprintf(f, ", %s hits kept past --correlation-memory (no temporary file)",
+                cli_num(t->hits.over_memory));
+    if (t->acct.corr_untimed)
+        fprintf(f, ", %s hits without an event time (not correlated)", cli_num(t->acct.corr_untimed));
+    if (k->values_missing)
+        fprintf(f, ", %s hits without a usable value field", cli_num(k->values_missing));
+    if (k->groups_evicted || k->window_truncated)
+        fprintf(f, "\ncorrelation bounds bit: %s groups evicted, %s window hits dropped "
+                "(docs/CORRELATION.md)", cli_num(k->groups_evicted), cli_num(k->window_truncated));
+    if (k->warnings_dropped)
+        fprintf(f, ", %s more warnings not shown", cli_num(k->warnings_dropped));
+    fputc('\n', f);
+}
+
 /* ---- summary ---------------------------------------------------------------------- */
 
 /* " (json: 3, evtx: 1)": why events were unreadable. */
@@ -427,6 +512,7 @@ static void print_top_rules(FILE *f, const hunt *h, const rdx_hunt_account *s) {
  * summary. */
 static void messages(const hunt *h, const run_totals *t, const cli_colors *c) {
     cli_print_diags(stderr, &t->diags, c, 0, h->opt.verbose ? 0 : 20);
+    cli_print_diags(stderr, &t->corr_warnings, c, 0, h->opt.verbose ? 0 : 20);
     if (t->acct.messages_dropped)
         fprintf(stderr, "(%s more messages not kept: at most %d per file; every event is counted%s)\n",
                 cli_num(t->acct.messages_dropped), RDX_HUNT_KEPT, h->opt.quiet ? "" : " below");
@@ -456,6 +542,7 @@ static void summary(const hunt *h, const run_totals *t, size_t rule_errors) {
     }
     fputs(")\n", f);
     if (s->detections) print_top_rules(f, h, s);
+    corr_summary(f, h, t);
 }
 
 /* ---- setting up ------------------------------------------------------------------- */
@@ -522,6 +609,7 @@ static rdx_sink_style style_of(const cli_colors *c) {
 
 static void hunt_free(hunt *h) {
     free(h->jobs);
+    rdx_corr_hits_free(h->hits);
     rdx_hunt_free(h->session);
     rdx_logsources_free(h->ls);
     rdx_ruleset_free(h->rs);
@@ -575,14 +663,18 @@ int rdx_cmd_hunt(int argc, char **argv) {
     h.style = style_of(&col);
     h.out = out.f;
 
+    rdx_diags_init(&t.corr_warnings);
     rdx_hunt_account_init(&t.acct, h.session);
+    if (rdx_hunt_correlation_count(h.session))
+        h.hits = rdx_corr_hits_new(h.opt.corr_memory, spill_file, NULL);
     if (h.opt.format == OUT_CSV) t.timeline = rdx_sink_timeline_new(write_file, out.f);
     make_jobs(&h, &in, &t);
     pthread_mutex_init(&h.mu, NULL);
     pthread_cond_init(&h.job_done, NULL);
     pthread_cond_init(&h.turn, NULL);
     run(&h, &t);
-    int write_ok = !h.write_failed && !t.acct.sink_failed;
+    correlate(&h, out.f, &t);
+    int write_ok = !h.write_failed && !t.acct.sink_failed && !t.corr_failed;
     if (t.timeline && write_ok) write_ok = rdx_sink_end(t.timeline) == 0;
     int closed = cli_output_close(&out, 1) == 0;   /* reports a failure, naming the file */
     if (!write_ok && closed) {   /* failed, and the close did not say so */
@@ -593,7 +685,7 @@ int rdx_cmd_hunt(int argc, char **argv) {
     messages(&h, &t, &ecol);
     if (!h.opt.quiet) summary(&h, &t, rule_diags.errors);
     const rdx_hunt_account *s = &t.acct;
-    int rc = (s->detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
+    int rc = (s->detections || t.corr_detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
              ((s->unreadable || s->inputs_failed || t.dirs_failed || rule_diags.errors)
                   ? RDX_EXIT_INPUT : 0);
     if (!write_ok || !closed) rc = RDX_EXIT_IO;
@@ -606,5 +698,6 @@ int rdx_cmd_hunt(int argc, char **argv) {
     hunt_free(&h);
     rdx_diags_free(&rule_diags);
     rdx_diags_free(&t.diags);
+    rdx_diags_free(&t.corr_warnings);
     return rc;
 }

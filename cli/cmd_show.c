@@ -147,6 +147,16 @@ static int replaced(const shown *s, const rdx_rule *r) {
     return 0;
 }
 
+/* Correlations link to the rules they reference on rule pages; an unknown
+ * reference is shown there ("not loaded"), not repeated as a warning
+ * (hunt and lint report it). */
+static void resolve_quietly(rdx_ruleset *rs) {
+    rdx_diags quiet;
+    rdx_diags_init(&quiet);
+    rdx_ruleset_resolve_correlations(rs, &quiet);
+    rdx_diags_free(&quiet);
+}
+
 static void load(shown *s, const show_opts *o, rdx_diags *d) {
 
     size_t first[MAX_SOURCES + 1];
@@ -169,6 +179,7 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
         s->file_end = s->rs->n_rules;
     }
     rdx_ruleset_apply_filters(s->rs, d);
+    resolve_quietly(s->rs);
 
     s->cat = rdx_catalog_new(s->attack, s->ls);
     for (size_t i = 0; i < o->n_sources; i++) {

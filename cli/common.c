@@ -136,7 +136,8 @@ int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
 const char *cli_logsources_path(const char *given) {
     static char buf[4096];
     if (given) return given;
-    const char *def = rdx_logsources_default_path();
+    static char def_buf[4096];     /* the CLI is single-threaded here */
+    const char *def = rdx_logsources_default_path(def_buf, sizeof def_buf);
     if (access(def, R_OK) == 0) return def;
     char exe[2048];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);

@@ -52,7 +52,8 @@ int main(int argc, char **argv) {
     rdx_ruleset *rs = rdx_ruleset_new();
     rdx_load_rules_path(rs, argv[1], NULL, &d);          /* [LANG:]PATH, any language */
     rdx_ruleset_apply_filters(rs, &d);
-    rdx_logsources *ls = rdx_logsources_load(rdx_logsources_default_path(), &d);
+    char path[4096];
+    rdx_logsources *ls = rdx_logsources_load(rdx_logsources_default_path(path, sizeof path), &d);
     rdx_hunt *hunt = rdx_hunt_new(rs, ls, NULL, &d);
     rdx_hunter *hunter = rdx_hunter_new(hunt);
     rdx_sink *out = rdx_sink_jsonl_new(to_stdout, NULL);

@@ -13,7 +13,12 @@
  *   - path: keys from the root joined with '.';
  *   - `#attributes` children of element E are named E_attr (leaf) and
  *     path.E.attr; `#text` takes its parent's name;
- *   - names compare ASCII-case-insensitively;
+ *   - names compare ASCII-case-insensitively, and spaces in them do not
+ *     count: Defender logs `Threat Name`, rules write `ThreatName`;
+ *   - a bare name that the event's payload (EventData, UserData) has is
+ *     the payload's: System 104 ("log cleared") carries the cleared log in
+ *     UserData.LogFileCleared.Channel beside System.Channel, and a rule's
+ *     `Channel` there means the cleared log;
  *   - a lookup with a dot matches the full path or any suffix of it that
  *     starts at a segment boundary.
  */
@@ -31,6 +36,8 @@ typedef struct rdx_leaf {
     size_t path_len;
     uint64_t name_hash;      /* rdx_name_hash(name) */
     const rdx_value *value;  /* a scalar: never an array or object */
+    int payload;             /* under the event's data: EventData, UserData
+                                (evtx_dump), winlog.event_data / user_data */
 } rdx_leaf;
 
 /* Where an event came from: a file (path + line, record id or byte

@@ -5,8 +5,11 @@
  * Everything `ruledex hunt` guarantees lives here, so any program — the
  * CLI, a Kafka worker, a binding — gets it without copying CLI code:
  *
- *   - rule selection: detection rules that loaded, at or above a minimum
- *     level, with one of the statuses asked for;
+ *   - rule selection: detection and correlation rules that loaded, at or
+ *     above a minimum level, with one of the statuses asked for; the rules
+ *     a selected correlation references run too (whatever their level),
+ *     and report on their own only when selected themselves and some
+ *     correlation referencing them says `generate: true`;
  *   - a time range over event time (facts.h: UTC, offsets honoured);
  *     events without a time are outside any range;
  *   - routing, prefilter and verification through the compiled matcher;
@@ -63,11 +66,21 @@ rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
                        const rdx_hunt_options *o, rdx_diags *d);
 void rdx_hunt_free(rdx_hunt *h);
 
-/* The selected rules, in load order; detections name them by index. */
+/* The detection rules run, in load order; detections name them by index. */
 size_t rdx_hunt_rule_count(const rdx_hunt *h);
 const rdx_rule *rdx_hunt_rule(const rdx_hunt *h, size_t i);
+/* Does rule i report its own detections?  0 for a rule that runs only to
+ * feed correlations (generate: false, or not selected itself).  A hunter
+ * that does not collect hits (rdx_hunter_collect) runs no correlation, so
+ * it reports the selected ones after all. */
+int rdx_hunt_rule_reports(const rdx_hunt *h, size_t i);
 const rdx_matcher *rdx_hunt_matcher(const rdx_hunt *h);
-/* Is rule r selected by options o (level, status, kind)? */
+/* The correlation rules run (correlate.h), in load order: the selected
+ * ones and those they reference. */
+size_t rdx_hunt_correlation_count(const rdx_hunt *h);
+const rdx_rule *rdx_hunt_correlation(const rdx_hunt *h, size_t i);
+/* Is rule r selected by options o (level, status; detection or
+ * correlation)? */
 int rdx_hunt_selects(const rdx_hunt_options *o, const rdx_rule *r);
 
 /* ---- the account ---------------------------------------------------------- */
@@ -98,6 +111,9 @@ typedef struct rdx_hunt_account {
     uint64_t *by_rule;          /* [rdx_hunt_rule_count]; owned */
     size_t n_rules;
     uint64_t regex_limit_hits;  /* regex matches abandoned at the PCRE2 limits */
+    uint64_t corr_hits;         /* hits kept for correlations (rdx_hunter_collect) */
+    uint64_t corr_untimed;      /* hits of referenced rules on events without a
+                                   time: no window can hold them, counted here */
     int sink_failed;            /* a sink write failed */
 } rdx_hunt_account;
 
@@ -109,6 +125,12 @@ void rdx_hunt_account_free(rdx_hunt_account *a);
 
 rdx_hunter *rdx_hunter_new(const rdx_hunt *h);
 void rdx_hunter_free(rdx_hunter *hu);
+
+struct rdx_corr_hits;
+/* Keep the hits of rules that correlations reference in hits (shared by
+ * the hunters; correlate.h), numbering them as input number `input`; the
+ * events of the next run are numbered from 0.  hits NULL: keep none. */
+void rdx_hunter_collect(rdx_hunter *hu, struct rdx_corr_hits *hits, uint64_t input);
 
 /* Progress: called after each event with the source's byte offset. */
 void rdx_hunter_set_progress(rdx_hunter *hu, void (*fn)(void *ctx, uint64_t offset), void *ctx);

@@ -33,9 +33,10 @@ rdx_logsources *rdx_logsources_load(const char *path, rdx_diags *d);
 rdx_logsources *rdx_logsources_parse(const char *name, const char *text, size_t len,
                                      rdx_diags *d);
 void rdx_logsources_free(rdx_logsources *ls);
-/* The table shipped with ruledex: $RULEDEX_DATA/logsources.yml, else
- * <prefix>/share/ruledex/logsources.yml, else ./data/logsources.yml. */
-const char *rdx_logsources_default_path(void);
+/* The table shipped with ruledex: $RULEDEX_DATA/logsources.yml (written
+ * into buf), else <prefix>/share/ruledex/logsources.yml, else
+ * ./data/logsources.yml (static strings).  Returns one of them. */
+const char *rdx_logsources_default_path(char *buf, size_t size);
 
 /* Where an event came from.  Strings point into the event (or are NULL). */
 typedef struct rdx_event_identity {

@@ -16,6 +16,7 @@
  *            reference evaluator) · atoms.h (the literals a rule needs)
  *            · matcher.h (the compiled matcher)
  *            · hunt.h (the session: selection, time range, account)
+ *            · correlate.h (correlation rules over event time)
  *            · sink.h (table, JSON Lines, CSV timeline, custom sinks)
  *   catalog  catalog.h · attack.h · render.h (pages, catalog.json, site)
  *   basics   arena.h · diag.h · strbuf.h
@@ -28,6 +29,7 @@
 #include "atoms.h"
 #include "attack.h"
 #include "build.h"
+#include "correlate.h"
 #include "catalog.h"
 #include "diag.h"
 #include "escape.h"

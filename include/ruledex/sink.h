@@ -1,7 +1,10 @@
 /*
  * sink.h — where detections go, behind one small interface.
  *
- * A detection is a rule that matched an event (plus the event's facts).
+ * A detection is a rule that matched an event (plus the event's facts);
+ * a correlation detection (rdx_corr_detection, correlate.h) is a
+ * correlation rule whose condition held for one group in one window, with
+ * the events that contributed named by their origin.
  * A sink takes detections one at a time and writes them somewhere: the
  * built-in sinks format them as a table for people, JSON Lines for
  * machines, or a CSV timeline for responders, and hand the bytes to a
@@ -45,6 +48,21 @@ typedef struct rdx_detection {
     const rdx_facts *facts;    /* the event's facts (rdx_event_facts) */
 } rdx_detection;
 
+/* A correlation detection (correlate.h): a correlation rule's condition
+ * held for one group within one window. */
+typedef struct rdx_corr_detection {
+    const rdx_rule *rule;                /* the correlation rule */
+    const char *const *group_fields;     /* its group-by names, as written */
+    const char *const *group_values;     /* per name; NULL: absent in the events */
+    size_t n_group;
+    int64_t start, end;                  /* first and last contributing hit (ticks) */
+    const char *aggregate_name;          /* "count", "distinct", "sum", "avg", ... */
+    double aggregate;                    /* the value the condition held for */
+    const char *const *origins;          /* contributing events, oldest first */
+    size_t n_origins;
+    uint64_t origins_omitted;            /* contributing beyond those listed */
+} rdx_corr_detection;
+
 /* Take n bytes; 0 on success, -1 on failure (the sink then fails). */
 typedef int (*rdx_write_fn)(void *ctx, const void *data, size_t n);
 /* Detections 0 .. seq of this sink are durably written. */
@@ -62,6 +80,9 @@ typedef struct rdx_sink_ops {
     int (*flush)(rdx_sink *s, void *impl);
     int (*end)(rdx_sink *s, void *impl);
     void (*free)(void *impl);
+    /* Additions (NULL: the sink ignores them; they still count in seq). */
+    int (*write_correlation)(rdx_sink *s, void *impl, const rdx_corr_detection *d, uint64_t seq);
+    int (*warning)(rdx_sink *s, void *impl, const rdx_rule *rule, const char *message);
 } rdx_sink_ops;
 
 rdx_sink *rdx_sink_new(const rdx_sink_ops *ops, void *impl);
@@ -76,6 +97,11 @@ void rdx_sink_set_flush_each(rdx_sink *s, int on);
 
 int rdx_sink_begin(rdx_sink *s);
 int rdx_sink_write(rdx_sink *s, const rdx_detection *d);
+/* A correlation detection; numbered with the other detections. */
+int rdx_sink_write_correlation(rdx_sink *s, const rdx_corr_detection *d);
+/* A bound that bit for rule (docs/CORRELATION.md), said in the output
+ * itself where the format can (JSON Lines); not a detection. */
+int rdx_sink_write_warning(rdx_sink *s, const rdx_rule *rule, const char *message);
 int rdx_sink_flush(rdx_sink *s);
 int rdx_sink_end(rdx_sink *s);
 void rdx_sink_free(rdx_sink *s);

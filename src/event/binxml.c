@@ -49,6 +49,7 @@
  * Nothing here calls malloc per record.
  */
 #include "binxml.h"
+#include "event/civil.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -218,19 +219,6 @@ static rdx_value *uint_value(rdx_arena *a, uint64_t u) {
     return u <= INT64_MAX ? int_value(a, (int64_t)u) : rdx_value_uint(a, u);
 }
 
-/* Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm). */
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    uint64_t doe = (uint64_t)(z - era * 146097);
-    uint64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    uint64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    uint64_t mp = (5 * doy + 2) / 153;
-    *d = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 /* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
 static size_t put_iso(char *o, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
                       unsigned s, unsigned micros) {
@@ -264,7 +252,7 @@ size_t rdx_bx_filetime_text(uint64_t ft, char out[40]) {
     int64_t rem = unix_secs - days * 86400;
     int64_t y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    rdx_civil_from_days(days, &y, &m, &d);
     return put_iso(out, y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
                    (unsigned)(rem % 60), micros);
 }

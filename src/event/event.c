@@ -19,6 +19,7 @@
 #include "ruledex/event.h"
 
 #include <string.h>
+#include <strings.h>
 
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
@@ -50,8 +51,20 @@ typedef struct builder {
     size_t cap;
 } builder;
 
+/* A name without its spaces (arena), or name itself when it has none. */
+static const char *without_spaces(rdx_arena *a, const char *name, size_t *len) {
+    if (!memchr(name, ' ', *len)) return name;
+    char *s = rdx_arena_alloc(a, *len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < *len; i++)
+        if (name[i] != ' ') s[n++] = name[i];
+    s[n] = 0;
+    *len = n;
+    return s;
+}
+
 static void add_leaf(builder *b, const char *name, size_t name_len,
-                     const char *path, size_t path_len, const rdx_value *v) {
+                     const char *path, size_t path_len, const rdx_value *v, int payload) {
     rdx_event *ev = b->ev;
     if (ev->n_leaves == b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 32;
@@ -61,11 +74,12 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
         b->cap = ncap;
     }
     rdx_leaf *l = &ev->leaves[ev->n_leaves++];
-    l->name = name;
+    l->name = without_spaces(ev->arena, name, &name_len);
     l->name_len = name_len;
+    l->payload = payload;
     l->path = path;
     l->path_len = path_len;
-    l->name_hash = rdx_name_hash(name, name_len);
+    l->name_hash = rdx_name_hash(l->name, name_len);
     l->value = v;
 }
 
@@ -85,11 +99,21 @@ static const char *join(rdx_arena *a, const char *p, size_t plen, const char *k,
 }
 
 static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                 const char *path, size_t path_len, int depth);
+                 const char *path, size_t path_len, int depth, int payload);
+
+/* Does the member key under path start the event's payload? */
+static int payload_root(const char *path, size_t path_len, const char *key) {
+    if (path_len == 5 && !strcasecmp(path, "Event"))
+        return !strcmp(key, "EventData") || !strcmp(key, "UserData");
+    if (path_len == 6 && !strcasecmp(path, "winlog"))
+        return !strcmp(key, "event_data") || !strcmp(key, "user_data");
+    return 0;
+}
 
 /* Children of "#attributes" under element E are named E_attr. */
 static void walk_attributes(builder *b, const rdx_value *attrs, const char *elem,
-                            size_t elem_len, const char *path, size_t path_len, int depth) {
+                            size_t elem_len, const char *path, size_t path_len, int depth,
+                            int payload) {
     rdx_arena *a = b->ev->arena;
     for (size_t i = 0; i < attrs->u.object.count; i++) {
         const rdx_member *m = &attrs->u.object.members[i];
@@ -105,39 +129,40 @@ static void walk_attributes(builder *b, const rdx_value *attrs, const char *elem
         n[nlen] = 0;
         size_t plen;
         const char *p = join(a, path, path_len, m->key, m->key_len, &plen);
-        walk(b, m->value, n, nlen, p, plen, depth + 1);
+        walk(b, m->value, n, nlen, p, plen, depth + 1, payload);
     }
 }
 
 static void walk_object(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                        const char *path, size_t path_len, int depth) {
+                        const char *path, size_t path_len, int depth, int payload) {
     for (size_t i = 0; i < v->u.object.count; i++) {
         const rdx_member *m = &v->u.object.members[i];
         if (strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
-            walk_attributes(b, m->value, name, name_len, path, path_len, depth);
+            walk_attributes(b, m->value, name, name_len, path, path_len, depth, payload);
         } else if (strcmp(m->key, "#text") == 0) {
-            walk(b, m->value, name, name_len, path, path_len, depth + 1);
+            walk(b, m->value, name, name_len, path, path_len, depth + 1, payload);
         } else {
             size_t plen;
             const char *p = join(b->ev->arena, path, path_len, m->key, m->key_len, &plen);
-            walk(b, m->value, m->key, m->key_len, p, plen, depth + 1);
+            walk(b, m->value, m->key, m->key_len, p, plen, depth + 1,
+                 payload || payload_root(path, path_len, m->key));
         }
     }
 }
 
 static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                 const char *path, size_t path_len, int depth) {
+                 const char *path, size_t path_len, int depth, int payload) {
     if (depth > MAX_DEPTH) return;
     switch (v->type) {
     case RDX_OBJECT:
-        walk_object(b, v, name, name_len, path, path_len, depth);
+        walk_object(b, v, name, name_len, path, path_len, depth, payload);
         break;
     case RDX_ARRAY:
         for (size_t i = 0; i < v->u.array.count; i++)
-            walk(b, v->u.array.items[i], name, name_len, path, path_len, depth + 1);
+            walk(b, v->u.array.items[i], name, name_len, path, path_len, depth + 1, payload);
         break;
     default:
-        add_leaf(b, name, name_len, path, path_len, v);
+        add_leaf(b, name, name_len, path, path_len, v, payload);
         break;
     }
 }
@@ -148,7 +173,7 @@ void rdx_event_index(rdx_event *ev) {
     ev->n_leaves = 0;
     if (!ev->root) return;
     builder b = {ev, 0};
-    walk(&b, ev->root, "", 0, "", 0, 0);
+    walk(&b, ev->root, "", 0, "", 0, 0, 0);
 }
 
 static int ieq(const char *a, const char *b, size_t n) {
@@ -165,16 +190,40 @@ static int path_suffix(const rdx_leaf *l, const char *name, size_t len) {
     return ieq(l->path + off, name, len);
 }
 
+/* Does leaf l answer to name (hash = its rdx_name_hash)? */
+static int leaf_hit(const rdx_leaf *l, const char *name, size_t len, uint64_t hash, int dotted) {
+    return (l->name_hash == hash && l->name_len == len && ieq(l->name, name, len)) ||
+           (dotted && path_suffix(l, name, len));
+}
+
 size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64_t hash,
                         const rdx_value **out, size_t max) {
     if (!ev->indexed) rdx_event_index(ev);
+    char buf[256];
+    if (memchr(name, ' ', name_len) && name_len < sizeof buf) {   /* spaces do not count */
+        size_t n = 0;
+        for (size_t i = 0; i < name_len; i++)
+            if (name[i] != ' ') buf[n++] = name[i];
+        name = buf;
+        name_len = n;
+        hash = rdx_name_hash(name, name_len);
+    }
     int dotted = memchr(name, '.', name_len) != NULL;
-    size_t n = 0;
+    size_t n = 0, in_payload = 0;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];
-        int hit = (l->name_hash == hash && l->name_len == name_len && ieq(l->name, name, name_len)) ||
-                  (dotted && path_suffix(l, name, name_len));
-        if (!hit) continue;
+        if (!leaf_hit(l, name, name_len, hash, dotted)) continue;
+        if (n < max) out[n] = l->value;
+        n++;
+        in_payload += l->payload != 0;
+    }
+    /* A bare name the payload has is the payload's (event.h); the rare
+     * event that has it in both places is looked at again. */
+    if (dotted || in_payload == 0 || in_payload == n) return n;
+    n = 0;
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        if (!l->payload || !leaf_hit(l, name, name_len, hash, 0)) continue;
         if (n < max) out[n] = l->value;
         n++;
     }

@@ -11,6 +11,7 @@
  *             Channel in System 104).
  */
 #include "ruledex/facts.h"
+#include "event/civil.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -133,9 +134,7 @@ int rdx_event_facts(rdx_event *ev, rdx_facts *f) {
 
 /* ---- time --------------------------------------------------------------- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
- * days_from_civil). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+int64_t rdx_days_from_civil(int64_t y, unsigned m, unsigned d) {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
     unsigned yoe = (unsigned)(y - era * 400);
@@ -144,7 +143,7 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
     return era * 146097 + (int64_t)doe - 719468;
 }
 
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
+void rdx_civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d) {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
     unsigned doe = (unsigned)(z - era * 146097);
@@ -231,7 +230,7 @@ int rdx_time_parse(const char *s, size_t len, int64_t *ticks) {
         ss = 59;
         frac = RDX_TICKS_PER_SECOND - 1;
     }
-    int64_t secs = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss;
+    int64_t secs = rdx_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + hh * 3600 + mi * 60 + ss;
     *ticks = (secs - offset) * RDX_TICKS_PER_SECOND + frac;
     return 1;
 }
@@ -249,7 +248,7 @@ size_t rdx_time_format(int64_t ticks, char buf[32]) {
     }
     int64_t y;
     unsigned m, d;
-    civil_from_days(days, &y, &m, &d);
+    rdx_civil_from_days(days, &y, &m, &d);
     int n = snprintf(buf, 32, "%04lld-%02u-%02uT%02d:%02d:%02d.%07lldZ", (long long)y, m, d,
                      (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60), (long long)frac);
     return n < 0 ? 0 : (size_t)n;

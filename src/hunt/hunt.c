@@ -15,14 +15,18 @@
 #include <string.h>
 #include <strings.h>
 
+#include "correlate/corr_internal.h"
+#include "ruledex/correlate.h"
 #include "ruledex/facts.h"
 
 struct rdx_hunt {
     rdx_hunt_options opt;
     char *statuses;                 /* our copy of opt.statuses */
-    const rdx_rule **rules;         /* selected, in load order */
+    const rdx_rule **rules;         /* detection rules run, in load order */
+    int *reports;                   /* per rule: reports() below */
     size_t n_rules;
     rdx_matcher *matcher;
+    corr_plan *plan;                /* the correlations run and their feeds */
 };
 
 struct rdx_hunter {
@@ -32,6 +36,9 @@ struct rdx_hunter {
     rdx_hunt_account acct;
     void (*progress)(void *ctx, uint64_t offset);
     void *progress_ctx;
+    rdx_corr_hits *hits;            /* NULL: no correlation hits kept */
+    uint64_t input, seq;            /* the current input's number, event number */
+    rdx_strbuf key, value, origin;  /* scratch for hits */
 };
 
 /* ---- the session ------------------------------------------------------------ */
@@ -50,9 +57,71 @@ static int status_listed(const char *list, const char *status) {
 }
 
 int rdx_hunt_selects(const rdx_hunt_options *o, const rdx_rule *r) {
-    if (r->kind != RDX_KIND_DETECTION || r->status_load != RDX_RULE_OK) return 0;
+    if (r->kind == RDX_KIND_FILTER || r->status_load != RDX_RULE_OK) return 0;
+    if (r->kind == RDX_KIND_CORRELATION && !r->correlation) return 0;
     if (o->min_level && r->level < o->min_level) return 0;
     return status_listed(o->statuses, r->status);
+}
+
+/* Which rules run and which report: selected rules, plus everything a
+ * selected correlation references, transitively (a cycle was cut at
+ * resolution).  A referenced rule reports only when it is selected itself
+ * and some correlation referencing it says generate: true. */
+enum { RUN = 1, SELECTED = 2, REFERENCED = 4, GENERATED = 8 };
+
+static size_t rule_index(const rdx_ruleset *rs, const rdx_rule *r) {
+    for (size_t i = 0; i < rs->n_rules; i++)
+        if (rs->rules[i] == r) return i;
+    return rs->n_rules;
+}
+
+static void mark_references(const rdx_ruleset *rs, unsigned char *m, size_t i) {
+    const rdx_correlation *k = rs->rules[i]->correlation;
+    for (size_t s = 0; k->resolved && s < k->rules.count; s++) {
+        size_t j = k->resolved[s] ? rule_index(rs, k->resolved[s]) : rs->n_rules;
+        if (j == rs->n_rules || rs->rules[j]->status_load != RDX_RULE_OK) continue;
+        if (rs->rules[j]->kind == RDX_KIND_CORRELATION && !rs->rules[j]->correlation) continue;
+        m[j] |= REFERENCED | (k->generate ? GENERATED : 0);
+        if (m[j] & RUN) continue;
+        m[j] |= RUN;
+        if (rs->rules[j]->kind == RDX_KIND_CORRELATION) mark_references(rs, m, j);
+    }
+}
+
+/* 1: reports; 0: never (run only to feed); 2: reports unless its hits go
+ * to correlations (a hunter without rdx_hunter_collect runs none, and
+ * must not lose a selected rule's detections to them). */
+static int reports(unsigned char m) {
+    if (!(m & SELECTED)) return 0;
+    return !(m & REFERENCED) || (m & GENERATED) ? 1 : 2;
+}
+
+static void select_rules(rdx_hunt *h, const rdx_ruleset *rs) {
+    size_t n = rs ? rs->n_rules : 0, n_corrs = 0;
+    unsigned char *m = calloc(n + 1, 1);
+    h->rules = calloc(n + 1, sizeof *h->rules);
+    h->reports = calloc(n + 1, sizeof *h->reports);
+    const rdx_rule **corrs = calloc(n + 1, sizeof *corrs);
+    int *corr_reports = calloc(n + 1, sizeof *corr_reports);
+    if (!m || !h->rules || !h->reports || !corrs || !corr_reports) abort();
+    for (size_t i = 0; i < n; i++)
+        if (rdx_hunt_selects(&h->opt, rs->rules[i])) m[i] |= RUN | SELECTED;
+    for (size_t i = 0; i < n; i++)
+        if ((m[i] & SELECTED) && rs->rules[i]->kind == RDX_KIND_CORRELATION) mark_references(rs, m, i);
+    for (size_t i = 0; i < n; i++) {
+        if (!(m[i] & RUN)) continue;
+        if (rs->rules[i]->kind == RDX_KIND_CORRELATION) {
+            corr_reports[n_corrs] = reports(m[i]) == 1;   /* runs only when collecting */
+            corrs[n_corrs++] = rs->rules[i];
+        } else {
+            h->reports[h->n_rules] = reports(m[i]);
+            h->rules[h->n_rules++] = rs->rules[i];
+        }
+    }
+    h->plan = corr_plan_new(corrs, corr_reports, n_corrs, h->rules, h->n_rules);
+    free(corrs);
+    free(corr_reports);
+    free(m);
 }
 
 rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
@@ -67,11 +136,7 @@ rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
         if (!h->statuses) abort();
         h->opt.statuses = h->statuses;
     }
-    size_t n = rs ? rs->n_rules : 0;
-    h->rules = calloc(n + 1, sizeof *h->rules);
-    if (!h->rules) abort();
-    for (size_t i = 0; i < n; i++)
-        if (rdx_hunt_selects(&h->opt, rs->rules[i])) h->rules[h->n_rules++] = rs->rules[i];
+    select_rules(h, rs);
     h->matcher = rdx_matcher_new(h->rules, h->n_rules, ls, d);
     return h;
 }
@@ -79,6 +144,8 @@ rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
 void rdx_hunt_free(rdx_hunt *h) {
     if (!h) return;
     rdx_matcher_free(h->matcher);
+    corr_plan_free(h->plan);
+    free(h->reports);
     free(h->rules);
     free(h->statuses);
     free(h);
@@ -87,6 +154,12 @@ void rdx_hunt_free(rdx_hunt *h) {
 size_t rdx_hunt_rule_count(const rdx_hunt *h) { return h->n_rules; }
 const rdx_rule *rdx_hunt_rule(const rdx_hunt *h, size_t i) { return i < h->n_rules ? h->rules[i] : NULL; }
 const rdx_matcher *rdx_hunt_matcher(const rdx_hunt *h) { return h->matcher; }
+int rdx_hunt_rule_reports(const rdx_hunt *h, size_t i) { return i < h->n_rules && h->reports[i] == 1; }
+size_t rdx_hunt_correlation_count(const rdx_hunt *h) { return h->plan->n_corrs; }
+const rdx_rule *rdx_hunt_correlation(const rdx_hunt *h, size_t i) {
+    return i < h->plan->n_corrs ? h->plan->corrs[i] : NULL;
+}
+const corr_plan *rdx_hunt_plan_(const rdx_hunt *h) { return h->plan; }
 
 /* ---- the account -------------------------------------------------------------- */
 
@@ -121,6 +194,8 @@ void rdx_hunt_account_add(rdx_hunt_account *dst, const rdx_hunt_account *src) {
     for (int l = 0; l <= RDX_LEVEL_CRITICAL; l++) dst->by_level[l] += src->by_level[l];
     for (size_t r = 0; r < dst->n_rules && r < src->n_rules; r++) dst->by_rule[r] += src->by_rule[r];
     dst->regex_limit_hits += src->regex_limit_hits;
+    dst->corr_hits += src->corr_hits;
+    dst->corr_untimed += src->corr_untimed;
     dst->sink_failed |= src->sink_failed;
 }
 
@@ -147,7 +222,16 @@ void rdx_hunter_free(rdx_hunter *hu) {
     rdx_scratch_free(hu->scratch);
     rdx_arena_free(hu->arena);
     rdx_hunt_account_free(&hu->acct);
+    rdx_strbuf_free(&hu->key);
+    rdx_strbuf_free(&hu->value);
+    rdx_strbuf_free(&hu->origin);
     free(hu);
+}
+
+void rdx_hunter_collect(rdx_hunter *hu, rdx_corr_hits *hits, uint64_t input) {
+    hu->hits = hits;
+    hu->input = input;
+    hu->seq = 0;
 }
 
 void rdx_hunter_set_progress(rdx_hunter *hu, void (*fn)(void *, uint64_t), void *ctx) {
@@ -177,17 +261,49 @@ typedef struct hit_ctx {
     int detections;
 } hit_ctx;
 
+static void facts_once(hit_ctx *c) {
+    if (!c->have_facts) rdx_event_facts(c->ev, &c->facts);
+    c->have_facts = 1;
+}
+
+/* Rule i hit: a compact hit for each correlation feed it has. */
+static void collect_hit(hit_ctx *c, size_t i) {
+    rdx_hunter *hu = c->hu;
+    const corr_list *feeds = &hu->h->plan->rule_feeds[i];
+    if (!hu->hits || !feeds->count) return;
+    facts_once(c);
+    if (!c->facts.has_time) {
+        hu->acct.corr_untimed++;
+        return;
+    }
+    rdx_strbuf_clear(&hu->origin);
+    rdx_origin_format(&hu->origin, c->ev);
+    for (size_t k = 0; k < feeds->count; k++) {
+        const corr_feed *f = &hu->h->plan->feeds[feeds->items[k]];
+        rdx_strbuf_clear(&hu->key);
+        rdx_strbuf_clear(&hu->value);
+        int has_value = corr_feed_extract(f, c->ev, &hu->key, &hu->value);
+        rdx_corr_hit hit = {c->facts.time, hu->input, hu->seq, feeds->items[k],
+                            hu->key.data ? hu->key.data : "", hu->key.len,
+                            has_value ? (hu->value.data ? hu->value.data : "") : NULL,
+                            hu->value.len, hu->origin.data, hu->origin.len};
+        rdx_corr_hits_add(hu->hits, &hit);
+        hu->acct.corr_hits++;
+    }
+}
+
 static void on_hit(void *arg, size_t i) {
     hit_ctx *c = arg;
     rdx_hunter *hu = c->hu;
     const rdx_rule *r = hu->h->rules[i];
+    collect_hit(c, i);
+    if (!hu->h->reports[i] || (hu->h->reports[i] == 2 && hu->hits)) return;
     hu->acct.detections++;
     hu->acct.by_level[r->level]++;
     hu->acct.by_rule[i]++;
     c->detections++;
     if (!c->sink || hu->acct.sink_failed) return;
-    if (!c->have_facts) rdx_event_facts(c->ev, &c->facts);
-    c->have_facts = 1;
+    facts_once(c);
     rdx_detection d = {r, c->ev, &c->facts};
     if (rdx_sink_write(c->sink, &d) != 0) hu->acct.sink_failed = 1;
 }
@@ -211,6 +327,7 @@ static int evaluate(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
 
 int rdx_hunter_event(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
     hu->acct.read++;
+    hu->seq++;
     return evaluate(hu, ev, sink);
 }
 
@@ -238,6 +355,7 @@ static int run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d, si
     hu->acct.inputs++;
     while (!failed && (rc = rdx_source_next(src, hu->arena, &ev, d)) != 0) {
         hu->acct.read++;
+        hu->seq++;
         if (rc < 0) {
             hu->acct.unreadable++;
             rdx_reasons_add(&hu->acct.reasons, reason_of(d, seen), 1);

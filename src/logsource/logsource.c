@@ -82,12 +82,11 @@ void rdx_logsources_free(rdx_logsources *ls) {
 
 /* The answer must outlive the call but the library keeps no shared
  * mutable state: each thread gets its own buffer, rewritten per call. */
-const char *rdx_logsources_default_path(void) {
-    static _Thread_local char buf[4096];
+const char *rdx_logsources_default_path(char *buf, size_t size) {
     const char *dir = getenv("RULEDEX_DATA");
-    if (dir && *dir) {
-        int n = snprintf(buf, sizeof buf, "%s/logsources.yml", dir);
-        if (n > 0 && (size_t)n < sizeof buf) return buf;
+    if (dir && *dir && buf) {
+        int n = snprintf(buf, size, "%s/logsources.yml", dir);
+        if (n > 0 && (size_t)n < size) return buf;
     }
     static const char installed[] = RDX_PREFIX "/share/ruledex/logsources.yml";
     if (access(installed, R_OK) == 0) return installed;
@@ -269,12 +268,15 @@ int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *r
     const rdx_event_source *s =
         match_route(ls, rt.kind, rt.key, rt.hash, rt.product, id, ev, &known);
     if (!known) {
-        /* A logsource the table does not know: we cannot exclude the event,
-         * unless the rule names a product the event cannot come from (a
+        /* A logsource the table does not know.  With a product, the event
+         * is excluded only when the product cannot have written it (a
          * product with no entry at all, like zeek or aws, or one whose
-         * entries never list the event's channel or provider). */
+         * entries never list the event's channel or provider).  Without a
+         * product (`category: webserver`, `proxy`, `database`), the rule is
+         * for a log the table knows nothing of, and an event with a Windows
+         * identity — a channel, a provider, an event ID — is not from it. */
         *fields = &ls->aliases;
-        return !rule_ls->product || identity_in_product(ls, rule_ls->product, id);
+        return rule_ls->product && identity_in_product(ls, rule_ls->product, id);
     }
     if (!s) return 0;
     if (rt.restrict_service) {

@@ -92,7 +92,9 @@ static int table_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
 }
 
 static const rdx_sink_ops table_ops = {"table", NULL, table_write, buffered_flush,
-                                       buffered_flush, buffered_free};
+                                       buffered_flush, buffered_free, out_table_correlation, NULL};
+
+const rdx_sink_style *out_table_style(void *impl) { return &((table_sink *)impl)->style; }
 
 rdx_sink *rdx_sink_table_new(const rdx_sink_style *style, rdx_write_fn w, void *ctx) {
     table_sink *t = calloc(1, sizeof *t);
@@ -147,7 +149,8 @@ static int jsonl_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
 }
 
 static const rdx_sink_ops jsonl_ops = {"jsonl", NULL, jsonl_write, buffered_flush,
-                                       buffered_flush, buffered_free};
+                                       buffered_flush, buffered_free, out_jsonl_correlation,
+                                       out_jsonl_warning};
 
 rdx_sink *rdx_sink_jsonl_new(rdx_write_fn w, void *ctx) {
     out_buffer *o = calloc(1, sizeof *o);
@@ -250,7 +253,17 @@ static void timeline_free(void *impl) {
 }
 
 static const rdx_sink_ops timeline_ops = {"timeline", NULL, timeline_write, NULL,
-                                          timeline_end, timeline_free};
+                                          timeline_end, timeline_free,
+                                          out_timeline_correlation, NULL};
+
+/* After every row held, whatever sink numbered it: ties in time keep the
+ * order written (correlation rows come after the files' rows). */
+void out_timeline_push(void *impl, int64_t time, char *line) {
+    timeline_sink *t = impl;
+    push_row(t, (tl_row){time, 1, t->count ? t->rows[t->count - 1].seq + 1 : 0, line});
+}
+
+void out_csv_field(rdx_strbuf *b, const char *s, size_t len, int last) { csv_field(b, s, len, last); }
 
 rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx) {
     timeline_sink *t = calloc(1, sizeof *t);

@@ -25,4 +25,15 @@ int out_buffer_flush(rdx_sink *s, out_buffer *o);
 /* One detection (seq) was formatted into buf: flush when it is large. */
 int out_buffer_wrote(rdx_sink *s, out_buffer *o, uint64_t seq);
 
+/* ---- correlation detections (corr_formats.c) ----------------------------- */
+
+int out_table_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *d, uint64_t seq);
+int out_jsonl_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *d, uint64_t seq);
+int out_jsonl_warning(rdx_sink *s, void *impl, const rdx_rule *rule, const char *message);
+int out_timeline_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *d, uint64_t seq);
+/* What corr_formats.c needs of formats.c's sinks. */
+const rdx_sink_style *out_table_style(void *impl);
+void out_timeline_push(void *impl, int64_t time, char *line);  /* takes line */
+void out_csv_field(rdx_strbuf *b, const char *s, size_t len, int last);
+
 #endif

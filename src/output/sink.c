@@ -51,6 +51,17 @@ int rdx_sink_write(rdx_sink *s, const rdx_detection *d) {
 
 void rdx_sink_set_flush_each(rdx_sink *s, int on) { s->flush_each = on; }
 
+int rdx_sink_write_correlation(rdx_sink *s, const rdx_corr_detection *d) {
+    if (s->failed) return -1;
+    uint64_t seq = s->written++;
+    return result(s, s->ops->write_correlation ? s->ops->write_correlation(s, s->impl, d, seq) : 0);
+}
+
+int rdx_sink_write_warning(rdx_sink *s, const rdx_rule *rule, const char *message) {
+    if (s->failed) return -1;
+    return result(s, s->ops->warning ? s->ops->warning(s, s->impl, rule, message) : 0);
+}
+
 int rdx_sink_flush(rdx_sink *s) {
     if (s->failed) return -1;
     return result(s, s->ops->flush ? s->ops->flush(s, s->impl) : 0);

@@ -89,7 +89,7 @@ static void dt_list(rdx_strbuf *b, const char *k, const rdx_strlist *l, int link
     rdx_strbuf_puts(b, "</ul></dd>\n");
 }
 
-static void metadata(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *cr) {
+static void metadata(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *cr, const char *root) {
     const rdx_rule *r = cr->rule;
     const rdx_csource *src;
     rdx_catalog_sources(c, &src);
@@ -113,6 +113,7 @@ static void metadata(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *cr) {
     dt(b, "Modified", r->modified);
     dt(b, "License", r->license);
     if (r->kind == RDX_KIND_CORRELATION) dt(b, "Kind", "correlation rule");
+    rdx_html_correlation_links(b, c, cr, root);
     if (r->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
         dt(b, "Load status", "has placeholders nobody filled: cannot match until they are");
     dt_list(b, "Tags", &r->tags, 0);
@@ -390,7 +391,7 @@ void rdx_render_html_page(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *
     rdx_strbuf_printf(b, " \xe2\x80\xba %s</p>\n<h1>", !r->lang || !strcmp(r->lang, "sigma") ? "Sigma" : r->lang);
     rdx_html_escs(b, rdx_rule_title(r));
     rdx_strbuf_puts(b, "</h1>\n");
-    metadata(b, c, cr);
+    metadata(b, c, cr, root);
     if (r->description && *r->description) {
         rdx_strbuf_puts(b, "<p class=\"desc\">");
         rdx_html_escs(b, r->description);

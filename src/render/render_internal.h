@@ -68,6 +68,16 @@ void rdx_render_html_page(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule
 /* JSON: the rule object of catalog.json (pretty: indented). */
 void rdx_render_json_rule(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr, int pretty);
 
+/* Correlation links (correlation.c): "Correlates" (what a correlation
+ * references, with its type and timespan) and "Correlated by" (the
+ * correlations that reference this rule).  html: <dt>/<dd> rows, links
+ * under root (NULL: titles only); text: the two values, "; "-separated,
+ * appended to correlates and by (left empty when there is nothing). */
+void rdx_html_correlation_links(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *cr,
+                                const char *root);
+void rdx_text_correlation_links(rdx_strbuf *correlates, rdx_strbuf *by, const rdx_catalog *c,
+                                const rdx_crule *cr);
+
 /* The HTML skeleton every page shares: head (title, style sheet — inline
  * when root is NULL), the site header with navigation and search, and the
  * end of the page.  here names the current section for aria-current. */

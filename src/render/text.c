@@ -249,6 +249,12 @@ static void metadata(page *p, const rdx_catalog *c, const rdx_crule *cr) {
     kv(p, &t, "Modified", r->modified);
     kv(p, &t, "License", r->license);
     if (r->kind == RDX_KIND_CORRELATION) kv(p, &t, "Kind", "correlation rule");
+    rdx_strbuf corr = RDX_STRBUF_INIT, by = RDX_STRBUF_INIT;
+    rdx_text_correlation_links(&corr, &by, c, cr);
+    kv(p, &t, "Correlates", corr.data);
+    kv(p, &t, "Correlated by", by.data);
+    rdx_strbuf_free(&corr);
+    rdx_strbuf_free(&by);
     if (r->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
         kv(p, &t, "Load status", "has placeholders nobody filled: cannot match until they are");
     if (rdx_rule_opaque_reason(r)) {

@@ -174,6 +174,12 @@ seed_logsource() {
     find data -name '*.yml' | copy_seeds "$1" 1048576
 }
 
+# Correlation documents: the spec's schema tests and the shipped fixtures.
+seed_correlation() {
+    { find "$CORPUS/docs/sigma-specification/tests" -path '*correlation*' -name '*.yml' 2>/dev/null
+      find tests/data/correlation -name '*.yml'; } | sort | copy_seeds "$1" 65536
+}
+
 seed_attack() {
     find "$CORPUS/attack" -name '*.tsv' 2>/dev/null | copy_seeds "$1" 1048576
     [ -f "$CORPUS/attack/enterprise-attack.json" ] &&
@@ -188,7 +194,7 @@ seed() {   # seed TARGET -> $OUT/seeds/TARGET
     mkdir -p "$dir"
     if [ -d "$CORPUS" ]; then
         case $1 in
-        sigma|condition|json|evtx|pattern|logsource|attack) "seed_$1" "$dir" ;;
+        sigma|condition|json|evtx|pattern|logsource|attack|correlation) "seed_$1" "$dir" ;;
         *) ;;   # a new target starts from nothing until a seed_ function is added
         esac
     else

@@ -365,3 +365,68 @@ int rdx_fuzz_condition(const uint8_t *data, size_t size) {
     free(text);
     return 0;
 }
+
+/* ---- correlation ------------------------------------------------------------
+ *
+ * The input is appended to three fixed detection rules (a, b, c); the
+ * correlations in it are typed, resolved, planned by a hunt session and
+ * run over fixed events.  Invariants: a loaded correlation has a rule and
+ * a positive timespan; the correlator ends without failure and reports no
+ * more detections than it had hits. */
+
+static const char corr_base[] =
+    "title: a\nname: a\ndetection: {s: {EventID: 1}, condition: s}\n---\n"
+    "title: b\nname: b\ndetection: {s: {EventID: 2}, condition: s}\n---\n"
+    "title: c\nname: c\ndetection: {s: {EventID: 3}, condition: s}\n---\n";
+
+/* Events of every rule, two users, a missing user, values, ties. */
+static const char corr_events[] =
+    "{\"EventID\":1,\"User\":\"u\",\"Val\":1,\"UtcTime\":\"2024-05-01 10:00:00\"}\n"
+    "{\"EventID\":2,\"User\":\"u\",\"Val\":\"x\",\"UtcTime\":\"2024-05-01 10:00:00\"}\n"
+    "{\"EventID\":3,\"User\":\"v\",\"Val\":3.5,\"UtcTime\":\"2024-05-01 10:00:30\"}\n"
+    "{\"EventID\":1,\"Val\":-2,\"UtcTime\":\"2024-05-01 10:01:00\"}\n"
+    "{\"EventID\":3,\"User\":\"u\",\"UtcTime\":\"2024-05-01 10:02:00\"}\n"
+    "{\"EventID\":2,\"User\":\"u\",\"Val\":7,\"UtcTime\":\"2024-05-01 11:00:00\"}\n";
+
+int rdx_fuzz_correlation(const uint8_t *data, size_t size) {
+    if (size > 65536) return 0;
+    char *text = malloc(sizeof corr_base + size);
+    if (!text) return 0;
+    memcpy(text, corr_base, sizeof corr_base - 1);
+    memcpy(text + sizeof corr_base - 1, data, size);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_sigma_load_buffer(rs, "fuzz.yml", text, sizeof corr_base - 1 + size, &d);
+    rdx_ruleset_resolve_correlations(rs, &d);
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        if (r->kind == RDX_KIND_CORRELATION && r->status_load == RDX_RULE_OK && r->correlation &&
+            (r->correlation->rules.count == 0 || r->correlation->timespan <= 0))
+            __builtin_trap();
+    }
+    rdx_hunt *h = rdx_hunt_new(rs, NULL, NULL, &d);
+    rdx_corr_hits *hits = rdx_corr_hits_new(0, NULL, NULL);
+    rdx_hunter *hu = rdx_hunter_new(h);
+    rdx_source *src = rdx_source_open_buffer(corr_events, sizeof corr_events - 1, NULL, &d);
+    rdx_hunter_collect(hu, hits, 0);
+    rdx_hunter_run(hu, src, NULL, &d);
+    rdx_source_close(src);
+    rdx_strbuf out = RDX_STRBUF_INIT;
+    rdx_sink *sink = rdx_sink_jsonl_new(rdx_write_strbuf, &out);
+    rdx_correlator *c = rdx_correlator_new(h, NULL);
+    if (rdx_correlator_run(c, hits, sink, &d) != 0) __builtin_trap();
+    const rdx_corr_stats *st = rdx_correlator_stats(c);
+    if (st->detections > st->hits) __builtin_trap();
+    rdx_sink_end(sink);
+    rdx_sink_free(sink);
+    rdx_strbuf_free(&out);
+    rdx_correlator_free(c);
+    rdx_hunter_free(hu);
+    rdx_corr_hits_free(hits);
+    rdx_hunt_free(h);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+    free(text);
+    return 0;
+}

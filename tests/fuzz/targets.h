@@ -27,4 +27,8 @@ int rdx_fuzz_sigma(const uint8_t *data, size_t size);
  * what parses is printed back and must parse to the same tree. */
 int rdx_fuzz_condition(const uint8_t *data, size_t size);
 
+/* Correlation documents after three fixed rules: typed, resolved,
+ * planned by a hunt, run by the correlator over fixed events. */
+int rdx_fuzz_correlation(const uint8_t *data, size_t size);
+
 #endif

@@ -299,3 +299,32 @@ TEST(sigma_re_expand_uses_placeholders) {
     rdx_ruleset_free(rs);   /* frees the placeholders it owns */
     rdx_diags_free(&d);
 }
+
+/* Field resolution on real Windows shapes (event.h): a bare name the
+ * payload has is the payload's; spaces in logged names do not count. */
+TEST(eval_payload_field_wins_over_system_field_of_same_name) {
+    /* System 104: the cleared log is UserData.LogFileCleared.Channel. */
+    const char *ev = "{\"Event\":{\"System\":{\"EventID\":104,\"Channel\":\"System\"},"
+                     "\"UserData\":{\"LogFileCleared\":{\"Channel\":\"Microsoft-Windows-Foo/Admin\"}}}}";
+    CHECK_INT(th_match("sel:\n    Channel: 'Microsoft-Windows-Foo/Admin'\ncondition: sel", ev), 1);
+    CHECK_INT(th_match("sel:\n    Channel: 'System'\ncondition: sel", ev), 0);
+    /* The dotted path still reaches the System field. */
+    CHECK_INT(th_match("sel:\n    System.Channel: 'System'\ncondition: sel", ev), 1);
+    /* An event without such a payload field keeps the System one. */
+    CHECK_INT(th_match("sel:\n    Channel: 'System'\ncondition: sel",
+                       "{\"Event\":{\"System\":{\"EventID\":7045,\"Channel\":\"System\"},"
+                       "\"EventData\":{\"ServiceName\":\"x\"}}}"), 1);
+    /* Winlogbeat's user_data is payload too. */
+    CHECK_INT(th_match("sel:\n    Channel: 'Security'\ncondition: sel",
+                       "{\"winlog\":{\"channel\":\"System\",\"user_data\":{\"Channel\":\"Security\"}}}"), 1);
+}
+
+TEST(eval_field_names_ignore_spaces_in_logged_names) {
+    /* Windows Defender logs `Threat Name`, `Process Name`; rules write them joined. */
+    const char *ev = "{\"Event\":{\"System\":{\"EventID\":1116},\"EventData\":"
+                     "{\"Threat Name\":\"HackTool:Win64/Mikatz!dha\",\"Process Name\":\"C:\\\\x.exe\"}}}";
+    CHECK_INT(th_match("sel:\n    ThreatName|contains: 'Mikatz'\ncondition: sel", ev), 1);
+    CHECK_INT(th_match("sel:\n    ProcessName|endswith: '\\x.exe'\ncondition: sel", ev), 1);
+    CHECK_INT(th_match("sel:\n    'Threat Name|contains': 'Mikatz'\ncondition: sel", ev), 1);
+    CHECK_INT(th_match("sel:\n    ThreatName|contains: 'mimidrv'\ncondition: sel", ev), 0);
+}

@@ -451,9 +451,10 @@ TEST(logsource_default_path_follows_the_environment) {
     const char *old = getenv("RULEDEX_DATA");
     char *saved = old ? strdup(old) : NULL;
     setenv("RULEDEX_DATA", "/opt/rdx", 1);
-    CHECK_STR(rdx_logsources_default_path(), "/opt/rdx/logsources.yml");
+    char buf[256];
+    CHECK_STR(rdx_logsources_default_path(buf, sizeof buf), "/opt/rdx/logsources.yml");
     unsetenv("RULEDEX_DATA");
-    const char *p = rdx_logsources_default_path();
+    const char *p = rdx_logsources_default_path(buf, sizeof buf);
     CHECK(p != NULL && strstr(p, "logsources.yml") != NULL);
     if (saved) setenv("RULEDEX_DATA", saved, 1);
     free(saved);
@@ -752,5 +753,40 @@ TEST(logsource_corpus_regression_events_are_covered) {
     CHECK_INT(covered_all, events);
     fprintf(stderr, "    regression: %zu tests, %zu of %zu events covered\n", tests, covered_all,
             events);
+    rdx_logsources_free(ls);
+}
+
+/* A logsource with no product and a category the table does not know
+ * (webserver, proxy, database) is for a log Windows does not write: not
+ * run on events with a Windows identity, still run on anonymous ones. */
+TEST(logsource_productless_unknown_category_skips_windows_events) {
+    rdx_logsources *ls = shipped_table();
+    if (!ls) SKIP("table did not load");
+    const rdx_fieldmap *f = NULL;
+    static const char *const cats[] = {"webserver", "proxy", "database", "firewall"};
+    for (size_t i = 0; i < sizeof cats / sizeof *cats; i++) {
+        rdx_logsource l = ls_of(NULL, cats[i], NULL);
+        CHECK(!covers_evtx(ls, l, "Security", SEC_PV, 4624, &f));
+        CHECK(!covers_evtx(ls, l, "Application", NULL, 1000, &f));
+        rdx_event_identity none = {0};
+        CHECK(rdx_logsources_covers(ls, &l, &none, &f));
+    }
+    rdx_logsources_free(ls);
+}
+
+/* Sigma's antivirus category (no product) is Defender's detections on
+ * Windows, with Signature and Filename mapped. */
+TEST(logsource_antivirus_is_defender_detections) {
+    rdx_logsources *ls = shipped_table();
+    if (!ls) SKIP("table did not load");
+    const rdx_fieldmap *f = NULL;
+    rdx_logsource av = ls_of(NULL, "antivirus", NULL);
+    const char *ch = "Microsoft-Windows-Windows Defender/Operational";
+    CHECK(covers_evtx(ls, av, ch, "Microsoft-Windows-Windows Defender", 1116, &f));
+    CHECK_STR(mapped(f, "Signature"), "ThreatName");
+    CHECK_STR(mapped(f, "Filename"), "Path");
+    CHECK(covers_evtx(ls, av, ch, NULL, 1006, &f));
+    CHECK(!covers_evtx(ls, av, ch, NULL, 5007, &f));          /* a config change */
+    CHECK(!covers_evtx(ls, av, "Security", SEC_PV, 4688, &f));
     rdx_logsources_free(ls);
 }

@@ -18,6 +18,7 @@
  *   pattern             parse, render, re-parse, match (fuzz_pattern's layout)
  *   logsource           rdx_logsources_parse, and the bytes as an event
  *   attack              rdx_attack_parse
+ *   correlation         rdx_fuzz_correlation (targets.c)
  *
  * A directory for a target this file does not know is a failure: its
  * inputs would otherwise never be replayed.  Under LeakSanitizer each
@@ -209,7 +210,7 @@ static const target TARGETS[] = {
     {"sigma", rdx_fuzz_sigma},       {"condition", rdx_fuzz_condition},
     {"json", replay_json},           {"evtx", replay_evtx},
     {"pattern", replay_pattern},     {"logsource", replay_logsource},
-    {"attack", replay_attack},
+    {"attack", replay_attack},       {"correlation", rdx_fuzz_correlation},
 };
 
 typedef struct job {

@@ -112,6 +112,11 @@ static int parse_timespan(load_ctx *c, const ynode *sec, rdx_correlation *k) {
     for (size_t i = 0; digits && len == digits + 1 && i < sizeof units / sizeof *units; i++) {
         if (t[digits] != units[i].unit) continue;
         if (num > INT64_MAX / TICKS_PER_SECOND / units[i].seconds) break;
+        if (num == 0) {   /* no window could hold two events: a mistake, not a rule */
+            rdx_sigma_error(c, n, "correlation", "timespan '%s' is zero: a correlation needs a "
+                            "window (e.g. 5m)", t);
+            return 0;
+        }
         if (units[i].unit == 'w')
             rdx_sigma_warning(c, n, "correlation", "timespan unit 'w' is not in the Sigma spec "
                               "(s, m, h, d)");
