@@ -49,6 +49,9 @@ check() {   # check NAME COMMAND...: passes when the command succeeds
     shift
     if "$@"; then ok; else no "$name"; fi
 }
+checkx() {   # checkx NAME 'CONDITION': a shell condition (&&, ||, !), evaluated here
+    if eval "$2"; then ok; else no "$1"; fi
+}
 
 T=$(mktemp -d)
 MNT=
@@ -119,8 +122,8 @@ check "a named FIFO on the command line is read as a stream" \
     [ "$(hunt -q -f jsonl -r "$RULES" "$T/pipe" | wc -l)" = "$n" ]
 "$T/mkevtx" "$T/syn.evtx" 3 4
 ne=$(hunt -q -f jsonl -r "$RULES" "$T/syn.evtx" | wc -l)
-check "EVTX through a pipe: recognised, not a byte lost ($ne)" \
-    [ "$ne" = 12 ] && [ "$(cat "$T/syn.evtx" | hunt -q -f jsonl -r "$RULES" - | wc -l)" = 12 ]
+checkx "EVTX through a pipe: recognised, not a byte lost ($ne)" \
+    '[ "$ne" = 12 ] && [ "$(cat "$T/syn.evtx" | hunt -q -f jsonl -r "$RULES" - | wc -l)" = 12 ]'
 check "dump reads EVTX from a pipe" [ "$(cat "$T/syn.evtx" | timeout 30 "$RDX" dump - | wc -l)" = 12 ]
 if command -v bash >/dev/null 2>&1; then
     gzip -c "$EVENTS/sysmon.jsonl" >"$T/day.jsonl.gz"
@@ -168,7 +171,7 @@ cp "$T/syn.evtx" "$T/evidence.evtx"
 sum=$(cksum <"$T/evidence.evtx")
 timeout 30 "$RDX" dump -o "$T/evidence.evtx" "$T/evidence.evtx" 2>"$T/err"
 rc=$?
-check "dump -o x.evtx x.evtx is refused (exit $rc)" [ $rc = 2 ] && grep -q "is one of the inputs" "$T/err"
+checkx "dump -o x.evtx x.evtx is refused (exit $rc)" '[ $rc = 2 ] && grep -q "is one of the inputs" "$T/err"'
 check "... and the evidence is intact" [ "$(cksum <"$T/evidence.evtx")" = "$sum" ]
 timeout 30 "$RDX" dump "$T/evidence.evtx" -o "$T/dump.jsonl"
 check "dump FILE -o OUT: options after operands" [ "$(wc -l <"$T/dump.jsonl")" = 12 ]
@@ -176,14 +179,18 @@ mkdir -p "$T/case"
 cp "$EVENTS/sysmon.jsonl" "$T/case/"
 hunt -r "$RULES" "$T/case" -o "$T/case/results.jsonl" -f jsonl 2>"$T/err"
 rc=$?
-check "hunt -o inside the input directory is refused (exit $rc)" [ $rc = 2 ] && [ ! -e "$T/case/results.jsonl" ]
+checkx "hunt -o inside the input directory is refused (exit $rc)" '[ $rc = 2 ] && [ ! -e "$T/case/results.jsonl" ]'
 check "... saying why" grep -q "lies inside the input directory" "$T/err"
 hunt -r "$RULES" "$T/case/sysmon.jsonl" -o "$T/case/sysmon.jsonl" 2>/dev/null
-check "hunt -o onto an input file is refused" [ $? = 2 ] && cmp -s "$T/case/sysmon.jsonl" "$EVENTS/sysmon.jsonl"
-timeout 30 "$RDX" show "$RULES/proc_creation_win_whoami_recon.yml" -r "$RULES" --no-attack -o "$RULES/page.txt" 2>/dev/null
-check "show -o into the rule directory is refused" [ $? = 2 ] && [ ! -e "$RULES/page.txt" ]
-timeout 30 "$RDX" catalog -r "$RULES" --no-attack -o "$RULES/site" -q 2>/dev/null
-check "catalog -o inside the rule directory is refused" [ $? = 2 ] && [ ! -e "$RULES/site" ]
+rc=$?
+checkx "hunt -o onto an input file is refused (exit $rc)" '[ $rc = 2 ] && cmp -s "$T/case/sysmon.jsonl" "$EVENTS/sysmon.jsonl"'
+cp -r "$RULES" "$T/rules"   # a copy: a failure here must not write into the repository
+timeout 30 "$RDX" show "$T/rules/proc_creation_win_whoami_recon.yml" -r "$T/rules" --no-attack -o "$T/rules/page.txt" 2>/dev/null
+rc=$?
+checkx "show -o into the rule directory is refused (exit $rc)" '[ $rc = 2 ] && [ ! -e "$T/rules/page.txt" ]'
+timeout 30 "$RDX" catalog -r "$T/rules" --no-attack -o "$T/rules/site" -q 2>/dev/null
+rc=$?
+checkx "catalog -o inside the rule directory is refused (exit $rc)" '[ $rc = 2 ] && [ ! -e "$T/rules/site" ]'
 
 # -o onto a symbolic link writes through it
 echo old >"$T/target.jsonl"
@@ -193,7 +200,8 @@ check "-o onto a symbolic link: still a link" [ -L "$T/link.jsonl" ]
 check "-o onto a symbolic link: its target written" [ "$(wc -l <"$T/target.jsonl")" -gt 1 ]
 ln -s nowhere/missing.jsonl "$T/dangling.jsonl"
 hunt -q -f jsonl -r "$RULES" "$EVENTS" -o "$T/dangling.jsonl" 2>/dev/null
-check "-o onto a dangling link is refused (exit 74)" [ $? = 74 ] && [ -L "$T/dangling.jsonl" ]
+rc=$?
+checkx "-o onto a dangling link is refused (exit $rc, 74 expected)" '[ $rc = 74 ] && [ -L "$T/dangling.jsonl" ]'
 # devices are written to, never replaced
 check "-o /dev/stdout writes to standard output" \
     [ "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" -o /dev/stdout | wc -l)" = "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" | wc -l)" ]
@@ -256,9 +264,11 @@ check "full disk (fault hook): the file and the reason named" \
 check "full disk (fault hook): the previous result intact" [ "$(cat "$T/full.jsonl")" = "the previous result" ]
 check "full disk (fault hook): no partial file left" [ -z "$(ls -A "$T" | grep '\.tmp-')" ]
 RDX_FAULT_WRITE_LIMIT=100 timeout 30 "$RDX" dump "$T/syn.evtx" -o "$T/full-dump.jsonl" 2>"$T/err"
-check "full disk (fault hook): dump exit 74, no file" [ $? = 74 ] && [ ! -e "$T/full-dump.jsonl" ]
+rc=$?
+checkx "full disk (fault hook): dump exit $rc (74), no file" '[ $rc = 74 ] && [ ! -e "$T/full-dump.jsonl" ]'
 RDX_FAULT_WRITE_LIMIT=200 timeout 30 "$RDX" show "$RULES/proc_creation_win_whoami_recon.yml" --no-attack -o "$T/page.txt" 2>"$T/err"
-check "full disk (fault hook): show exit 74, no file" [ $? = 74 ] && [ ! -e "$T/page.txt" ]
+rc=$?
+checkx "full disk (fault hook): show exit $rc (74), no file" '[ $rc = 74 ] && [ ! -e "$T/page.txt" ]'
 mkdir -p "$T/small"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null; then
     MNT="$T/small"
@@ -269,10 +279,12 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null
     check "full disk (64 KiB tmpfs): exit 74 (got $rc)" [ $rc = 74 ]
     check "full disk (64 KiB tmpfs): the file and the reason named" \
         grep -q "cannot write $T/small/out.jsonl: No space left on device" "$T/err"
-    check "full disk (64 KiB tmpfs): the previous result intact, nothing else left" \
-        [ "$(cat "$T/small/out.jsonl")" = "the previous result" ] && [ "$(ls -A "$T/small")" = out.jsonl ]
+    checkx "full disk (64 KiB tmpfs): the previous result intact, nothing else left" \
+        '[ "$(cat "$T/small/out.jsonl")" = "the previous result" ] && [ "$(ls -A "$T/small")" = out.jsonl ]'
     hunt -q -f csv -r "$RULES" "$T/many.jsonl" >"$T/small/redirected.csv" 2>"$T/err"
-    check "full disk (64 KiB tmpfs): > file, exit 74" [ $? = 74 ] && grep -q "cannot write standard output: No space left on device" "$T/err"
+    rc=$?
+    checkx "full disk (64 KiB tmpfs): > file, exit $rc (74)" \
+        '[ $rc = 74 ] && grep -q "cannot write standard output: No space left on device" "$T/err"'
     umount "$T/small" && MNT=
 else
     skipped "full disk on a 64 KiB tmpfs: needs root and mount (the fault hook covered it)"
@@ -282,23 +294,26 @@ fi
 
 cp -r "$RULES" "$T/pack"
 timeout 60 "$RDX" catalog -r "$T/pack" --no-attack -o "$T/site" -q
-check "catalog: a manifest of its files" [ -f "$T/site/.ruledex-catalog" ] && grep -q "^index.html$" "$T/site/.ruledex-catalog"
+checkx "catalog: a manifest of its files" '[ -f "$T/site/.ruledex-catalog" ] && grep -q "^index.html$" "$T/site/.ruledex-catalog"'
 mkdir "$T/site/.git" && echo ref >"$T/site/.git/HEAD" && echo example.org >"$T/site/CNAME" && echo mine >"$T/site/notes.txt"
 rm "$T/pack/proc_creation_win_whoami_recon.yml"
 pages=$(ls "$T/site/rules" | wc -l)
 timeout 60 "$RDX" catalog -r "$T/pack" --no-attack -o "$T/site" -q
 rc=$?
 check "catalog: rebuilt over itself (exit $rc)" [ $rc = 0 ]
-check "catalog: .git, CNAME and other files kept" [ -f "$T/site/.git/HEAD" ] && [ -f "$T/site/CNAME" ] && [ -f "$T/site/notes.txt" ]
+checkx "catalog: .git, CNAME and other files kept" '[ -f "$T/site/.git/HEAD" ] && [ -f "$T/site/CNAME" ] && [ -f "$T/site/notes.txt" ]'
 check "catalog: the removed rule's page removed" [ "$(ls "$T/site/rules" | wc -l)" = $((pages - 1)) ]
 check "catalog: no staging directory left" [ -z "$(ls -A "$T" "$T/site" | grep ruledex-tmp)" ]
 echo mine >"$T/site/rules/1f6e2c1a-6b0d-4c51-9a47-3f0f2f2b9c01.html"
 cp "$RULES/proc_creation_win_whoami_recon.yml" "$T/pack/"
 timeout 60 "$RDX" catalog -r "$T/pack" --no-attack -o "$T/site" -q 2>"$T/err"
-check "catalog: a file it did not write in the way is refused" [ $? = 2 ] && [ "$(cat "$T/site/rules/1f6e2c1a-6b0d-4c51-9a47-3f0f2f2b9c01.html")" = mine ]
+rc=$?
+checkx "catalog: a file it did not write in the way is refused (exit $rc)" \
+    '[ $rc = 2 ] && [ "$(cat "$T/site/rules/1f6e2c1a-6b0d-4c51-9a47-3f0f2f2b9c01.html")" = mine ]'
 mkdir -p "$T/foreign" && echo keep >"$T/foreign/keep"
 timeout 60 "$RDX" catalog -r "$T/pack" --no-attack -o "$T/foreign" -q 2>/dev/null
-check "catalog: a non-empty directory that is not a catalog is refused" [ $? = 2 ] && [ "$(ls "$T/foreign")" = keep ]
+rc=$?
+checkx "catalog: a non-empty directory that is not a catalog is refused (exit $rc)" '[ $rc = 2 ] && [ "$(ls "$T/foreign")" = keep ]'
 timeout 60 "$RDX" catalog -r "sigma:$T/pack" --no-attack -o "$T/site2" -q
 check "catalog: pages never show the builder's absolute paths" sh -c "! grep -rq '$T' '$T/site2'"
 
@@ -316,12 +331,14 @@ for cmd in "lint $RULES" "show x -r $RULES" "catalog -r $RULES -o $T/c"; do
     check "${cmd%% *} --color sometimes: usage error" [ $? = 2 ]
 done
 hunt -r "$RULES" -l critical --status deprecated "$EVENTS" >/dev/null 2>"$T/err"
-check "a run that selects no rule is an error" [ $? = 2 ] && grep -q "no rule selected" "$T/err"
+rc=$?
+checkx "a run that selects no rule is an error (exit $rc)" '[ $rc = 2 ] && grep -q "no rule selected" "$T/err"'
 printf '{"a": 1}\n{"broken\n' >"$T/bad.jsonl"
 hunt -q -r "$RULES" "$T/bad.jsonl" >/dev/null 2>"$T/err"
-check "-q drops the summary, not the error messages" grep -q "bad.jsonl:2:[0-9]*: error" "$T/err" && ! grep -q "^events:" "$T/err"
+checkx "-q drops the summary, not the error messages" 'grep -q "bad.jsonl:2:[0-9]*: error" "$T/err" && ! grep -q "^events:" "$T/err"'
 timeout 30 "$RDX" lint "$RULES" -q >/dev/null 2>"$T/err"
-check "lint RULES -q: options after operands" [ $? = 0 ] && [ ! -s "$T/err" ]
+rc=$?
+checkx "lint RULES -q: options after operands (exit $rc)" '[ $rc = 0 ] && [ ! -s "$T/err" ]'
 check "show RULE -f md: options after operands" \
     sh -c "timeout 30 '$RDX' show '$RULES/proc_creation_win_whoami_recon.yml' --no-attack -f md | grep -q '^# '"
 mkdir -p "$T/dup"
@@ -330,8 +347,9 @@ for t in A B; do
 done
 id=$(sed -n 's/^id: //p' "$RULES/proc_creation_win_whoami_recon.yml")
 timeout 30 "$RDX" show "$id" -r "$T/dup" --no-attack >/dev/null 2>"$T/err"
-check "show of an ambiguous id lists the candidates" [ $? = 2 ] && grep -q "names 2 rules" "$T/err" \
-    && grep -q "Twin A" "$T/err" && grep -q "Twin B" "$T/err"
+rc=$?
+checkx "show of an ambiguous id lists the candidates (exit $rc)" \
+    '[ $rc = 2 ] && grep -q "names 2 rules" "$T/err" && grep -q "Twin A" "$T/err" && grep -q "Twin B" "$T/err"'
 
 # ---- text ------------------------------------------------------------------------------
 
