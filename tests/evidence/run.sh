@@ -17,8 +17,10 @@
 #              exit status 4
 #   outputs    -o is an input, or inside an input directory (hunt, dump,
 #              show, catalog): refused; -o onto a symbolic link (written
-#              through), /dev/stdout, a device node made with mknod (root),
-#              a read-only directory; the mode a plain > gives; SIGTERM
+#              through), a link to /proc/self/fd/1 (what /dev/stdout is), a
+#              FIFO, a device node made with mknod (root; never the real
+#              /dev/null, which a regression would replace), a read-only
+#              directory; the mode a plain > gives; SIGTERM
 #              removes the temporary file; a full disk — a 64 KiB tmpfs
 #              when this runs as root and can mount one, and always the
 #              writer's fault hook (RDX_FAULT_WRITE_LIMIT) — exit 74, the
@@ -202,11 +204,18 @@ ln -s nowhere/missing.jsonl "$T/dangling.jsonl"
 hunt -q -f jsonl -r "$RULES" "$EVENTS" -o "$T/dangling.jsonl" 2>/dev/null
 rc=$?
 checkx "-o onto a dangling link is refused (exit $rc, 74 expected)" '[ $rc = 74 ] && [ -L "$T/dangling.jsonl" ]'
-# devices are written to, never replaced
-check "-o /dev/stdout writes to standard output" \
-    [ "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" -o /dev/stdout | wc -l)" = "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" | wc -l)" ]
-hunt -q -r "$RULES" "$EVENTS" -o /dev/null
-check "-o /dev/null: still a character device" [ -c /dev/null ]
+# devices and pipes are written to, never replaced.  Never tried on the real
+# /dev/stdout or /dev/null: a regression running as root would replace the
+# machine's own.  $T/stdout is what /dev/stdout is, a link to /proc/self/fd/1.
+ln -s /proc/self/fd/1 "$T/stdout"
+check "-o onto a link to standard output (as /dev/stdout) writes to standard output" \
+    [ "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" -o "$T/stdout" | wc -l)" = "$(hunt -q -f jsonl -r "$RULES" "$EVENTS" | wc -l)" ]
+check "... and the link is still a link" [ -L "$T/stdout" ]
+mkfifo "$T/out.fifo"
+(cat "$T/out.fifo" >"$T/from-fifo" &)
+hunt -q -f jsonl -r "$RULES" "$EVENTS" -o "$T/out.fifo"
+sleep 0.2
+checkx "-o onto a FIFO: written to, still a FIFO" '[ -p "$T/out.fifo" ] && [ -s "$T/from-fifo" ]'
 if [ "$(id -u)" = 0 ] && mknod "$T/null" c 1 3 2>/dev/null; then
     hunt -q -r "$RULES" "$EVENTS" -o "$T/null"
     rc=$?
