@@ -238,7 +238,7 @@ rdx_evtx *rdx_evtx_open_fd(int fd, int own_fd, const char *name, const void *hea
     /* The header: the bytes already taken from a stream, then the rest. */
     if (head_len > FILE_HEADER_SIZE) head_len = FILE_HEADER_SIZE;
     if (!x->stream) head_len = 0;
-    memcpy(x->buf, head, head_len);
+    if (head_len) memcpy(x->buf, head, head_len);
     ssize_t k = x->stream ? read_full(fd, x->buf + head_len, FILE_HEADER_SIZE - head_len)
                           : pread_full(fd, x->buf, FILE_HEADER_SIZE, 0);
     if (k < 0) {

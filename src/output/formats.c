@@ -223,7 +223,7 @@ static int cmp_rows(const void *x, const void *y) {
 
 static int timeline_end(rdx_sink *s, void *impl) {
     timeline_sink *t = impl;
-    qsort(t->rows, t->count, sizeof *t->rows, cmp_rows);
+    if (t->count) qsort(t->rows, t->count, sizeof *t->rows, cmp_rows);   /* no rows: rows is NULL */
     rdx_strbuf_puts(&t->o.buf, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
     int rc = 0;
     for (size_t i = 0; i < t->count; i++) {
