@@ -36,6 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char base[256];
 static unsigned long runs;
 
+static void remove_base(void) {
+    if (base[0]) rmdir(base);   /* every run's tree is gone already */
+}
+
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
     (void)st; (void)flag; (void)ftw;
     return remove(path);
@@ -211,6 +215,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(base, sizeof base, "%s/rdx-fuzz-output-XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp");
         if (!mkdtemp(base)) abort();
+        atexit(remove_base);
     }
     char dir[300];
     snprintf(dir, sizeof dir, "%s/%lu", base, runs++);

@@ -34,6 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char base[256];
 static unsigned long runs;
 
+static void remove_base(void) {
+    if (base[0]) rmdir(base);   /* every run's tree is gone already */
+}
+
 static const char rule_text[] =
     "title: t\nlogsource: {product: windows}\ndetection:\n  sel:\n    a: b\n  condition: sel\n";
 static const char *const exts[] = {".jsonl", ".evtx", ".yml", ".json", ".txt", ""};
@@ -154,6 +158,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(base, sizeof base, "%s/rdx-fuzz-walk-XXXXXX",
                  access("/dev/shm", W_OK) == 0 ? "/dev/shm" : tmp && *tmp ? tmp : "/tmp");
         if (!mkdtemp(base)) abort();
+        atexit(remove_base);
     }
     char root[300];
     snprintf(root, sizeof root, "%s/%lu", base, runs++);
