@@ -71,8 +71,16 @@ examples: $(EXAMPLES)
 # The whole suite: unit tests (corpus conformance included), golden CLI
 # tests, the example programs.  tests/run.sh prints each suite's line and
 # the total last.
-check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES)
+check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES) $(B)/toml_dump
 	@RDX_BUILD=$(B) sh tests/run.sh
+
+# The TOML reader's dump for tests/oracle/toml_check.sh (against tomllib).
+$(B)/toml_dump: tests/oracle/toml_dump.c $(B)/libruledex.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
+
+# What the Elastic reader made of each EQL query, for tests/oracle/eql_check.sh.
+$(B)/elastic_dump: tests/oracle/elastic_dump.c $(B)/libruledex.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
 
 unit: $(B)/unit_tests
 	./$(B)/unit_tests $(T)
@@ -87,8 +95,14 @@ oracle-correlation: $(B)/ruledex
 	@RDX_BUILD=$(B) sh tests/oracle/correlation/run.sh
 
 .PHONY: oracle
-oracle: $(B)/libruledex.a
+oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump
+	@RDX_BUILD=$(B) sh tests/oracle/toml_check.sh
+	@RDX_BUILD=$(B) sh tests/oracle/eql_check.sh
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh
+
+.PHONY: lint-oracle
+lint-oracle: $(B)/ruledex
+	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/lint/run.sh
 
 bench: $(B)/ruledex
 	sh bench/run.sh
@@ -112,6 +126,7 @@ fuzz-smoke:
 install: $(B)/ruledex
 	install -D -m 755 $(B)/ruledex $(DESTDIR)$(PREFIX)/bin/ruledex
 	install -D -m 644 data/logsources.yml $(DESTDIR)$(PREFIX)/share/ruledex/logsources.yml
+	install -D -m 644 data/fields.yml $(DESTDIR)$(PREFIX)/share/ruledex/fields.yml
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -191,6 +191,7 @@ static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
     first[o->n_sources] = m->rs->n_rules;
     rdx_ruleset_apply_filters(m->rs, d);
     resolve_quietly(m->rs);
+    cli_normalise_fields(m->rs, d);
     m->cat = rdx_catalog_new(m->attack, m->ls);
     for (size_t i = 0; i < o->n_sources; i++) {
         const char *path;
@@ -431,6 +432,14 @@ static int write_json_files(const model *m, out_dir *out) {
     rdx_strbuf_clear(&b);
     rdx_render_navigator(&b, m->cat, "ruledex catalog");
     rc |= write_file(out, "navigator-layer.json", b.data, b.len);
+    /* Native fields data/fields.yml does not map: where the map grows from. */
+    rdx_strbuf_clear(&b);
+    rdx_unmapped *u;
+    size_t nu = rdx_fieldnorm_unmapped(m->rs, &u);
+    rdx_strbuf_puts(&b, "# predicates\tlanguage\tfield (not in data/fields.yml)\n");
+    for (size_t i = 0; i < nu; i++) rdx_strbuf_printf(&b, "%zu\t%s\t%s\n", u[i].count, u[i].lang, u[i].field);
+    free(u);
+    if (nu) rc |= write_file(out, "unmapped-fields.txt", b.data, b.len);
     rdx_strbuf_free(&b);
     return rc;
 }

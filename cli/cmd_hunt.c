@@ -290,21 +290,9 @@ static void progress(void *ctx, uint64_t offset) {
 static void hunt_file(worker *w, file_job *j) {
     rdx_hunter_set_progress(w->hunter, progress, j);
     rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)j->index);
-    int fd = -1;
-    if (j->in->walked) {
-        fd = open(j->in->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-        struct stat st;
-        if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-            rdx_diag_add(&j->diags, RDX_SEV_WARNING, "io", j->in->path, 0, 0,
-                         "not a regular file any more; skipped");
-            close(fd);
-            goto end;
-        }
-        if (fd >= 0) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-    }
+    int fd = cli_input_fd(j->in, &j->diags);
     if (fd >= 0) rdx_hunter_run_fd(w->hunter, fd, 1, j->in->path, j->sink, &j->diags);
-    else rdx_hunter_run_path(w->hunter, j->in->path, j->sink, &j->diags);
-end:
+    else if (fd == -2) rdx_hunter_run_path(w->hunter, j->in->path, j->sink, &j->diags);
     if (w->h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* the rest of its output */
 }
 

@@ -19,12 +19,20 @@ static void usage(FILE *f) {
           "\n"
           "Load Sigma rules (files or directories, searched recursively for .yml and\n"
           ".yaml) and report every problem as file:line:column: severity: message.\n"
+          "Then check the set as a whole (warnings named by check, e.g.\n"
+          "[identifier_uniqueness]; docs/CLI.md lists them).\n"
           "LANG (sigma) reads the files as that rule language only.\n"
           "\n"
           "options:\n"
           "  -p, --placeholders FILE   values for |expand placeholders\n"
           "  -f, --format FORMAT       text (default) or jsonl\n"
           "  -W, --errors-only         do not show warnings\n"
+          "      --attack FILE         ATT&CK STIX bundle for tag checks (default: the\n"
+          "                            installed one, when present)\n"
+          "      --no-attack           no ATT&CK tag checks\n"
+          "      --logsources FILE     log-source table for logsource checks\n"
+          "      --sigmahq             also SigmaHQ's filename and title conventions\n"
+          "      --no-checks           only what loading reports (no rule-set checks)\n"
           "      --color WHEN          auto (default), always or never\n"
           "  -q, --quiet               no summary line\n"
           "  -h, --help                this help\n"
@@ -53,16 +61,43 @@ static void print_jsonl(const rdx_diags *d, int errors_only) {
     rdx_strbuf_free(&b);
 }
 
+/* A note per rule of another language whose condition needs an opaque
+ * stage (text the reader kept but could not represent), at that stage:
+ * such a rule loads, is listed and catalogued, but never matches. */
+static size_t note_opaque(const rdx_ruleset *rs, rdx_diags *d) {
+    size_t n = 0;
+    for (size_t i = 0; rs && i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        const char *why = rdx_rule_opaque_reason(r);
+        if (!why) continue;
+        const rdx_stage *st = NULL;
+        for (size_t s = 0; s < r->n_stages && !st; s++)
+            if (r->stages[s].opaque && r->stages[s].opaque->reason == why) st = &r->stages[s];
+        const char *text = st && st->opaque->text ? st->opaque->text : "";
+        int len = (int)strcspn(text, "\n");
+        rdx_diag_add(d, RDX_SEV_NOTE, "opaque", r->file, st ? st->line : r->line, st ? st->column : 0,
+                     "not runnable: stage %s (%s): %s: %.*s%s", st ? st->name : "?",
+                     st && st->opaque->lang ? st->opaque->lang : "", why, len > 80 ? 80 : len, text,
+                     len > 80 ? "..." : "");
+        n++;
+    }
+    return n;
+}
+
 int rdx_cmd_lint(int argc, char **argv) {
     static const struct option longs[] = {
         {"placeholders", required_argument, 0, 'p'}, {"format", required_argument, 0, 'f'},
         {"errors-only", no_argument, 0, 'W'},        {"color", required_argument, 0, 'C'},
         {"quiet", no_argument, 0, 'q'},              {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        {"attack", required_argument, 0, 'A'},       {"no-attack", no_argument, 0, 'N'},
+        {"logsources", required_argument, 0, 'L'},   {"sigmahq", no_argument, 0, 'S'},
+        {"no-checks", no_argument, 0, 'X'},          {0, 0, 0, 0},
     };
     cli_rules ro = {0};
     const char *color = NULL;
-    int jsonl = 0, errors_only = 0, quiet = 0, c;
+    const char *attack_path = NULL, *logsources = NULL;
+    int jsonl = 0, errors_only = 0, quiet = 0, no_attack = 0, checks = 1, c;
+    rdx_lint_opts lo = {0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:f:Wqh", longs, NULL)) != -1) {
         switch (c) {
@@ -80,6 +115,11 @@ int rdx_cmd_lint(int argc, char **argv) {
             color = optarg;
             break;
         case 'q': quiet = 1; break;
+        case 'A': attack_path = optarg; break;
+        case 'N': no_attack = 1; break;
+        case 'L': logsources = optarg; break;
+        case 'S': lo.sigmahq = 1; break;
+        case 'X': checks = 0; break;
         case 'h': usage(stdout); return RDX_EXIT_OK;
         default: usage(stderr); return RDX_EXIT_USAGE;
         }
@@ -94,6 +134,15 @@ int rdx_cmd_lint(int argc, char **argv) {
     rdx_diags d;
     rdx_diags_init(&d);
     rdx_ruleset *rs = cli_load_rules(&ro, &d);
+    rdx_attack *attack = NULL;
+    rdx_logsources *ls = NULL;
+    if (checks) {
+        cli_load_references(attack_path, no_attack, logsources, &attack, &ls, &d);
+        lo.attack = attack;
+        lo.ls = ls;
+        rdx_lint(rs, &lo, &d);
+    }
+    size_t not_runnable = note_opaque(rs, &d);
     if (jsonl) {
         print_jsonl(&d, errors_only);
     } else {
@@ -108,7 +157,12 @@ int rdx_cmd_lint(int argc, char **argv) {
                 "%s filters), %s errors, %s warnings\n",
                 cli_num(rs ? rs->files_read : 0), cli_num(rs ? rs->n_rules : 0), cli_num(unresolved),
                 cli_num(rs ? rs->n_filters : 0), cli_num(d.errors), cli_num(d.warnings));
+    if (!quiet && not_runnable)
+        fprintf(stderr, "lint: %s rules kept but not runnable (a stage the reader could not "
+                "represent: see the notes)\n", cli_num(not_runnable));
     int rc = d.errors ? RDX_EXIT_FOUND : RDX_EXIT_OK;
+    rdx_attack_free(attack);
+    rdx_logsources_free(ls);
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
     return rc;

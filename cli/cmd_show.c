@@ -180,6 +180,7 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
     }
     rdx_ruleset_apply_filters(s->rs, d);
     resolve_quietly(s->rs);
+    cli_normalise_fields(s->rs, d);
 
     s->cat = rdx_catalog_new(s->attack, s->ls);
     for (size_t i = 0; i < o->n_sources; i++) {

@@ -12,5 +12,8 @@ int rdx_cmd_lint(int argc, char **argv);
 int rdx_cmd_dump(int argc, char **argv);
 int rdx_cmd_show(int argc, char **argv);
 int rdx_cmd_catalog(int argc, char **argv);
+int rdx_cmd_test(int argc, char **argv);
+int rdx_cmd_explain(int argc, char **argv);
+int rdx_cmd_coverage(int argc, char **argv);
 
 #endif

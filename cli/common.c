@@ -118,7 +118,22 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
     for (size_t i = 0; i < opt->n_paths; i++) rdx_load_rules_path(rs, opt->paths[i], NULL, d);
     rdx_ruleset_apply_filters(rs, d);
     rdx_ruleset_resolve_correlations(rs, d);
+    cli_normalise_fields(rs, d);
     return rs;
+}
+
+/* Native field names of SPL/KQL/YARA-L/Elastic rules into the Sigma
+ * taxonomy (data/fields.yml, found like logsources.yml).  A missing table
+ * leaves every native field unmapped (prefixed), which is still correct. */
+void cli_normalise_fields(rdx_ruleset *rs, rdx_diags *d) {
+    int native = 0;
+    for (size_t i = 0; i < rs->n_rules && !native; i++)
+        native = rs->rules[i]->lang && strcmp(rs->rules[i]->lang, "sigma");
+    if (!native) return;
+    const char *path = cli_data_path(rdx_fieldnorm_default_path(), "fields.yml");
+    rdx_fieldnorm *m = access(path, R_OK) == 0 ? rdx_fieldnorm_load(path, d) : NULL;
+    rdx_ruleset_normalise_fields(rs, m, d);
+    rdx_fieldnorm_free(m);
 }
 
 int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
@@ -134,10 +149,13 @@ int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
 /* ---- data files -------------------------------------------------------- */
 
 const char *cli_logsources_path(const char *given) {
-    static char buf[4096];
     if (given) return given;
     static char def_buf[4096];     /* the CLI is single-threaded here */
-    const char *def = rdx_logsources_default_path(def_buf, sizeof def_buf);
+    return cli_data_path(rdx_logsources_default_path(def_buf, sizeof def_buf), "logsources.yml");
+}
+
+const char *cli_data_path(const char *def, const char *name) {
+    static _Thread_local char buf[4096];
     if (access(def, R_OK) == 0) return def;
     char exe[2048];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
@@ -146,9 +164,9 @@ const char *cli_logsources_path(const char *given) {
     char *slash = strrchr(exe, '/');
     if (!slash) return def;
     *slash = 0;
-    static const char *const rel[] = {"../share/ruledex/logsources.yml", "../data/logsources.yml"};
+    static const char *const rel[] = {"../share/ruledex", "../data"};
     for (size_t i = 0; i < sizeof rel / sizeof *rel; i++) {
-        snprintf(buf, sizeof buf, "%s/%s", exe, rel[i]);
+        snprintf(buf, sizeof buf, "%s/%s/%s", exe, rel[i], name);
         if (access(buf, R_OK) == 0) return buf;
     }
     return def;
@@ -613,6 +631,32 @@ int cli_output_conflicts(const cli_inputs *in, const char *output, const char *c
         return 1;
     }
     return 0;
+}
+
+int cli_input_fd(const cli_input *in, rdx_diags *d) {
+    if (!in->walked) return -2;
+    int fd = open(in->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return -2;
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "io", in->path, 0, 0, "not a regular file any more; skipped");
+        close(fd);
+        return -1;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    return fd;
+}
+
+rdx_source *cli_input_source(const cli_input *in, rdx_diags *d) {
+    int fd = cli_input_fd(in, d);
+    if (fd == -1) return NULL;
+    if (fd >= 0) return rdx_source_open_fd(fd, 1, in->path, RDX_FMT_AUTO, d);
+    return rdx_source_open_file(in->path, RDX_FMT_AUTO, d);
+}
+
+void cli_free_list(char **list, size_t n) {
+    for (size_t i = 0; i < n; i++) free(list[i]);
+    free(list);
 }
 
 void cli_inputs_free(cli_inputs *in) {

@@ -72,6 +72,11 @@ int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
  * `build/ruledex` works from any directory.  Returns a path even when none
  * exists (the caller's error then names it).  Static storage. */
 const char *cli_logsources_path(const char *given);
+/* A data file: def when readable, else NAME beside the executable
+ * (../share/ruledex/NAME, ../data/NAME), else def. */
+const char *cli_data_path(const char *def, const char *name);
+/* Apply data/fields.yml to the rules of languages other than Sigma. */
+void cli_normalise_fields(rdx_ruleset *rs, rdx_diags *d);
 
 /* The reference data of show and catalog: the ATT&CK bundle (the given
  * file, else the default location unless no_attack) and the log-source
@@ -169,6 +174,18 @@ void cli_inputs_free(cli_inputs *in);
  * directory, would destroy evidence or be read back as input next time:
  * refused with a message ("ruledex CMD: ...").  Returns 1 when refused. */
 int cli_output_conflicts(const cli_inputs *in, const char *output, const char *cmd);
+
+/* A file found by a walk must still be a regular file when it is opened
+ * (never wait on a FIFO put there since): its descriptor, opened and
+ * checked; -1 with a warning in d when it is not any more, or when it
+ * cannot be opened (then open it by path for the reader's message).  -2
+ * for an input named on the command line: open it by path. */
+int cli_input_fd(const cli_input *in, rdx_diags *d);
+/* The input as a source (NULL, with a message in d, when it cannot be read). */
+rdx_source *cli_input_source(const cli_input *in, rdx_diags *d);
+
+/* Free a malloc'ed array of malloc'ed strings. */
+void cli_free_list(char **list, size_t n);
 
 /* A progress bar on stderr, only on a terminal, at most ~8 updates/s. */
 typedef struct cli_progress {

@@ -20,6 +20,9 @@ static const command commands[] = {
     {"dump", rdx_cmd_dump, "print EVTX records as JSON, one event per line"},
     {"show", rdx_cmd_show, "the catalog page of one rule: ATT&CK, events, indicators"},
     {"catalog", rdx_cmd_catalog, "build a static HTML catalog of rule sets"},
+    {"explain", rdx_cmd_explain, "why a rule did or did not match one event"},
+    {"coverage", rdx_cmd_coverage, "which rules can fire at all on a data set"},
+    {"test", rdx_cmd_test, "run a rule repository's regression tests and baseline"},
 };
 
 static void usage(FILE *f) {

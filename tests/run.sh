@@ -23,6 +23,7 @@ suite() {   # suite NAME COMMAND...
 }
 
 suite unit ./"$B"/unit_tests
+suite toml env RDX_BUILD="$B" sh tests/oracle/toml_check.sh
 suite golden env RDX_BUILD="$B" sh tests/golden/run.sh
 suite browser env RDX_BUILD="$B" sh tests/browser/run.sh
 suite examples env RDX_BUILD="$B" sh tests/examples/run.sh

@@ -149,7 +149,15 @@ struct rdx_crule {
     size_t n_events;
     int logsource_known;       /* the table knows the rule's logsource */
     unsigned *stage_polarity;  /* per stage: RDX_POL_* bits, 0 = not in the condition */
+    int counted;               /* 0: retired (rdx_rule_retired): the rule has its
+                                  page and indicators, but no corpus count
+                                  includes it */
 };
+
+/* A deprecated or unsupported rule, in any language: its path holds a
+ * folder deprecated/ or unsupported/ (Sigma, Splunk), or a name with
+ * _deprecated (Chronicle, Elastic), or its status is deprecated. */
+int rdx_rule_retired(const rdx_rule *r);
 
 /* Reverse maps for the site: the rules of one technique, tactic or event. */
 typedef struct rdx_cover {

@@ -45,4 +45,44 @@ int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev);
  * aliases' names.  The maps are not owned and must outlive their use. */
 void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldmap *aliases);
 
+/* The values of field `name` on ev as the evaluator sees them: through the
+ * field maps set with rdx_eval_set_fields, then as written, then the
+ * aliases.  Fills up to max of out; returns how many there are in all. */
+size_t rdx_eval_field(const rdx_eval *e, rdx_event *ev, const char *name, const rdx_value **out,
+                      size_t max);
+
+/* ---- tracing: why a rule did or did not match ---------------------------
+ *
+ * With a trace set, the evaluator reports each decision as it makes it, so
+ * `ruledex explain` shows the evaluator's own reasoning rather than a
+ * second opinion.  Without one (the default) the cost is one
+ * never-taken branch per predicate, stage and condition node.
+ *
+ * While tracing, every stage of the rule is judged (in order, before the
+ * condition) and every predicate of a group, not only up to the first that
+ * fails; the verdicts are the same, the explanation is complete.  The
+ * condition still short-circuits as it always does: a node never reported
+ * was not needed.
+ *
+ *   predicate  p judged on the values it saw: `found_as` is the event
+ *              field they came from (after field maps and aliases; NULL
+ *              when absent or for keywords); vals holds the first n of
+ *              total values (n <= RDX_TRACE_VALUES)
+ *   stage      stage number i of the rule, judged once (memoised)
+ *   cond       a condition node and its value, children before parents
+ *
+ * Any member may be NULL.  Pointers are valid only during the call. */
+#define RDX_TRACE_VALUES 16
+
+typedef struct rdx_eval_trace {
+    void (*predicate)(void *ctx, const rdx_predicate *p, const char *found_as,
+                      const rdx_value *const *vals, size_t n, size_t total, int verdict);
+    void (*stage)(void *ctx, size_t i, const rdx_stage *s, int verdict);
+    void (*cond)(void *ctx, const rdx_cond *c, int verdict);
+} rdx_eval_trace;
+
+/* Trace the following evaluations through t (NULL: stop).  t and ctx are
+ * not owned and must outlive their use. */
+void rdx_eval_set_trace(rdx_eval *e, const rdx_eval_trace *t, void *ctx);
+
 #endif

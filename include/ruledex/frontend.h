@@ -64,7 +64,8 @@ typedef struct rdx_frontend {
  * *n gets their number.  Static storage. */
 const rdx_frontend *const *rdx_frontends(size_t *n);
 
-/* By name (exact, lower case); NULL when none. */
+/* By name (exact, lower case) or a corpus label that stands for one
+ * ("chronicle" for "yaral"); NULL when none. */
 const rdx_frontend *rdx_frontend_find(const char *name);
 
 /* The front-end surest that this file is its language (the first on a

@@ -12,7 +12,8 @@
  *   events   event.h · value.h · facts.h (time, host, channel, ids)
  *            · source.h (files, buffers, custom sources) · reader.h
  *            · json.h · evtx.h
- *   running  logsource.h (routing and field maps) · eval.h (the
+ *   running  logsource.h (routing and field maps) · fieldnorm.h (native
+ *            field names into the Sigma taxonomy, data/fields.yml) · eval.h (the
  *            reference evaluator) · atoms.h (the literals a rule needs)
  *            · matcher.h (the compiled matcher)
  *            · hunt.h (the session: selection, time range, account)
@@ -31,21 +32,26 @@
 #include "build.h"
 #include "correlate.h"
 #include "catalog.h"
+#include "coverage.h"
 #include "diag.h"
 #include "escape.h"
 #include "eval.h"
 #include "event.h"
 #include "evtx.h"
+#include "explain.h"
 #include "facts.h"
+#include "fieldnorm.h"
 #include "frontend.h"
 #include "hunt.h"
 #include "json.h"
+#include "lint.h"
 #include "logsource.h"
 #include "matcher.h"
 #include "pattern.h"
 #include "reader.h"
 #include "render.h"
 #include "rule.h"
+#include "ruletest.h"
 #include "sigma.h"
 #include "sigma_pattern.h"
 #include "sink.h"

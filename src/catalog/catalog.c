@@ -117,8 +117,18 @@ void rdx_catalog_add_rule(rdx_catalog *c, size_t source, const rdx_rule *r) {
     cr->index = c->n_rules;
     cr->rule = r;
     cr->source = source;
+    cr->counted = !rdx_rule_retired(r);
     c->sources[source].n_rules++;
     rdx_cat_push((void ***)&c->rules, &c->n_rules, &c->cap_rules, cr);
+}
+
+int rdx_rule_retired(const rdx_rule *r) {
+    if (r->status && !strcasecmp(r->status, "deprecated")) return 1;
+    const char *f = r->file ? r->file : "";
+    static const char *const marks[] = {"/deprecated/", "/unsupported/", "_deprecated"};
+    for (size_t i = 0; i < sizeof marks / sizeof *marks; i++)
+        if (strstr(f, marks[i]) || !strncmp(f, marks[i] + 1, strlen(marks[i]) - 1)) return 1;
+    return 0;
 }
 
 void rdx_catalog_parse_source(const char *arg, const char *default_name, char *name, size_t size,

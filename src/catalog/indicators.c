@@ -35,6 +35,48 @@ typedef struct ind_entry {
     size_t fill;              /* rules filled in so far (rdx_cat_indicator_rules) */
 } ind_entry;
 
+/* One definition of an indicator for every language (docs/CATALOG.md):
+ * a value whose single pattern is `*x*`, `x*` or `*x` (x literal) counts
+ * as match / starts_with / ends_with x whatever operator wrote it (a
+ * Splunk `process=*advpack*`, a Sigma `CommandLine: '*iex*'`, a
+ * basename mapped to `*\name`); a whole-term match and a regex that is a
+ * plain literal are matches.  *out gets the value to count (arena), or stays as written. */
+static rdx_ind_kind normalise(rdx_arena *a, const rdx_predicate *p, const rdx_rvalue *v,
+                              rdx_ind_kind k, const char *mods, const char **out, size_t *len) {
+    if (mods && strcmp(mods, "cased")) return k;   /* encodings etc. change the bytes */
+    /* A whole term (KQL has, Splunk bare terms) is also a substring: it
+     * counts with Sigma's contains, as the seed pages count it. */
+    if (k == RDX_IND_TERM) return RDX_IND_MATCH;
+    if (k == RDX_IND_REGEX && v->text && v->text_len && !strpbrk(v->text, "\\^$.|?*+()[]{}"))
+        return *out = v->text, *len = v->text_len, RDX_IND_MATCH;
+    if (k != RDX_IND_EQUALS && k != RDX_IND_MATCH && k != RDX_IND_STARTS_WITH && k != RDX_IND_ENDS_WITH)
+        return k;
+    if (v->kind != RDX_VK_STRING || v->variants.count != 1) return k;
+    const rdx_pattern *pat = &v->variants.items[0];
+    size_t b = 0, e = pat->n_segs;
+    int lead = e && pat->segs[0].kind == RDX_SEG_STAR;
+    int trail = e > (size_t)lead && pat->segs[e - 1].kind == RDX_SEG_STAR;
+    b += lead;
+    e -= trail;
+    if (b >= e) return k;
+    size_t n = 0;
+    for (size_t i = b; i < e; i++) {
+        if (pat->segs[i].kind != RDX_SEG_LIT) return k;
+        n += pat->segs[i].len;
+    }
+    char *buf = rdx_arena_alloc(a, n + 1);
+    n = 0;
+    for (size_t i = b; i < e; i++) {
+        memcpy(buf + n, pat->segs[i].bytes, pat->segs[i].len);
+        n += pat->segs[i].len;
+    }
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return lead && trail ? RDX_IND_MATCH : lead ? RDX_IND_ENDS_WITH : trail ? RDX_IND_STARTS_WITH
+                                                                           : RDX_IND_EQUALS;
+}
+
 static rdx_ind_kind kind_of(const rdx_predicate *p) {
     if (p->flags & RDX_PF_FIELDREF) return RDX_IND_FIELDREF;
     switch (p->op) {
@@ -77,6 +119,12 @@ static const char *shown_mods(rdx_arena *a, const rdx_predicate *p, rdx_ind_kind
         if (!strcmp(m, "all") || says_kind(m, k)) continue;
         if (b.len) rdx_strbuf_putc(&b, '|');
         rdx_strbuf_puts(&b, m);
+    }
+    /* Case-sensitive compares of other languages (KQL ==, has_cs) are
+     * flagged as Sigma's |cased is. */
+    if ((p->flags & RDX_PF_CASED) && !strstr(b.data ? b.data : "", "cased")) {
+        if (b.len) rdx_strbuf_putc(&b, '|');
+        rdx_strbuf_puts(&b, "cased");
     }
     const char *s = b.len ? rdx_arena_strndup(a, b.data, b.len) : NULL;
     rdx_strbuf_free(&b);
@@ -162,6 +210,7 @@ static void add_value(rdx_catalog *c, rdx_crule *r, ind_list *l, rdx_strbuf *key
     const char *value = v->text ? v->text : "";
     size_t len = v->text ? v->text_len : 0;
     if (p->op == RDX_OP_NULL) value = "null", len = 4;
+    else kind = normalise(c->arena, p, v, kind, mods, &value, &len);
     rdx_strbuf_clear(key);
     rdx_cat_key(key, kind == RDX_IND_KEYWORD ? NULL : p->field, kind, mods,
                 (p->flags & RDX_PF_CASED) != 0, value, len);
@@ -177,8 +226,10 @@ static void add_value(rdx_catalog *c, rdx_crule *r, ind_list *l, rdx_strbuf *key
     }
     e->last_rule = r->index + 1;
     e->last_pos = l->n;
-    e->ind.n_rules++;
-    e->ind.by_source[r->source]++;
+    if (r->counted) {
+        e->ind.n_rules++;
+        e->ind.by_source[r->source]++;
+    }
     l->items[l->n++] = (rdx_rule_ind){&e->ind, kind == RDX_IND_KEYWORD ? NULL : p->field, value,
                                       len, pol};
 }
@@ -234,7 +285,7 @@ void rdx_cat_indicator_rules(rdx_catalog *c) {
     }
     for (size_t i = 0; i < c->n_rules; i++) {
         rdx_crule *r = c->rules[i];
-        for (size_t k = 0; k < r->n_inds; k++) {
+        for (size_t k = 0; r->counted && k < r->n_inds; k++) {
             ind_entry *e = (ind_entry *)r->inds[k].ind;
             e->ind.rules[e->fill++] = r;
         }

@@ -42,6 +42,8 @@ struct rdx_eval {
     int vals_borrowed;             /* vals is the caller's buffer: never realloc it */
     const rdx_fieldmap *map, *aliases;   /* see rdx_eval_set_fields */
     rdx_eval_stats stats;
+    const rdx_eval_trace *trace;   /* NULL: no tracing (one branch per step) */
+    void *trace_ctx;
 };
 
 rdx_eval *rdx_eval_new(void) {
@@ -73,6 +75,11 @@ void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldma
     e->aliases = aliases;
 }
 
+void rdx_eval_set_trace(rdx_eval *e, const rdx_eval_trace *t, void *ctx) {
+    e->trace = t;
+    e->trace_ctx = ctx;
+}
+
 /* ---- field lookup through the maps ------------------------------------- */
 
 static const rdx_fieldmap_entry *map_find(const rdx_fieldmap *m, const char *name, uint64_t hash) {
@@ -84,11 +91,14 @@ static const rdx_fieldmap_entry *map_find(const rdx_fieldmap *m, const char *nam
 }
 
 static size_t lookup_names(rdx_event *ev, const rdx_fieldmap_entry *fe, const rdx_value **out,
-                           size_t max) {
+                           size_t max, const char **found) {
     for (size_t i = 0; fe && i < fe->n_names; i++) {
         size_t len = strlen(fe->names[i]);
         size_t n = rdx_event_lookup(ev, fe->names[i], len, rdx_name_hash(fe->names[i], len), out, max);
-        if (n) return n;
+        if (n) {
+            if (found) *found = fe->names[i];
+            return n;
+        }
     }
     return 0;
 }
@@ -96,13 +106,27 @@ static size_t lookup_names(rdx_event *ev, const rdx_fieldmap_entry *fe, const rd
 /* The values of Sigma field `name`: the logsource's mapping first (on a
  * Security 4688 event, Image is NewProcessName), then the name as written,
  * then the aliases for other event shapes (EventID is winlog.event_id). */
-static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, size_t len,
-                           uint64_t hash, const rdx_value **out, size_t max) {
-    size_t n = lookup_names(ev, map_find(e->map, name, hash), out, max);
+static size_t field_values_as(const rdx_eval *e, rdx_event *ev, const char *name, size_t len,
+                              uint64_t hash, const rdx_value **out, size_t max, const char **found) {
+    size_t n = lookup_names(ev, map_find(e->map, name, hash), out, max, found);
     if (n) return n;
     n = rdx_event_lookup(ev, name, len, hash, out, max);
-    if (n) return n;
-    return lookup_names(ev, map_find(e->aliases, name, hash), out, max);
+    if (n) {
+        if (found) *found = name;
+        return n;
+    }
+    return lookup_names(ev, map_find(e->aliases, name, hash), out, max, found);
+}
+
+static size_t field_values(const rdx_eval *e, rdx_event *ev, const char *name, size_t len,
+                           uint64_t hash, const rdx_value **out, size_t max) {
+    return field_values_as(e, ev, name, len, hash, out, max, NULL);
+}
+
+size_t rdx_eval_field(const rdx_eval *e, rdx_event *ev, const char *name, const rdx_value **out,
+                      size_t max) {
+    size_t len = strlen(name);
+    return field_values(e, ev, name, len, rdx_name_hash(name, len), out, max);
 }
 
 /* ---- one value against one event value --------------------------------- */
@@ -320,9 +344,25 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     return combine(e, p, e->vals, n);
 }
 
+/* What the predicate saw, for the trace: the field's values under the name
+ * they were found by (looked up again: tracing is off the hot path). */
+static void trace_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev, int verdict) {
+    if (!e->trace->predicate) return;
+    const rdx_value *vals[RDX_TRACE_VALUES];
+    const char *found = NULL;
+    size_t n = 0;
+    if (p->field)
+        n = field_values_as(e, ev, p->field, p->field_len, p->field_hash, vals, RDX_TRACE_VALUES,
+                            &found);
+    e->trace->predicate(e->trace_ctx, p, found, vals, n < RDX_TRACE_VALUES ? n : RDX_TRACE_VALUES,
+                        n, verdict);
+}
+
 int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     int hit = p->field ? field_match(e, p, ev) : keyword_match(e, p, ev);
-    return (p->flags & RDX_PF_NEQ) ? !hit : hit;
+    hit = (p->flags & RDX_PF_NEQ) ? !hit : hit;
+    if (e->trace) trace_predicate(e, p, ev, hit);
+    return hit;
 }
 
 int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
@@ -335,8 +375,22 @@ int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
     return hit;
 }
 
+/* Traced: every predicate of every group is judged and reported (the
+ * verdict is the same; an explanation wants each one). */
+static int stage_all(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
+    int any = 0;
+    for (size_t g = 0; g < s->n_groups; g++) {
+        const rdx_group *grp = &s->groups[g];
+        int all = 1;
+        for (size_t i = 0; i < grp->n_preds; i++) all &= rdx_eval_predicate(e, &grp->preds[i], ev);
+        any |= all;
+    }
+    return any;
+}
+
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
     if (s->opaque) return 0;   /* undecidable; the rule as a whole never matches */
+    if (e->trace) return stage_all(e, s, ev);
     for (size_t g = 0; g < s->n_groups; g++) {
         const rdx_group *grp = &s->groups[g];
         size_t i = 0;
@@ -349,11 +403,22 @@ int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev) {
 /* ---- the condition ----------------------------------------------------- */
 
 static int stage(rdx_eval *e, const rdx_rule *r, size_t i, rdx_event *ev) {
-    if (e->memo[i] < 0) e->memo[i] = (signed char)rdx_eval_stage(e, &r->stages[i], ev);
+    if (e->memo[i] < 0) {
+        e->memo[i] = (signed char)rdx_eval_stage(e, &r->stages[i], ev);
+        if (e->trace && e->trace->stage) e->trace->stage(e->trace_ctx, i, &r->stages[i], e->memo[i]);
+    }
     return e->memo[i];
 }
 
+static int cond_node(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev);
+
 static int cond(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev) {
+    int v = cond_node(e, r, c, ev);
+    if (e->trace && e->trace->cond) e->trace->cond(e->trace_ctx, c, v);
+    return v;
+}
+
+static int cond_node(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_event *ev) {
     switch (c->kind) {
     case RDX_COND_STAGE: return stage(e, r, c->stage, ev);
     case RDX_COND_NOT: return !cond(e, r, c->kids[0], ev);
@@ -389,5 +454,8 @@ int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
         if (!e->memo) abort();
     }
     memset(e->memo, -1, r->n_stages);
+    if (e->trace)   /* every stage, in order, before the condition decides */
+        for (size_t i = 0; i < r->n_stages; i++)
+            if (!r->stages[i].opaque) stage(e, r, i, ev);
     return cond(e, r, r->condition, ev);
 }

@@ -36,7 +36,11 @@
 /* ---- the table: one line per language ----------------------------------- */
 
 #define FRONTENDS(X) \
-    X(sigma)
+    X(sigma) \
+    X(splunk) \
+    X(kusto) \
+    X(elastic) \
+    X(yaral)
 
 #define DECLARE(lang) extern const rdx_frontend rdx_frontend_##lang;
 FRONTENDS(DECLARE)
@@ -49,7 +53,14 @@ const rdx_frontend *const *rdx_frontends(size_t *n) {
     return registry;
 }
 
+/* Corpus labels that name a language by its vendor: `-r chronicle:DIR`. */
+static const char *const aliases[][2] = {
+    {"chronicle", "yaral"},
+};
+
 const rdx_frontend *rdx_frontend_find(const char *name) {
+    for (size_t i = 0; name && i < sizeof aliases / sizeof *aliases; i++)
+        if (!strcmp(aliases[i][0], name)) name = aliases[i][1];
     for (size_t i = 0; name && i < N_FRONTENDS; i++)
         if (!strcmp(registry[i]->name, name)) return registry[i];
     return NULL;
@@ -122,11 +133,14 @@ static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, 
     size_t nc = 0;
     for (size_t i = 0; i < N_FRONTENDS; i++)
         if (has_ext(registry[i], path)) cand[nc++] = registry[i];
-    if (nc == 1) return cand[0];
+    /* One candidate is trusted blindly only when it is Sigma (every .yml
+     * was Sigma's before there were other languages); a language that
+     * shares a common extension (.md, .txt) must recognise the file. */
+    if (nc == 1 && cand[0] == registry[0]) return cand[0];
     const rdx_frontend *best = NULL;
     /* A pipe is read once: its first bytes cannot be looked at first. */
-    if ((nc > 1 || named) && !can_peek) return nc ? cand[0] : named ? registry[0] : NULL;
-    if (nc > 1 || named) {
+    if ((nc >= 1 || named) && !can_peek) return nc ? cand[0] : named ? registry[0] : NULL;
+    if (nc >= 1 || named) {
         char head[HEAD_BYTES];
         size_t len = 0;
         FILE *f = fopen(path, "rb");

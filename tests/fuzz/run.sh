@@ -125,6 +125,15 @@ seed_sigma() {
 
 # Conditions of the corpus rules, one per file: single-line conditions and
 # the items of condition lists.
+seed_splunk() {
+    find "$CORPUS/splunk/detections" -name '*.yml' 2>/dev/null | sort | copy_seeds "$1" 65536
+}
+
+seed_kusto() {
+    find "$CORPUS/kusto" -name '*.md' -o -name '*.txt' -o -name '*.csl' 2>/dev/null | sort |
+        copy_seeds "$1" 65536
+}
+
 seed_condition() {
     find "$CORPUS/sigma" examples/rules -name '*.yml' 2>/dev/null | sort | while IFS= read -r f; do
         awk '
@@ -187,6 +196,14 @@ seed_attack() {
     return 0
 }
 
+seed_elastic() {
+    find "$CORPUS/elastic" tests/data/toml -name '*.toml' 2>/dev/null | sort | copy_seeds "$1" 65536
+}
+
+seed_yaral() {
+    find "$CORPUS/chronicle" -name '*.yaral' 2>/dev/null | sort | copy_seeds "$1" 65536
+}
+
 seed() {   # seed TARGET -> $OUT/seeds/TARGET
     dir=$OUT/seeds/$1
     if [ -d "$dir" ] && [ -z "${FUZZ_RESEED:-}" ]; then return 0; fi
@@ -194,7 +211,7 @@ seed() {   # seed TARGET -> $OUT/seeds/TARGET
     mkdir -p "$dir"
     if [ -d "$CORPUS" ]; then
         case $1 in
-        sigma|condition|json|evtx|pattern|logsource|attack|correlation) "seed_$1" "$dir" ;;
+        sigma|condition|json|evtx|pattern|logsource|attack|correlation|elastic|yaral|splunk|kusto) "seed_$1" "$dir" ;;
         *) ;;   # a new target starts from nothing until a seed_ function is added
         esac
     else

@@ -31,6 +31,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "front/elastic/elastic_internal.h"
+#include "front/yaral/yaral.h"
 #include "ruledex/ruledex.h"
 
 #define FUZZ_ASSERT(c) do { if (!(c)) __builtin_trap(); } while (0)
@@ -429,4 +431,43 @@ int rdx_fuzz_correlation(const uint8_t *data, size_t size) {
     rdx_diags_free(&d);
     free(text);
     return 0;
+}
+/* ---- elastic, yaral ----------------------------------------------------- */
+
+static void check_front_cond(const rdx_cond *c, size_t n_stages, int depth) {
+    FUZZ_ASSERT(c && depth < 100000);
+    if (c->kind == RDX_COND_STAGE) FUZZ_ASSERT(c->stage < n_stages);
+    for (size_t i = 0; i < c->n_kids; i++) check_front_cond(c->kids[i], n_stages, depth + 1);
+    for (size_t i = 0; i < c->n_stages; i++) FUZZ_ASSERT(c->stages[i] < n_stages);
+}
+
+typedef int (*front_loader)(rdx_ruleset *, const char *, const char *, size_t, rdx_diags *);
+
+static int fuzz_front(front_loader load, const char *name, const uint8_t *data, size_t size) {
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_diags d;
+    rdx_diags_init(&d);
+    int n = load(rs, name, (const char *)data, size, &d);
+    FUZZ_ASSERT(n >= -1 && (n < 0 || (size_t)n == rs->n_rules));
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        FUZZ_ASSERT(r->title && r->condition);
+        check_front_cond(r->condition, r->n_stages, 0);
+        for (size_t s = 0; s < r->n_stages; s++)
+            if (r->stages[s].opaque)
+                FUZZ_ASSERT(r->stages[s].n_groups == 0 && r->stages[s].opaque->reason);
+        if (rdx_rule_opaque_reason(r)) FUZZ_ASSERT(r->status_load == RDX_RULE_NOT_RUNNABLE);
+    }
+    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].message[0]);
+    rdx_diags_free(&d);
+    rdx_ruleset_free(rs);
+    return 0;
+}
+
+int rdx_fuzz_elastic(const uint8_t *data, size_t size) {
+    return fuzz_front(rdx_elastic_load_buffer, "fuzz.toml", data, size);
+}
+
+int rdx_fuzz_yaral(const uint8_t *data, size_t size) {
+    return fuzz_front(rdx_yaral_load_buffer, "fuzz.yaral", data, size);
 }

@@ -30,5 +30,11 @@ int rdx_fuzz_condition(const uint8_t *data, size_t size);
 /* Correlation documents after three fixed rules: typed, resolved,
  * planned by a hunt, run by the correlator over fixed events. */
 int rdx_fuzz_correlation(const uint8_t *data, size_t size);
+/* An Elastic rule file (rdx_elastic_load_buffer) / a YARA-L file
+ * (rdx_yaral_load_buffer): every rule has a title and a condition whose
+ * stage indices exist, opaque stages have no groups and make their rule
+ * not runnable, every diagnostic has a message. */
+int rdx_fuzz_elastic(const uint8_t *data, size_t size);
+int rdx_fuzz_yaral(const uint8_t *data, size_t size);
 
 #endif

@@ -12,7 +12,12 @@
  * except the four of one `action: global` collection, which the loader
  * correctly expands into two rules while the walker saw one document.
  * Several of those numbers are asserted here, including every indicator
- * of the two seed rules.
+ * of the two seed rules.  Counts leave out retired rules (deprecated/,
+ * unsupported/, status deprecated: rdx_rule_retired), and a value whose
+ * pattern is *x*, x* or *x counts as match/starts_with/ends_with x
+ * (docs/CATALOG.md), which is how the seed pages count: CommandLine
+ * contains rundll32 23, IEX 5, DownloadString 7, Invoke-Command 2 (the
+ * same walker, with the same two rules, agrees on every count below).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,27 +93,27 @@ static void check_indicators(const rdx_crule *r, const expect *want, size_t n) {
 }
 
 static const expect wsl[] = {
-    {"Image", "ends_with", "\\calc.exe", 15},      {"Image", "ends_with", "\\cmd.exe", 131},
-    {"Image", "ends_with", "\\cscript.exe", 79},   {"Image", "ends_with", "\\mshta.exe", 71},
-    {"Image", "ends_with", "\\powershell.exe", 185}, {"Image", "ends_with", "\\pwsh.exe", 171},
-    {"Image", "ends_with", "\\regsvr32.exe", 70},  {"Image", "ends_with", "\\rundll32.exe", 105},
-    {"Image", "ends_with", "\\wscript.exe", 81},   {"Image", "match", "C:\\Temp\\", 1},
+    {"Image", "ends_with", "\\calc.exe", 15},      {"Image", "ends_with", "\\cmd.exe", 125},
+    {"Image", "ends_with", "\\cscript.exe", 76},   {"Image", "ends_with", "\\mshta.exe", 68},
+    {"Image", "ends_with", "\\powershell.exe", 176}, {"Image", "ends_with", "\\pwsh.exe", 163},
+    {"Image", "ends_with", "\\regsvr32.exe", 67},  {"Image", "ends_with", "\\rundll32.exe", 101},
+    {"Image", "ends_with", "\\wscript.exe", 78},   {"Image", "match", "C:\\Temp\\", 1},
     {"Image", "match", "C:\\Users\\Public\\", 2},  {"Image", "match", "C:\\Windows\\Temp\\", 1},
-    {"Image", "match", "\\AppData\\Local\\Temp\\", 12}, {"Image", "match", "\\Desktop\\", 6},
+    {"Image", "match", "\\AppData\\Local\\Temp\\", 12}, {"Image", "match", "\\Desktop\\", 5},
     {"Image", "match", "\\Downloads\\", 8},        {"ParentImage", "ends_with", "\\wsl.exe", 4},
     {"ParentImage", "ends_with", "\\wslhost.exe", 2},
 };
 
 static const expect vscode[] = {
     {"CommandLine", "match", "DownloadString", 7}, {"CommandLine", "match", "ICM", 1},
-    {"CommandLine", "match", "IEX", 6},            {"CommandLine", "match", "Invoke-Command", 2},
+    {"CommandLine", "match", "IEX", 5},            {"CommandLine", "match", "Invoke-Command", 2},
     {"CommandLine", "match", "Invoke-Expressions", 1}, {"CommandLine", "match", "cscript", 15},
-    {"CommandLine", "match", "regsvr32", 17},      {"CommandLine", "match", "rundll32", 28},
+    {"CommandLine", "match", "regsvr32", 15},      {"CommandLine", "match", "rundll32", 23},
     {"CommandLine", "match", "wscript", 16},       {"Image", "ends_with", "\\calc.exe", 15},
-    {"Image", "ends_with", "\\cmd.exe", 131},      {"Image", "ends_with", "\\cscript.exe", 79},
-    {"Image", "ends_with", "\\powershell.exe", 185}, {"Image", "ends_with", "\\pwsh.exe", 171},
-    {"Image", "ends_with", "\\regsvr32.exe", 70},  {"Image", "ends_with", "\\rundll32.exe", 105},
-    {"Image", "ends_with", "\\wscript.exe", 81},   {"Image", "match", ":\\Temp\\", 12},
+    {"Image", "ends_with", "\\cmd.exe", 125},      {"Image", "ends_with", "\\cscript.exe", 76},
+    {"Image", "ends_with", "\\powershell.exe", 176}, {"Image", "ends_with", "\\pwsh.exe", 163},
+    {"Image", "ends_with", "\\regsvr32.exe", 67},  {"Image", "ends_with", "\\rundll32.exe", 101},
+    {"Image", "ends_with", "\\wscript.exe", 78},   {"Image", "match", ":\\Temp\\", 12},
     {"Image", "match", ":\\Users\\Public\\", 14},  {"Image", "match", ":\\Windows\\Temp\\", 11},
     {"ParentImage", "ends_with", "\\code.exe", 2},
 };
@@ -168,7 +173,7 @@ TEST(catalog_corpus_whole_model) {
     /* 26 more than the walker's 34,257: values that differ only in
      * non-ASCII case (Cyrillic homoglyphs: 'А' and 'а') stay distinct,
      * because counting folds ASCII case only. */
-    CHECK_INT(rdx_catalog_indicators(cc.cat, &inds), 34283);
+    CHECK_INT(rdx_catalog_indicators(cc.cat, &inds), 34276);
     /* Tags the corpus README lists as deprecated, revoked or unresolvable
      * are flagged, never dropped.  With the v18.1 bundle the techniques new
      * in v19 (T1682-T1690, used by current SigmaHQ rules) are unknown. */
@@ -201,7 +206,7 @@ TEST(catalog_corpus_whole_model) {
     const rdx_value *r = v ? rdx_object_get(v, "rules") : NULL;
     CHECK(r && r->u.array.count == n);
     const rdx_value *iv = v ? rdx_object_get(v, "indicators") : NULL;
-    CHECK(iv && iv->u.array.count == 34283);
+    CHECK(iv && iv->u.array.count == 34276);
     rdx_strbuf_clear(&b);
     rdx_render_navigator(&b, cc.cat, NULL);
     CHECK(rdx_json_parse(ar, b.data, b.len, &err) != NULL);

@@ -1,0 +1,646 @@
+/*
+ * kql_query.c — one KQL query into stages (see kql_internal.h).
+ *
+ *     let Tools = dynamic(["psexec.exe", "paexec.exe"]);
+ *     DeviceProcessEvents
+ *     | where Timestamp > ago(7d)
+ *     | where FileName in~ (Tools) and not(ProcessCommandLine has "accepteula")
+ *     | summarize count() by DeviceName
+ *
+ * is native table DeviceProcessEvents; stage where_2 is empty (a time
+ * window is not an event filter) and vanishes; stage where_3 holds
+ * FileName equals {psexec.exe, paexec.exe} AND ProcessCommandLine term
+ * "accepteula" negated; summarize_4 is opaque and outside the condition.
+ * `let` lists (dynamic([...]), a string, pack_array) are resolved where a
+ * list or value is expected.  A join or union, a source that is not a
+ * table, a filter on a column an earlier extend/summarize/parse made, or
+ * an expression the reader does not represent is an opaque stage in the
+ * condition: the rule is kept, not run.
+ *
+ * Operators: == != (cased) =~ !~ has has_cs !has contains(_cs) !contains
+ * startswith(_cs) endswith(_cs) (and their ! forms) in in~ !in !in~
+ * has_any has_all matches regex < <= > >= isempty isnotempty isnull
+ * isnotnull ipv4_is_in_range ipv4_is_private, not(), and, or,
+ * tolower()/toupper() on the column (the compare is then case-blind).
+ */
+#include "kql_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_LETS 128
+#define MAX_LIST 1024
+#define MAX_DEPTH 100
+
+typedef struct letv {
+    const char *name;
+    flt_val *vals;          /* NULL: bound to something that is no list */
+    size_t n;
+} letv;
+
+typedef struct kq {
+    rdx_ruleset *rs;
+    rdx_rule *r;
+    rdx_arena *a;
+    rdx_diags *d;
+    const char *q;
+    kql_tok *t;
+    size_t i, end;         /* the step's tokens: [i, end) */
+    letv lets[MAX_LETS];
+    size_t n_lets;
+    const char *err;
+    rdx_cond *cond;
+    size_t n_filters;
+    const char *poisoned;
+    const char *computed[64];
+    size_t n_computed;
+    int aggregated;
+    const char **by;
+    size_t n_by;
+    kql_tok eof;
+} kq;
+
+/* The current token; past the step's end an END token, so no loop that
+ * waits for END or a closing bracket can run beyond the step. */
+static kql_tok *tok(kq *k) {
+    if (k->i < k->end) return &k->t[k->i];
+    k->eof = (kql_tok){.kind = KT_END, .text = "", .line = k->t[k->end].line,
+                       .col = k->t[k->end].col, .off = k->t[k->end].off};
+    return &k->eof;
+}
+static int is_p(const kql_tok *t, const char *p) { return t->kind == KT_PUNCT && !strcmp(t->text, p); }
+static int is_w(const kql_tok *t, const char *w) { return t->kind == KT_IDENT && !strcmp(t->text, w); }
+static int fail(kq *k, const char *why) {
+    if (!k->err) k->err = why;
+    return 0;
+}
+
+static const letv *find_let(kq *k, const char *name) {
+    for (size_t i = k->n_lets; i-- > 0;)
+        if (!strcmp(k->lets[i].name, name)) return &k->lets[i];
+    return NULL;
+}
+
+/* ---- literals and lists -------------------------------------------------- */
+
+static int literal(kq *k, flt_val *v) {
+    kql_tok *t = tok(k);
+    if (t->kind == KT_STRING) {
+        *v = (flt_val){.kind = FLTV_PATTERN, .text = t->text, .len = t->len};
+        k->i++;
+        return 1;
+    }
+    if (t->kind == KT_NUMBER) {
+        double x;
+        if (!rdx_parse_number(t->text, t->len, &x)) return fail(k, "a number with a unit");
+        *v = (flt_val){.kind = FLTV_NUMBER, .text = t->text, .len = t->len, .number = x};
+        k->i++;
+        return 1;
+    }
+    if (t->kind == KT_PUNCT && is_p(t, "-") && k->t[k->i + 1].kind == KT_NUMBER) {
+        k->i++;
+        if (!literal(k, v)) return 0;
+        v->number = -v->number;
+        v->text = rdx_arena_printf(k->a, "-%s", v->text);
+        v->len++;
+        return 1;
+    }
+    return fail(k, "expected a literal");
+}
+
+static int list_items(kq *k, const char *close, flt_val *out, size_t *n);
+
+/* One element of a list: a literal, a let-bound list, dynamic([…]) or
+ * pack_array(…); appended to out. */
+static int one_item(kq *k, flt_val *out, size_t *n) {
+    kql_tok *t = tok(k);
+    if (t->kind == KT_IDENT && find_let(k, t->text)) {
+        const letv *l = find_let(k, t->text);
+        if (!l->vals) return fail(k, "a let that is not a list");
+        for (size_t j = 0; j < l->n; j++) {
+            if (*n == MAX_LIST) return fail(k, "list too long");
+            out[(*n)++] = l->vals[j];
+        }
+        k->i++;
+        return 1;
+    }
+    if (t->kind == KT_IDENT && (is_w(t, "dynamic") || is_w(t, "pack_array"))) {
+        int dyn = is_w(t, "dynamic");
+        k->i++;
+        if (!is_p(tok(k), "(")) return fail(k, "expected '('");
+        k->i++;
+        if (dyn && !is_p(tok(k), "[")) return fail(k, "dynamic() that is not an array");
+        if (dyn) k->i++;
+        if (!list_items(k, dyn ? "]" : ")", out, n)) return 0;
+        k->i++;
+        if (dyn && !is_p(tok(k), ")")) return fail(k, "expected ')'");
+        if (dyn) k->i++;
+        return 1;
+    }
+    if (*n == MAX_LIST) return fail(k, "list too long");
+    if (!literal(k, &out[*n])) return 0;
+    (*n)++;
+    return 1;
+}
+
+/* Items of a list up to the closing punct (not consumed). */
+static int list_items(kq *k, const char *close, flt_val *out, size_t *n) {
+    while (!is_p(tok(k), close)) {
+        if (tok(k)->kind == KT_END) return fail(k, "unterminated list");
+        if (!one_item(k, out, n)) return 0;
+        if (is_p(tok(k), ",")) k->i++;
+        else if (!is_p(tok(k), close)) return fail(k, "expected ',' in a list");
+    }
+    return 1;
+}
+
+/* A list where one is expected: (…), or one item. */
+static flt_val *value_list(kq *k, size_t *n) {
+    flt_val *buf = rdx_arena_alloc(k->a, MAX_LIST * sizeof *buf);
+    *n = 0;
+    if (is_p(tok(k), "(")) {
+        k->i++;
+        if (!list_items(k, ")", buf, n)) return NULL;
+        k->i++;
+        return buf;
+    }
+    return one_item(k, buf, n) ? buf : NULL;
+}
+
+/* ---- where-expressions ---------------------------------------------------- */
+
+typedef struct kop {
+    const char *name;
+    rdx_op op;
+    unsigned flags;
+    int before, after;     /* stars around the value */
+    int list;              /* takes a list */
+} kop;
+
+static const kop kops[] = {
+    {"==", RDX_OP_EQUALS, RDX_PF_CASED, 0, 0, 0},
+    {"!=", RDX_OP_EQUALS, RDX_PF_CASED | RDX_PF_NEQ, 0, 0, 0},
+    {"<>", RDX_OP_EQUALS, RDX_PF_CASED | RDX_PF_NEQ, 0, 0, 0},
+    {"=~", RDX_OP_EQUALS, 0, 0, 0, 0},
+    {"!~", RDX_OP_EQUALS, RDX_PF_NEQ, 0, 0, 0},
+    {"has", RDX_OP_TERM, 0, 0, 0, 0},
+    {"!has", RDX_OP_TERM, RDX_PF_NEQ, 0, 0, 0},
+    {"has_cs", RDX_OP_TERM, RDX_PF_CASED, 0, 0, 0},
+    {"!has_cs", RDX_OP_TERM, RDX_PF_CASED | RDX_PF_NEQ, 0, 0, 0},
+    {"contains", RDX_OP_CONTAINS, 0, 1, 1, 0},
+    {"!contains", RDX_OP_CONTAINS, RDX_PF_NEQ, 1, 1, 0},
+    {"contains_cs", RDX_OP_CONTAINS, RDX_PF_CASED, 1, 1, 0},
+    {"!contains_cs", RDX_OP_CONTAINS, RDX_PF_CASED | RDX_PF_NEQ, 1, 1, 0},
+    {"startswith", RDX_OP_STARTSWITH, 0, 0, 1, 0},
+    {"!startswith", RDX_OP_STARTSWITH, RDX_PF_NEQ, 0, 1, 0},
+    {"startswith_cs", RDX_OP_STARTSWITH, RDX_PF_CASED, 0, 1, 0},
+    {"!startswith_cs", RDX_OP_STARTSWITH, RDX_PF_CASED | RDX_PF_NEQ, 0, 1, 0},
+    {"endswith", RDX_OP_ENDSWITH, 0, 1, 0, 0},
+    {"!endswith", RDX_OP_ENDSWITH, RDX_PF_NEQ, 1, 0, 0},
+    {"endswith_cs", RDX_OP_ENDSWITH, RDX_PF_CASED, 1, 0, 0},
+    {"!endswith_cs", RDX_OP_ENDSWITH, RDX_PF_CASED | RDX_PF_NEQ, 1, 0, 0},
+    {"in", RDX_OP_EQUALS, RDX_PF_CASED, 0, 0, 1},
+    {"!in", RDX_OP_EQUALS, RDX_PF_CASED | RDX_PF_NEQ, 0, 0, 1},
+    {"in~", RDX_OP_EQUALS, 0, 0, 0, 1},
+    {"!in~", RDX_OP_EQUALS, RDX_PF_NEQ, 0, 0, 1},
+    {"has_any", RDX_OP_TERM, 0, 0, 0, 1},
+    {"has_all", RDX_OP_TERM, RDX_PF_ALL, 0, 0, 1},
+};
+
+static const kop *find_op(const kql_tok *t) {
+    if (t->kind != KT_IDENT && t->kind != KT_PUNCT) return NULL;
+    for (size_t i = 0; i < sizeof kops / sizeof *kops; i++)
+        if (!strcmp(kops[i].name, t->text)) return &kops[i];
+    return NULL;
+}
+
+static int is_time_call(const kql_tok *t) {
+    static const char *const fns[] = {"ago", "now", "datetime", "startofday", "startofweek",
+                                      "startofmonth", "endofday", "todatetime", "datetime_add", NULL};
+    for (size_t i = 0; t->kind == KT_IDENT && fns[i]; i++)
+        if (!strcmp(t->text, fns[i])) return 1;
+    return 0;
+}
+
+/* A column name: ident(.ident | [..])*; NULL if none. */
+static const char *column(kq *k) {
+    kql_tok *t = tok(k);
+    if (t->kind != KT_IDENT) return NULL;
+    const char *name = t->text;
+    k->i++;
+    for (;;) {   /* a.b, a['b'], a["b"] */
+        if (is_p(tok(k), ".") && k->t[k->i + 1].kind == KT_IDENT) {
+            name = rdx_arena_printf(k->a, "%s.%s", name, k->t[k->i + 1].text);
+            k->i += 2;
+        } else if (is_p(tok(k), "[") && k->t[k->i + 1].kind == KT_STRING && is_p(&k->t[k->i + 2], "]")) {
+            name = rdx_arena_printf(k->a, "%s.%s", name, k->t[k->i + 1].text);
+            k->i += 3;
+        } else {
+            return name;
+        }
+    }
+}
+
+static void skip_balanced(kq *k) {   /* at '(' : to after its ')' */
+    int depth = 0;
+    do {
+        kql_tok *t = tok(k);
+        if (t->kind == KT_END) return;
+        if (is_p(t, "(") || is_p(t, "[")) depth++;
+        else if (is_p(t, ")") || is_p(t, "]")) depth--;
+        k->i++;
+    } while (depth > 0);
+}
+
+static flt *leaf(kq *k, const char *field, rdx_op op, unsigned flags, size_t n, const kql_tok *at) {
+    return flt_leaf_new(k->a, field, op, flags, n, at->line, at->col);
+}
+
+static flt *compare(kq *k, const char *field, int blind, const kql_tok *at) {
+    kql_tok *ot = tok(k);
+    if (is_w(ot, "matches") && is_w(&k->t[k->i + 1], "regex")) {
+        k->i += 2;
+        size_t nv = 0;
+        flt_val *vs = value_list(k, &nv);
+        if (!vs || nv != 1 || vs[0].kind != FLTV_PATTERN) return fail(k, "matches regex without a string"), NULL;
+        flt_val v = vs[0];
+        flt *e = leaf(k, field, RDX_OP_REGEX, blind ? RDX_PF_RE_I : 0, 1, at);
+        e->leaf.vals[0] = (flt_val){.kind = FLTV_REGEX, .text = v.text, .len = v.len,
+                                   .re_flags = blind ? RDX_PF_RE_I : 0};
+        return e;
+    }
+    if (ot->kind == KT_PUNCT && (ot->text[0] == '<' || ot->text[0] == '>') && strcmp(ot->text, "<>")) {
+        k->i++;
+        if (is_time_call(tok(k))) {   /* a time window, not an event filter */
+            k->i++;
+            if (is_p(tok(k), "(")) skip_balanced(k);
+            while (k->i < k->end && tok(k)->kind != KT_END && !is_w(tok(k), "and") &&
+                   !is_w(tok(k), "or") && !is_p(tok(k), ")"))
+                k->i++;
+            return flt_new(k->a, FLT_TRUE, NULL, NULL);
+        }
+        flt_val v;
+        if (!literal(k, &v) || v.kind != FLTV_NUMBER) return fail(k, "ordering compare with no number"), NULL;
+        rdx_op op = ot->text[0] == '<' ? (ot->text[1] == '=' ? RDX_OP_LTE : RDX_OP_LT)
+                                       : (ot->text[1] == '=' ? RDX_OP_GTE : RDX_OP_GT);
+        flt *e = leaf(k, field, op, 0, 1, at);
+        e->leaf.vals[0] = v;
+        return e;
+    }
+    const kop *o = find_op(ot);
+    if (!o) return fail(k, rdx_arena_printf(k->a, "operator '%s' is not represented", ot->text)), NULL;
+    k->i++;
+    size_t n = 0;
+    flt_val *vals;
+    if (o->list) {
+        vals = value_list(k, &n);
+    } else {
+        vals = rdx_arena_alloc(k->a, sizeof *vals);
+        kql_tok *vt = tok(k);
+        if ((vt->kind == KT_IDENT && find_let(k, vt->text)) || is_p(vt, "(")) {
+            vals = value_list(k, &n);   /* a let-bound value; has('x') */
+            if (vals && n != 1) return fail(k, "a list where one value is expected"), NULL;
+        } else if (is_time_call(vt)) {
+            return fail(k, "compares with a computed time"), NULL;
+        } else if (vt->kind == KT_IDENT && !is_w(vt, "true") && !is_w(vt, "false") &&
+                   !is_p(&k->t[k->i + 1], "(") && o->op != RDX_OP_TERM) {
+            const char *other = column(k);   /* another column: a field reference */
+            flt *e = leaf(k, field, o->op, (o->flags | RDX_PF_FIELDREF) & ~(blind ? RDX_PF_CASED : 0u), 1, at);
+            e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = other, .len = strlen(other)};
+            return e;
+        } else {
+            n = literal(k, vals);
+            if (!n) return NULL;
+        }
+    }
+    if (!vals) return NULL;
+    unsigned flags = o->flags;
+    if (blind) flags &= ~RDX_PF_CASED;
+    flt *e = leaf(k, field, o->op, flags, n, at);
+    for (size_t j = 0; j < n; j++) {
+        flt_val v = vals[j];
+        if (v.kind == FLTV_NUMBER && (o->before || o->after || o->op == RDX_OP_TERM))
+            v.kind = FLTV_PATTERN;
+        if (v.kind == FLTV_PATTERN && (o->before || o->after))
+            v.pat = flt_glob(k->a, v.text, v.len, o->before, o->after, 0);
+        e->leaf.vals[j] = v;
+    }
+    return e;
+}
+
+static flt *call(kq *k, const char *fn, const kql_tok *at) {
+    k->i++;   /* ( */
+    int notempty = !strcmp(fn, "isnotempty") || !strcmp(fn, "isnotnull");
+    if (notempty || !strcmp(fn, "isempty") || !strcmp(fn, "isnull")) {
+        const char *f = column(k);
+        if (!f || !is_p(tok(k), ")")) return fail(k, "emptiness test of an expression"), NULL;
+        k->i++;
+        flt *e = leaf(k, f, notempty ? RDX_OP_EXISTS : RDX_OP_NULL, 0, 1, at);
+        e->leaf.vals[0] = notempty ? (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1}
+                                   : (flt_val){.kind = FLTV_NULL, .text = "null", .len = 4};
+        return e;
+    }
+    if (!strcmp(fn, "ipv4_is_in_range") || !strcmp(fn, "ipv4_is_private")) {
+        const char *f = column(k);
+        static const char *const priv[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"};
+        flt_val v;
+        int range = fn[8] == 'i';
+        if (!f || (range && (!is_p(tok(k), ",") || (k->i++, !literal(k, &v))))) return fail(k, "ip test of an expression"), NULL;
+        if (!is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
+        k->i++;
+        flt *e = leaf(k, f, RDX_OP_CIDR, 0, range ? 1 : 3, at);
+        for (size_t j = 0; j < (range ? 1u : 3u); j++)
+            e->leaf.vals[j] = (flt_val){.kind = FLTV_CIDR, .text = range ? v.text : priv[j],
+                                       .len = strlen(range ? v.text : priv[j])};
+        return e;
+    }
+    if (!strcmp(fn, "tolower") || !strcmp(fn, "toupper") || !strcmp(fn, "tostring")) {
+        const char *f = column(k);
+        if (!f || !is_p(tok(k), ")")) return fail(k, "function of an expression"), NULL;
+        k->i++;
+        return compare(k, f, fn[2] != 's', at);
+    }
+    return fail(k, rdx_arena_printf(k->a, "function %s() is not represented", fn)), NULL;
+}
+
+static flt *e_or(kq *k, int depth);
+
+static flt *e_atom(kq *k, int depth) {
+    if (depth > MAX_DEPTH) return fail(k, "nested too deeply"), NULL;
+    kql_tok *t = tok(k);
+    if (is_p(t, "(")) {
+        k->i++;
+        flt *e = e_or(k, depth + 1);
+        if (!e || !is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
+        k->i++;
+        return e;
+    }
+    if (is_w(t, "not") && is_p(&k->t[k->i + 1], "(")) {
+        k->i += 2;
+        flt *e = e_or(k, depth + 1);
+        if (!e || !is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
+        k->i++;
+        return flt_not(k->a, e);
+    }
+    if (is_w(t, "true")) return k->i++, flt_new(k->a, FLT_TRUE, NULL, NULL);
+    if (is_w(t, "false")) return k->i++, flt_new(k->a, FLT_FALSE, NULL, NULL);
+    if (t->kind == KT_IDENT && is_p(&k->t[k->i + 1], "(")) return k->i++, call(k, t->text, t);
+    const char *f = column(k);
+    if (!f) return fail(k, "expected a column"), NULL;
+    return compare(k, f, 0, t);
+}
+
+static flt *e_and(kq *k, int depth) {
+    flt *x = e_atom(k, depth);
+    while (x && is_w(tok(k), "and")) {
+        k->i++;
+        flt *y = e_atom(k, depth);
+        x = y ? flt_and(k->a, x, y) : NULL;
+    }
+    return x;
+}
+
+static flt *e_or(kq *k, int depth) {
+    flt *x = e_and(k, depth);
+    while (x && is_w(tok(k), "or")) {
+        k->i++;
+        flt *y = e_and(k, depth);
+        x = y ? flt_or(k->a, x, y) : NULL;
+    }
+    return x;
+}
+
+/* ---- the pipeline ----------------------------------------------------------- */
+
+static const char *text_of(kq *k, size_t b, size_t e, size_t *len) {
+    size_t x = k->t[b].off, y = k->t[e].off;
+    while (y > x && isspace((unsigned char)k->q[y - 1])) y--;
+    *len = y - x;
+    return k->q + x;
+}
+
+static void opaque(kq *k, const char *name, size_t b, size_t e, const char *reason, int filters) {
+    size_t len;
+    const char *s = text_of(k, b, e, &len);
+    size_t si = rdx_build_opaque_stage(k->rs, k->r, name, s, len, "kql", reason, k->t[b].line, k->t[b].col);
+    if (filters) {
+        k->cond = rdx_build_cond_and(k->a, k->cond, rdx_build_cond_stage(k->a, si));
+        k->n_filters++;
+    }
+}
+
+static int lost(const flt_leaf *l, void *arg) {
+    const kq *k = arg;
+    if (!l->field) return 0;
+    for (size_t i = 0; i < k->n_computed; i++)
+        if (!strcmp(k->computed[i], l->field)) return 1;
+    if (!k->aggregated) return 0;
+    for (size_t i = 0; i < k->n_by; i++)
+        if (!strcmp(k->by[i], l->field)) return 0;
+    return 1;
+}
+
+static void where(kq *k, const char *name, size_t b, size_t e) {
+    if (k->poisoned) {
+        opaque(k, name, b, e, rdx_arena_printf(k->a, "filters after a %s", k->poisoned), 1);
+        return;
+    }
+    k->i = b + 1;
+    k->end = e;
+    k->err = NULL;
+    flt *x = e_or(k, 0);
+    if (x && k->i < e) x = NULL, fail(k, "expression the reader does not represent");
+    if (!x) {
+        opaque(k, name, b, e, k->err ? k->err : "not represented", 1);
+        return;
+    }
+    const flt_leaf *l = flt_find_leaf(x, lost, k);
+    if (l) {
+        opaque(k, name, b, e, rdx_arena_printf(k->a, "filters on '%s', which an earlier step computed", l->field), 1);
+        return;
+    }
+    size_t si, len;
+    const char *s = text_of(k, b, e, &len);
+    int rc = flt_build_stage(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &si, "kql",
+                            rdx_arena_strndup(k->a, s, len), k->d);
+    if (rc == -2) opaque(k, name, b, e, "expression too large to expand", 1);
+    else if (rc != 0) {
+        k->cond = rdx_build_cond_and(k->a, k->cond, rdx_build_cond_stage(k->a, si));
+        k->n_filters++;
+    }
+}
+
+static void add_computed(kq *k, const char *f) {
+    if (k->n_computed < sizeof k->computed / sizeof *k->computed) k->computed[k->n_computed++] = f;
+}
+
+/* Names assigned at depth 0 of [b, e): `extend a = …, b = …`, `project x = y`,
+ * `summarize c = count() by d`; with by, the by-columns become the only
+ * columns left. */
+static void assigned(kq *k, size_t b, size_t e, int aggregate) {
+    int depth = 0, after_by = 0;
+    if (aggregate) {
+        k->aggregated = 1;
+        k->n_by = 0;
+        k->by = rdx_arena_alloc(k->a, (e - b + 1) * sizeof *k->by);
+    }
+    for (size_t i = b; i < e; i++) {
+        kql_tok *t = &k->t[i];
+        if (is_p(t, "(") || is_p(t, "[")) depth++;
+        else if (is_p(t, ")") || is_p(t, "]")) depth--;
+        else if (depth == 0 && is_w(t, "by")) after_by = 1;
+        else if (depth == 0 && t->kind == KT_IDENT && is_p(&k->t[i + 1], "=") && i + 1 < e)
+            add_computed(k, t->text);
+        else if (depth == 0 && after_by && aggregate && t->kind == KT_IDENT &&
+                 (i + 1 >= e || is_p(&k->t[i + 1], ",")))
+            k->by[k->n_by++] = t->text;
+    }
+}
+
+static void step(kq *k, size_t b, size_t e, size_t idx) {
+    kql_tok *t = &k->t[b];
+    const char *cmd = t->kind == KT_IDENT ? t->text : "step";
+    const char *name = rdx_arena_printf(k->a, "%s_%zu", cmd, idx + 1);
+    if (is_w(t, "where") || is_w(t, "filter")) return where(k, name, b, e);
+    static const char *const harmless[] = {"take", "limit", "sort", "order", "top", "project",
+                                           "project-away", "project-keep", "project-reorder",
+                                           "render", "serialize", "as", "sample", NULL};
+    static const char *const filtering[] = {"join", "union", "search", "lookup", "find",
+                                            "evaluate", "invoke", "mv-apply", "top-nested", NULL};
+    for (size_t i = 0; filtering[i]; i++)
+        if (is_w(t, filtering[i])) {
+            int outer = is_w(t, "join") || is_w(t, "lookup");
+            for (size_t j = b; outer && j < e && j < b + 4; j++)
+                if (is_w(&k->t[j], "leftouter") || is_w(&k->t[j], "fullouter")) outer = 2;
+            opaque(k, name, b, e, rdx_arena_printf(k->a, "%s is not represented", cmd), outer != 2);
+            k->poisoned = cmd;
+            return;
+        }
+    opaque(k, name, b, e, "not a filter: kept as text", 0);
+    for (size_t i = 0; harmless[i]; i++)
+        if (is_w(t, harmless[i])) {
+            if (is_w(t, "project")) assigned(k, b + 1, e, 0);
+            return;
+        }
+    if (is_w(t, "extend") || is_w(t, "project-rename")) assigned(k, b + 1, e, 0);
+    else if (is_w(t, "summarize") || is_w(t, "distinct") || is_w(t, "count")) {
+        assigned(k, b + 1, e, 1);
+        if (is_w(t, "distinct")) {
+            k->n_by = 0;
+            for (size_t i = b + 1; i < e; i++)
+                if (k->t[i].kind == KT_IDENT) k->by[k->n_by++] = k->t[i].text;
+        }
+    } else {
+        k->poisoned = cmd;
+    }
+}
+
+/* A Defender table's events in the Sigma log-source taxonomy, so the rule
+ * routes like Sigma rules of that category (docs/FIELDS.md). */
+static void table_logsource(rdx_rule *r, const char *table) {
+    static const char *const map[][3] = {
+        {"DeviceProcessEvents", "windows", "process_creation"},
+        {"DeviceNetworkEvents", "windows", "network_connection"},
+        {"DeviceFileEvents", "windows", "file_event"},
+        {"DeviceRegistryEvents", "windows", "registry_event"},
+        {"DeviceImageLoadEvents", "windows", "image_load"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof *map; i++)
+        if (!strcmp(table, map[i][0])) {
+            r->logsource.product = map[i][1];
+            r->logsource.category = map[i][2];
+        }
+    if (!strcmp(table, "SecurityEvent")) {
+        r->logsource.product = "windows";
+        r->logsource.service = "security";
+    }
+}
+
+/* [b, e) split at depth-0 '|' into steps. */
+static void pipeline(kq *k, size_t b, size_t e) {
+    size_t starts[128], n = 0;
+    int depth = 0;
+    starts[n++] = b;
+    for (size_t i = b; i < e; i++) {
+        if (is_p(&k->t[i], "(") || is_p(&k->t[i], "[")) depth++;
+        else if (is_p(&k->t[i], ")") || is_p(&k->t[i], "]")) depth--;
+        else if (depth == 0 && is_p(&k->t[i], "|") && n < 127) starts[n++] = i + 1;
+    }
+    starts[n] = e + 1;   /* so that starts[j+1]-1 is the end of step j */
+    /* the source */
+    size_t se = n > 1 ? starts[1] - 1 : e;
+    kql_tok *src = &k->t[b];
+    if (se == b + 1 && src->kind == KT_IDENT && !find_let(k, src->text)) {
+        rdx_build_native(k->rs, k->r, RDX_NATIVE_KQL_TABLE, &src->text, 1);
+        table_logsource(k->r, src->text);
+    } else {
+        opaque(k, "source", b, se, "the source is not a table", 1);
+        k->poisoned = "source that is not a table";
+    }
+    for (size_t j = 1; j < n; j++) {
+        size_t sb = starts[j], send = starts[j + 1] - 1;
+        if (send > sb) step(k, sb, send, j);
+    }
+}
+
+/* let NAME = <list or value>;  anything else binds a name to no list. */
+static void let(kq *k, size_t b, size_t e) {
+    if (e < b + 3 || k->t[b + 1].kind != KT_IDENT || !is_p(&k->t[b + 2], "=") || k->n_lets == MAX_LETS)
+        return;
+    letv *l = &k->lets[k->n_lets++];
+    l->name = k->t[b + 1].text;
+    l->vals = NULL;
+    l->n = 0;
+    k->i = b + 3;
+    k->end = e;
+    k->err = NULL;
+    flt_val *v = value_list(k, &l->n);
+    if (v && k->i == e && !k->err) l->vals = v;
+    else l->n = 0;
+}
+
+int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32_t line,
+                   uint32_t col, rdx_diags *d) {
+    kql_toks t = {0};
+    const char *err = NULL;
+    kq *k = calloc(1, sizeof *k);
+    if (!k) abort();
+    *k = (kq){.rs = rs, .r = r, .a = rs->arena, .d = d, .q = q};
+    int ok = kql_lex(rs->arena, q, n, line, col, &t, &err);
+    if (!ok) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "kql", r->file, line, col, "%s", err);
+        free(t.v);
+        free(k);
+        return 0;
+    }
+    k->t = t.v;
+    size_t b = 0, query_b = 0, query_e = 0;
+    int found = 0;
+    for (size_t i = 0; i < t.n; i++) {
+        if (t.v[i].kind != KT_END && !is_p(&t.v[i], ";")) continue;
+        if (i > b) {
+            if (is_w(&t.v[b], "let")) let(k, b, i);
+            else if (!found && !is_w(&t.v[b], "set") && !is_w(&t.v[b], "declare") &&
+                     t.v[b].kind == KT_IDENT)
+                query_b = b, query_e = i, found = 1;
+        }
+        b = i + 1;
+    }
+    /* a query: a table followed by at least one step */
+    int is_query = found && query_e == query_b + 1;   /* a bare table */
+    for (size_t i = query_b + 1; found && i < query_e && !is_query; i++)
+        is_query = is_p(&t.v[i], "|");   /* a source and a pipeline */
+    if (is_query) {
+        k->end = query_e;
+        pipeline(k, query_b, query_e);
+        if (!k->n_filters)
+            opaque(k, "selection", query_b, query_e, "no event filter the reader can represent", 1);
+        r->condition = k->cond;
+    }
+    free(t.v);
+    free(k);
+    return is_query;
+}

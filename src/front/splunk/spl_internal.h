@@ -1,0 +1,43 @@
+/*
+ * spl_internal.h — the Splunk SPL reader's parts (src/front/splunk).
+ *
+ * splunk.c reads a security_content detection (YAML), expands its macros
+ * from the macros folder and walks the pipeline; spl_expr.c parses the two
+ * filter languages a step can hold: the search language (`search`, the
+ * implicit first step, `tstats … where`) and the eval language (`where`).
+ */
+#ifndef RDX_FRONT_SPL_INTERNAL_H
+#define RDX_FRONT_SPL_INTERNAL_H
+
+#include "front/common/filter.h"
+
+/* What the filters select events by, beside their predicates: index=,
+ * sourcetype=, source=, eventtype= are selectors, not event fields. */
+typedef struct spl_sel {
+    const char *kind;      /* "sourcetype", "index", ...: the first seen */
+    const char *values[8];
+    size_t n;
+} spl_sel;
+
+typedef struct spl_parse {
+    rdx_arena *a;
+    const char *s;         /* the step's text */
+    size_t n, i;
+    const char *err;       /* why the text cannot be represented (static or arena) */
+    const char *prefix;    /* drop_dm_object_name(X): bare names mean "X.name" */
+    spl_sel *sel;
+    uint32_t line, column; /* where the search is written (positions of leaves) */
+} spl_parse;
+
+/* Parse s[0..n) in the search language / the eval language.  NULL with
+ * p->err set when it cannot be represented. */
+flt *spl_parse_search(spl_parse *p);
+flt *spl_parse_where(spl_parse *p);
+
+/* One detection's YAML text, read as if from path (macros are looked up
+ * beside it): the front-end's load() without the file, for the fuzz target
+ * and tests.  Returns the rules added (0 or 1), -1 when the YAML fails. */
+int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, size_t len,
+                           rdx_diags *d);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * fuzz_elastic.c — libFuzzer / AFL++ target for the elastic reader.
+ *
+ * The input is one rule file; the work and the invariants are in
+ * targets.c (rdx_fuzz_elastic), shared with the regression replay in
+ * tests/unit/test_regressions.c.  Seeds: the corpus folder (seed_elastic in
+ * tests/fuzz/run.sh).
+ *
+ *   sh tests/fuzz/run.sh elastic
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "targets.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+    return rdx_fuzz_elastic(data, size);
+}

@@ -1,0 +1,431 @@
+/*
+ * test_native_readers.c — golden tests for the Splunk and KQL readers: for
+ * each query below the expected stages and predicates were worked out by
+ * hand from the query text, and the field map is checked on what they give.
+ *
+ * A rule is rendered one stage per line, "name: group | group", a group as
+ * "pred & pred", a predicate as "[!]field op[_cs][_all] v,v" with patterns
+ * written back as globs (STAR '*', ONE '?'), regexes as /re/, and an
+ * opaque stage as "name: opaque(reason)"; a stage the condition uses is
+ * marked with '+'.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "ruledex/ruledex.h"
+
+static void put_value(rdx_strbuf *b, const rdx_rvalue *v) {
+    if (v->kind == RDX_VK_REGEX) {
+        rdx_strbuf_printf(b, "/%.*s/", (int)v->text_len, v->text);
+        return;
+    }
+    if (v->kind != RDX_VK_STRING || !v->variants.count) {
+        rdx_strbuf_append(b, v->text, v->text_len);
+        return;
+    }
+    const rdx_pattern *p = &v->variants.items[0];
+    rdx_strbuf_putc(b, '\'');
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const rdx_seg *s = &p->segs[i];
+        if (s->kind == RDX_SEG_STAR) rdx_strbuf_putc(b, '*');
+        else if (s->kind == RDX_SEG_ONE) rdx_strbuf_putc(b, '?');
+        else rdx_strbuf_append(b, s->bytes, s->len);
+    }
+    rdx_strbuf_putc(b, '\'');
+}
+
+static int cond_uses(const rdx_cond *c, size_t stage) {
+    if (!c) return 0;
+    if (c->kind == RDX_COND_STAGE) return c->stage == stage;
+    for (size_t i = 0; i < c->n_kids; i++)
+        if (cond_uses(c->kids[i], stage)) return 1;
+    return 0;
+}
+
+static char *render(const rdx_rule *r) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    for (size_t s = 0; s < r->n_stages; s++) {
+        const rdx_stage *st = &r->stages[s];
+        rdx_strbuf_printf(&b, "%s%s: ", cond_uses(r->condition, s) ? "+" : "", st->name);
+        if (st->opaque) rdx_strbuf_printf(&b, "opaque(%s)", st->opaque->reason);
+        for (size_t g = 0; g < st->n_groups; g++) {
+            if (g) rdx_strbuf_puts(&b, " | ");
+            for (size_t k = 0; k < st->groups[g].n_preds; k++) {
+                const rdx_predicate *p = &st->groups[g].preds[k];
+                if (k) rdx_strbuf_puts(&b, " & ");
+                rdx_strbuf_printf(&b, "%s%s %s%s%s%s ", (p->flags & RDX_PF_NEQ) ? "!" : "",
+                                  p->field ? p->field : "*", rdx_op_name(p->op),
+                                  (p->flags & RDX_PF_CASED) ? "_cs" : "",
+                                  (p->flags & RDX_PF_ALL) ? "_all" : "",
+                                  (p->flags & RDX_PF_FIELDREF) ? "_ref" : "");
+                for (size_t v = 0; v < p->n_values; v++) {
+                    if (v) rdx_strbuf_putc(&b, ',');
+                    put_value(&b, &p->values[v]);
+                }
+            }
+        }
+        rdx_strbuf_putc(&b, '\n');
+    }
+    return rdx_strbuf_take(&b);
+}
+
+static int write_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fputs(text, f);
+    return fclose(f);
+}
+
+/* A security_content layout in a temporary directory: detections/r.yml
+ * holding `search`, and macros/<name>.yml for each (name, definition). */
+typedef struct fixture {
+    char dir[64];
+    rdx_ruleset *rs;
+    rdx_diags d;
+} fixture;
+
+static void cleanup(fixture *f) {
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0) fprintf(stderr, "cannot remove %s\n", f->dir);
+    rdx_ruleset_free(f->rs);
+    rdx_diags_free(&f->d);
+}
+
+static const char *const macros[][2] = {
+    {"process_rundll32", "definition: (Processes.process_name=rundll32.exe OR Processes.original_file_name=RUNDLL32.EXE)\n"},
+    {"sysmon", "definition: sourcetype=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational OR source=XmlWinEventLog:Sysmon\n"},
+    {"proc_named", "arguments:\n  - n\ndefinition: Processes.process_name=$n$\n"},
+    {"security_content_summariesonly", "definition: summariesonly=true\n"},
+};
+
+static const rdx_rule *load_spl(fixture *f, const char *search) {
+    snprintf(f->dir, sizeof f->dir, "/tmp/rdx-spl-XXXXXX");
+    rdx_diags_init(&f->d);
+    f->rs = rdx_ruleset_new();
+    if (!mkdtemp(f->dir)) return NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/macros", f->dir);
+    mkdir(path, 0755);
+    for (size_t i = 0; i < sizeof macros / sizeof *macros; i++) {
+        snprintf(path, sizeof path, "%s/macros/%s.yml", f->dir, macros[i][0]);
+        write_file(path, macros[i][1]);
+    }
+    snprintf(path, sizeof path, "%s/detections", f->dir);
+    mkdir(path, 0755);
+    snprintf(path, sizeof path, "%s/detections/r.yml", f->dir);
+    char *doc = malloc(strlen(search) + 512);
+    sprintf(doc, "name: Test Rule\nid: 0f0e0d0c-0000-4000-8000-000000000001\nsearch: '%s'\n"
+                 "tags:\n  mitre_attack_id:\n  - T1218.011\n", search);
+    write_file(path, doc);
+    free(doc);
+    char spec[300];
+    snprintf(spec, sizeof spec, "splunk:%s/detections", f->dir);
+    rdx_load_rules_path(f->rs, spec, NULL, &f->d);
+    return f->rs->n_rules == 1 ? f->rs->rules[0] : NULL;
+}
+
+static void spl_golden(const char *search, const char *want, int runnable) {
+    fixture f;
+    const rdx_rule *r = load_spl(&f, search);
+    CHECK(r != NULL);
+    if (r) {
+        char *got = render(r);
+        CHECK_STR(got, want);
+        CHECK_INT(r->status_load != RDX_RULE_NOT_RUNNABLE, runnable);
+        free(got);
+    }
+    cleanup(&f);
+}
+
+TEST(spl_tstats_with_macro_and_wildcard) {
+    spl_golden("| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes "
+               "where `process_rundll32` Processes.process=*advpack* by Processes.dest "
+               "| `drop_dm_object_name(Processes)` | `detect_x_filter`",
+               "+tstats_1: Processes.process_name equals 'rundll32.exe' & Processes.process contains '*advpack*'"
+               " | Processes.original_file_name equals 'RUNDLL32.EXE' & Processes.process contains '*advpack*'\n"
+               "by_1: opaque(grouping: kept as text)\n"
+               "drop_dm_object_name_2: opaque(renames Processes.x to x: kept as text)\n", 1);
+    fixture f;
+    const rdx_rule *r = load_spl(&f, "| tstats count from datamodel=Endpoint.Processes where Processes.process=x by a");
+    CHECK(r && r->native.kind == RDX_NATIVE_SPL_DATAMODEL && r->native.values.count == 1 &&
+          !strcmp(r->native.values.items[0], "Endpoint.Processes"));
+    CHECK(r && r->logsource.category && !strcmp(r->logsource.category, "process_creation"));
+    CHECK(r && r->tags.count == 1 && !strcmp(r->tags.items[0], "attack.t1218.011"));
+    CHECK(r && r->title && !strcmp(r->title, "Test Rule"));
+    cleanup(&f);
+}
+
+TEST(spl_implicit_search_selectors_in_not) {
+    spl_golden("`sysmon` EventCode=1 Image IN (\"*\\\\powershell.exe\", \"*\\\\pwsh.exe\") NOT CommandLine=\"*-nop*\" "
+               "| stats count by Computer",
+               "+search_1: EventCode equals 1 & Image endswith '*\\powershell.exe','*\\pwsh.exe' & !CommandLine contains '*-nop*'\n"
+               "stats_2: opaque(not a filter: kept as text)\n", 1);
+    fixture f;
+    const rdx_rule *r = load_spl(&f, "`sysmon` EventCode=1");
+    CHECK(r && r->native.kind == RDX_NATIVE_SPL_SOURCETYPE && r->native.values.count == 1 &&
+          !strcmp(r->native.values.items[0], "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"));
+    cleanup(&f);
+}
+
+TEST(spl_where_match_like_after_tstats) {
+    spl_golden("| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.process "
+               "| `drop_dm_object_name(Processes)` | where match(process, \"(?i)/c\\s+echo\") OR like(process, \"%whoami%\")",
+               "+tstats_1: Processes.process_name equals 'cmd.exe'\n"
+               "by_1: opaque(grouping: kept as text)\n"
+               "drop_dm_object_name_2: opaque(renames Processes.x to x: kept as text)\n"
+               "+where_3: Processes.process regex /(?i)/c\\s+echo/ | Processes.process contains_cs '*whoami*'\n", 1);
+}
+
+TEST(spl_filter_on_stats_result_is_opaque) {
+    spl_golden("sourcetype=wineventlog EventCode=4625 | stats count by host | where count > 5",
+               "+search_1: EventCode equals 4625\n"
+               "stats_2: opaque(not a filter: kept as text)\n"
+               "+where_3: opaque(filters on 'count', which an earlier step computed)\n", 0);
+}
+
+TEST(spl_cidrmatch_isnotnull_neq) {
+    spl_golden("| search dest_port!=443 | where cidrmatch(\"10.0.0.0/8\", src_ip) AND isnotnull(dest_ip)",
+               "+search_1: !dest_port equals 443\n"
+               "+where_2: src_ip cidr 10.0.0.0/8 & dest_ip exists true\n", 1);
+}
+
+TEST(spl_eval_computed_field_is_opaque) {
+    spl_golden("index=main sourcetype=linux | eval len=len(cmd) | where len > 100 AND user=\"root\"",
+               "eval_2: opaque(not a filter: kept as text)\n"
+               "+where_3: opaque(filters on 'len', which an earlier step computed)\n", 0);
+}
+
+TEST(spl_keywords_and_negated_or) {
+    spl_golden("sourcetype=x \"mimikatz\" NOT (user=SYSTEM OR user=LOCAL*)",
+               "+search_1: * keyword '*mimikatz*' & !user equals 'SYSTEM' & !user startswith 'LOCAL*'\n", 1);
+}
+
+TEST(spl_subsearch_is_opaque) {
+    spl_golden("sourcetype=x [| inputlookup bad.csv | fields ip] | stats count",
+               "+search_1: opaque(subsearch)\nstats_2: opaque(not a filter: kept as text)\n", 0);
+}
+
+TEST(spl_macro_with_arguments) {
+    spl_golden("| tstats count from datamodel=Endpoint.Processes where `proc_named(certutil.exe)` "
+               "Processes.process=\"*-urlcache*\" by Processes.dest",
+               "+tstats_1: Processes.process_name equals 'certutil.exe' & Processes.process contains '*-urlcache*'\n"
+               "by_1: opaque(grouping: kept as text)\n", 1);
+}
+
+TEST(spl_no_filter_is_not_runnable) {
+    spl_golden("| from datamodel Risk.All_Risk | stats count by risk_object",
+               "from_1: opaque(not a filter: kept as text)\nstats_2: opaque(not a filter: kept as text)\n"
+               "+selection: opaque(no event filter the reader can represent)\n", 0);
+}
+
+TEST(spl_not_over_and_distributes) {
+    spl_golden("sourcetype=x NOT (a=1 b=\"two words\")",
+               "+search_1: !a equals 1 | !b equals 'two words'\n", 1);
+}
+
+/* ---- KQL ------------------------------------------------------------------ */
+
+static const rdx_rule *load_kql(fixture *f, const char *name, const char *text) {
+    snprintf(f->dir, sizeof f->dir, "/tmp/rdx-kql-XXXXXX");
+    rdx_diags_init(&f->d);
+    f->rs = rdx_ruleset_new();
+    if (!mkdtemp(f->dir)) return NULL;
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    write_file(path, text);
+    char spec[300];
+    snprintf(spec, sizeof spec, "kusto:%s", f->dir);
+    rdx_load_rules_path(f->rs, spec, NULL, &f->d);
+    return f->rs->n_rules == 1 ? f->rs->rules[0] : NULL;
+}
+
+static void kql_golden(const char *query, const char *want, int runnable) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql", query);
+    CHECK(r != NULL);
+    if (r) {
+        char *got = render(r);
+        CHECK_STR(got, want);
+        CHECK_INT(r->status_load != RDX_RULE_NOT_RUNNABLE, runnable);
+        free(got);
+    }
+    cleanup(&f);
+}
+
+TEST(kql_has_all_and_cased_equals) {
+    kql_golden("DeviceProcessEvents\n| where InitiatingProcessFileName == 'java.exe' and FileName == 'cmd.exe'\n"
+               "and ProcessCommandLine has_all('powershell iex','DownloadString')\n",
+               "+where_2: InitiatingProcessFileName equals_cs 'java.exe' & FileName equals_cs 'cmd.exe'"
+               " & ProcessCommandLine term_all 'powershell iex','DownloadString'\n", 1);
+}
+
+TEST(kql_let_list_time_window_not) {
+    kql_golden("let Tools = dynamic([\"psexec.exe\", \"paexec.exe\"]);\nDeviceProcessEvents\n"
+               "| where Timestamp > ago(7d)\n| where FileName in~ (Tools) and not(ProcessCommandLine has \"accepteula\")\n"
+               "| summarize count() by DeviceName\n",
+               "+where_3: FileName equals 'psexec.exe','paexec.exe' & !ProcessCommandLine term 'accepteula'\n"
+               "summarize_4: opaque(not a filter: kept as text)\n", 1);
+}
+
+TEST(kql_startswith_endswith_contains_or) {
+    kql_golden("DeviceFileEvents | where FolderPath startswith @\"C:\\Users\\\" and (FileName endswith \".lnk\" or FileName contains \"startup\")",
+               "+where_2: FolderPath startswith 'C:\\Users\\*' & FileName endswith '*.lnk'"
+               " | FolderPath startswith 'C:\\Users\\*' & FileName contains '*startup*'\n", 1);
+}
+
+TEST(kql_regex_and_negations) {
+    kql_golden("DeviceProcessEvents | where ProcessCommandLine matches regex @\"(?i)-e(nc|ncodedcommand)\\s\" "
+               "and InitiatingProcessFileName !~ \"explorer.exe\" and ProcessCommandLine !contains \"Defender\"",
+               "+where_2: ProcessCommandLine regex /(?i)-e(nc|ncodedcommand)\\s/ & !InitiatingProcessFileName equals 'explorer.exe'"
+               " & !ProcessCommandLine contains '*Defender*'\n", 1);
+}
+
+TEST(kql_filter_on_extended_column_is_opaque) {
+    kql_golden("DeviceNetworkEvents | where RemotePort in (4444, 8080)\n| extend Host = tostring(parse_url(RemoteUrl).Host)\n"
+               "| where Host has_any (\"ngrok\", \"trycloudflare\")",
+               "+where_2: RemotePort equals_cs 4444,8080\n"
+               "extend_3: opaque(not a filter: kept as text)\n"
+               "+where_4: opaque(filters on 'Host', which an earlier step computed)\n", 0);
+}
+
+TEST(kql_join_is_opaque_in_the_condition) {
+    kql_golden("DeviceProcessEvents | where FileName =~ \"whoami.exe\"\n"
+               "| join kind=inner (DeviceNetworkEvents | where RemotePort == 443) on DeviceId",
+               "+where_2: FileName equals 'whoami.exe'\n+join_3: opaque(join is not represented)\n", 0);
+}
+
+TEST(kql_union_source_is_opaque) {
+    kql_golden("union DeviceProcessEvents, DeviceFileEvents | where FileName == \"x.exe\"",
+               "+source: opaque(the source is not a table)\n"
+               "+where_2: opaque(filters after a source that is not a table)\n", 0);
+}
+
+TEST(kql_ip_tests_emptiness_has_cs) {
+    kql_golden("DeviceNetworkEvents | where not(ipv4_is_private(RemoteIP)) and isnotempty(RemoteUrl) "
+               "and InitiatingProcessCommandLine has_cs \"Invoke\"",
+               "+where_2: !RemoteIP cidr 10.0.0.0/8,172.16.0.0/12,192.168.0.0/16 & RemoteUrl exists true"
+               " & InitiatingProcessCommandLine term_cs 'Invoke'\n", 1);
+}
+
+TEST(kql_tolower_makes_compare_case_blind) {
+    kql_golden("SecurityEvent | where EventID == 4688 and tolower(CommandLine) contains \"vssadmin\" "
+               "and tolower(NewProcessName) == \"c:\\\\windows\\\\system32\\\\vssadmin.exe\"",
+               "+where_2: EventID equals_cs 4688 & CommandLine contains '*vssadmin*'"
+               " & NewProcessName equals 'c:\\windows\\system32\\vssadmin.exe'\n", 1);
+}
+
+TEST(kql_let_scalar_and_not_in) {
+    kql_golden("let x = \"abc\";\nlet Allowed = pack_array('a.exe', 'b.exe');\n"
+               "DeviceProcessEvents | where ProcessCommandLine has x and FileName !in (Allowed)",
+               "+where_2: ProcessCommandLine term 'abc' & !FileName equals_cs 'a.exe','b.exe'\n", 1);
+}
+
+TEST(kql_markdown_metadata_and_attack) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "rule.md",
+        "# Java spawning cmd\n\nFinds Java running cmd.\n\n## Query\n\n```kusto\n"
+        "DeviceProcessEvents\n| where FileName =~ 'cmd.exe' // T1059.003\n```\n\n"
+        "Technique, tactic, or state | Covered? (v=yes) | Notes\n-|-|-\nInitial access |  |\n"
+        "Execution | v |\n\n**Contributor:** Someone\n");
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "Java spawning cmd");
+        CHECK_STR(r->description, "Finds Java running cmd.");
+        CHECK_STR(r->author, "Someone");
+        CHECK_INT(r->tags.count, 2);
+        CHECK(r->tags.count == 2 && !strcmp(r->tags.items[0], "attack.t1059.003") &&
+              !strcmp(r->tags.items[1], "attack.execution"));
+        CHECK(r->native.kind == RDX_NATIVE_KQL_TABLE && !strcmp(r->native.values.items[0], "DeviceProcessEvents"));
+        CHECK_INT(r->line, 8);
+        CHECK_INT(r->stages[0].groups[0].preds[0].line, 9);
+    }
+    cleanup(&f);
+}
+
+/* ---- the field map ---------------------------------------------------------- */
+
+static const char table[] =
+    "aliases: {kql: kusto}\n"
+    "kusto:\n  ProcessCommandLine: CommandLine\n  FileName: {field: Image, basename: true}\n"
+    "  DeviceFileEvents.FileName: {field: TargetFilename, basename: true}\n";
+
+TEST(fieldnorm_maps_basename_and_prefixes_unmapped) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql",
+        "DeviceProcessEvents | where FileName =~ 'rundll32.exe' and ProcessCommandLine has 'x' and Odd startswith 'y'");
+    rdx_fieldnorm *m = rdx_fieldnorm_parse("t.yml", table, sizeof table - 1, &f.d);
+    CHECK(m != NULL && r != NULL);
+    if (m && r) {
+        CHECK_INT(rdx_ruleset_normalise_fields(f.rs, m, &f.d), 1);
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: Image endswith '*\\rundll32.exe' & CommandLine term 'x' & kusto:Odd startswith 'y*'\n");
+        free(got);
+        const rdx_predicate *p = &r->stages[0].groups[0].preds[0];
+        CHECK_STR(p->field_written, "FileName");
+        CHECK_STR(p->values[0].text, "\\rundll32.exe");
+        CHECK(p->field_hash == rdx_name_hash("Image", 5));
+        rdx_unmapped *u;
+        size_t n = rdx_fieldnorm_unmapped(f.rs, &u);
+        CHECK_INT(n, 1);
+        CHECK(n == 1 && !strcmp(u[0].field, "Odd") && !strcmp(u[0].lang, "kusto") && u[0].count == 1);
+        free(u);
+    }
+    rdx_fieldnorm_free(m);
+    cleanup(&f);
+    r = load_kql(&f, "q.kql", "DeviceFileEvents | where FileName endswith '.lnk'");
+    m = rdx_fieldnorm_parse("t.yml", table, sizeof table - 1, &f.d);
+    if (m && r) {
+        rdx_ruleset_normalise_fields(f.rs, m, &f.d);
+        CHECK_STR(r->stages[0].groups[0].preds[0].field, "TargetFilename");
+    }
+    rdx_fieldnorm_free(m);
+    cleanup(&f);
+}
+
+TEST(fieldnorm_rejects_bad_tables) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    static const char bad1[] = "kusto:\n  A: [x]\n";
+    CHECK(rdx_fieldnorm_parse("b.yml", bad1, sizeof bad1 - 1, &d) == NULL);
+    static const char bad2[] = "kusto:\n  A: {basename: true}\n";
+    CHECK(rdx_fieldnorm_parse("b.yml", bad2, sizeof bad2 - 1, &d) == NULL);
+    CHECK_INT(d.errors, 2);
+    CHECK(d.count && d.items[0].line == 2);
+    rdx_diags_free(&d);
+}
+
+TEST(fieldnorm_shipped_table_loads) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_fieldnorm *m = rdx_fieldnorm_load("data/fields.yml", &d);
+    CHECK(m != NULL);
+    CHECK_INT(d.errors, 0);
+    rdx_fieldnorm_free(m);
+    rdx_diags_free(&d);
+}
+
+TEST(kql_sentinel_yaml) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "rule.yaml",
+        "id: 11111111-2222-3333-4444-555555555555\nname: Encoded PowerShell\n"
+        "description: Finds -enc.\nseverity: High\ntactics:\n  - Execution\n"
+        "relevantTechniques:\n  - T1059.001\nquery: |\n  DeviceProcessEvents\n"
+        "  | where ProcessCommandLine has_any (\"-enc\", \"-encodedcommand\")\n");
+    CHECK(r != NULL);
+    if (r) {
+        CHECK_STR(r->title, "Encoded PowerShell");
+        CHECK_STR(r->id, "11111111-2222-3333-4444-555555555555");
+        CHECK_INT(r->level, RDX_LEVEL_HIGH);
+        CHECK(r->tags.count == 2 && !strcmp(r->tags.items[0], "attack.execution") &&
+              !strcmp(r->tags.items[1], "attack.t1059.001"));
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: ProcessCommandLine term '-enc','-encodedcommand'\n");
+        free(got);
+    }
+    cleanup(&f);
+}
