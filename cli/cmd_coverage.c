@@ -59,7 +59,7 @@ int rdx_cmd_coverage(int argc, char **argv) {
         case 'f':
             if (!strcmp(optarg, "json")) json = 1;
             else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "ruledex coverage: unknown format '%s' (text, json)\n", optarg);
+                fprintf(stderr, "ruledex coverage: unknown format '%s' (text, json)\n", cli_esc(optarg));
                 return RDX_EXIT_USAGE;
             }
             break;
@@ -80,14 +80,15 @@ int rdx_cmd_coverage(int argc, char **argv) {
     rdx_diags_init(&d);
     rdx_ruleset *rs = cli_load_rules(&ro, &d);
     rdx_logsources *ls = rdx_logsources_load(cli_logsources_path(logsources), &d);
-    size_t n_files = 0;
-    char **files = cli_expand_inputs(argv + optind, (size_t)(argc - optind), &n_files, &d);
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    for (int i = optind; i < argc; i++) cli_inputs_add(&in, argv[i], 1, &d);
     cli_print_diags(stderr, &d, &ecol, 1, 20);
     rdx_diags_clear(&d);
     rdx_coverage *cov = rs ? rdx_coverage_new(rs, ls) : NULL;
     rdx_arena *a = rdx_arena_new(0);
-    for (size_t i = 0; cov && i < n_files; i++) {
-        rdx_source *src = rdx_source_open_file(files[i], RDX_FMT_AUTO, &d);
+    for (size_t i = 0; cov && i < in.n; i++) {
+        rdx_source *src = cli_input_source(&in.items[i], &d);
         rdx_event ev;
         int rc;
         while (src && (rc = rdx_source_next(src, a, &ev, &d)) != 0) {
@@ -101,6 +102,12 @@ int rdx_cmd_coverage(int argc, char **argv) {
     if (cov && rdx_coverage_get_summary(cov).events) {
         rdx_strbuf out = RDX_STRBUF_INIT;
         rdx_coverage_report(cov, json ? RDX_COVERAGE_JSON : RDX_COVERAGE_TEXT, &out);
+        if (!json) {   /* field names and values come from the evidence: shown escaped */
+            rdx_strbuf safe = RDX_STRBUF_INIT;
+            rdx_esc_text(&safe, out.data, out.len, RDX_ESC_NEWLINES | RDX_ESC_TABS);
+            rdx_strbuf_free(&out);
+            out = safe;
+        }
         fwrite(out.data, 1, out.len, stdout);
         rdx_strbuf_free(&out);
         rc = RDX_EXIT_OK;
@@ -109,7 +116,7 @@ int rdx_cmd_coverage(int argc, char **argv) {
     }
     rdx_arena_free(a);
     rdx_coverage_free(cov);
-    cli_free_list(files, n_files);
+    cli_inputs_free(&in);
     rdx_logsources_free(ls);
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);

@@ -117,9 +117,9 @@ static int read_event(const char *spec, rdx_arena *a, rdx_event *ev, rdx_source 
         rdx_arena_reset(a);
     }
     if (rc <= 0) {
-        if (want) fprintf(stderr, "ruledex explain: %s has no readable event #%llu\n", path,
+        if (want) fprintf(stderr, "ruledex explain: %s has no readable event #%llu\n", cli_esc(path),
                           (unsigned long long)want);
-        else fprintf(stderr, "ruledex explain: no readable event in %s\n", path ? path : "the argument");
+        else fprintf(stderr, "ruledex explain: no readable event in %s\n", path ? cli_esc(path) : "the argument");
     }
     free(path);
     return rc > 0 ? 0 : -1;
@@ -155,11 +155,17 @@ int rdx_cmd_explain(int argc, char **argv) {
             reported += (size_t)rdx_explain(rs->rules[i], &ev, ls,
                                             o.json ? RDX_EXPLAIN_JSON : RDX_EXPLAIN_TEXT, &out);
         }
+        if (!o.json) {   /* the event's values and the rule's text: shown escaped */
+            rdx_strbuf safe = RDX_STRBUF_INIT;
+            rdx_esc_text(&safe, out.data, out.len, RDX_ESC_NEWLINES | RDX_ESC_TABS);
+            rdx_strbuf_free(&out);
+            out = safe;
+        }
         fwrite(out.data, 1, out.len, stdout);
         rdx_strbuf_free(&out);
         if (!explained)
             fprintf(stderr, "ruledex explain: no detection rule%s%s in %s\n", o.select ? " " : "",
-                    o.select ? o.select : "", o.rules.paths[0]);
+                    cli_esc(o.select), cli_esc(o.rules.paths[0]));
         else rc = reported == explained ? RDX_EXIT_OK : RDX_EXIT_FOUND;
     }
     cli_print_diags(stderr, &d, &ecol, 1, 20);

@@ -7,15 +7,25 @@
  * verification, the account of every event — is the library's hunt
  * session (hunt.h).  What is left here is the command line: arguments,
  * the file walk, a thread pool, the progress bar, and ordered writing.
+ *
  * Files are the units of work: N worker threads, each with its own
  * hunter, take the next file and write its detections through a sink of
- * that file's own into memory; the main thread writes those buffers out
- * strictly in input order (directories recursively, sorted), so the
- * output is the same whatever the number of threads.  CSV timelines are
- * merged in input order and sorted by event time at the end.  A summary
- * on stderr accounts for every event: read = evaluated + unreadable (+
- * outside the time range).
+ * that file's own.  Output is written strictly in input order
+ * (directories recursively, sorted), so it is the same whatever the
+ * number of threads: the file at the head of the order writes straight to
+ * the output; the others keep what they find in memory until their turn,
+ * and a worker whose file would take the memory held this way past
+ * BUFFERED_MAX waits for its turn.  So a stream — `-`, a FIFO, `tail -f
+ * events.jsonl | ruledex hunt -r rules -` — is written as it is read,
+ * each detection flushed as soon as it is found, in bounded memory
+ * however long it runs, and a multi-file run keeps its order with
+ * bounded buffering.  CSV timelines are merged in input order and sorted
+ * by event time at the end (so they are kept whole until then).  A
+ * summary on stderr accounts for every event: read = evaluated +
+ * unreadable (+ outside the time range).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +42,9 @@
 
 typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
 
+/* What the files not yet at the head of the output order may hold. */
+#define BUFFERED_MAX (8u << 20)
+
 typedef struct hunt_opts {
     cli_rules rules;
     out_format format;
@@ -44,11 +57,15 @@ typedef struct hunt_opts {
     int quiet, verbose;
 } hunt_opts;
 
-/* One input file: run by one worker, written out by the main thread. */
+struct hunt;
+
+/* One input file: run by one worker, written in its turn. */
 typedef struct file_job {
-    const char *path;
-    rdx_strbuf out;                /* table / jsonl detections */
-    rdx_sink *sink;                /* writes into out (timeline: keeps rows) */
+    struct hunt *h;
+    size_t index;                  /* in input order */
+    const cli_input *in;
+    rdx_strbuf out;                /* found before its turn (guarded by mu) */
+    rdx_sink *sink;                /* writes through job_write (timeline: keeps rows) */
     rdx_diags diags;               /* its messages (the first RDX_HUNT_KEPT) */
     _Atomic uint64_t bytes_done;   /* for the progress bar */
     int done;                      /* guarded by the hunt's mutex */
@@ -64,8 +81,13 @@ typedef struct hunt {
     file_job *jobs;
     size_t n_jobs;
     size_t next_job;               /* guarded by mu */
+    FILE *out;                     /* written under mu */
+    size_t head;                   /* the job whose turn it is to write (mu) */
+    size_t buffered;               /* bytes the other jobs hold (mu) */
+    int write_failed;              /* (mu) */
     pthread_mutex_t mu;
-    pthread_cond_t job_done;
+    pthread_cond_t job_done;       /* a job is done */
+    pthread_cond_t turn;           /* the head moved, or buffered shrank */
 } hunt;
 
 static void usage(FILE *f) {
@@ -74,7 +96,8 @@ static void usage(FILE *f) {
           "Run detection rules over events and print every detection; correlation\n"
           "rules are run over their rules' hits in event time, after every file is read.\n"
           "EVENTS are files or directories (searched recursively for .json, .jsonl,\n"
-          ".ndjson and .evtx); '-' reads JSON from standard input.\n"
+          ".ndjson and .evtx); '-' reads standard input.  Standard input, a FIFO or\n"
+          "<(command) is read as a stream, each detection written as it is found.\n"
           "\n"
           "options:\n"
           "  -r, --rules [LANG:]PATH   rule file or directory (repeatable); LANG (sigma)\n"
@@ -84,7 +107,8 @@ static void usage(FILE *f) {
           "                            (default: the table shipped with ruledex)\n"
           "  -f, --format FORMAT       table (default), jsonl, or csv (a timeline sorted\n"
           "                            by event time)\n"
-          "  -o, --output FILE         write detections to FILE (atomically)\n"
+          "  -o, --output FILE         write detections to FILE (atomically; not inside\n"
+          "                            an input directory)\n"
           "  -l, --min-level LEVEL     informational, low, medium, high or critical\n"
           "      --status LIST         only rules with these statuses (e.g. stable,test)\n"
           "      --from TIME           only events at or after TIME (ISO 8601, e.g. 2024-05-01\n"
@@ -99,9 +123,10 @@ static void usage(FILE *f) {
           "  -v, --verbose             show every diagnostic, not just the first 20\n"
           "  -h, --help                this help\n"
           "\n"
-          "exit status: 0 nothing found; 1 detections found; 2 usage error or no\n"
-          "rule could be loaded; 4 some input (rules, files or events) could not be\n"
-          "read, added to 0 or 1 (so 5 = detections found and input errors).\n",
+          "exit status: 0 nothing found; 1 detections found; 2 usage error, or no\n"
+          "rule could be loaded or selected; 4 some input (rules, files or events)\n"
+          "could not be read, added to 0 or 1 (so 5 = detections found and input\n"
+          "errors); 74 the output could not be written.\n",
           f);
 }
 
@@ -148,7 +173,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
             else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) o->format = OUT_JSONL;
             else if (!strcmp(optarg, "csv")) o->format = OUT_CSV;
             else {
-                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl, csv)\n", optarg);
+                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl, csv)\n", cli_esc(optarg));
                 return -1;
             }
             break;
@@ -156,23 +181,29 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         case 'l':
             o->session.min_level = rdx_level_parse(optarg);
             if (o->session.min_level == RDX_LEVEL_NONE) {
-                fprintf(stderr, "ruledex hunt: unknown level '%s'\n", optarg);
+                fprintf(stderr, "ruledex hunt: unknown level '%s'\n", cli_esc(optarg));
                 return -1;
             }
             break;
-        case 'S': o->session.statuses = optarg; break;
+        case 'S':
+            if (cli_check_statuses("hunt", optarg) != 0) return -1;
+            o->session.statuses = optarg;
+            break;
         case 'L': o->logsources = optarg; break;
         case 'F':
         case 'T':
             if (!rdx_time_parse(optarg, strlen(optarg),
                                 c == 'F' ? &o->session.from : &o->session.to)) {
                 fprintf(stderr, "ruledex hunt: --%s needs a time like 2024-05-01 or "
-                        "2024-05-01T13:00:00, not '%s'\n", c == 'F' ? "from" : "to", optarg);
+                        "2024-05-01T13:00:00, not '%s'\n", c == 'F' ? "from" : "to", cli_esc(optarg));
                 return -1;
             }
             *(c == 'F' ? &o->session.has_from : &o->session.has_to) = 1;
             break;
-        case 'C': o->color = optarg; break;
+        case 'C':
+            if (cli_check_color("hunt", optarg) != 0) return -1;
+            o->color = optarg;
+            break;
         case 'j':
             o->threads = atoi(optarg);
             if (o->threads < 1 || o->threads > 256) {
@@ -183,7 +214,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         case 'M':
             if (parse_size(optarg, &o->corr_memory) != 0) {
                 fprintf(stderr, "ruledex hunt: --correlation-memory takes a size like 64M "
-                        "or 1G, not '%s'\n", optarg);
+                        "or 1G, not '%s'\n", cli_esc(optarg));
                 return -1;
             }
             break;
@@ -201,6 +232,10 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         fprintf(stderr, "ruledex hunt: no events given\n");
         return -1;
     }
+    if (o->session.has_from && o->session.has_to && o->session.from >= o->session.to) {
+        fprintf(stderr, "ruledex hunt: --from is not before --to: no event can be in that range\n");
+        return -1;
+    }
     return optind;
 }
 
@@ -213,15 +248,52 @@ typedef struct worker {
     pthread_t tid;
 } worker;
 
+/* The writer of a job's sink.  At the head of the order its bytes go
+ * straight out (flushed at once for a stream: live output); before that
+ * they are kept, and the worker waits for its turn rather than keep more
+ * than BUFFERED_MAX. */
+static int out_write(hunt *h, const file_job *j, const void *data, size_t n) {
+    if (h->write_failed) return -1;
+    if ((n && fwrite(data, 1, n, h->out) != n) || (j->in->stream && fflush(h->out) != 0)) {
+        h->write_failed = 1;
+        pthread_cond_broadcast(&h->turn);   /* nobody waits for a turn any more */
+        return -1;
+    }
+    return 0;
+}
+
+static int job_write(void *ctx, const void *data, size_t n) {
+    file_job *j = ctx;
+    hunt *h = j->h;
+    int rc = 0;
+    pthread_mutex_lock(&h->mu);
+    while (!h->write_failed && h->head != j->index && h->buffered && h->buffered + n > BUFFERED_MAX)
+        pthread_cond_wait(&h->turn, &h->mu);
+    if (h->write_failed) {
+        rc = -1;
+    } else if (h->head == j->index) {
+        rc = out_write(h, j, data, n);
+    } else {
+        rdx_strbuf_append(&j->out, data, n);
+        h->buffered += n;
+    }
+    pthread_mutex_unlock(&h->mu);
+    return rc;
+}
+
 static void progress(void *ctx, uint64_t offset) {
     atomic_store_explicit(&((file_job *)ctx)->bytes_done, offset, memory_order_relaxed);
 }
 
+/* A file found in a directory must still be a regular file when it is
+ * opened (never wait on a FIFO put there since the walk). */
 static void hunt_file(worker *w, file_job *j) {
     rdx_hunter_set_progress(w->hunter, progress, j);
-    rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)(j - w->h->jobs));
-    rdx_hunter_run_path(w->hunter, j->path, j->sink, &j->diags);
-    if (w->h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* into j->out */
+    rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)j->index);
+    int fd = cli_input_fd(j->in, &j->diags);
+    if (fd >= 0) rdx_hunter_run_fd(w->hunter, fd, 1, j->in->path, j->sink, &j->diags);
+    else if (fd == -2) rdx_hunter_run_path(w->hunter, j->in->path, j->sink, &j->diags);
+    if (w->h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* the rest of its output */
 }
 
 static void *worker_main(void *arg) {
@@ -229,7 +301,7 @@ static void *worker_main(void *arg) {
     hunt *h = w->h;
     for (;;) {
         pthread_mutex_lock(&h->mu);
-        size_t i = h->next_job < h->n_jobs ? h->next_job++ : h->n_jobs;
+        size_t i = h->next_job < h->n_jobs && !h->write_failed ? h->next_job++ : h->n_jobs;
         pthread_mutex_unlock(&h->mu);
         if (i == h->n_jobs) break;
         hunt_file(w, &h->jobs[i]);
@@ -244,7 +316,7 @@ static void *worker_main(void *arg) {
 /* ---- the main thread: write results in input order ---------------------------- */
 
 typedef struct run_totals {
-    uint64_t dirs_failed;       /* directories that could not be read */
+    uint64_t dirs_failed;       /* directories (or links in them) that could not be read */
     rdx_diags diags;            /* every input problem, in input order */
     rdx_sink *timeline;         /* csv: every file's rows, merged in input order */
     rdx_hunt_account acct;
@@ -255,9 +327,9 @@ typedef struct run_totals {
     int corr_failed;
 } run_totals;
 
-static uint64_t file_size(const char *path) {
+static uint64_t file_size(const cli_input *in) {
     struct stat st;
-    return strcmp(path, "-") && stat(path, &st) == 0 ? (uint64_t)st.st_size : 0;
+    return !in->stream && stat(in->path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
 /* Wait for job i, updating the progress bar while waiting. */
@@ -276,25 +348,38 @@ static void wait_for(hunt *h, size_t i, cli_progress *pg, uint64_t base) {
         for (size_t k = i; k < h->n_jobs && k < i + 256; k++)
             done += atomic_load_explicit(&h->jobs[k].bytes_done, memory_order_relaxed);
         pthread_mutex_unlock(&h->mu);
-        cli_progress_update(pg, done, h->jobs[i].path);
+        cli_progress_update(pg, done, h->jobs[i].in->path);
         pthread_mutex_lock(&h->mu);
     }
     pthread_mutex_unlock(&h->mu);
 }
 
-static void collect(hunt *h, FILE *out, cli_progress *pg, run_totals *t) {
+/* Job i's turn: what it found so far goes out, and from now on it writes
+ * straight to the output. */
+static void give_turn(hunt *h, size_t i) {
+    pthread_mutex_lock(&h->mu);
+    file_job *j = &h->jobs[i];
+    if (j->out.len) out_write(h, j, j->out.data, j->out.len);
+    h->buffered -= j->out.len;
+    rdx_strbuf_free(&j->out);
+    h->head = i;
+    pthread_cond_broadcast(&h->turn);
+    pthread_mutex_unlock(&h->mu);
+}
+
+static void collect(hunt *h, cli_progress *pg, run_totals *t) {
     uint64_t base = 0;
     for (size_t i = 0; i < h->n_jobs; i++) {
         file_job *j = &h->jobs[i];
+        give_turn(h, i);
         wait_for(h, i, pg, base);
-        if (j->out.len) fwrite(j->out.data, 1, j->out.len, out);
-        rdx_strbuf_free(&j->out);
+        give_turn(h, i);   /* anything it kept just before its turn */
         if (t->timeline) rdx_sink_timeline_take(t->timeline, j->sink);
         rdx_sink_free(j->sink);
         j->sink = NULL;
         rdx_diags_move(&t->diags, &j->diags);
         rdx_diags_free(&j->diags);
-        base += file_size(j->path);
+        base += file_size(j->in);
     }
 }
 
@@ -306,12 +391,12 @@ static int thread_count(const hunt *h) {
 }
 
 /* Run every job on the workers; sum their accounts into t. */
-static void run(hunt *h, FILE *out, run_totals *t) {
+static void run(hunt *h, run_totals *t) {
     int n = thread_count(h);
     worker *ws = calloc((size_t)n, sizeof *ws);
     if (!ws) abort();
     uint64_t total = 0;
-    for (size_t i = 0; i < h->n_jobs; i++) total += file_size(h->jobs[i].path);
+    for (size_t i = 0; i < h->n_jobs; i++) total += file_size(h->jobs[i].in);
     cli_progress pg;
     cli_progress_start(&pg, total, NULL);
     for (int k = 0; k < n; k++) {
@@ -319,7 +404,7 @@ static void run(hunt *h, FILE *out, run_totals *t) {
         ws[k].hunter = rdx_hunter_new(h->session);
         if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
     }
-    collect(h, out, &pg, t);
+    collect(h, &pg, t);
     cli_progress_end(&pg);
     for (int k = 0; k < n; k++) {
         pthread_join(ws[k].tid, NULL);
@@ -339,7 +424,7 @@ static FILE *spill_file(void *ctx) {
 }
 
 static void correlate(hunt *h, FILE *out, run_totals *t) {
-    if (!h->hits) return;
+    if (!h->hits || h->write_failed) return;
     rdx_sink *sink = t->timeline;
     if (!sink && h->opt.format == OUT_JSONL) sink = rdx_sink_jsonl_new(write_file, out);
     else if (!sink) sink = rdx_sink_table_new(&h->style, write_file, out);
@@ -356,9 +441,8 @@ static void correlate(hunt *h, FILE *out, run_totals *t) {
     rdx_correlator_free(c);
 }
 
-static void corr_summary(FILE *f, const hunt *h, const run_totals *t, const cli_colors *c) {
+static void corr_summary(FILE *f, const hunt *h, const run_totals *t) {
     if (!h->hits) return;
-    cli_print_diags(f, &t->corr_warnings, c, 0, h->opt.verbose ? 0 : 20);
     const rdx_corr_stats *k = &t->corr;
     fprintf(f, "correlations: %s run, %s detections from %s hits",
             cli_num(rdx_hunt_correlation_count(h->session)), cli_num(k->detections),
@@ -385,7 +469,7 @@ static void corr_summary(FILE *f, const hunt *h, const run_totals *t, const cli_
 /* " (json: 3, evtx: 1)": why events were unreadable. */
 static void print_reasons(FILE *f, const rdx_reasons *t) {
     for (size_t k = 0; k < t->n; k++)
-        fprintf(f, "%s%s: %s", k ? ", " : " (", t->cats[k], cli_num(t->counts[k]));
+        fprintf(f, "%s%s: %s", k ? ", " : " (", cli_esc(t->cats[k]), cli_num(t->counts[k]));
     if (t->n) fputc(')', f);
 }
 
@@ -406,19 +490,25 @@ static void print_top_rules(FILE *f, const hunt *h, const rdx_hunt_account *s) {
     for (size_t k = 0; k < max; k++) {
         const rdx_rule *r = rdx_hunt_rule(h->session, (size_t)(order[k] - s->by_rule));
         fprintf(f, "  %8s  %-13s %s\n", cli_num(*order[k]), rdx_level_name(r->level),
-                r->title ? r->title : "");
+                cli_esc(r->title));
     }
     if (max < n) fprintf(f, "  ... %zu more rules (--verbose)\n", n - max);
     free(order);
 }
 
-static void summary(const hunt *h, const run_totals *t, size_t rule_errors, const cli_colors *c) {
+/* The messages about inputs: shown even with -q, which drops only the
+ * summary. */
+static void messages(const hunt *h, const run_totals *t, const cli_colors *c) {
+    cli_print_diags(stderr, &t->diags, c, 0, h->opt.verbose ? 0 : 20);
+    cli_print_diags(stderr, &t->corr_warnings, c, 0, h->opt.verbose ? 0 : 20);
+    if (t->acct.messages_dropped)
+        fprintf(stderr, "(%s more messages not kept: at most %d per file; every event is counted%s)\n",
+                cli_num(t->acct.messages_dropped), RDX_HUNT_KEPT, h->opt.quiet ? "" : " below");
+}
+
+static void summary(const hunt *h, const run_totals *t, size_t rule_errors) {
     FILE *f = stderr;
     const rdx_hunt_account *s = &t->acct;
-    cli_print_diags(f, &t->diags, c, 0, h->opt.verbose ? 0 : 20);
-    if (s->messages_dropped)
-        fprintf(f, "(%s more messages not kept: at most %d per file; every event is counted below)\n",
-                cli_num(s->messages_dropped), RDX_HUNT_KEPT);
     fprintf(f, "rules: %s selected of %s loaded", cli_num(rdx_hunt_rule_count(h->session)),
             cli_num(h->rs->n_rules));
     if (rule_errors) fprintf(f, ", %s rule errors", cli_num(rule_errors));
@@ -440,7 +530,7 @@ static void summary(const hunt *h, const run_totals *t, size_t rule_errors, cons
     }
     fputs(")\n", f);
     if (s->detections) print_top_rules(f, h, s);
-    corr_summary(f, h, t, c);
+    corr_summary(f, h, t);
 }
 
 /* ---- setting up ------------------------------------------------------------------- */
@@ -454,13 +544,13 @@ static int build_session(hunt *h, rdx_diags *rule_diags, const cli_colors *ecol)
     h->ls = rdx_logsources_load(path, &d);
     if (!h->ls && h->opt.logsources) {
         cli_print_diags(stderr, &d, ecol, 0, 20);
-        fprintf(stderr, "ruledex hunt: cannot use the log-source table %s\n", path);
+        fprintf(stderr, "ruledex hunt: cannot use the log-source table %s\n", cli_esc(path));
         rdx_diags_free(&d);
         return 0;
     }
     if (!h->ls)
         fprintf(stderr, "ruledex hunt: warning: no log-source table (%s): every rule runs on "
-                "every event; set RULEDEX_DATA or --logsources\n", path);
+                "every event; set RULEDEX_DATA or --logsources\n", cli_esc(path));
     rdx_diags_clear(&d);
     h->session = rdx_hunt_new(h->rs, h->ls, &h->opt.session, &d);
     cli_print_diags(stderr, &d, ecol, 0, 20);
@@ -474,31 +564,29 @@ static int write_file(void *ctx, const void *data, size_t n) {
 }
 
 static rdx_sink *job_sink(hunt *h, file_job *j) {
+    rdx_sink *s;
     switch (h->opt.format) {
-    case OUT_JSONL: return rdx_sink_jsonl_new(rdx_write_strbuf, &j->out);
-    case OUT_CSV: return rdx_sink_timeline_new(rdx_write_strbuf, &j->out);
-    case OUT_TABLE: break;
+    case OUT_JSONL: s = rdx_sink_jsonl_new(job_write, j); break;
+    case OUT_CSV: return rdx_sink_timeline_new(job_write, j);
+    default: s = rdx_sink_table_new(&h->style, job_write, j); break;
     }
-    return rdx_sink_table_new(&h->style, rdx_write_strbuf, &j->out);
+    rdx_sink_set_flush_each(s, j->in->stream);   /* live: each detection as it is found */
+    return s;
 }
 
-static char **make_jobs(hunt *h, char **argv, size_t n, run_totals *t) {
-    size_t n_files;
-    rdx_diags dir_diags;
-    rdx_diags_init(&dir_diags);
-    char **files = cli_expand_inputs(argv, n, &n_files, &dir_diags);
-    t->dirs_failed = dir_diags.errors;
-    rdx_diags_move(&t->diags, &dir_diags);
-    rdx_diags_free(&dir_diags);
-    h->jobs = calloc(n_files + 1, sizeof *h->jobs);
+static void make_jobs(hunt *h, const cli_inputs *in, run_totals *t) {
+    t->dirs_failed = in->errors;
+    h->jobs = calloc(in->n + 1, sizeof *h->jobs);
     if (!h->jobs) abort();
-    for (size_t i = 0; i < n_files; i++) {
-        h->jobs[i].path = files[i];
-        h->jobs[i].sink = job_sink(h, &h->jobs[i]);
-        rdx_diags_init(&h->jobs[i].diags);
+    for (size_t i = 0; i < in->n; i++) {
+        file_job *j = &h->jobs[i];
+        j->h = h;
+        j->index = i;
+        j->in = &in->items[i];
+        j->sink = job_sink(h, j);
+        rdx_diags_init(&j->diags);
     }
-    h->n_jobs = n_files;
-    return files;
+    h->n_jobs = in->n;
 }
 
 static rdx_sink_style style_of(const cli_colors *c) {
@@ -526,46 +614,73 @@ int rdx_cmd_hunt(int argc, char **argv) {
         return RDX_EXIT_USAGE;
     }
     cli_colors ecol = cli_colors_for(stderr, h.opt.color);
+    /* the inputs first: an output among them is refused before any work */
+    run_totals t;
+    memset(&t, 0, sizeof t);
+    rdx_diags_init(&t.diags);
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    for (int i = first; i < argc; i++) cli_inputs_add(&in, argv[i], 1, &t.diags);
+    if (cli_output_conflicts(&in, h.opt.output, "hunt")) {
+        cli_inputs_free(&in);
+        rdx_diags_free(&t.diags);
+        return RDX_EXIT_USAGE;
+    }
     rdx_diags rule_diags;
     rdx_diags_init(&rule_diags);
     h.rs = cli_load_rules(&h.opt.rules, &rule_diags);
     cli_print_diags(stderr, &rule_diags, &ecol, !h.opt.verbose, h.opt.verbose ? 0 : 20);
-    if (!h.rs || h.rs->n_rules == 0 || !build_session(&h, &rule_diags, &ecol)) {
-        if (!h.rs || h.rs->n_rules == 0) fprintf(stderr, "ruledex hunt: no rule could be loaded\n");
-        hunt_free(&h);
-        rdx_diags_free(&rule_diags);
-        return RDX_EXIT_USAGE;
+    int usable = h.rs && h.rs->n_rules > 0 && build_session(&h, &rule_diags, &ecol);
+    if (usable && rdx_hunt_rule_count(h.session) == 0) {
+        fprintf(stderr, "ruledex hunt: no rule selected: the %s loaded rules are all below --min-level, "
+                        "of another --status, or not detection rules\n", cli_num(h.rs->n_rules));
+        usable = 0;
+    } else if (!usable && (!h.rs || h.rs->n_rules == 0)) {
+        fprintf(stderr, "ruledex hunt: no rule could be loaded\n");
     }
     cli_output out;
-    if (cli_output_open(&out, h.opt.output) != 0) return RDX_EXIT_USAGE;
+    int opened = usable && cli_output_open(&out, h.opt.output) == 0;
+    if (!opened) {
+        hunt_free(&h);
+        cli_inputs_free(&in);
+        rdx_diags_free(&rule_diags);
+        rdx_diags_free(&t.diags);
+        return usable ? RDX_EXIT_IO : RDX_EXIT_USAGE;
+    }
     cli_colors col = cli_colors_for(out.f, h.opt.output ? "never" : h.opt.color);
     h.style = style_of(&col);
+    h.out = out.f;
 
-    run_totals t;
-    memset(&t, 0, sizeof t);
-    rdx_diags_init(&t.diags);
     rdx_diags_init(&t.corr_warnings);
     rdx_hunt_account_init(&t.acct, h.session);
     if (rdx_hunt_correlation_count(h.session))
         h.hits = rdx_corr_hits_new(h.opt.corr_memory, spill_file, NULL);
     if (h.opt.format == OUT_CSV) t.timeline = rdx_sink_timeline_new(write_file, out.f);
-    char **files = make_jobs(&h, argv + first, (size_t)(argc - first), &t);
+    make_jobs(&h, &in, &t);
     pthread_mutex_init(&h.mu, NULL);
     pthread_cond_init(&h.job_done, NULL);
-    run(&h, out.f, &t);
+    pthread_cond_init(&h.turn, NULL);
+    run(&h, &t);
     correlate(&h, out.f, &t);
-    int write_ok = (!t.timeline || rdx_sink_end(t.timeline) == 0) && !t.corr_failed;
-    write_ok &= cli_output_close(&out, 1) == 0;
+    int write_ok = !h.write_failed && !t.acct.sink_failed && !t.corr_failed;
+    if (t.timeline && write_ok) write_ok = rdx_sink_end(t.timeline) == 0;
+    int closed = cli_output_close(&out, 1) == 0;   /* reports a failure, naming the file */
+    if (!write_ok && closed) {   /* failed, and the close did not say so */
+        fprintf(stderr, "ruledex hunt: cannot write %s: %s\n", cli_esc(h.opt.output ? h.opt.output : "standard output"),
+                strerror(EIO));
+    }
 
-    if (!h.opt.quiet) summary(&h, &t, rule_diags.errors, &ecol);
+    messages(&h, &t, &ecol);
+    if (!h.opt.quiet) summary(&h, &t, rule_diags.errors);
     const rdx_hunt_account *s = &t.acct;
     int rc = (s->detections || t.corr_detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
              ((s->unreadable || s->inputs_failed || t.dirs_failed || rule_diags.errors)
                   ? RDX_EXIT_INPUT : 0);
-    if (!write_ok) rc = RDX_EXIT_USAGE;
+    if (!write_ok || !closed) rc = RDX_EXIT_IO;
     pthread_mutex_destroy(&h.mu);
     pthread_cond_destroy(&h.job_done);
-    cli_free_list(files, h.n_jobs);
+    pthread_cond_destroy(&h.turn);
+    cli_inputs_free(&in);
     rdx_sink_free(t.timeline);
     rdx_hunt_account_free(&t.acct);
     hunt_free(&h);

@@ -105,12 +105,15 @@ int rdx_cmd_lint(int argc, char **argv) {
         case 'f':
             if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) jsonl = 1;
             else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "ruledex lint: unknown format '%s' (text, jsonl)\n", optarg);
+                fprintf(stderr, "ruledex lint: unknown format '%s' (text, jsonl)\n", cli_esc(optarg));
                 return RDX_EXIT_USAGE;
             }
             break;
         case 'W': errors_only = 1; break;
-        case 'C': color = optarg; break;
+        case 'C':
+            if (cli_check_color("lint", optarg) != 0) return RDX_EXIT_USAGE;
+            color = optarg;
+            break;
         case 'q': quiet = 1; break;
         case 'A': attack_path = optarg; break;
         case 'N': no_attack = 1; break;

@@ -67,7 +67,7 @@ static int parse_format(const char *s, rdx_page_format *f) {
     };
     for (size_t i = 0; i < sizeof formats / sizeof *formats; i++)
         if (!strcmp(s, formats[i].name)) { *f = formats[i].f; return 0; }
-    fprintf(stderr, "ruledex show: unknown format '%s' (text, md, html, json)\n", s);
+    fprintf(stderr, "ruledex show: unknown format '%s' (text, md, html, json)\n", cli_esc(s));
     return -1;
 }
 
@@ -96,7 +96,10 @@ static int parse_args(show_opts *o, int argc, char **argv) {
         case 'N': o->no_attack = 1; break;
         case 'L': o->logsources = optarg; break;
         case 'p': o->placeholders = optarg; break;
-        case 'C': o->color = optarg; break;
+        case 'C':
+            if (cli_check_color("show", optarg) != 0) return -1;
+            o->color = optarg;
+            break;
         case 'v': o->verbose = 1; break;
         case 'h': usage(stdout); exit(0);
         default: return -1;
@@ -192,21 +195,59 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
     rdx_catalog_finish(s->cat);
 }
 
-/* The rules to show: every rule of RULE's file, or the one RULE names. */
-static size_t pick(const shown *s, const char *rule, const rdx_crule **out, size_t max) {
+/* The rules to show: every rule of RULE's file, or the one RULE names.
+ * *ambiguous gets how many rules RULE names when that is more than one
+ * (then nothing is picked). */
+static size_t pick(const shown *s, const char *rule, const rdx_crule **out, size_t max,
+                   size_t *ambiguous) {
     const rdx_crule *const *rules;
     size_t n = rdx_catalog_rules(s->cat, &rules), k = 0;
+    *ambiguous = 0;
     if (is_file(rule)) {
         for (size_t i = 0; i < n && k < max; i++)
             if (same_file(rule, rules[i]->rule->file)) out[k++] = rules[i];
         return k;
     }
-    const rdx_crule *r = rdx_catalog_find(s->cat, rule);
-    if (r) out[k++] = r;
+    k = rdx_catalog_find_all(s->cat, rule, out, max);
+    if (k > 1) {
+        *ambiguous = k;
+        return 0;
+    }
     return k;
 }
 
+/* An id two rules share: say which, and how to name each. */
+static void list_candidates(const shown *s, const char *rule, const rdx_crule **cand, size_t n,
+                            size_t total) {
+    const rdx_csource *src;
+    rdx_catalog_sources(s->cat, &src);
+    fprintf(stderr, "ruledex show: '%s' names %zu rules; give one's file or slug:\n", cli_esc(rule), total);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "  %s  %s  (%s: %s)\n", cli_esc(cand[i]->slug), cli_esc(cand[i]->rule->title ? cand[i]->rule->title : "(untitled)"),
+                cli_esc(src[cand[i]->source].name), cli_esc(cand[i]->rule->file));
+    if (total > n) fprintf(stderr, "  ... and %zu more\n", total - n);
+}
+
 /* ---- the command ------------------------------------------------------- */
+
+/* The page must not be written over a rule file or into a rule directory. */
+static int output_conflicts(const show_opts *o) {
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    rdx_diags ignored;
+    rdx_diags_init(&ignored);
+    for (size_t i = 0; i < o->n_sources; i++) {
+        char name[64];
+        const char *path;
+        rdx_catalog_parse_source(o->sources[i], "sigma", name, sizeof name, &path);
+        cli_inputs_add(&in, path, 0, &ignored);
+    }
+    if (is_file(o->rule)) cli_inputs_add(&in, o->rule, 0, &ignored);
+    int conflict = cli_output_conflicts(&in, o->output, "show");
+    cli_inputs_free(&in);
+    rdx_diags_free(&ignored);
+    return conflict;
+}
 
 static void render(rdx_strbuf *b, const shown *s, const rdx_crule **pages, size_t n,
                    const show_opts *o, int color) {
@@ -245,29 +286,34 @@ int rdx_cmd_show(int argc, char **argv) {
         fprintf(stderr, "ruledex show: %s rule documents could not be loaded "
                         "(--verbose or 'ruledex lint' lists them)\n", cli_num(d.errors));
     const rdx_crule *pages[64];
-    size_t n = s.cat ? pick(&s, o.rule, pages, 64) : 0;
+    size_t ambiguous = 0;
+    size_t n = s.cat ? pick(&s, o.rule, pages, 64, &ambiguous) : 0;
     int rc = RDX_EXIT_OK;
-    if (!n) {
+    if (ambiguous) {
+        list_candidates(&s, o.rule, pages, ambiguous < 64 ? ambiguous : 64, ambiguous);
+        rc = RDX_EXIT_USAGE;
+    } else if (!n) {
         fprintf(stderr, is_file(o.rule) ? "ruledex show: %s: no rule could be loaded from it\n"
                                         : "ruledex show: no rule with id or name '%s' in the corpus\n",
-                o.rule);
+                cli_esc(o.rule));
         rc = RDX_EXIT_USAGE;
     } else if (o.format == RDX_PAGE_HTML && n > 1) {
         fprintf(stderr, "ruledex show: %s holds %zu rules; showing the first (give its id for another)\n",
-                o.rule, n);
+                cli_esc(o.rule), n);
         n = 1;
     }
     cli_output out;
-    if (n && cli_output_open(&out, o.output) == 0) {
+    int conflict = n && output_conflicts(&o), opened = n && !conflict && cli_output_open(&out, o.output) == 0;
+    if (opened) {
         cli_colors col = cli_colors_for(out.f, o.output ? "never" : o.color);
         rdx_strbuf b = RDX_STRBUF_INIT;
         render(&b, &s, pages, n, &o, col.on && o.format == RDX_PAGE_TEXT);
         fwrite(b.data, 1, b.len, out.f);
         rdx_strbuf_free(&b);
-        if (cli_output_close(&out, 1) != 0) rc = RDX_EXIT_USAGE;
+        if (cli_output_close(&out, 1) != 0) rc = RDX_EXIT_IO;   /* reported */
         else if (d.errors) rc = RDX_EXIT_INPUT;
     } else if (n) {
-        rc = RDX_EXIT_USAGE;
+        rc = conflict ? RDX_EXIT_USAGE : RDX_EXIT_IO;   /* reported */
     }
     rdx_catalog_free(s.cat);
     rdx_ruleset_free(s.rs);

@@ -74,12 +74,15 @@ static int parse(int argc, char **argv, test_opts *o) {
         case 'p': o->rules.placeholders = optarg; break;
         case 'L': o->logsources = optarg; break;
         case 'v': o->verbose = 1; break;
-        case 'C': o->color = optarg; break;
+        case 'C':
+            if (cli_check_color("test", optarg) != 0) return -1;
+            o->color = optarg;
+            break;
         case 'q': o->quiet = 1; break;
         case 'f':
             if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) o->jsonl = 1;
             else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "ruledex test: unknown format '%s' (text, jsonl)\n", optarg);
+                fprintf(stderr, "ruledex test: unknown format '%s' (text, jsonl)\n", cli_esc(optarg));
                 return -1;
             }
             break;
@@ -126,7 +129,7 @@ static void print_others(FILE *f, const rdx_ruletest *t) {
     if (!t->n_others) return;
     fputs("; fired instead: ", f);
     for (size_t i = 0; i < t->n_others && i < 5; i++)
-        fprintf(f, "%s%s (%llu)", i ? ", " : "", title_of(t->others[i].rule),
+        fprintf(f, "%s%s (%llu)", i ? ", " : "", cli_esc(title_of(t->others[i].rule)),
                 (unsigned long long)t->others[i].count);
     if (t->n_others > 5) fprintf(f, ", and %zu more", t->n_others - 5);
 }
@@ -138,10 +141,10 @@ static void print_text(FILE *f, const rdx_ruletests *t, const rdx_baseline *b, c
         if (x->verdict != RDX_TEST_FAILED && !o->verbose) continue;
         const char *tag = x->verdict == RDX_TEST_PASSED ? "PASS" : x->verdict == RDX_TEST_FAILED ? "FAIL" : "SKIP";
         const char *col = x->verdict == RDX_TEST_PASSED ? c->green : x->verdict == RDX_TEST_FAILED ? c->red : c->yellow;
-        fprintf(f, "%s%s%s  %s (%s)  %s: %s\n", col, tag, c->reset, title_of(x->rule), id_of(x->rule),
-                x->rule->file ? x->rule->file : "", x->name);
+        fprintf(f, "%s%s%s  %s (%s)  %s: %s\n", col, tag, c->reset, cli_esc(title_of(x->rule)),
+                cli_esc(id_of(x->rule)), cli_esc(x->rule->file), cli_esc(x->name));
         if (x->verdict == RDX_TEST_PASSED) continue;
-        fprintf(f, "      %s", x->reason ? x->reason : "");
+        fprintf(f, "      %s", cli_esc(x->reason));
         if (x->verdict == RDX_TEST_FAILED) print_others(f, x);
         fputc('\n', f);
     }
@@ -150,7 +153,8 @@ static void print_text(FILE *f, const rdx_ruletests *t, const rdx_baseline *b, c
         if (h->allowed && !o->verbose) continue;
         fprintf(f, "%s%s%s  %s (%s)  fired %llu times on the baseline, first in %s\n",
                 h->allowed ? c->dim : c->red, h->allowed ? "ALLOWED " : "BASELINE", c->reset,
-                title_of(h->rule), id_of(h->rule), (unsigned long long)h->count, h->first_file);
+                cli_esc(title_of(h->rule)), cli_esc(id_of(h->rule)), (unsigned long long)h->count,
+                cli_esc(h->first_file));
     }
 }
 
@@ -310,11 +314,15 @@ static rdx_baseline *run_baseline(const test_opts *o, const rdx_hunt *h, rdx_dia
         }
         fclose(probe);
     }
-    char *paths[1] = {(char *)o->baseline};
-    char **files = cli_expand_inputs(paths, 1, &n_files, d);
-    rdx_baseline *b = rdx_baseline_run(h, (const char *const *)files, n_files,
-                                       (const char *const *)allow, n_allow, d);
-    cli_free_list(files, n_files);
+    cli_inputs in;
+    memset(&in, 0, sizeof in);
+    cli_inputs_add(&in, o->baseline, 1, d);
+    const char **files = calloc(in.n + 1, sizeof *files);
+    if (!files) abort();
+    for (size_t i = 0; i < in.n; i++) files[n_files++] = in.items[i].path;
+    rdx_baseline *b = rdx_baseline_run(h, files, n_files, (const char *const *)allow, n_allow, d);
+    free(files);
+    cli_inputs_free(&in);
     cli_free_list(allow, n_allow);
     return b;
 }

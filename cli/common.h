@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ruledex/ruledex.h"
 
@@ -15,7 +16,8 @@ enum {
     RDX_EXIT_OK = 0,          /* ran; nothing found / everything loaded */
     RDX_EXIT_FOUND = 1,       /* hunt: detections found; lint: errors found */
     RDX_EXIT_USAGE = 2,       /* bad command line, or nothing could run */
-    RDX_EXIT_INPUT = 4        /* ran, but some input could not be read */
+    RDX_EXIT_INPUT = 4,       /* ran, but some input could not be read */
+    RDX_EXIT_IO = 74          /* an output could not be written (EX_IOERR) */
 };
 
 typedef struct cli_colors {
@@ -26,8 +28,20 @@ typedef struct cli_colors {
 /* mode: "auto" (a terminal and NO_COLOR unset), "always", "never". */
 cli_colors cli_colors_for(FILE *f, const char *mode);
 const char *cli_level_color(const cli_colors *c, rdx_level l);
+/* Usage checks, with a message "ruledex CMD: ..." on failure (-1):
+ * --color is auto, always or never; --status a comma list of Sigma
+ * statuses (stable, test, experimental, deprecated, unsupported). */
+int cli_check_color(const char *cmd, const char *mode);
+int cli_check_statuses(const char *cmd, const char *list);
 
-/* Print diagnostics as file:line:col: severity: message; returns errors. */
+/* s made safe to print for a person (escape.h: control characters, NUL,
+ * invisible and invalid bytes shown visibly); NULL prints as "".  Eight
+ * static buffers in rotation, so up to eight fit in one printf; main
+ * thread only. */
+const char *cli_esc(const char *s);
+
+/* Print diagnostics as file:line:col: severity: message, escaped
+ * (cli_esc); returns errors. */
 size_t cli_print_diags(FILE *f, const rdx_diags *d, const cli_colors *c, int errors_only,
                        size_t max);
 
@@ -72,20 +86,105 @@ struct rdx_attack;
 void cli_load_references(const char *attack, int no_attack, const char *logsources,
                          struct rdx_attack **attack_out, rdx_logsources **ls_out, rdx_diags *d);
 
-/* --output: written to a temporary file beside the target and renamed
- * into place by cli_output_close(ok=1), so an interrupted run never
- * leaves a file that looks complete.  NULL path = stdout. */
+/* --output FILE, as a plain `> FILE` would write it, but never leaving a
+ * file that looks complete and is not:
+ *   - NULL or "-" is standard output;
+ *   - a symbolic link is followed: its target is written;
+ *   - a device or FIFO (/dev/stdout, /dev/null) is opened and written to,
+ *     never replaced by a regular file;
+ *   - a regular file, or a new one, is written to a temporary file beside
+ *     it, with the mode > would give (the existing file's, else 0666 less
+ *     the umask), flushed to disk and renamed over it by
+ *     cli_output_close(ok=1); SIGINT/SIGTERM remove the temporary file;
+ *   - every write error is caught (a full disk above all): close then
+ *     removes the partial file, says "ruledex: cannot write FILE: reason"
+ *     and returns -1, and the command exits RDX_EXIT_IO.
+ * Errors opening are reported; returns 0 or -1. */
 typedef struct cli_output {
     FILE *f;
-    char *path, *tmp;
+    char *path;                /* as given, for messages; NULL: standard output */
+    char *target;              /* the file written (a link resolved) */
+    char *tmp;                 /* the temporary file, or NULL */
+    int fd;
+    int err;                   /* errno of the first failed write */
+    uint64_t written, limit;   /* bytes written; RDX_FAULT_WRITE_LIMIT */
 } cli_output;
 int cli_output_open(cli_output *o, const char *path);
+/* A write has failed already (the run may stop early). */
+int cli_output_failed(const cli_output *o);
+/* ok=0: discard (nothing is reported).  Returns 0, or -1 when the output
+ * could not be written (reported) or was discarded. */
 int cli_output_close(cli_output *o, int ok);
 
-/* Expand event paths: directories recursively (files ending .evtx .json
- * .jsonl .ndjson), files as given, "-" as is.  Sorted within a directory.
- * Returns a malloc'ed array of malloc'ed strings. */
-char **cli_expand_inputs(char **paths, size_t n, size_t *out_n, rdx_diags *d);
+/* SIGINT, SIGTERM and SIGHUP remove the temporary files of outputs being
+ * written, then end the process as the signal would.  With defer on (a
+ * catalog being built), they only remove files and remember the signal:
+ * the command cleans up, then calls cli_signals_reraise(). */
+void cli_signals_install(void);
+void cli_signals_defer(int on);
+int cli_interrupted(void);
+void cli_signals_reraise(void);
+
+/* Inputs: files and directories named on the command line, expanded.
+ *
+ *   - a directory is walked recursively in sorted order (files ending
+ *     .evtx .json .jsonl .ndjson), hidden entries skipped, each directory
+ *     once (by device and inode); a link back to a directory the walk is
+ *     inside is a loop, reported once (a warning) and not followed;
+ *   - inside a directory only regular files are taken: a FIFO, socket or
+ *     device with an event file's name is reported (a warning) and never
+ *     opened;
+ *   - a file named on the command line is taken whatever it is: "-",
+ *     /dev/stdin, a FIFO or a process substitution is a stream, read once;
+ *   - the same file reached twice (overlapping arguments, "-" and
+ *     /dev/stdin, links) is taken once;
+ *   - paths keep their spelling, with no doubled separators.
+ * Problems are diagnostics in d; errors (a directory that cannot be read,
+ * a dangling link) are counted in errors. */
+typedef struct cli_fileid {
+    dev_t dev;
+    ino_t ino;
+} cli_fileid;
+
+typedef struct cli_idset {
+    cli_fileid *t;
+    size_t n, cap;
+} cli_idset;
+
+typedef struct cli_input {
+    char *path;
+    int stream;        /* not a regular file: read front to back, once */
+    int walked;        /* found in a directory: must still be a regular file when opened */
+} cli_input;
+
+typedef struct cli_inputs {
+    cli_input *items;
+    size_t n, cap;
+    cli_idset dirs;    /* every directory named or walked */
+    cli_idset files;   /* every file taken */
+    size_t errors;
+} cli_inputs;
+
+/* Add one argument; walk: expand a directory (else only remember it, for
+ * cli_output_conflicts). */
+void cli_inputs_add(cli_inputs *in, const char *arg, int walk, rdx_diags *d);
+void cli_inputs_free(cli_inputs *in);
+
+/* An output path that is one of the inputs, or lies inside an input
+ * directory, would destroy evidence or be read back as input next time:
+ * refused with a message ("ruledex CMD: ...").  Returns 1 when refused. */
+int cli_output_conflicts(const cli_inputs *in, const char *output, const char *cmd);
+
+/* A file found by a walk must still be a regular file when it is opened
+ * (never wait on a FIFO put there since): its descriptor, opened and
+ * checked; -1 with a warning in d when it is not any more, or when it
+ * cannot be opened (then open it by path for the reader's message).  -2
+ * for an input named on the command line: open it by path. */
+int cli_input_fd(const cli_input *in, rdx_diags *d);
+/* The input as a source (NULL, with a message in d, when it cannot be read). */
+rdx_source *cli_input_source(const cli_input *in, rdx_diags *d);
+
+/* Free a malloc'ed array of malloc'ed strings. */
 void cli_free_list(char **list, size_t n);
 
 /* A progress bar on stderr, only on a terminal, at most ~8 updates/s. */

@@ -33,6 +33,7 @@ static void usage(FILE *f) {
 }
 
 int main(int argc, char **argv) {
+    cli_signals_install();
     if (argc < 2) {
         usage(stderr);
         return RDX_EXIT_USAGE;
@@ -48,7 +49,7 @@ int main(int argc, char **argv) {
     }
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (!strcmp(name, commands[i].name)) return commands[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "ruledex: unknown command '%s'\n", name);
+    fprintf(stderr, "ruledex: unknown command '%s'\n", cli_esc(name));
     usage(stderr);
     return RDX_EXIT_USAGE;
 }

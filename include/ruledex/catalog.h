@@ -135,6 +135,9 @@ struct rdx_crule {
     size_t index;              /* position in rdx_catalog_rules() */
     const rdx_rule *rule;
     size_t source;             /* index into rdx_catalog_sources() */
+    const char *file;          /* the rule's file as pages show it: relative to the
+                                  source path it was found under, else its base
+                                  name; never an absolute path */
     const char *slug;          /* unique file-name stem: the id when it is safe */
     rdx_rule_ind *inds;        /* sorted: field, kind, value */
     size_t n_inds;
@@ -203,6 +206,11 @@ void rdx_catalog_parse_source(const char *arg, const char *default_name, char *n
 
 /* A rule by id (any case), name, slug or file path; NULL if none. */
 const rdx_crule *rdx_catalog_find(const rdx_catalog *c, const char *key);
+/* Every rule the key names (id or name in any case, or slug; else a file
+ * path), in catalog order: the first max in out.  Returns how many there
+ * are — more than one means the key is ambiguous (two rule packs may reuse
+ * an id). */
+size_t rdx_catalog_find_all(const rdx_catalog *c, const char *key, const rdx_crule **out, size_t max);
 /* The indicator with this normalised identity, or NULL. */
 const rdx_indicator *rdx_catalog_indicator(const rdx_catalog *c, const char *field,
                                            rdx_ind_kind kind, const char *mods,

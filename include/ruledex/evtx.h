@@ -11,7 +11,9 @@
  * byte offset, a message naming the chunk and the reason) and is skipped,
  * and reading goes on with the next one.  A checksum mismatch is a
  * warning: the chunk is then read record by record, each record checked
- * on its own (evtx.c explains the policy).  The file is memory-mapped.
+ * on its own (evtx.c explains the policy).  A file is read one 64 KiB
+ * chunk at a time, never mapped: a pipe is read as a stream, and a file
+ * that shrinks while it is read is reported as truncated.
  */
 #ifndef RULEDEX_EVTX_H
 #define RULEDEX_EVTX_H
@@ -35,8 +37,17 @@ typedef struct rdx_evtx_stats {
 /* 1 when the first bytes are the EVTX signature "ElfFile\0". */
 int rdx_evtx_sniff(const void *head, size_t len);
 
-/* NULL, with a diagnostic, when the file cannot be opened or is not EVTX. */
+/* NULL, with a diagnostic, when the file cannot be opened, is not EVTX,
+ * or holds no chunk (empty, shorter than its header, or header only). */
 rdx_evtx *rdx_evtx_open(const char *path, rdx_diags *d);
+/* The same over an open descriptor, named name in diagnostics.  A regular
+ * file is read with pread (its offset is not used); anything else (a pipe,
+ * a FIFO, a terminal) with read, front to back, once.  head holds the
+ * first head_len bytes a caller already read from a stream to recognise
+ * it (they are not read again); ignored for a regular file.  own_fd: the
+ * reader closes fd (also when it returns NULL). */
+rdx_evtx *rdx_evtx_open_fd(int fd, int own_fd, const char *name, const void *head, size_t head_len,
+                           rdx_diags *d);
 /* Read from memory (for tests and fuzzing); buf must outlive the reader. */
 rdx_evtx *rdx_evtx_open_buffer(const void *buf, size_t len, const char *name, rdx_diags *d);
 /* 1 = an event in ev, 0 = end of file, -1 = a damaged record or chunk was

@@ -144,6 +144,10 @@ int rdx_hunter_run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d
 /* A file: opened (a failure is a message in d and counts in
  * inputs_failed), run, closed. */
 int rdx_hunter_run_path(rdx_hunter *hu, const char *path, rdx_sink *sink, rdx_diags *d);
+/* The same over a descriptor the caller opened, named name (own_fd: it is
+ * closed here). */
+int rdx_hunter_run_fd(rdx_hunter *hu, int fd, int own_fd, const char *name, rdx_sink *sink,
+                      rdx_diags *d);
 
 /* One event someone else read (counted as read).  Returns the number of
  * detections, or -1 when the sink failed. */

@@ -41,6 +41,11 @@ typedef struct rdx_json_reader rdx_json_reader;
 rdx_json_reader *rdx_json_reader_open(const char *path, rdx_diags *d);
 /* Read from an already open stream (not closed by the reader). */
 rdx_json_reader *rdx_json_reader_from_stream(FILE *f, const char *name);
+/* Read from a descriptor with read(2), named name in diagnostics; head
+ * holds the first head_len bytes a caller already read from it (to
+ * recognise the format), read first.  own_fd: closed with the reader. */
+rdx_json_reader *rdx_json_reader_from_fd(int fd, int own_fd, const char *name, const void *head,
+                                         size_t head_len);
 /* Next event.  Returns 1 and fills ev (allocated in a, which the caller
  * resets between events), 0 at end of input, -1 for an unreadable event
  * (a diagnostic with category "json" was added; call again to go on).

@@ -34,6 +34,7 @@
 #include "catalog.h"
 #include "coverage.h"
 #include "diag.h"
+#include "escape.h"
 #include "eval.h"
 #include "event.h"
 #include "evtx.h"

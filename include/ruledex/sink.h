@@ -90,6 +90,11 @@ void rdx_sink_set_delivered(rdx_sink *s, rdx_delivered_fn fn, void *ctx);
 /* For implementations: detections up to seq are delivered. */
 void rdx_sink_delivered(rdx_sink *s, uint64_t seq);
 
+/* Live output: flush after every detection, so each reaches the writer as
+ * soon as it is found (`tail -f events | ruledex hunt -r rules -`).  The
+ * timeline cannot: it is sorted, and written at its end. */
+void rdx_sink_set_flush_each(rdx_sink *s, int on);
+
 int rdx_sink_begin(rdx_sink *s);
 int rdx_sink_write(rdx_sink *s, const rdx_detection *d);
 /* A correlation detection; numbered with the other detections. */
@@ -115,14 +120,17 @@ typedef struct rdx_sink_style {
 extern const rdx_sink_style rdx_sink_style_plain;   /* every member "" */
 
 /* A table for people: per detection, the time, level, title and id, then
- * host · channel event id · origin, then the details digest. */
+ * host · channel event id · origin, then the details digest.  Every text
+ * from the event or the rule is shown with its control characters visible
+ * (escape.h): an escape sequence in an event cannot rewrite the terminal. */
 rdx_sink *rdx_sink_table_new(const rdx_sink_style *style, rdx_write_fn w, void *ctx);
 /* One JSON object per detection: {"rule": {...}, "source": {...},
  * "event": {...}}. */
 rdx_sink *rdx_sink_jsonl_new(rdx_write_fn w, void *ctx);
 /* A CSV timeline (RFC 4180): kept, then written at the end sorted by event
  * time (UTC instant; ties and events without a time keep their order, the
- * latter after every timed one). */
+ * latter after every timed one).  Cells are neutralised against formula
+ * injection and show control characters visibly (rdx_esc_csv_cell). */
 rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx);
 /* Move the rows of timeline src (not yet ended) to the end of timeline dst,
  * as if they had been written to dst.  0, or -1 if either is not a
@@ -134,7 +142,8 @@ int rdx_write_strbuf(void *ctx, const void *data, size_t n);
 
 /* The one-line digest a responder triages on: "Key: value ¦ Key: value"
  * from EventData/UserData when the event has them, else every leaf;
- * newlines and tabs folded to spaces.  Appended to out. */
+ * newlines and tabs folded to spaces, every other control character,
+ * invisible or invalid byte shown visibly (escape.h).  Appended to out. */
 void rdx_event_details(rdx_event *ev, rdx_strbuf *out);
 
 #endif

@@ -6,7 +6,7 @@
  * and offset).  Three are built in:
  *
  *     rdx_source *s = rdx_source_open_file("Security.evtx", RDX_FMT_AUTO, &d);
- *     rdx_source *s = rdx_source_open_file("-", RDX_FMT_AUTO, &d);   // stdin, JSON
+ *     rdx_source *s = rdx_source_open_file("-", RDX_FMT_AUTO, &d);   // stdin
  *     rdx_origin_spec msg = {"winlogbeat", 3, 18446};                  // a Kafka message
  *     rdx_source *s = rdx_source_open_buffer(payload, len, &msg, &d);
  *
@@ -17,7 +17,8 @@
  *     rdx_source_close(s);
  *
  * The format is chosen by the first bytes ("ElfFile\0" is EVTX, anything
- * else JSON: JSON Lines, pretty-printed, concatenated or an array).  Other
+ * else JSON: JSON Lines, pretty-printed, concatenated or an array; a file
+ * named *.evtx must be EVTX), read without consuming them.  Other
  * sources — a Kafka consumer, a socket — implement rdx_source_ops and are
  * wrapped with rdx_source_new(); the hunt session (hunt.h) reads any of
  * them the same way, as YARA scans any memory-block iterator.
@@ -49,9 +50,15 @@ typedef struct rdx_source_ops {
 /* Wrap an implementation (ops static, impl owned by the source). */
 rdx_source *rdx_source_new(const rdx_source_ops *ops, void *impl);
 
-/* A file ("-" = standard input, read as JSON).  NULL with a diagnostic when
- * it cannot be opened or is not of the format asked for. */
+/* A file ("-" = standard input), opened once, its format recognised
+ * without consuming it (reader.h), so a pipe or FIFO is read once.  NULL
+ * with a diagnostic when it cannot be opened or is not of the format asked
+ * for (a *.evtx that is not EVTX, or holds no chunk). */
 rdx_source *rdx_source_open_file(const char *path, rdx_format fmt, rdx_diags *d);
+/* The same over a descriptor the caller opened (and checked: a directory
+ * walk takes regular files only), named name; own_fd: closed with the
+ * source, also when this returns NULL. */
+rdx_source *rdx_source_open_fd(int fd, int own_fd, const char *name, rdx_format fmt, rdx_diags *d);
 
 /* The origin given to every event of a message. */
 typedef struct rdx_origin_spec {

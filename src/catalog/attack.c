@@ -127,13 +127,29 @@ static void push_obj(rdx_attack *a, stix_pass *p, rdx_attack_obj *o, const rdx_v
     a->objs[a->n_objs++] = o;
 }
 
+/* An ATT&CK id as MITRE writes them: T1059, T1059.001, TA0002, G0001,
+ * S0002, C0001, DS0005, M1036 (any case).  Ids become page names and
+ * links, so a bundle with any other id has that object ignored. */
+static int valid_id(const char *id, size_t n) {
+    size_t i = 0;
+    while (i < n && i < 3 && ((id[i] >= 'A' && id[i] <= 'Z') || (id[i] >= 'a' && id[i] <= 'z'))) i++;
+    if (i == 0 || n < i + 4) return 0;
+    for (size_t k = 0; k < 4; k++, i++)
+        if (id[i] < '0' || id[i] > '9') return 0;
+    if (i == n) return 1;
+    if (n != i + 4 || id[i] != '.') return 0;
+    for (i++; i < n; i++)
+        if (id[i] < '0' || id[i] > '9') return 0;
+    return 1;
+}
+
 static void add_object(rdx_attack *a, stix_pass *p, const rdx_value *obj, rdx_attack_kind k) {
     const rdx_value *ref = attack_ref(obj);
     size_t id_len = 0, name_len = 0, sid_len = 0;
     const char *id = ref ? str_of(ref, "external_id", &id_len) : NULL;
     const char *name = str_of(obj, "name", &name_len);
     const char *stix = str_of(obj, "id", &sid_len);
-    if (!id || !name || !stix) return;
+    if (!id || !name || !stix || !valid_id(id, id_len)) return;
     rdx_attack_obj *o = rdx_arena_zalloc(a->arena, sizeof *o);
     o->kind = k;
     o->id = upper_dup(a->arena, id, id_len);

@@ -85,6 +85,7 @@ void rdx_catalog_free(rdx_catalog *c) {
     free(c->rules);
     free(c->inds);
     free(c->sources);
+    free(c->roots);
     free_covers(c->techniques, c->n_techniques);
     free_covers(c->tactic_cover, c->n_tactic_cover);
     free_covers(c->events, c->n_events);
@@ -97,6 +98,7 @@ void rdx_catalog_free(rdx_catalog *c) {
 }
 
 size_t rdx_catalog_add_source(rdx_catalog *c, const char *name, const char *path) {
+    if (path) rdx_cat_push((void ***)&c->roots, &c->n_roots, &c->cap_roots, rdx_arena_strdup(c->arena, path));
     for (size_t i = 0; i < c->n_sources; i++)
         if (!strcmp(c->sources[i].name, name)) return i;
     if (c->n_sources == c->cap_sources) {
@@ -232,6 +234,33 @@ static void polarity(rdx_catalog *c, rdx_crule *r) {
     walk_condition(ru->condition, RDX_POL_POSITIVE, r->stage_polarity, ru->n_stages, 0);
 }
 
+/* ---- file names as pages show them ------------------------------------- */
+
+/* file relative to root when root is a directory prefix of it ("rules" or
+ * "rules/" over "rules/windows/x.yml" gives "windows/x.yml"); NULL if not. */
+static const char *under_root(const char *file, const char *root) {
+    size_t n = strlen(root);
+    while (n > 1 && root[n - 1] == '/') n--;
+    if (strncmp(file, root, n) != 0 || file[n] != '/') return NULL;
+    while (file[n] == '/') n++;
+    return file[n] ? file + n : NULL;
+}
+
+/* Pages are published: they show a rule's file relative to the longest
+ * source path it was found under, else by its base name — never the
+ * builder's directories. */
+static const char *display_file(const rdx_catalog *c, const char *file) {
+    if (!file) return NULL;
+    const char *best = NULL;
+    for (size_t i = 0; i < c->n_roots; i++) {
+        const char *rel = under_root(file, c->roots[i]);
+        if (rel && (!best || strlen(rel) < strlen(best))) best = rel;
+    }
+    if (best) return best;
+    const char *base = strrchr(file, '/');
+    return base && base[1] ? base + 1 : file;
+}
+
 /* ---- the whole sequence ------------------------------------------------ */
 
 void rdx_catalog_finish(rdx_catalog *c) {
@@ -240,6 +269,7 @@ void rdx_catalog_finish(rdx_catalog *c) {
     make_slugs(c);
     for (size_t i = 0; i < c->n_rules; i++) {
         rdx_crule *r = c->rules[i];
+        r->file = display_file(c, r->rule->file);
         polarity(c, r);
         rdx_cat_indicators(c, r);
         rdx_cat_tags(c, r);
@@ -302,6 +332,23 @@ static int same_file(const char *a, const char *b) {
     free(ra);
     free(rb);
     return same;
+}
+
+size_t rdx_catalog_find_all(const rdx_catalog *c, const char *key, const rdx_crule **out, size_t max) {
+    size_t n = 0, total = 0;
+    for (size_t i = 0; i < c->n_rules; i++) {
+        const rdx_crule *r = c->rules[i];
+        const rdx_rule *ru = r->rule;
+        if ((ru->id && !strcasecmp(ru->id, key)) || (ru->name && !strcasecmp(ru->name, key)) ||
+            (r->slug && !strcasecmp(r->slug, key))) {
+            if (n < max) out[n++] = r;
+            total++;
+        }
+    }
+    if (total) return total;
+    const rdx_crule *r = rdx_catalog_find(c, key);   /* a file path */
+    if (r && max) out[0] = r;
+    return r ? 1 : 0;
 }
 
 const rdx_crule *rdx_catalog_find(const rdx_catalog *c, const char *key) {

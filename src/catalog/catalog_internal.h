@@ -18,6 +18,8 @@ struct rdx_catalog {
 
     rdx_csource *sources;
     size_t n_sources, cap_sources;
+    const char **roots;       /* every path given to add_source (rule files are shown relative to them) */
+    size_t n_roots, cap_roots;
     rdx_crule **rules;
     size_t n_rules, cap_rules;
     rdx_indicator **inds;

@@ -10,8 +10,16 @@
  * decides what to trust.
  *
  * Reading policy, for files pulled off live or damaged systems:
- *   - the file is memory-mapped, never copied; every offset is checked
- *     against the mapping;
+ *   - a file is read one 64 KiB chunk at a time into a buffer of the
+ *     reader's own (pread on a regular file, read on a pipe, so a stream
+ *     is read once, front to back, in bounded memory), never mapped: a
+ *     file that shrinks while it is read (log rotation, a copy still in
+ *     progress) is a short read, reported as truncated, where a mapping
+ *     would have died of SIGBUS; every offset is checked against the
+ *     chunk;
+ *   - a file shorter than its 4 KiB header, or a header with no chunk
+ *     after it, holds no events and is refused when opened (an empty or
+ *     header-only .evtx is unreadable evidence, not "nothing found");
  *   - chunks are found by file size, not by the header's chunk count: a
  *     log that was not closed cleanly (dirty flag) has chunks the header
  *     does not count yet;
@@ -36,8 +44,9 @@
  *
  * Limits: records are bounded by their chunk (64 KiB); BinXML limits are
  * documented in binxml.c.  The reader holds no global state; one reader
- * per thread.
+ * per thread.  Memory: the file header and one chunk.
  */
+#define _GNU_SOURCE 1   /* SEEK_DATA */
 #include "ruledex/evtx.h"
 
 #include <errno.h>
@@ -47,7 +56,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -62,9 +70,14 @@
 #define FLAG_NO_CRC 0x4
 
 struct rdx_evtx {
-    const uint8_t *data;
-    size_t size;
-    void *map;                /* munmap on close; NULL for buffers */
+    const uint8_t *data;      /* buffers: the whole file; files: NULL */
+    size_t size;              /* bytes when opened (streams: read so far) */
+    int fd;                   /* files: read from here; -1 for buffers */
+    int own_fd;               /* close fd on close */
+    int stream;               /* fd is a pipe or device: read(2) in order */
+    int ended;                /* no more chunks (end of stream, or the file shrank) */
+    uint8_t *buf;             /* files: the current chunk */
+    const uint8_t *cdata;     /* the current chunk's bytes */
     char *name;
     int check_crc;
     uint64_t n_declared;      /* chunk count in the file header */
@@ -117,8 +130,7 @@ int rdx_evtx_sniff(const void *head, size_t len) {
 /* ------------------------------------------------------------------ */
 /* Opening.                                                            */
 
-static void check_file_header(rdx_evtx *x, rdx_diags *d) {
-    const uint8_t *h = x->data;
+static void check_file_header(rdx_evtx *x, const uint8_t *h, rdx_diags *d) {
     uint32_t flags = rd32(h + 120);
     x->check_crc = !(flags & FLAG_NO_CRC);
     x->n_declared = rd16(h + 42);
@@ -131,32 +143,119 @@ static void check_file_header(rdx_evtx *x, rdx_diags *d) {
              "file header checksum mismatch; reading the chunks anyway");
 }
 
-static rdx_evtx *reader_new(const uint8_t *data, size_t size, void *map, const char *name,
-                            rdx_diags *d) {
-    if (!rdx_evtx_sniff(data, size)) {
-        diag(d, RDX_SEV_ERROR, name, 0, "not an EVTX file (no \"ElfFile\" signature)");
-        return NULL;
-    }
+static rdx_evtx *reader_alloc(const char *name) {
     rdx_evtx *x = calloc(1, sizeof *x);
     if (!x) abort();
-    x->data = data;
-    x->size = size;
-    x->map = map;
+    x->fd = -1;
     x->name = strdup(name ? name : "");
     if (!x->name) abort();
     x->bx = rdx_bx_chunk_new();
-    if (size < FILE_HEADER_SIZE) {
-        diag(d, RDX_SEV_ERROR, x->name, size, "file header truncated (%zu of %d bytes)", size,
-             FILE_HEADER_SIZE);
-        return x;                 /* an empty reader: next() says end of file */
+    return x;
+}
+
+/* The file header h (hlen bytes present) of a file of size bytes
+ * (UINT64_MAX: a stream, size unknown).  0, or -1 with a diagnostic when
+ * it cannot hold events. */
+static int read_header(rdx_evtx *x, const uint8_t *h, size_t hlen, uint64_t size, rdx_diags *d) {
+    if (!rdx_evtx_sniff(h, hlen)) {
+        if (hlen == 0)
+            diag(d, RDX_SEV_ERROR, x->name, 0, "not an EVTX file: the file is empty");
+        else
+            diag(d, RDX_SEV_ERROR, x->name, 0, "not an EVTX file (no \"ElfFile\" signature)");
+        return -1;
     }
-    check_file_header(x, d);
+    if (hlen < FILE_HEADER_SIZE) {
+        diag(d, RDX_SEV_ERROR, x->name, hlen, "file header truncated (%zu of %d bytes): no events",
+             hlen, FILE_HEADER_SIZE);
+        return -1;
+    }
+    if (size != UINT64_MAX && size <= FILE_HEADER_SIZE) {
+        diag(d, RDX_SEV_ERROR, x->name, size, "only a file header, no chunks: no events");
+        return -1;
+    }
+    check_file_header(x, h, d);
+    return 0;
+}
+
+static rdx_evtx *reader_new(const uint8_t *data, size_t size, const char *name, rdx_diags *d) {
+    rdx_evtx *x = reader_alloc(name);
+    if (read_header(x, data, size < FILE_HEADER_SIZE ? size : FILE_HEADER_SIZE, size, d) != 0) {
+        rdx_evtx_close(x);
+        return NULL;
+    }
+    x->data = data;
+    x->size = size;
     x->n_chunks = (size - FILE_HEADER_SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
     return x;
 }
 
 rdx_evtx *rdx_evtx_open_buffer(const void *buf, size_t len, const char *name, rdx_diags *d) {
-    return reader_new(buf, len, NULL, name ? name : "(buffer)", d);
+    return reader_new(buf, len, name ? name : "(buffer)", d);
+}
+
+/* Read up to n bytes at the stream position; fewer only at end of input.
+ * -1 on a read error (errno set). */
+static ssize_t read_full(int fd, uint8_t *p, size_t n) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = read(fd, p + got, n - got);
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+/* pread, all of it unless the file ends first; -1 on an error. */
+static ssize_t pread_full(int fd, uint8_t *p, size_t n, uint64_t off) {
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
+}
+
+rdx_evtx *rdx_evtx_open_fd(int fd, int own_fd, const char *name, const void *head, size_t head_len,
+                           rdx_diags *d) {
+    struct stat st;
+    int err = fstat(fd, &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (err) {
+        diag(d, RDX_SEV_ERROR, name, UINT64_MAX, "cannot read: %s", strerror(err));
+        if (own_fd) close(fd);
+        return NULL;
+    }
+    rdx_evtx *x = reader_alloc(name);
+    x->fd = fd;
+    x->own_fd = own_fd;
+    x->stream = !S_ISREG(st.st_mode);
+    x->buf = malloc(CHUNK_SIZE);
+    if (!x->buf) abort();
+    /* The header: the bytes already taken from a stream, then the rest. */
+    if (head_len > FILE_HEADER_SIZE) head_len = FILE_HEADER_SIZE;
+    if (!x->stream) head_len = 0;
+    if (head_len) memcpy(x->buf, head, head_len);
+    ssize_t k = x->stream ? read_full(fd, x->buf + head_len, FILE_HEADER_SIZE - head_len)
+                          : pread_full(fd, x->buf, FILE_HEADER_SIZE, 0);
+    if (k < 0) {
+        diag(d, RDX_SEV_ERROR, name, UINT64_MAX, "cannot read: %s", strerror(errno));
+        rdx_evtx_close(x);
+        return NULL;
+    }
+    size_t hlen = head_len + (size_t)k;
+    uint64_t size = x->stream ? UINT64_MAX : (uint64_t)st.st_size;
+    if (!x->stream && size < hlen) size = hlen;
+    if (read_header(x, x->buf, hlen, size, d) != 0) {
+        rdx_evtx_close(x);
+        return NULL;
+    }
+    x->size = x->stream ? FILE_HEADER_SIZE : (size_t)size;
+    x->n_chunks = x->stream ? UINT64_MAX : (size - FILE_HEADER_SIZE + CHUNK_SIZE - 1) / CHUNK_SIZE;
+    return x;
 }
 
 rdx_evtx *rdx_evtx_open(const char *path, rdx_diags *d) {
@@ -165,33 +264,13 @@ rdx_evtx *rdx_evtx_open(const char *path, rdx_diags *d) {
         diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "not a regular file");
-        close(fd);
-        return NULL;
-    }
-    if (st.st_size < 8) {
-        close(fd);
-        diag(d, RDX_SEV_ERROR, path, 0, "not an EVTX file (%lld bytes)", (long long)st.st_size);
-        return NULL;
-    }
-    size_t size = (size_t)st.st_size;
-    void *map = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);                    /* the mapping keeps the file */
-    if (map == MAP_FAILED) {
-        diag(d, RDX_SEV_ERROR, path, UINT64_MAX, "cannot map: %s", strerror(errno));
-        return NULL;
-    }
-    madvise(map, size, MADV_SEQUENTIAL);
-    rdx_evtx *x = reader_new(map, size, map, path, d);
-    if (!x) munmap(map, size);
-    return x;
+    return rdx_evtx_open_fd(fd, 1, path, NULL, 0, d);
 }
 
 void rdx_evtx_close(rdx_evtx *x) {
     if (!x) return;
-    if (x->map) munmap(x->map, x->size);
+    if (x->own_fd && x->fd >= 0) close(x->fd);
+    free(x->buf);
     rdx_bx_chunk_free(x->bx);
     free(x->name);
     free(x);
@@ -237,12 +316,67 @@ static int near_signature(const uint8_t *c, size_t len) {
     return len >= 8 && off <= 2;
 }
 
-/* 1: chunk ready; 0: unused (all zero), skip quietly; -1: damaged, skipped. */
+/* The bytes of chunk idx at file offset off: *len of them (less than
+ * CHUNK_SIZE for a truncated last chunk).  NULL at the end of a stream, or
+ * with an error when the file could not be read or has shrunk since it
+ * was opened (then reading ends). */
+static const uint8_t *fetch_chunk(rdx_evtx *x, uint64_t idx, uint64_t off, size_t *len,
+                                  rdx_diags *d) {
+    if (x->data) {
+        *len = x->size - off < CHUNK_SIZE ? x->size - (size_t)off : CHUNK_SIZE;
+        return x->data + off;
+    }
+    size_t want = CHUNK_SIZE;
+    if (!x->stream && x->size - off < want) want = x->size - (size_t)off;
+#ifdef SEEK_DATA
+    /* A hole (a sparse file) reads as zeros, which is unused space: skip
+     * to the chunk that holds the next data without reading the zeros. */
+    if (!x->stream) {
+        off_t next = lseek(x->fd, (off_t)off, SEEK_DATA);
+        if (next < 0 && errno == ENXIO) next = (off_t)x->size;    /* holes to the end */
+        if (next >= 0 && (uint64_t)next >= off + want) {
+            uint64_t skip_to = ((uint64_t)next - FILE_HEADER_SIZE) / CHUNK_SIZE;
+            if (skip_to > x->next_chunk) x->next_chunk = skip_to;
+            *len = 0;
+            return x->buf;   /* an empty chunk: unused */
+        }
+    }
+#endif
+    ssize_t k = x->stream ? read_full(x->fd, x->buf, want) : pread_full(x->fd, x->buf, want, off);
+    if (k < 0) {
+        diag(d, RDX_SEV_ERROR, x->name, off, "chunk %" PRIu64 ": cannot read: %s; the rest of the file is not read",
+             idx, strerror(errno));
+        x->ended = 1;
+        return NULL;
+    }
+    if (x->stream) {
+        if (k == 0) {
+            x->ended = 1;
+            return NULL;
+        }
+        x->size = (size_t)(off + (uint64_t)k);
+    } else if ((size_t)k < want) {
+        diag(d, RDX_SEV_ERROR, x->name, off + (uint64_t)k,
+             "truncated while being read: the file had %zu bytes when opened, and ends at %" PRIu64
+             " now (chunk %" PRIu64 "); the rest is not read",
+             x->size, off + (uint64_t)k, idx);
+        x->ended = 1;
+        return NULL;
+    }
+    *len = (size_t)k;
+    return x->buf;
+}
+
+/* 1: chunk ready; 0: unused (all zero), skip quietly; -1: damaged, skipped
+ * (or the file could not be read further: reported, and reading ends). */
 static int open_chunk(rdx_evtx *x, rdx_diags *d) {
     uint64_t idx = x->next_chunk++;
-    size_t off = FILE_HEADER_SIZE + (size_t)idx * CHUNK_SIZE;
-    size_t len = x->size - off < CHUNK_SIZE ? x->size - off : CHUNK_SIZE;
-    const uint8_t *c = x->data + off;
+    uint64_t off = FILE_HEADER_SIZE + idx * (uint64_t)CHUNK_SIZE;
+    size_t len = 0;
+    size_t before = d ? d->errors : 0;
+    const uint8_t *c = fetch_chunk(x, idx, off, &len, d);
+    if (!c) return d && d->errors > before ? -1 : 0;
+    x->cdata = c;
     x->chunk_index = idx;
     x->chunk_off = off;
     x->chunk_len = len;
@@ -284,7 +418,7 @@ static int open_chunk(rdx_evtx *x, rdx_diags *d) {
 /* Size of a record header at chunk offset pos whose size fits the record
  * data, or 0.  With strict, the size copy at the end must match too. */
 static uint32_t record_size_at(const rdx_evtx *x, size_t pos, int strict) {
-    const uint8_t *c = x->data + x->chunk_off;
+    const uint8_t *c = x->cdata;
     if (pos > x->rec_end || x->rec_end - pos < RECORD_MIN_SIZE) return 0;
     if (memcmp(c + pos, "\x2a\x2a\0\0", 4) != 0) return 0;
     uint32_t size = rd32(c + pos + 4);
@@ -296,7 +430,7 @@ static uint32_t record_size_at(const rdx_evtx *x, size_t pos, int strict) {
 /* After a bad record at pos: the next offset where a well-formed record
  * starts, or the end of the record data. */
 static size_t resync(const rdx_evtx *x, size_t pos) {
-    const uint8_t *c = x->data + x->chunk_off;
+    const uint8_t *c = x->cdata;
     for (size_t p = pos + 1; p + RECORD_MIN_SIZE <= x->rec_end; p++) {
         const uint8_t *hit = memchr(c + p, 0x2a, x->rec_end - RECORD_MIN_SIZE + 1 - p);
         if (!hit) break;
@@ -309,7 +443,7 @@ static size_t resync(const rdx_evtx *x, size_t pos) {
 /* A position that does not hold a record: the rest is either zero padding
  * (end of chunk) or damage. */
 static int bad_record_header(rdx_evtx *x, rdx_diags *d) {
-    const uint8_t *c = x->data + x->chunk_off;
+    const uint8_t *c = x->cdata;
     size_t pos = x->rec_pos;
     if (all_zero(c + pos, x->rec_end - pos)) {
         x->rec_pos = x->rec_end;
@@ -335,7 +469,7 @@ static int next_record(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
     size_t pos = x->rec_pos;
     uint32_t size = record_size_at(x, pos, 0);
     if (!size) return bad_record_header(x, d);
-    const uint8_t *c = x->data + x->chunk_off;
+    const uint8_t *c = x->cdata;
     uint64_t id = rd64(c + pos + 8);
     /* A size copy that does not match is what a record cut short while
      * being written (or copied) looks like.  Its BinXML may still decode;
@@ -369,7 +503,7 @@ static int next_record(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
 int rdx_evtx_next(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
     for (;;) {
         if (!x->in_chunk) {
-            if (x->next_chunk >= x->n_chunks) return 0;
+            if (x->ended || x->next_chunk >= x->n_chunks) return 0;
             int r = open_chunk(x, d);
             if (r < 0) return -1;
             if (r == 0) continue;

@@ -49,6 +49,7 @@
 #include "ruledex/json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -511,6 +512,7 @@ struct rdx_json_reader {
     FILE *f;
     int fd;                 /* >= 0: read(2) this fd instead of f (see reader_open) */
     int close_f;
+    int close_fd;           /* fd is ours to close */
     int eof;
     int started;            /* the byte order mark check is done */
     int in_array;           /* inside a top-level array of events */
@@ -538,16 +540,26 @@ static rdx_json_reader *reader_new(FILE *f, int fd, int close_f, const char *nam
 }
 
 rdx_json_reader *rdx_json_reader_open(const char *path, rdx_diags *d) {
-    /* Standard input is read with read(2), which returns what a pipe holds
-     * now; fread would wait for a whole block, and a live feed (tail -f |
-     * ruledex) would see its events late. */
+    /* Files and standard input are read with read(2), which returns what a
+     * pipe holds now; fread would wait for a whole block, and a live feed
+     * (tail -f | ruledex) would see its events late. */
     if (strcmp(path, "-") == 0) return reader_new(stdin, 0, 0, "-");
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         if (d) rdx_diag_add(d, RDX_SEV_ERROR, "json", path, 0, 0, "cannot open: %s", strerror(errno));
         return NULL;
     }
-    return reader_new(f, -1, 1, path);
+    return rdx_json_reader_from_fd(fd, 1, path, NULL, 0);
+}
+
+rdx_json_reader *rdx_json_reader_from_fd(int fd, int own_fd, const char *name, const void *head,
+                                         size_t head_len) {
+    rdx_json_reader *r = reader_new(NULL, fd, 0, name ? name : "");
+    r->close_fd = own_fd;
+    if (head_len > r->cap) head_len = r->cap;
+    if (head_len) memcpy(r->buf, head, head_len);
+    r->len = head_len;
+    return r;
 }
 
 rdx_json_reader *rdx_json_reader_from_stream(FILE *f, const char *name) {
@@ -557,6 +569,7 @@ rdx_json_reader *rdx_json_reader_from_stream(FILE *f, const char *name) {
 void rdx_json_reader_close(rdx_json_reader *r) {
     if (!r) return;
     if (r->close_f) fclose(r->f);
+    if (r->close_fd && r->fd >= 0) close(r->fd);
     free(r->name);
     free(r->buf);
     free(r);

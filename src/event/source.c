@@ -57,6 +57,11 @@ rdx_source *rdx_source_open_file(const char *path, rdx_format fmt, rdx_diags *d)
     return r ? rdx_source_new(&file_ops, r) : NULL;
 }
 
+rdx_source *rdx_source_open_fd(int fd, int own_fd, const char *name, rdx_format fmt, rdx_diags *d) {
+    rdx_reader *r = rdx_reader_open_fd(fd, own_fd, name, fmt, d);
+    return r ? rdx_source_new(&file_ops, r) : NULL;
+}
+
 /* ---- buffers: a message ------------------------------------------------ */
 
 typedef struct buffer_src {

@@ -7,8 +7,20 @@
  * entries skipped, and only files with an extension some front-end lists
  * are opened.  A file's first bytes are read only when two front-ends
  * share its extension and detect() has to choose.
+ *
+ * Rule packs come from anywhere, so the walk trusts nothing it finds:
+ *   - each directory is walked once (device and inode); one that leads
+ *     back to a directory the walk is inside (a symbolic link loop) is
+ *     reported and not entered: no infinite or exponential walk;
+ *   - inside a directory only regular files are read: a FIFO, socket or
+ *     device named *.yml is reported and skipped (opening a FIFO would
+ *     wait for a writer for ever); a file named on the command line is
+ *     read whatever it is, so `-r <(curl ...)` works;
+ *   - a file is read once per rule set, however it is reached (two -r that
+ *     overlap, a link to it): files are known by device and inode.
  */
 #include "ruledex/frontend.h"
+#include "rule/rule_internal.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -114,7 +126,8 @@ static int has_ext(const rdx_frontend *f, const char *path) {
  * extension, or the file was named explicitly), else the one detect()
  * prefers among those listing the extension, else for a named file the
  * default.  NULL: skip the file. */
-static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, int named) {
+static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, int named,
+                                  int can_peek) {
     if (forced) return named || has_ext(forced, path) ? forced : NULL;
     const rdx_frontend *cand[N_FRONTENDS];
     size_t nc = 0;
@@ -125,6 +138,8 @@ static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, 
      * shares a common extension (.md, .txt) must recognise the file. */
     if (nc == 1 && cand[0] == registry[0]) return cand[0];
     const rdx_frontend *best = NULL;
+    /* A pipe is read once: its first bytes cannot be looked at first. */
+    if ((nc >= 1 || named) && !can_peek) return nc ? cand[0] : named ? registry[0] : NULL;
     if (nc >= 1 || named) {
         char head[HEAD_BYTES];
         size_t len = 0;
@@ -159,10 +174,11 @@ static char **list_dir(const char *dir, size_t *out_n, rdx_diags *d) {
             names = realloc(names, cap * sizeof *names);
             if (!names) abort();
         }
-        size_t len = strlen(dir) + strlen(e->d_name) + 2;
+        size_t dl = strlen(dir), len = dl + strlen(e->d_name) + 2;
         names[n] = malloc(len);
         if (!names[n]) abort();
-        snprintf(names[n++], len, "%s/%s", dir, e->d_name);
+        /* "rules/" + "x.yml" is "rules/x.yml", not "rules//x.yml" */
+        snprintf(names[n++], len, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
     }
     closedir(dp);
     if (n) qsort(names, n, sizeof *names, cmp_str);
@@ -170,8 +186,29 @@ static char **list_dir(const char *dir, size_t *out_n, rdx_diags *d) {
     return names ? names : calloc(1, sizeof *names);
 }
 
+/* The directories the walk is inside, innermost first. */
+typedef struct walk_dir {
+    dev_t dev;
+    ino_t ino;
+    const char *path;
+    const struct walk_dir *up;
+} walk_dir;
+
+static const char *file_kind(mode_t m) {
+    return S_ISFIFO(m) ? "a FIFO" : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) ? "a character device"
+         : S_ISBLK(m) ? "a block device" : "not a regular file";
+}
+
+/* Read one file with front-end f, unless this rule set has read it. */
+static int load_file(rdx_ruleset *rs, const rdx_frontend *f, const char *path, const struct stat *st,
+                     const rdx_load_opts *opts, rdx_diags *d) {
+    if (!rdx_ruleset_note_file(rs, (unsigned long long)st->st_dev, (unsigned long long)st->st_ino))
+        return 0;   /* reached before: read once */
+    return f->load(rs, path, opts, d);
+}
+
 static int load_dir(rdx_ruleset *rs, const rdx_frontend *forced, const char *dir,
-                    const rdx_load_opts *opts, rdx_diags *d, int depth) {
+                    const rdx_load_opts *opts, rdx_diags *d, int depth, const walk_dir *up) {
     if (depth > MAX_DEPTH) {
         rdx_diag_add(d, RDX_SEV_ERROR, "limit", dir, 0, 0, "directories nested deeper than 64");
         return 0;
@@ -184,10 +221,33 @@ static int load_dir(rdx_ruleset *rs, const rdx_frontend *forced, const char *dir
         struct stat st;
         const rdx_frontend *f;
         int k = 0;
-        if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode))
-            k = load_dir(rs, forced, names[i], opts, d, depth + 1);
-        else if ((f = choose(forced, names[i], 0)) != NULL)
-            k = f->load(rs, names[i], opts, d);
+        errno = 0;
+        int ok = stat(names[i], &st) == 0, err = errno;
+        if (ok && S_ISDIR(st.st_mode)) {
+            const walk_dir *a = up;
+            while (a && !(a->dev == st.st_dev && a->ino == st.st_ino)) a = a->up;
+            if (a) {
+                rdx_diag_add(d, RDX_SEV_WARNING, "io", names[i], 0, 0,
+                             "symbolic link loop: leads back to %s; not followed", a->path);
+            } else if (rdx_ruleset_note_file(rs, (unsigned long long)st.st_dev,
+                                             (unsigned long long)st.st_ino)) {
+                /* each directory once: links that reach it again add nothing */
+                walk_dir here = {st.st_dev, st.st_ino, names[i], up};
+                k = load_dir(rs, forced, names[i], opts, d, depth + 1, &here);
+            }
+        } else if (!ok || !S_ISREG(st.st_mode)) {
+            /* only what a front-end would read is worth a word */
+            if (!choose(forced, names[i], 0, 0)) {
+            } else if (!ok) {
+                rdx_diag_add(d, RDX_SEV_ERROR, "io", names[i], 0, 0, "cannot open: %s", strerror(err));
+                rs->files_failed++;
+            } else {
+                rdx_diag_add(d, RDX_SEV_WARNING, "io", names[i], 0, 0, "%s, not a regular file; skipped",
+                             file_kind(st.st_mode));
+            }
+        } else if ((f = choose(forced, names[i], 0, 1)) != NULL) {
+            k = load_file(rs, f, names[i], &st, opts, d);
+        }
         if (k > 0) total += k;
         free(names[i]);
     }
@@ -228,6 +288,11 @@ int rdx_load_rules_path(rdx_ruleset *rs, const char *spec, const rdx_load_opts *
         rs->files_failed++;
         return -1;
     }
-    if (S_ISDIR(st.st_mode)) return load_dir(rs, forced, path, opts, d, 0);
-    return choose(forced, path, 1)->load(rs, path, opts, d);
+    if (S_ISDIR(st.st_mode)) {
+        if (!rdx_ruleset_note_file(rs, (unsigned long long)st.st_dev, (unsigned long long)st.st_ino))
+            return 0;   /* walked already: every file in it is read */
+        walk_dir top = {st.st_dev, st.st_ino, path, NULL};
+        return load_dir(rs, forced, path, opts, d, 0, &top);
+    }
+    return load_file(rs, choose(forced, path, 1, S_ISREG(st.st_mode)), path, &st, opts, d);
 }

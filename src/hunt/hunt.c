@@ -374,6 +374,23 @@ int rdx_hunter_run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d
     return run(hu, src, sink, d, d->count);
 }
 
+static int run_opened(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d, size_t base) {
+    if (!src) {
+        hu->acct.inputs++;
+        hu->acct.inputs_failed++;
+        return 0;
+    }
+    int rc = run(hu, src, sink, d, base);
+    rdx_source_close(src);
+    return rc;
+}
+
+int rdx_hunter_run_fd(rdx_hunter *hu, int fd, int own_fd, const char *name, rdx_sink *sink,
+                      rdx_diags *d) {
+    size_t base = d->count;
+    return run_opened(hu, rdx_source_open_fd(fd, own_fd, name, RDX_FMT_AUTO, d), sink, d, base);
+}
+
 int rdx_hunter_run_path(rdx_hunter *hu, const char *path, rdx_sink *sink, rdx_diags *d) {
     size_t base = d->count;
     rdx_source *src = rdx_source_open_file(path, RDX_FMT_AUTO, d);

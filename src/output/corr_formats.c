@@ -1,12 +1,15 @@
 /*
  * corr_formats.c — correlation detections in the built-in sinks: the
  * rule, the group-by values, the window, the aggregate and the events
- * that contributed (their origins), in each sink's own shape.
+ * that contributed (their origins), in each sink's own shape.  Group values
+ * and origins are the evidence's text: the table shows them escaped
+ * (escape.h), the timeline's cells are neutralised by out_csv_field.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "output/output_internal.h"
+#include "ruledex/escape.h"
 #include "ruledex/json.h"
 
 static const char *or_dash(const char *s) { return s ? s : "-"; }
@@ -35,20 +38,28 @@ int out_table_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *d, 
     out_buffer *o = impl;
     const rdx_sink_style *c = out_table_style(impl);
     const rdx_rule *r = d->rule;
-    rdx_strbuf *b = &o->buf;
+    rdx_strbuf *b = &o->buf, t = RDX_STRBUF_INIT;
     rdx_strbuf_puts(b, c->dim);
     time_text(b, d->end);
-    rdx_strbuf_printf(b, "  %s%-13s%s %s%s%s  %s%s%s\n    correlation %s · ", c->level[r->level],
-                      r->level ? rdx_level_name(r->level) : "-", c->reset, c->bold,
-                      r->title ? r->title : "(untitled)", c->reset, c->dim, or_dash(r->id), c->reset,
-                      rdx_corr_type_name(r->correlation->type));
-    groups_text(b, d, ", ");
+    rdx_strbuf_printf(b, "  %s%-13s%s %s", c->level[r->level], r->level ? rdx_level_name(r->level) : "-",
+                      c->reset, c->bold);
+    rdx_esc_texts(b, r->title ? r->title : "(untitled)", 0);
+    rdx_strbuf_printf(b, "%s  %s", c->reset, c->dim);
+    rdx_esc_texts(b, or_dash(r->id), 0);
+    rdx_strbuf_printf(b, "%s\n    correlation %s · ", c->reset, rdx_corr_type_name(r->correlation->type));
+    groups_text(&t, d, ", ");
+    rdx_esc_text(b, t.data, t.len, 0);
     rdx_strbuf_puts(b, " · ");
     time_text(b, d->start);
     rdx_strbuf_puts(b, " .. ");
     time_text(b, d->end);
-    rdx_strbuf_printf(b, " · %s %.17g\n    %s", d->aggregate_name, d->aggregate, c->cyan);
-    origins_text(b, d);
+    rdx_strbuf_puts(b, " · ");
+    rdx_esc_texts(b, d->aggregate_name, 0);
+    rdx_strbuf_printf(b, " %.17g\n    %s", d->aggregate, c->cyan);
+    rdx_strbuf_clear(&t);
+    origins_text(&t, d);
+    rdx_esc_text(b, t.data, t.len, 0);
+    rdx_strbuf_free(&t);
     rdx_strbuf_printf(b, "%s\n", c->reset);
     return out_buffer_wrote(s, o, seq);
 }

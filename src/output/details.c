@@ -8,21 +8,32 @@
  * under "Data" (its "#text" in evtx_dump's layout); each is shown as
  * "Data: value".  Events without such a
  * payload (flat JSON, ECS) show every leaf under its dotted path.
+ *
+ * Keys and values are the attacker's text: newlines, CR and tabs are
+ * folded to spaces (one line per detection), and every other control
+ * character, NUL, invisible or invalid byte is shown visibly (escape.h).
  */
 #include <string.h>
 
+#include "ruledex/escape.h"
 #include "ruledex/sink.h"
 
-/* Append "Key: value" with newlines and tabs folded to spaces. */
+/* Append "Key: value": line breaks and tabs folded to spaces, the rest
+ * escaped for a person. */
 static void add_pair(rdx_strbuf *b, const char *key, size_t klen, const rdx_value *v) {
     size_t len;
     const char *s = rdx_value_text(v, &len);
     if (!s || len == 0) return;
     if (b->len) rdx_strbuf_puts(b, " ¦ ");
-    rdx_strbuf_append(b, key, klen);
+    rdx_esc_text(b, key, klen, 0);
     rdx_strbuf_puts(b, ": ");
-    for (size_t i = 0; i < len; i++)
-        rdx_strbuf_putc(b, s[i] == '\n' || s[i] == '\r' || s[i] == '\t' ? ' ' : s[i]);
+    size_t from = 0;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && s[i] != '\n' && s[i] != '\r' && s[i] != '\t') continue;
+        rdx_esc_text(b, s + from, i - from, 0);
+        if (i < len) rdx_strbuf_putc(b, ' ');
+        from = i + 1;
+    }
 }
 
 static const rdx_value *event_data(const rdx_value *root) {

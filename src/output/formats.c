@@ -3,11 +3,17 @@
  * for machines, a CSV timeline for responders.  Table and JSON Lines go
  * out as they come (buffered up to 64 KiB); timeline rows are kept — each
  * already formatted, with its event time — and written sorted at the end.
+ *
+ * Every piece of text in the table and the timeline comes from the event
+ * or the rule pack, so it goes through escape.h: control characters shown
+ * visibly in the table, CSV cells neutralised against formulas.  JSON
+ * Lines are escaped by the JSON writer.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "output/output_internal.h"
+#include "ruledex/escape.h"
 #include "ruledex/json.h"
 #include "ruledex/source.h"
 
@@ -38,10 +44,8 @@ static void buffered_free(void *impl) {
 /* ---- the text of facts -------------------------------------------------- */
 
 static void put_text(rdx_strbuf *b, const char *s, size_t len) {
-    if (s) rdx_strbuf_append(b, s, len);
+    if (s) rdx_esc_text(b, s, len, 0);
 }
-
-static const char *or_empty(const char *s) { return s ? s : ""; }
 
 /* ---- table ------------------------------------------------------------------ */
 
@@ -60,10 +64,12 @@ static int table_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
     rdx_strbuf *b = &t->o.buf;
     rdx_strbuf_puts(b, c->dim);
     put_text(b, f->time_text, f->time_text_len);
-    rdx_strbuf_printf(b, "%s%s%-13s%s %s%s%s  %s%s%s\n    ", f->time_text_len ? "  " : "",
-                      c->level[r->level], r->level ? rdx_level_name(r->level) : "-", c->reset,
-                      c->bold, r->title ? r->title : "(untitled)", c->reset, c->dim,
-                      or_empty(r->id), c->reset);
+    rdx_strbuf_printf(b, "%s%s%-13s%s %s", f->time_text_len ? "  " : "", c->level[r->level],
+                      r->level ? rdx_level_name(r->level) : "-", c->reset, c->bold);
+    rdx_esc_texts(b, r->title ? r->title : "(untitled)", 0);
+    rdx_strbuf_printf(b, "%s  %s", c->reset, c->dim);
+    rdx_esc_texts(b, r->id, 0);
+    rdx_strbuf_printf(b, "%s\n    ", c->reset);
     if (f->host_len) {
         put_text(b, f->host, f->host_len);
         rdx_strbuf_puts(b, " · ");
@@ -75,7 +81,10 @@ static int table_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
         rdx_strbuf_puts(b, " · ");
     }
     rdx_strbuf_puts(b, c->cyan);
-    rdx_origin_format(b, d->event);
+    rdx_strbuf origin = RDX_STRBUF_INIT;
+    rdx_origin_format(&origin, d->event);
+    put_text(b, origin.data, origin.len);
+    rdx_strbuf_free(&origin);
     rdx_strbuf_printf(b, "%s\n    ", c->reset);
     rdx_event_details(d->event, b);
     rdx_strbuf_putc(b, '\n');
@@ -166,18 +175,10 @@ typedef struct timeline_sink {
     size_t count, cap;
 } timeline_sink;
 
-/* RFC 4180: quote when needed, double the quotes. */
+/* RFC 4180 quoting, control characters visible, formulas neutralised
+ * (escape.h, rdx_esc_csv_cell). */
 static void csv_field(rdx_strbuf *b, const char *s, size_t len, int last) {
-    if (!s) len = 0;
-    int quote = 0;
-    for (size_t i = 0; i < len && !quote; i++)
-        quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-    if (quote) rdx_strbuf_putc(b, '"');
-    for (size_t i = 0; i < len; i++) {
-        if (quote && s[i] == '"') rdx_strbuf_putc(b, '"');
-        rdx_strbuf_putc(b, s[i]);
-    }
-    if (quote) rdx_strbuf_putc(b, '"');
+    rdx_esc_csv_cell(b, s, s ? len : 0);
     rdx_strbuf_putc(b, last ? '\n' : ',');
 }
 
@@ -222,7 +223,7 @@ static int cmp_rows(const void *x, const void *y) {
 
 static int timeline_end(rdx_sink *s, void *impl) {
     timeline_sink *t = impl;
-    qsort(t->rows, t->count, sizeof *t->rows, cmp_rows);
+    if (t->count) qsort(t->rows, t->count, sizeof *t->rows, cmp_rows);   /* no rows: rows is NULL */
     rdx_strbuf_puts(&t->o.buf, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
     int rc = 0;
     for (size_t i = 0; i < t->count; i++) {

@@ -13,6 +13,7 @@ struct rdx_sink {
     rdx_delivered_fn delivered;
     void *delivered_ctx;
     int failed;                  /* a call failed: the sink stays failed */
+    int flush_each;              /* flush after every detection (live output) */
 };
 
 rdx_sink *rdx_sink_new(const rdx_sink_ops *ops, void *impl) {
@@ -44,8 +45,11 @@ int rdx_sink_begin(rdx_sink *s) {
 int rdx_sink_write(rdx_sink *s, const rdx_detection *d) {
     if (s->failed) return -1;
     uint64_t seq = s->written++;
-    return result(s, s->ops->write ? s->ops->write(s, s->impl, d, seq) : 0);
+    int rc = result(s, s->ops->write ? s->ops->write(s, s->impl, d, seq) : 0);
+    return rc == 0 && s->flush_each ? rdx_sink_flush(s) : rc;
 }
+
+void rdx_sink_set_flush_each(rdx_sink *s, int on) { s->flush_each = on; }
 
 int rdx_sink_write_correlation(rdx_sink *s, const rdx_corr_detection *d) {
     if (s->failed) return -1;

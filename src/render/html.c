@@ -76,7 +76,7 @@ static void dt_list(rdx_strbuf *b, const char *k, const rdx_strlist *l, int link
     rdx_strbuf_printf(b, "<dt>%s</dt><dd><ul>", k);
     for (size_t i = 0; i < l->count; i++) {
         const char *s = l->items[i] ? l->items[i] : "";
-        int url = links && (!strncmp(s, "https://", 8) || !strncmp(s, "http://", 7));
+        int url = links && rdx_is_web_url(s);   /* only http(s) links */
         rdx_strbuf_puts(b, "<li>");
         if (url) {
             rdx_strbuf_puts(b, "<a href=\"");
@@ -106,7 +106,7 @@ static void metadata(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *cr, c
     dt(b, "Log source", s.data);
     dt(b, "Author", r->author);
     dt(b, "Source", src[cr->source].name);
-    dt(b, "File", r->file);
+    dt(b, "File", cr->file);
     dt(b, "Id", r->id);
     dt(b, "Name", r->name);
     dt(b, "Date", r->date);

@@ -249,7 +249,7 @@ static void metadata(jw *j, const rdx_catalog *c, const rdx_crule *cr) {
     str(j, "kind", r->kind == RDX_KIND_CORRELATION ? "correlation" : "detection");
     str(j, "language", r->lang);
     str(j, "source", src[cr->source].name);
-    str(j, "file", r->file);
+    str(j, "file", cr->file);
     num(j, "line", r->line);
     str(j, "status", r->status);
     str(j, "level", r->level ? rdx_level_name(r->level) : r->level_text);
@@ -372,14 +372,14 @@ void rdx_render_catalog_json(rdx_strbuf *out, const rdx_catalog *c) {
     num(&j, "format_version", 1);
     str(&j, "generator", "ruledex " RULEDEX_VERSION);
     obj(&j, "attack");
-    str(&j, "source", rdx_attack_source(rdx_catalog_attack(c)));
+    str(&j, "source", rdx_base_name(rdx_attack_source(rdx_catalog_attack(c))));
     str(&j, "version", rdx_attack_version(rdx_catalog_attack(c)));
     end_obj(&j);
     arr(&j, "sources");
     for (size_t i = 0; i < n_src; i++) {
         obj(&j, NULL);
         str(&j, "name", src[i].name);
-        str(&j, "path", src[i].path);
+        str(&j, "path", rdx_base_name(src[i].path));
         num(&j, "rules", (long long)src[i].n_rules);
         end_obj(&j);
     }

@@ -9,16 +9,18 @@
 
 #include <stddef.h>
 
+#include "ruledex/escape.h"
 #include "ruledex/render.h"
 #include "ruledex/strbuf.h"
 
-/* HTML text and attribute escaping (& < > " '); invalid UTF-8 and control
- * characters become U+FFFD / visible escapes so pages are always valid. */
+/* HTML text and attribute escaping (& < > " '); control characters,
+ * invisible code points and invalid UTF-8 shown visibly (escape.h,
+ * rdx_esc_html), so pages are always valid and show what is there. */
 void rdx_html_esc(rdx_strbuf *b, const char *s, size_t n);
 void rdx_html_escs(rdx_strbuf *b, const char *s);
 
-/* A value for display: control characters as \n \t \xNN, the rest as is;
- * the empty string as ''. */
+/* A value for display: control characters as \n \t \xNN (escape.h), the
+ * rest as is; the empty string, and blanks at either end, quoted in ''. */
 void rdx_put_display(rdx_strbuf *b, const char *s, size_t n);
 
 /* A YAML scalar as a rule would write it: single-quoted (quotes doubled),
@@ -47,6 +49,11 @@ const char *rdx_polarity_name(unsigned pol);   /* "positive", "negated", "both",
 /* "(tagged as attack.stealth)" notes and flag words for tags. */
 int rdx_tag_flagged(const rdx_tag_ref *t);     /* unknown, deprecated, revoked, renamed */
 void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t);  /* "deprecated", "revoked by T1234", ... */
+
+/* The last part of a path ("rules" of "/home/me/sigma/rules", "rules/" of
+ * "rules/"): published pages name files and sources by it, never by the
+ * builder's directories. */
+const char *rdx_base_name(const char *path);
 
 /* Title for a rule, never NULL. */
 const char *rdx_rule_title(const rdx_rule *r);

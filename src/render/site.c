@@ -120,7 +120,6 @@ static void index_json(site *s, rdx_strbuf *j, const rdx_crule *const *rules, si
     for (size_t i = 0; i < n; i++) {
         const rdx_crule *cr = rules[i];
         const rdx_rule *r = cr->rule;
-        const char *base = r->file ? strrchr(r->file, '/') : NULL;
         rdx_strbuf_puts(j, i ? ",\n{\"slug\":" : "\n{\"slug\":");
         json_str(j, cr->slug);
         rdx_strbuf_puts(j, ",\"title\":");
@@ -140,7 +139,7 @@ static void index_json(site *s, rdx_strbuf *j, const rdx_crule *const *rules, si
         rdx_strbuf_puts(j, ",\"author\":");
         json_str(j, r->author);
         rdx_strbuf_puts(j, ",\"file\":");
-        json_str(j, base ? base + 1 : r->file);
+        json_str(j, cr->file);
         rdx_strbuf_puts(j, ",\"tactics\":[");
         int first = 1;
         for (size_t k = 0; k < cr->n_tactics; k++) {
@@ -164,11 +163,32 @@ static void index_json(site *s, rdx_strbuf *j, const rdx_crule *const *rules, si
     rdx_strbuf_free(&tmp);
 }
 
-/* JSON inside <script>: "</" would end the element early. */
+/* JSON inside <script>: "</script" would end the element early and
+ * "<!--" or "<script" inside it change how the rest is parsed, so every
+ * '<' is written \u003c (it only occurs inside JSON strings, where the
+ * escape means the same).  C1 controls, bidirectional overrides and the
+ * line separators are written as \u escapes too, like everything else the
+ * pages show. */
 static void put_script_safe(rdx_strbuf *b, const char *s, size_t n) {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '<' && i + 1 < n && (s[i + 1] == '/' || s[i + 1] == '!')) rdx_strbuf_puts(b, "\\u003c");
-        else rdx_strbuf_putc(b, s[i]);
+        unsigned char c = (unsigned char)s[i];
+        if (c == '<') {
+            rdx_strbuf_puts(b, "\\u003c");
+        } else if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 && (unsigned char)s[i + 1] <= 0x9f) {
+            rdx_strbuf_printf(b, "\\u%04x", (unsigned char)s[i + 1]);
+            i++;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x80 &&
+                   (((unsigned char)s[i + 2] >= 0xa8 && (unsigned char)s[i + 2] <= 0xae) ||
+                    (unsigned char)s[i + 2] == 0x8e || (unsigned char)s[i + 2] == 0x8f)) {
+            rdx_strbuf_printf(b, "\\u20%02x", (unsigned)((unsigned char)s[i + 2] - 0x80));
+            i += 2;
+        } else if (c == 0xe2 && i + 2 < n && (unsigned char)s[i + 1] == 0x81 &&
+                   (unsigned char)s[i + 2] >= 0xa6 && (unsigned char)s[i + 2] <= 0xa9) {
+            rdx_strbuf_printf(b, "\\u20%02x", (unsigned)((unsigned char)s[i + 2] - 0x80 + 0x40));
+            i += 2;
+        } else {
+            rdx_strbuf_putc(b, (char)c);
+        }
     }
 }
 
@@ -392,7 +412,7 @@ static void attack_page(site *s) {
     rdx_strbuf_puts(b, "<h1>ATT&amp;CK coverage</h1>\n");
     if (a) {
         rdx_strbuf_puts(b, "<p>Tactics \xc3\x97 techniques of ");
-        rdx_html_escs(b, rdx_attack_source(a));
+        rdx_html_escs(b, rdx_base_name(rdx_attack_source(a)));
         if (rdx_attack_version(a)) rdx_strbuf_printf(b, " (ATT&amp;CK %s)", rdx_attack_version(a));
         rdx_strbuf_puts(b, "; each technique is shaded by the number of rules that cover it or one of its "
                            "sub-techniques. <a href=\"navigator-layer.json\">Navigator layer</a>.</p>\n");
@@ -454,12 +474,16 @@ static void technique_page(site *s, const rdx_cover *cv) {
                                                  o->revoked_by->id, o->revoked_by->id);
             rdx_strbuf_puts(b, "</dd>\n");
         }
-        if (o->url) {
+        if (o->url && rdx_is_web_url(o->url)) {   /* only http(s) links */
             rdx_strbuf_puts(b, "<dt>ATT&amp;CK</dt><dd><a rel=\"noreferrer\" href=\"");
             rdx_html_escs(b, o->url);
             rdx_strbuf_puts(b, "\">");
             rdx_html_escs(b, o->url);
             rdx_strbuf_puts(b, "</a></dd>\n");
+        } else if (o->url) {
+            rdx_strbuf_puts(b, "<dt>ATT&amp;CK</dt><dd>");
+            rdx_html_escs(b, o->url);
+            rdx_strbuf_puts(b, "</dd>\n");
         }
     } else {
         rdx_strbuf_printf(b, "<dt>Status</dt><dd><span class=\"flag\">%s</span></dd>\n",

@@ -6,11 +6,20 @@
  * — that each format draws its own way: the terminal aligns columns and
  * indents code, Markdown writes pipe tables and fenced blocks.  Tables are
  * collected first (widths depend on every row) and drawn at the end.
+ *
+ * Everything a rule pack, the ATT&CK bundle or the log-source table says
+ * is untrusted text.  It enters the page only through put() (inline
+ * text), para_text() and code(), which escape it for the format
+ * (escape.h): control characters visible in both; in Markdown, whatever
+ * Markdown or inline HTML would interpret is backslash-escaped, links are
+ * made only of http(s) URLs, and code is fenced with more backticks than
+ * it holds.  The page's own words and markup are written as they are.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ruledex/escape.h"
 #include "render/render_internal.h"
 
 typedef struct page {
@@ -18,6 +27,13 @@ typedef struct page {
     int md;
     const char *bold, *dim, *reset;
 } page;
+
+/* Untrusted inline text, escaped for the page's format. */
+static void put(const page *p, rdx_strbuf *b, const char *s) {
+    if (!s) return;
+    if (p->md) rdx_esc_markdown(b, s, strlen(s), 0);
+    else rdx_esc_text(b, s, strlen(s), 0);
+}
 
 /* ---- tables ------------------------------------------------------------ */
 
@@ -42,6 +58,14 @@ static void cell(table *t, const char *s, size_t len) {
 
 static void cells(table *t, const char *s) { cell(t, s, strlen(s)); }
 
+/* A cell of untrusted text. */
+static void ucell(const page *p, table *t, const char *s) {
+    rdx_strbuf e = RDX_STRBUF_INIT;
+    put(p, &e, s ? s : "");
+    cell(t, e.data ? e.data : "", e.len);
+    rdx_strbuf_free(&e);
+}
+
 /* Display width: UTF-8 continuation bytes take no column. */
 static size_t width(const char *s) {
     size_t w = 0;
@@ -49,10 +73,11 @@ static size_t width(const char *s) {
     return w;
 }
 
+/* Cells hold escaped text (a '|' is already "\|"); only line breaks of
+ * the page's own making remain. */
 static void md_cell(rdx_strbuf *b, const char *s) {
     for (; *s; s++) {
-        if (*s == '|') rdx_strbuf_puts(b, "\\|");
-        else if (*s == '\n') rdx_strbuf_puts(b, "<br>");
+        if (*s == '\n') rdx_strbuf_puts(b, "<br>");
         else rdx_strbuf_putc(b, *s);
     }
 }
@@ -100,7 +125,8 @@ static void heading(page *p, int level, const char *text) {
     else rdx_strbuf_printf(p->b, "%s%s%s\n\n", p->bold, text, p->reset);
 }
 
-/* A paragraph, wrapped at 78 columns in the terminal. */
+/* A paragraph of the page's own words (or text already escaped), wrapped
+ * at 78 columns in the terminal. */
 static void paragraph(page *p, const char *text) {
     if (p->md) {
         size_t n = strlen(text);
@@ -136,11 +162,32 @@ static void paragraph(page *p, const char *text) {
     rdx_strbuf_puts(p->b, "\n\n");
 }
 
-static void code(page *p, const char *lang, const char *text) {
-    size_t n = strlen(text);
+/* A paragraph of untrusted text (a description): line breaks kept, the
+ * rest escaped for the format. */
+static void para_text(page *p, const char *text) {
+    rdx_strbuf e = RDX_STRBUF_INIT;
+    if (p->md) rdx_esc_markdown(&e, text, strlen(text), RDX_ESC_NEWLINES);
+    else rdx_esc_text(&e, text, strlen(text), RDX_ESC_NEWLINES);
+    paragraph(p, e.data ? e.data : "");
+    rdx_strbuf_free(&e);
+}
+
+/* A code block of untrusted text: control characters visible (line breaks
+ * and tabs kept); in Markdown fenced with more backticks than any run in
+ * it, so nothing inside can close the fence. */
+static void code(page *p, const char *lang, const char *raw) {
+    rdx_strbuf e = RDX_STRBUF_INIT;
+    rdx_esc_text(&e, raw, strlen(raw), RDX_ESC_NEWLINES | RDX_ESC_TABS);
+    const char *text = e.data ? e.data : "";
+    size_t n = e.len;
     if (p->md) {
-        rdx_strbuf_printf(p->b, "```%s\n%s%s```\n\n", lang ? lang : "", text,
-                          n && text[n - 1] == '\n' ? "" : "\n");
+        size_t ticks = rdx_longest_run(text, n, '`') + 1;
+        if (ticks < 3) ticks = 3;
+        for (size_t i = 0; i < ticks; i++) rdx_strbuf_putc(p->b, '`');
+        rdx_strbuf_printf(p->b, "%s\n%s%s", lang ? lang : "", text, n && text[n - 1] == '\n' ? "" : "\n");
+        for (size_t i = 0; i < ticks; i++) rdx_strbuf_putc(p->b, '`');
+        rdx_strbuf_puts(p->b, "\n\n");
+        rdx_strbuf_free(&e);
         return;
     }
     for (const char *s = text; *s;) {
@@ -151,21 +198,32 @@ static void code(page *p, const char *lang, const char *text) {
         s += len + (s[len] == '\n');
     }
     rdx_strbuf_putc(p->b, '\n');
+    rdx_strbuf_free(&e);
 }
 
 /* ---- sections ---------------------------------------------------------- */
 
-static void kv(table *t, const char *k, const char *v) {
+/* A metadata row: the page's own key, an untrusted value. */
+static void kv(const page *p, table *t, const char *k, const char *v) {
     if (!v || !*v) return;
     cells(t, k);
-    cells(t, v);
+    ucell(p, t, v);
 }
 
-static void kv_list(table *t, const char *k, const rdx_strlist *l) {
+/* Rows of a list; with links, Markdown makes an autolink of an http(s)
+ * URL and nothing else. */
+static void kv_list(const page *p, table *t, const char *k, const rdx_strlist *l, int links) {
     for (size_t i = 0; i < l->count; i++) {
         if (!l->items[i]) continue;
         cells(t, i ? "" : k);
-        cells(t, l->items[i]);
+        if (p->md && links && rdx_is_web_url(l->items[i])) {
+            rdx_strbuf e = RDX_STRBUF_INIT;
+            rdx_strbuf_printf(&e, "<%s>", l->items[i]);
+            cell(t, e.data, e.len);
+            rdx_strbuf_free(&e);
+        } else {
+            ucell(p, t, l->items[i]);
+        }
     }
 }
 
@@ -177,32 +235,32 @@ static void metadata(page *p, const rdx_catalog *c, const rdx_crule *cr) {
     rdx_strbuf s = RDX_STRBUF_INIT;
     cells(&t, "");      /* header row: the terminal draws it bold, Markdown needs one */
     cells(&t, "");
-    kv(&t, "Status", r->status);
-    kv(&t, "Severity", r->level ? rdx_level_name(r->level) : r->level_text);
+    kv(p, &t, "Status", r->status);
+    kv(p, &t, "Severity", r->level ? rdx_level_name(r->level) : r->level_text);
     rdx_put_logsource(&s, &r->logsource);
-    kv(&t, "Log source", s.data);
+    kv(p, &t, "Log source", s.data);
     rdx_strbuf_clear(&s);
-    kv(&t, "Author", r->author);
-    kv(&t, "Source", src[cr->source].name);
-    kv(&t, "File", r->file);
-    kv(&t, "Id", r->id);
-    kv(&t, "Name", r->name);
-    kv(&t, "Date", r->date);
-    kv(&t, "Modified", r->modified);
-    kv(&t, "License", r->license);
-    if (r->kind == RDX_KIND_CORRELATION) kv(&t, "Kind", "correlation rule");
+    kv(p, &t, "Author", r->author);
+    kv(p, &t, "Source", src[cr->source].name);
+    kv(p, &t, "File", cr->file);
+    kv(p, &t, "Id", r->id);
+    kv(p, &t, "Name", r->name);
+    kv(p, &t, "Date", r->date);
+    kv(p, &t, "Modified", r->modified);
+    kv(p, &t, "License", r->license);
+    if (r->kind == RDX_KIND_CORRELATION) kv(p, &t, "Kind", "correlation rule");
     rdx_strbuf corr = RDX_STRBUF_INIT, by = RDX_STRBUF_INIT;
     rdx_text_correlation_links(&corr, &by, c, cr);
-    kv(&t, "Correlates", corr.data);
-    kv(&t, "Correlated by", by.data);
+    kv(p, &t, "Correlates", corr.data);
+    kv(p, &t, "Correlated by", by.data);
     rdx_strbuf_free(&corr);
     rdx_strbuf_free(&by);
     if (r->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
-        kv(&t, "Load status", "has placeholders nobody filled: cannot match until they are");
+        kv(p, &t, "Load status", "has placeholders nobody filled: cannot match until they are");
     if (rdx_rule_opaque_reason(r)) {
         rdx_strbuf_clear(&s);
         rdx_strbuf_printf(&s, "not runnable: %s", rdx_rule_opaque_reason(r));
-        kv(&t, "Load status", s.data);
+        kv(p, &t, "Load status", s.data);
         rdx_strbuf_clear(&s);
     }
     if (r->native.kind) {
@@ -210,20 +268,20 @@ static void metadata(page *p, const rdx_catalog *c, const rdx_crule *cr) {
         rdx_strbuf_printf(&s, "%s:", rdx_native_kind_name(r->native.kind));
         for (size_t i = 0; i < r->native.values.count; i++)
             rdx_strbuf_printf(&s, " %s", r->native.values.items[i]);
-        kv(&t, "Native source", s.data);
+        kv(p, &t, "Native source", s.data);
         rdx_strbuf_clear(&s);
     }
     for (size_t i = 0; i < r->tags.count; i++)
         rdx_strbuf_printf(&s, "%s%s", i ? ", " : "", r->tags.items[i] ? r->tags.items[i] : "");
-    kv(&t, "Tags", s.data);
+    kv(p, &t, "Tags", s.data);
     rdx_strbuf_clear(&s);
-    kv_list(&t, "References", &r->references);
-    kv_list(&t, "False positives", &r->falsepositives);
+    kv_list(p, &t, "References", &r->references, 1);
+    kv_list(p, &t, "False positives", &r->falsepositives, 0);
     for (size_t i = 0; i < r->n_related; i++) {
         rdx_strbuf_clear(&s);
         rdx_strbuf_printf(&s, "%s (%s)", r->related[i].id ? r->related[i].id : "",
                           r->related[i].type ? r->related[i].type : "related");
-        kv(&t, i ? "" : "Related", s.data);
+        kv(p, &t, i ? "" : "Related", s.data);
     }
     rdx_strbuf_free(&s);
     if (p->md) {
@@ -251,14 +309,27 @@ static void metadata(page *p, const rdx_catalog *c, const rdx_crule *cr) {
     p->reset = *b0 ? "\033[0m" : "";
 }
 
-static void technique_list(rdx_strbuf *s, const rdx_tactic_row *row) {
+/* A tag's flag ("deprecated", "revoked, replaced by T1234") names ATT&CK
+ * objects: untrusted too. */
+static void put_flag(const page *p, rdx_strbuf *s, const rdx_tag_ref *t) {
+    rdx_strbuf f = RDX_STRBUF_INIT;
+    rdx_put_tag_flag(&f, t);
+    put(p, s, f.data);
+    rdx_strbuf_free(&f);
+}
+
+static void technique_list(const page *p, rdx_strbuf *s, const rdx_tactic_row *row) {
     for (size_t k = 0; k < row->n_techniques; k++) {
         const rdx_tag_ref *t = row->techniques[k];
-        rdx_strbuf_printf(s, "%s%s", k ? ", " : "", t->id);
-        if (t->name) rdx_strbuf_printf(s, " %s", t->name);
+        if (k) rdx_strbuf_puts(s, ", ");
+        put(p, s, t->id);
+        if (t->name) {
+            rdx_strbuf_putc(s, ' ');
+            put(p, s, t->name);
+        }
         if (rdx_tag_flagged(t)) {
             rdx_strbuf_puts(s, " (");
-            rdx_put_tag_flag(s, t);
+            put_flag(p, s, t);
             rdx_strbuf_putc(s, ')');
         }
     }
@@ -276,11 +347,15 @@ static void other_attack_tags(page *p, const rdx_crule *cr) {
         for (size_t i = 0; i < cr->n_tags; i++) {
             const rdx_tag_ref *t = &cr->tags[i];
             if (!t->is_attack || t->kind != kinds[k].kind) continue;
-            rdx_strbuf_printf(&s, "%s%s", s.len ? ", " : "", t->id);
-            if (t->name) rdx_strbuf_printf(&s, " %s", t->name);
+            if (s.len) rdx_strbuf_puts(&s, ", ");
+            put(p, &s, t->id);
+            if (t->name) {
+                rdx_strbuf_putc(&s, ' ');
+                put(p, &s, t->name);
+            }
             if (rdx_tag_flagged(t)) {
                 rdx_strbuf_puts(&s, " (");
-                rdx_put_tag_flag(&s, t);
+                put_flag(p, &s, t);
                 rdx_strbuf_putc(&s, ')');
             }
         }
@@ -292,8 +367,11 @@ static void other_attack_tags(page *p, const rdx_crule *cr) {
         int tactic = t->is_attack && t->kind == RDX_ATTACK_TACTIC;
         if (!(tactic && rdx_tag_flagged(t)) && !(!t->is_attack && t->status == RDX_TAG_UNKNOWN)) continue;
         rdx_strbuf_clear(&s);
-        rdx_put_tag_flag(&s, t);
-        rdx_strbuf_printf(p->b, "%s%s: %s\n", p->md ? "- " : "  ", t->tag, s.data);
+        rdx_strbuf_puts(p->b, p->md ? "- " : "  ");
+        put(p, p->b, t->tag);
+        rdx_strbuf_puts(p->b, ": ");
+        put_flag(p, p->b, t);
+        rdx_strbuf_putc(p->b, '\n');
     }
     rdx_strbuf_free(&s);
 }
@@ -308,9 +386,9 @@ static void attack_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
         cells(&t, "Techniques");
         for (size_t i = 0; i < cr->n_tactics; i++) {
             const rdx_tactic_row *row = &cr->tactics[i];
-            cells(&t, row->name);
+            ucell(p, &t, row->name);
             rdx_strbuf_clear(&s);
-            technique_list(&s, row);
+            technique_list(p, &s, row);
             cell(&t, s.data, s.len);
         }
         rdx_strbuf_free(&s);
@@ -334,7 +412,7 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
         cells(&t, "Title");
         for (size_t i = 0; i < cr->n_events; i++) {
             const rdx_event_source *e = &cr->events[i];
-            cells(&t, rdx_event_provider_short(e));
+            ucell(p, &t, rdx_event_provider_short(e));
             rdx_strbuf_clear(&s);
             if (e->event_id >= 0) rdx_strbuf_printf(&s, "%lld", (long long)e->event_id);
             else rdx_strbuf_puts(&s, "any");
@@ -346,7 +424,7 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
                 rdx_put_where(&s, e->where);
                 rdx_strbuf_putc(&s, ')');
             }
-            cell(&t, s.data, s.len);
+            ucell(p, &t, s.data);
         }
         table_draw(p, &t);
     } else if (cr->rule->kind == RDX_KIND_CORRELATION) {
@@ -354,8 +432,11 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
     } else if (!rdx_catalog_logsources(c)) {
         paragraph(p, "No log-source table loaded.");
     } else {
-        rdx_put_logsource(&s, &cr->rule->logsource);
+        rdx_strbuf ls = RDX_STRBUF_INIT;
+        rdx_put_logsource(&ls, &cr->rule->logsource);
+        put(p, &s, ls.data);
         rdx_strbuf_printf(&s, "%s", s.len ? ": " : "");
+        rdx_strbuf_free(&ls);
         rdx_strbuf_puts(&s, cr->logsource_known ? "the log-source table lists no event IDs for it."
                                                 : "not in the log-source table.");
         s.data[0] = (char)(s.data[0] >= 'a' && s.data[0] <= 'z' ? s.data[0] - 32 : s.data[0]);
@@ -367,9 +448,12 @@ static void events_section(page *p, const rdx_catalog *c, const rdx_crule *cr) {
 static void body_section(page *p, const rdx_crule *cr) {
     const rdx_rule *r = cr->rule;
     if (!r->body) return;
-    char h[64];
-    snprintf(h, sizeof h, "%s (%s)", RDX_H_BODY, strcmp(r->lang ? r->lang : "", "sigma") ? r->lang : "yaml");
-    heading(p, 2, h);
+    rdx_strbuf h = RDX_STRBUF_INIT;
+    rdx_strbuf_printf(&h, "%s (", RDX_H_BODY);
+    put(p, &h, strcmp(r->lang ? r->lang : "", "sigma") ? r->lang : "yaml");
+    rdx_strbuf_putc(&h, ')');
+    heading(p, 2, h.data);
+    rdx_strbuf_free(&h);
     code(p, "yaml", r->body);
 }
 
@@ -387,7 +471,8 @@ static void stages_section(page *p, const rdx_crule *cr) {
         const rdx_stage *st = &r->stages[i];
         const char *note = rdx_polarity_note(cr->stage_polarity[i]);
         rdx_strbuf_clear(&s);
-        rdx_strbuf_printf(&s, "Stage %zu: %s", i + 1, st->name);
+        rdx_strbuf_printf(&s, "Stage %zu: ", i + 1);
+        put(p, &s, st->name);
         if (*note || st->from_filter)
             rdx_strbuf_printf(&s, " (%s%s%s)", note, *note && st->from_filter ? ", " : "",
                               st->from_filter ? "from a filter" : "");
@@ -419,15 +504,36 @@ static void indicators_section(page *p, const rdx_catalog *c, const rdx_crule *c
         const rdx_rule_ind *prev = i ? &cr->inds[i - 1] : NULL;
         int same = prev && prev->ind->kind == ri->ind->kind &&
                    (prev->field && ri->field ? !strcmp(prev->field, ri->field) : prev->field == ri->field);
-        cells(&t, same && !p->md ? "" : ri->field ? ri->field : "(keyword)");
+        if (same && !p->md) cells(&t, "");
+        else if (ri->field) ucell(p, &t, ri->field);
+        else cells(&t, "(keyword)");
         cells(&t, same && !p->md ? "" : rdx_ind_kind_name(ri->ind->kind));
         rdx_strbuf_clear(&s);
-        /* Markdown: code spans, so \ * _ in values stay literal */
-        const char *tick = !p->md ? "" : memchr(ri->value, '`', ri->value_len) ? "`` " : "`";
-        rdx_strbuf_puts(&s, tick);
-        rdx_put_display(&s, ri->value, ri->value_len);
-        rdx_strbuf_puts(&s, *tick && tick[1] ? " ``" : tick);
-        if (ri->ind->mods) rdx_strbuf_printf(&s, " [%s]", ri->ind->mods);
+        if (p->md) {
+            /* a code span, so \ * _ in values stay literal: delimited by
+             * more backticks than the value holds in a row, and its pipes
+             * escaped for the table */
+            rdx_strbuf v = RDX_STRBUF_INIT;
+            rdx_put_display(&v, ri->value, ri->value_len);
+            size_t ticks = rdx_longest_run(v.data, v.len, '`') + 1;
+            int pad = ticks > 1;
+            for (size_t k = 0; k < ticks; k++) rdx_strbuf_putc(&s, '`');
+            if (pad) rdx_strbuf_putc(&s, ' ');
+            for (size_t k = 0; k < v.len; k++) {
+                if (v.data[k] == '|') rdx_strbuf_putc(&s, '\\');
+                rdx_strbuf_putc(&s, v.data[k]);
+            }
+            if (pad) rdx_strbuf_putc(&s, ' ');
+            for (size_t k = 0; k < ticks; k++) rdx_strbuf_putc(&s, '`');
+            rdx_strbuf_free(&v);
+        } else {
+            rdx_put_display(&s, ri->value, ri->value_len);
+        }
+        if (ri->ind->mods) {
+            rdx_strbuf_puts(&s, " [");
+            put(p, &s, ri->ind->mods);
+            rdx_strbuf_putc(&s, ']');
+        }
         if (!(ri->polarity & RDX_POL_POSITIVE)) rdx_strbuf_puts(&s, " (excluded)");
         cell(&t, s.data, s.len);
         rdx_strbuf_clear(&s);
@@ -440,24 +546,26 @@ static void indicators_section(page *p, const rdx_catalog *c, const rdx_crule *c
 
 /* ---- the page ---------------------------------------------------------- */
 
-static void lang_crumb(rdx_strbuf *b, const rdx_rule *r) {
+static void lang_crumb(const page *p, rdx_strbuf *b, const rdx_rule *r) {
     const char *lang = r->lang ? r->lang : "sigma";
     rdx_strbuf_puts(b, "Detection rules \xe2\x80\xba ");
     if (!strcmp(lang, "sigma")) rdx_strbuf_puts(b, "Sigma");
-    else rdx_strbuf_puts(b, lang);
+    else put(p, b, lang);
 }
 
 void rdx_render_text_page(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr, int md,
                           int color) {
     page p = {out, md, color ? "\033[1m" : "", color ? "\033[2m" : "", color ? "\033[0m" : ""};
     rdx_strbuf s = RDX_STRBUF_INIT;
-    lang_crumb(&s, cr->rule);
+    lang_crumb(&p, &s, cr->rule);
     if (md) rdx_strbuf_printf(out, "%s\n\n", s.data);
     else rdx_strbuf_printf(out, "%s%s%s\n\n", p.dim, s.data, p.reset);
+    rdx_strbuf_clear(&s);
+    put(&p, &s, rdx_rule_title(cr->rule));
+    heading(&p, 1, s.data);
     rdx_strbuf_free(&s);
-    heading(&p, 1, rdx_rule_title(cr->rule));
     metadata(&p, c, cr);
-    if (cr->rule->description && *cr->rule->description) paragraph(&p, cr->rule->description);
+    if (cr->rule->description && *cr->rule->description) para_text(&p, cr->rule->description);
     attack_section(&p, c, cr);
     events_section(&p, c, cr);
     body_section(&p, cr);

@@ -21,46 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ruledex/escape.h"
 #include "ruledex/pattern.h"
 #include "render/render_internal.h"
 
 /* ---- escaping ---------------------------------------------------------- */
 
-void rdx_html_esc(rdx_strbuf *b, const char *s, size_t n) {
-    size_t i = 0;
-    while (i < n) {
-        unsigned char ch = (unsigned char)s[i];
-        const char *rep = NULL;
-        switch (ch) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: break;
-        }
-        if (rep) {
-            rdx_strbuf_puts(b, rep);
-            i++;
-            continue;
-        }
-        if (ch < 0x20 && ch != '\n' && ch != '\t') {
-            rdx_strbuf_printf(b, "\\x%02X", ch);
-            i++;
-            continue;
-        }
-        if (ch < 0x80) {
-            rdx_strbuf_putc(b, (char)ch);
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t len = rdx_utf8_decode((const unsigned char *)s + i, n - i, &cp);
-        if (cp >= RDX_UTF8_RAW) rdx_strbuf_puts(b, "\xEF\xBF\xBD");
-        else rdx_strbuf_append(b, s + i, len);
-        i += len;
-    }
-}
+void rdx_html_esc(rdx_strbuf *b, const char *s, size_t n) { rdx_esc_html(b, s, n); }
 
 void rdx_html_escs(rdx_strbuf *b, const char *s) {
     if (s) rdx_html_esc(b, s, strlen(s));
@@ -70,14 +37,7 @@ void rdx_put_display(rdx_strbuf *b, const char *s, size_t n) {
     /* quoted when blanks at the ends would otherwise be invisible */
     int quote = !n || s[0] == ' ' || s[n - 1] == ' ';
     if (quote) rdx_strbuf_putc(b, '\'');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        if (ch == '\n') rdx_strbuf_puts(b, "\\n");
-        else if (ch == '\t') rdx_strbuf_puts(b, "\\t");
-        else if (ch == '\r') rdx_strbuf_puts(b, "\\r");
-        else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02X", ch);
-        else rdx_strbuf_putc(b, (char)ch);
-    }
+    rdx_esc_text(b, s, n, 0);
     if (quote) rdx_strbuf_putc(b, '\'');
 }
 
@@ -95,7 +55,7 @@ void rdx_put_yaml_quoted(rdx_strbuf *b, const char *s, size_t n) {
             if (ch == '"' || ch == '\\') rdx_strbuf_printf(b, "\\%c", ch);
             else if (ch == '\n') rdx_strbuf_puts(b, "\\n");
             else if (ch == '\t') rdx_strbuf_puts(b, "\\t");
-            else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02X", ch);
+            else if (ch < 0x20 || ch == 0x7f) rdx_strbuf_printf(b, "\\x%02x", ch);
             else rdx_strbuf_putc(b, (char)ch);
         }
         rdx_strbuf_putc(b, '"');
@@ -279,4 +239,12 @@ void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t) {
 
 const char *rdx_rule_title(const rdx_rule *r) {
     return r->title && *r->title ? r->title : r->name ? r->name : r->id ? r->id : "(untitled)";
+}
+
+const char *rdx_base_name(const char *path) {
+    if (!path) return NULL;
+    const char *base = path;
+    for (const char *p = path; *p; p++)
+        if (p[0] == '/' && p[1] && p[1] != '/') base = p + 1;
+    return base;
 }

@@ -22,12 +22,39 @@ void rdx_ruleset_free(rdx_ruleset *rs) {
     if (!rs) return;
     for (size_t i = 0; i < rs->priv->n_regexes; i++) pcre2_code_free(rs->priv->regexes[i]);
     free(rs->priv->regexes);
+    free(rs->priv->files);
     free(rs->priv);
     rdx_placeholders_free(rs->placeholders);
     free(rs->rules);
     free(rs->filters);
     rdx_arena_free(rs->arena);
     free(rs);
+}
+
+static size_t file_slot(const rdx_file_id *t, size_t cap, rdx_file_id id) {
+    size_t i = (size_t)((id.ino * 0x9E3779B97F4A7C15ull) ^ id.dev) & (cap - 1);
+    while ((t[i].dev || t[i].ino) && (t[i].dev != id.dev || t[i].ino != id.ino)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+int rdx_ruleset_note_file(rdx_ruleset *rs, unsigned long long dev, unsigned long long ino) {
+    struct rdx_ruleset_priv *p = rs->priv;
+    rdx_file_id id = {dev, ino ? ino : ~0ull};   /* (0, 0) marks a free slot */
+    if (2 * (p->n_files + 1) > p->cap_files) {
+        size_t cap = p->cap_files ? p->cap_files * 2 : 64;
+        rdx_file_id *t = calloc(cap, sizeof *t);
+        if (!t) abort();
+        for (size_t i = 0; i < p->cap_files; i++)
+            if (p->files[i].dev || p->files[i].ino) t[file_slot(t, cap, p->files[i])] = p->files[i];
+        free(p->files);
+        p->files = t;
+        p->cap_files = cap;
+    }
+    size_t i = file_slot(p->files, p->cap_files, id);
+    if (p->files[i].dev == id.dev && p->files[i].ino == id.ino) return 0;
+    p->files[i] = id;
+    p->n_files++;
+    return 1;
 }
 
 const rdx_rule *rdx_ruleset_find(const rdx_ruleset *rs, const char *key) {

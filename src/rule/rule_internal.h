@@ -10,10 +10,21 @@
 
 #include <stddef.h>
 
+/* A file by identity (device, inode): the same file reached twice — two
+ * -r that overlap, a link — is read once. */
+typedef struct rdx_file_id {
+    unsigned long long dev, ino;
+} rdx_file_id;
+
 struct rdx_ruleset_priv {
     size_t cap_rules, cap_filters;
     void **regexes;              /* pcre2_code_8 *, freed with the set */
     size_t n_regexes, cap_regexes;
+    rdx_file_id *files;          /* rule files read and directories walked: an open-addressing set */
+    size_t n_files, cap_files;   /* cap_files: 0 or a power of two */
 };
+
+/* Add a file (or a directory walked) to the set; 0 when it was there. */
+int rdx_ruleset_note_file(rdx_ruleset *rs, unsigned long long dev, unsigned long long ino);
 
 #endif

@@ -15,6 +15,9 @@
 #   clean      STREAM_BYTES of good events, one in 1000 a detection
 #   damaged    STREAM_DAMAGED_BYTES, one line in 50 cut short or garbage
 #   hostile    STREAM_DAMAGED_BYTES, every second line damaged
+#   detections STREAM_DAMAGED_BYTES, every event a detection (about a
+#              million): written as found, so memory stays bounded however
+#              many detections a stream produces
 # Defaults: 2 GB clean and 256 MB damaged (about 25 s); with the sanitizer
 # build (RDX_BUILD=build-san) 512 MB and 256 MB (about 30 s), with a bound
 # of 128 MiB for ASan's own memory and a 16 MiB quarantine.  Ends with
@@ -121,6 +124,7 @@ echo "stream: $RDX, bound $RSS_MB MiB"
 phase clean "$BYTES" 1000 0
 phase damaged "$DAMAGED" 1000 50
 phase hostile "$DAMAGED" 0 2
+phase detections "$DAMAGED" 1 0
 
 if [ $skip -gt 0 ]; then
     echo "stream: $pass passed, $fail failed, $skip skipped"

@@ -223,3 +223,44 @@ TEST(catalog_corpus_whole_model) {
     CHECK(ne > 10 && sysmon1 == best && sec4688 == best);
     release(&cc);
 }
+
+/* Every rule of the corpus as every page `ruledex show` writes — text,
+ * Markdown, HTML, JSON — under the sanitizers too (make check SAN=1): no
+ * report, every page well formed, and none shows a raw control character
+ * or the builder's directories. */
+TEST(catalog_corpus_every_page_of_every_rule) {
+    REQUIRE_CORPUS(corpus);
+    corpus_cat cc;
+    if (!build(&cc, corpus)) return;
+    const rdx_crule *const *rules;
+    size_t n = rdx_catalog_rules(cc.cat, &rules), bad = 0, json_bad = 0;
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_arena *ar = rdx_arena_new(0);
+    static const rdx_page_format formats[] = {RDX_PAGE_TEXT, RDX_PAGE_MARKDOWN, RDX_PAGE_HTML, RDX_PAGE_JSON};
+    for (size_t i = 0; i < n; i++) {
+        for (size_t f = 0; f < sizeof formats / sizeof *formats; f++) {
+            rdx_strbuf_clear(&b);
+            rdx_render_rule(&b, cc.cat, rules[i], formats[f], NULL);
+            int raw = 0;
+            for (size_t k = 0; k < b.len && !raw; k++) {
+                unsigned char c = (unsigned char)b.data[k];
+                raw = (c < 0x20 && c != '\n' && c != '\t') || c == 0x7f;
+            }
+            if (raw || !b.len || strstr(b.data, corpus)) {
+                if (bad++ < 5) fprintf(stderr, "    %s (format %d): raw control, empty or a builder path\n",
+                                       rules[i]->slug, (int)formats[f]);
+            }
+            if (formats[f] == RDX_PAGE_JSON) {
+                rdx_json_error err;
+                json_bad += rdx_json_parse(ar, b.data, b.len, &err) == NULL;
+                rdx_arena_reset(ar);
+            }
+        }
+    }
+    CHECK(n > 3900);
+    CHECK_INT(bad, 0);
+    CHECK_INT(json_bad, 0);
+    rdx_arena_free(ar);
+    rdx_strbuf_free(&b);
+    release(&cc);
+}

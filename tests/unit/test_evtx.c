@@ -15,6 +15,7 @@
  * and tests/data/evtx/ holds inputs that once crashed the fuzzer.
  */
 #include "harness.h"
+#include "evtx_writer.h"
 
 #include <dirent.h>
 #include <inttypes.h>
@@ -195,105 +196,7 @@ TEST(evtx_value_types) {
     rdx_arena_free(a);
 }
 
-/* ---- a tiny BinXML / EVTX writer for synthetic files -------------------- */
-
-typedef struct bx_writer {
-    uint8_t *file;          /* 4096 + 65536 bytes */
-    size_t pos;             /* in the chunk */
-    size_t rec_start;
-} bx_writer;
-
-static uint8_t *chunk_of(bx_writer *w) { return w->file + 4096; }
-static void put8(bx_writer *w, unsigned v) { chunk_of(w)[w->pos++] = (uint8_t)v; }
-static void put16(bx_writer *w, unsigned v) { put8(w, v & 0xff); put8(w, (v >> 8) & 0xff); }
-static void put32(bx_writer *w, uint32_t v) { put16(w, v & 0xffff); put16(w, v >> 16); }
-
-/* A name stored inline: the reference points just past itself. */
-static void put_name(bx_writer *w, const char *name) {
-    size_t n = strlen(name);
-    put32(w, (uint32_t)(w->pos + 4));
-    put32(w, 0);
-    put16(w, 0);
-    put16(w, (unsigned)n);
-    for (size_t i = 0; i < n; i++) put16(w, (unsigned char)name[i]);
-    put16(w, 0);
-}
-
-static void put_open(bx_writer *w, const char *name, int has_attrs) {
-    put8(w, has_attrs ? 0x41 : 0x01);
-    put16(w, 0xffff);         /* dependency id */
-    put32(w, 0);              /* data size: not used by readers */
-    put_name(w, name);
-    if (has_attrs) put32(w, 0);
-}
-
-static void put_text(bx_writer *w, const char *s) {
-    size_t n = strlen(s);
-    put8(w, 0x05);
-    put8(w, 0x01);
-    put16(w, (unsigned)n);
-    for (size_t i = 0; i < n; i++) put16(w, (unsigned char)s[i]);
-}
-
-static void put_attr(bx_writer *w, const char *name, const char *value) {
-    put8(w, 0x06);
-    put_name(w, name);
-    put_text(w, value);
-}
-
-/* <name>text</name>, or <name/> when text is NULL. */
-static void put_leaf(bx_writer *w, const char *name, const char *text) {
-    put_open(w, name, 0);
-    if (!text) { put8(w, 0x03); return; }
-    put8(w, 0x02);
-    put_text(w, text);
-    put8(w, 0x04);
-}
-
-static void begin_record(bx_writer *w, uint64_t id) {
-    w->rec_start = w->pos;
-    put32(w, 0x2a2a);
-    put32(w, 0);
-    put32(w, (uint32_t)id);
-    put32(w, (uint32_t)(id >> 32));
-    put32(w, 0);
-    put32(w, 0);
-    put8(w, 0x0f); put8(w, 1); put8(w, 1); put8(w, 0);
-}
-
-static void end_record(bx_writer *w) {
-    put8(w, 0x00);
-    while ((w->pos - w->rec_start + 4) % 8) put8(w, 0);
-    uint32_t size = (uint32_t)(w->pos - w->rec_start + 4);
-    put32(w, size);
-    uint8_t *c = chunk_of(w) + w->rec_start + 4;
-    c[0] = (uint8_t)size; c[1] = (uint8_t)(size >> 8); c[2] = 0; c[3] = 0;
-}
-
-static void wr32(uint8_t *p, uint32_t v) {
-    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
-
-static void writer_init(bx_writer *w) {
-    w->file = calloc(1, 4096 + 65536);
-    memcpy(w->file, "ElfFile", 8);
-    w->file[32] = 128;
-    w->file[36] = 1; w->file[38] = 3;
-    w->file[41] = 0x10;                 /* header block size 4096 */
-    w->file[42] = 1;                    /* one chunk */
-    memcpy(chunk_of(w), "ElfChnk", 8);
-    w->pos = 512;
-}
-
-/* Fill in the chunk's free-space offset and every checksum. */
-static void writer_finish(bx_writer *w) {
-    uint8_t *c = chunk_of(w);
-    wr32(c + 48, (uint32_t)w->pos);
-    wr32(c + 52, (uint32_t)crc32(0, c + 512, (uInt)(w->pos - 512)));
-    uint32_t h = (uint32_t)crc32(0, c, 120);
-    wr32(c + 124, (uint32_t)crc32(h, c + 128, 384));
-    wr32(w->file + 124, (uint32_t)crc32(0, w->file, 120));
-}
+/* ---- synthetic files: tests/unit/evtx_writer.h ------------------------ */
 
 /* The first event of a synthetic file as compact JSON. */
 static const char *first_event_json(rdx_arena *a, bx_writer *w, read_result *r) {
@@ -572,6 +475,8 @@ TEST(evtx_hostile_records) {
     free(w.file);
 }
 
+static int th_contains(const char *s, const char *needle) { return s && strstr(s, needle) != NULL; }
+
 TEST(evtx_not_evtx_and_tiny_inputs) {
     rdx_diags d;
     rdx_diags_init(&d);
@@ -580,13 +485,20 @@ TEST(evtx_not_evtx_and_tiny_inputs) {
     CHECK(rdx_evtx_sniff("ElfFile\0", 8));
     CHECK(!rdx_evtx_sniff("ElfFile", 7));
     rdx_diags_clear(&d);
-    /* A signature and nothing else: a reader that reports and ends. */
-    rdx_evtx *x = rdx_evtx_open_buffer("ElfFile\0", 8, "x", &d);
-    CHECK(x != NULL);
-    read_result r = read_all(x, &d, NULL);
-    CHECK_INT(r.events, 0);
-    CHECK(r.errors >= 1);
-    rdx_evtx_close(x);
+    /* A signature and nothing else, or a header and no chunk: no events
+     * can be in it, so it is refused (unreadable evidence, not "nothing
+     * found"). */
+    CHECK(rdx_evtx_open_buffer("ElfFile\0", 8, "x", &d) == NULL);
+    CHECK_INT(d.errors, 1);
+    CHECK(th_contains(d.items[0].message, "header truncated"));
+    rdx_diags_clear(&d);
+    static unsigned char header_only[4096] = "ElfFile";
+    CHECK(rdx_evtx_open_buffer(header_only, sizeof header_only, "x", &d) == NULL);
+    CHECK_INT(d.errors, 1);
+    CHECK(th_contains(d.items[0].message, "only a file header"));
+    rdx_diags_clear(&d);
+    CHECK(rdx_evtx_open_buffer("", 0, "x", &d) == NULL);
+    CHECK(d.errors == 1 && th_contains(d.items[0].message, "empty"));
     rdx_diags_clear(&d);
     CHECK(rdx_evtx_open("/nonexistent/file.evtx", &d) == NULL);
     CHECK_INT(d.errors, 1);

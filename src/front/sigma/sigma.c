@@ -51,14 +51,35 @@ void rdx_sigma_warning(load_ctx *c, const ynode *n, const char *cat, const char 
 
 /* ---- metadata ---------------------------------------------------------- */
 
+/* A metadata string is a C string: a NUL inside it (YAML's "\0") would
+ * hide the rest from every page and message, so it is spelled "\0" and
+ * warned about. */
+static const char *meta_text(load_ctx *c, const ynode *n, const char *key) {
+    if (!memchr(n->text, 0, n->len)) return n->text;
+    rdx_sigma_warning(c, n, "metadata", "'%s' holds a NUL character; it is kept as \\0", key);
+    size_t nuls = 0;
+    for (size_t i = 0; i < n->len; i++) nuls += n->text[i] == 0;
+    char *s = rdx_arena_alloc(c->a, n->len + nuls + 1), *o = s;
+    for (size_t i = 0; i < n->len; i++) {
+        if (n->text[i]) {
+            *o++ = n->text[i];
+        } else {
+            *o++ = '\\';
+            *o++ = '0';
+        }
+    }
+    *o = 0;
+    return s;
+}
+
 static const char *scalar(load_ctx *c, const ynode *map, const char *key) {
     const ynode *n = rdx_ymap_get(map, key);
     if (!n) return NULL;
-    if (n->kind == Y_SCALAR) return n->text;
+    if (n->kind == Y_SCALAR) return meta_text(c, n, key);
     if (n->kind == Y_SEQ) {  /* e.g. several authors as a list: join */
         size_t len = 0;
         for (size_t i = 0; i < n->n; i++)
-            if (n->items[i]->kind == Y_SCALAR) len += n->items[i]->len + 2;
+            if (n->items[i]->kind == Y_SCALAR) len += 2 * n->items[i]->len + 2;
         char *s = rdx_arena_zalloc(c->a, len + 1);
         size_t k = 0;
         for (size_t i = 0; i < n->n; i++) {
@@ -68,8 +89,10 @@ static const char *scalar(load_ctx *c, const ynode *map, const char *key) {
                 continue;
             }
             if (k) { memcpy(s + k, ", ", 2); k += 2; }
-            memcpy(s + k, it->text, it->len);
-            k += it->len;
+            const char *t = meta_text(c, it, key);   /* at most twice as long */
+            size_t tl = strlen(t);
+            memcpy(s + k, t, tl);
+            k += tl;
         }
         s[k] = 0;
         return s;
@@ -84,7 +107,7 @@ static rdx_strlist strlist(load_ctx *c, const ynode *map, const char *key) {
     if (!n || (n->kind == Y_SCALAR && rdx_yscalar_type(n, NULL) == YS_NULL)) return l;
     if (n->kind == Y_SCALAR) {
         l.items = rdx_arena_alloc(c->a, sizeof *l.items);
-        l.items[l.count++] = n->text;
+        l.items[l.count++] = meta_text(c, n, key);
         return l;
     }
     if (n->kind != Y_SEQ) {
@@ -93,7 +116,7 @@ static rdx_strlist strlist(load_ctx *c, const ynode *map, const char *key) {
     }
     l.items = rdx_arena_alloc(c->a, (n->n + 1) * sizeof *l.items);
     for (size_t i = 0; i < n->n; i++) {
-        if (n->items[i]->kind == Y_SCALAR) l.items[l.count++] = n->items[i]->text;
+        if (n->items[i]->kind == Y_SCALAR) l.items[l.count++] = meta_text(c, n->items[i], key);
         else rdx_sigma_warning(c, n->items[i], "metadata", "'%s' entries should be strings", key);
     }
     return l;

@@ -1,2 +1,3 @@
+# needs: corpus
 # The same rule as JSON (the rule object of catalog.json), counted over two named sources.
-"$RDX" show 5a3164f2-b373-4152-93cf-090b13c12d27 -r sigma:../shared/corpus/sigma/rules -r emerging:../shared/corpus/sigma/rules-emerging-threats -a ../shared/corpus/attack/enterprise-attack.json --format json
+"$RDX" show 5a3164f2-b373-4152-93cf-090b13c12d27 -r sigma:"$CORPUS/sigma/rules" -r emerging:"$CORPUS/sigma/rules-emerging-threats" -a "$CORPUS/attack/enterprise-attack.json" --format json
