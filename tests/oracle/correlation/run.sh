@@ -62,7 +62,7 @@ done
 for yml in "$cases"/*.yml; do
     c=${yml%.yml}
     "$RDX" hunt -q -f jsonl -j 1 -r "$yml" "$c.jsonl" >"$c.ruledex" 2>"$c.ruledex.err"
-    "$RS" eval -r "$yml" -e "@$c.jsonl" --timestamp-field UtcTime --action reset \
+    "$RS" engine eval -r "$yml" -e "@$c.jsonl" --timestamp-field UtcTime --action reset \
         --no-detections >"$c.rsigma" 2>"$c.rsigma.err"
 done
 python3 "$HERE/compare.py" "$cases" "$HERE/known-differences.txt"
