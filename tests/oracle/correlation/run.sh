@@ -8,7 +8,9 @@
 #
 # rsigma is found as $RSIGMA, on PATH, in ~/.cargo/bin, or installed once
 # into $B/oracle-correlation/rsigma with cargo (no default features: the
-# daemon is not needed; ~15 minutes on two cores).  When it cannot be had
+# daemon is not needed; but rsigma 0.23.0 does not compile without its
+# rsigma-runtime feature — src/commands/disposition_spool.rs imports it
+# unconditionally — so that one is on; 20-40 minutes on two cores).  When it cannot be had
 # this prints a SKIP line and "oracle-correlation: 0 passed, 0 failed" and
 # exits 0 — 1 with RDX_REQUIRE_ORACLE=1.
 B=${RDX_BUILD:-build}
@@ -36,9 +38,9 @@ command -v python3 >/dev/null 2>&1 || skip "python3 is not installed"
 [ -x "$RDX" ] || skip "$RDX is not built (make)"
 RS=$(find_rsigma)
 if [ -z "$RS" ]; then
-    command -v cargo >/dev/null 2>&1 || skip "rsigma is not installed and cargo is not available (install Rust, then: cargo install rsigma --version $RSIGMA_VERSION --no-default-features --locked)"
+    command -v cargo >/dev/null 2>&1 || skip "rsigma is not installed and cargo is not available (install Rust, then: cargo install rsigma --version $RSIGMA_VERSION --no-default-features --features rsigma-runtime --locked)"
     echo "oracle-correlation: installing rsigma $RSIGMA_VERSION with cargo into $OUT/rsigma (once; log in $OUT/cargo-install.log)"
-    cargo install rsigma --version "$RSIGMA_VERSION" --no-default-features --locked \
+    cargo install rsigma --version "$RSIGMA_VERSION" --no-default-features --features rsigma-runtime --locked \
         --root "$OUT/rsigma" >"$OUT/cargo-install.log" 2>&1 ||
         skip "cargo install rsigma $RSIGMA_VERSION failed: $(tail -n 3 "$OUT/cargo-install.log" | tr '\n' ' ')"
     RS=$OUT/rsigma/bin/rsigma
@@ -60,7 +62,7 @@ done
 for yml in "$cases"/*.yml; do
     c=${yml%.yml}
     "$RDX" hunt -q -f jsonl -j 1 -r "$yml" "$c.jsonl" >"$c.ruledex" 2>"$c.ruledex.err"
-    "$RS" eval -r "$yml" -e "@$c.jsonl" --timestamp-field UtcTime --action reset \
+    "$RS" engine eval -r "$yml" -e "@$c.jsonl" --timestamp-field UtcTime --action reset \
         --no-detections >"$c.rsigma" 2>"$c.rsigma.err"
 done
 python3 "$HERE/compare.py" "$cases" "$HERE/known-differences.txt"
