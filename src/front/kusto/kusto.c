@@ -24,6 +24,7 @@
 #include "ruledex/frontend.h"
 #include "util/file.h"
 #include "util/yaml.h"
+#include "front/common/read.h"
 
 #define MAX_FILE (4u << 20)
 
@@ -247,15 +248,9 @@ int rdx_kusto_load_buffer(rdx_ruleset *rs, const char *path, const char *text, s
 }
 
 static int kusto_load(rdx_ruleset *rs, const char *path, const rdx_load_opts *opts, rdx_diags *d) {
-    char *buf;
     size_t len;
-    int err = rdx_read_file(path, MAX_FILE, &buf, &len);
-    if (err) {
-        rdx_diag_add(d, RDX_SEV_ERROR, err == EFBIG ? "limit" : "io", path, 0, 0, "%s",
-                     err == EFBIG ? "rule file larger than 4 MiB" : strerror(err));
-        rs->files_failed++;
-        return -1;
-    }
+    char *buf = rdx_front_read(rs, path, MAX_FILE, &len, d);
+    if (!buf) return -1;
     rs->files_read++;
     int n = rdx_kusto_load_buffer(rs, path, buf, len, d);
     if (n < 0) rs->files_failed++;

@@ -44,6 +44,7 @@
 #include "front/common/fexpr.h"
 #include "ruledex/frontend.h"
 #include "ruledex/strbuf.h"
+#include "front/common/read.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -959,25 +960,11 @@ int rdx_yaral_load_buffer(rdx_ruleset *rs, const char *path, const char *text, s
 }
 
 static int yaral_load(rdx_ruleset *rs, const char *path, const rdx_load_opts *opts, rdx_diags *d) {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "io", path, 0, 0, "cannot open: %s", strerror(errno));
-        rs->files_failed++;
-        return -1;
-    }
-    rdx_strbuf b = {0};
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len <= MAX_FILE) rdx_strbuf_append(&b, chunk, n);
-    fclose(f);
-    if (b.len > MAX_FILE) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "limit", path, 0, 0, "larger than %u bytes", MAX_FILE);
-        rdx_strbuf_free(&b);
-        rs->files_failed++;
-        return -1;
-    }
-    int k = rdx_yaral_load_buffer(rs, path, b.data ? b.data : "", b.len, d);
-    rdx_strbuf_free(&b);
+    size_t len;
+    char *text = rdx_front_read(rs, path, MAX_FILE, &len, d);
+    if (!text) return -1;
+    int k = rdx_yaral_load_buffer(rs, path, text, len, d);
+    free(text);
     return k;
 }
 
