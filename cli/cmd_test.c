@@ -50,7 +50,8 @@ static void usage(FILE *f) {
           "  -h, --help                this help\n"
           "\n"
           "exit status: 0 no test failed; 1 a test failed or a rule fired on the\n"
-          "baseline; 2 usage error, or no rules.\n",
+          "baseline; 2 usage error, or no rules; 74 the JUnit report could not be\n"
+          "written.\n",
           f);
 }
 
@@ -215,19 +216,16 @@ static void print_jsonl(FILE *f, const rdx_ruletests *t, const rdx_baseline *b) 
 
 /* ---- JUnit --------------------------------------------------------------- */
 
+/* XML text and attribute values: the HTML escaping is valid XML (only
+ * &amp; &lt; &gt; &quot; &#39;), and it shows control characters, C1,
+ * bidi overrides and bytes that are not UTF-8 visibly (escape.h) — none of
+ * which XML 1.0 may carry raw. */
 static void xml(FILE *f, const char *s) {
-    for (; s && *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        switch (ch) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        default:
-            if (ch < 0x20 && ch != '\t' && ch != '\n') fputc(' ', f);   /* not allowed in XML 1.0 */
-            else fputc(ch, f);
-        }
-    }
+    if (!s) return;
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_esc_html(&b, s, strlen(s));
+    if (b.len) fwrite(b.data, 1, b.len, f);
+    rdx_strbuf_free(&b);
 }
 
 static void junit_case(FILE *f, const char *cls, const rdx_rule *r, const char *name) {
@@ -364,7 +362,7 @@ int rdx_cmd_test(int argc, char **argv) {
     cli_print_diags(stderr, &d, &ecol, 1, 20);
     if (o.jsonl) print_jsonl(stdout, t, b);
     else print_text(stdout, t, b, &o, &col);
-    if (o.junit && write_junit(o.junit, t, b) != 0) bad = 1;
+    int io = o.junit && write_junit(o.junit, t, b) != 0;   /* reported, file named */
     if (!o.quiet) {
         fprintf(stderr, "test: %s tests: %s passed, %s failed, %s skipped", cli_num(t->count),
                 cli_num(t->passed), cli_num(t->failed), cli_num(t->skipped));
@@ -373,7 +371,8 @@ int rdx_cmd_test(int argc, char **argv) {
                     cli_num(b->files), cli_num(b->events), cli_num(b->count), cli_num(b->unallowed));
         fputc('\n', stderr);
     }
-    int rc = bad ? RDX_EXIT_USAGE : (t->failed || (b && b->unallowed)) ? RDX_EXIT_FOUND : RDX_EXIT_OK;
+    int rc = bad ? RDX_EXIT_USAGE : io ? RDX_EXIT_IO
+             : (t->failed || (b && b->unallowed)) ? RDX_EXIT_FOUND : RDX_EXIT_OK;
     rdx_baseline_free(b);
     rdx_ruletests_free(t);
     rdx_hunt_free(h);
