@@ -31,7 +31,11 @@
 #include <sys/stat.h>
 
 #define MAX_DEPTH 64
-#define HEAD_BYTES 512   /* what detect() sees of a file */
+/* What detect() sees of a file: enough that a YAML rule's top-level keys
+ * (Sigma's detection:/logsource:, Splunk's search:) are in it even after a
+ * long description — with 512 bytes a Sigma rule about Splunk was claimed
+ * by the Splunk reader and loaded as nothing. */
+#define HEAD_BYTES 16384
 
 /* ---- the table: one line per language ----------------------------------- */
 

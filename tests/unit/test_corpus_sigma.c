@@ -24,13 +24,16 @@ static void print_errors(const rdx_diags *d, size_t max) {
     }
 }
 
-/* Load one corpus folder; returns rules loaded, fills files/errors. */
+/* Load one corpus folder as a user does — no language named, every file
+ * to the reader that claims it — so a Sigma rule another reader claims
+ * (a rule about Splunk is not a Splunk detection) shows up as a missing
+ * rule; returns rules loaded, fills files/errors. */
 static size_t load_folder(const char *corpus, const char *folder, rdx_ruleset **out,
                           rdx_diags *d) {
     char path[4096];
     snprintf(path, sizeof path, "%s/sigma/%s", corpus, folder);
     rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_sigma_load_path(rs, path, d);
+    rdx_load_rules_path(rs, path, NULL, d);
     rdx_ruleset_apply_filters(rs, d);
     *out = rs;
     return rs->n_rules;
@@ -59,6 +62,9 @@ static void required_folder(const char *folder, size_t want_files, size_t want_r
         /* Every loaded rule is complete enough to run. */
         if (!r->title || !r->condition || r->n_stages == 0)
             rdx_test_checkf(0, __FILE__, __LINE__, "%s: incomplete rule %s", folder, r->file);
+        if (!r->lang || strcmp(r->lang, "sigma") != 0)
+            rdx_test_checkf(0, __FILE__, __LINE__, "%s: %s read as %s", folder, r->file,
+                            r->lang ? r->lang : "?");
     }
     fprintf(stderr, "    %s: %zu files, %zu rules loaded, %zu with unresolved placeholders\n", folder,
             rs->files_read, n, placeholders);
