@@ -23,6 +23,18 @@ import sys
 from sigma.collection import SigmaCollection
 from sigma.validators.core import validators
 
+# pySigma's ATT&CK and D3FEND validators download MITRE's data on first use
+# (urlopen, 30 s timeout, retried per rule).  With no network that costs
+# hours, so both point at a local path that does not exist: they fail at
+# once, as they would offline, and report nothing — ruledex's own tag check
+# reads the ATT&CK bundle the user supplies (lint -a) and is tested there.
+try:
+    from sigma.data import mitre_attack, mitre_d3fend
+    mitre_attack.set_url("/nonexistent/ruledex-oracle/enterprise-attack.json")
+    mitre_d3fend.set_url("/nonexistent/ruledex-oracle/d3fend.json")
+except Exception:  # an older pySigma without these modules fetches nothing
+    pass
+
 
 def rule_files(paths):
     for p in paths:
