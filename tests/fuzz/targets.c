@@ -32,6 +32,8 @@
 #include <strings.h>
 
 #include "front/elastic/elastic_internal.h"
+#include "front/kusto/kql_internal.h"
+#include "front/splunk/spl_internal.h"
 #include "front/yaral/yaral.h"
 #include "ruledex/ruledex.h"
 
@@ -432,7 +434,7 @@ int rdx_fuzz_correlation(const uint8_t *data, size_t size) {
     free(text);
     return 0;
 }
-/* ---- elastic, yaral ----------------------------------------------------- */
+/* ---- the non-Sigma readers: elastic, yaral, kusto, splunk --------------- */
 
 static void check_front_cond(const rdx_cond *c, size_t n_stages, int depth) {
     FUZZ_ASSERT(c && depth < 100000);
@@ -443,12 +445,36 @@ static void check_front_cond(const rdx_cond *c, size_t n_stages, int depth) {
 
 typedef int (*front_loader)(rdx_ruleset *, const char *, const char *, size_t, rdx_diags *);
 
-static int fuzz_front(front_loader load, const char *name, const uint8_t *data, size_t size) {
+/* After the field-map pass with no table, a named predicate's field is
+ * its language, ':', and the name as written. */
+static void check_prefixed(const rdx_rule *r) {
+    size_t ll = strlen(r->lang);
+    for (size_t s = 0; s < r->n_stages; s++)
+        for (size_t g = 0; g < r->stages[s].n_groups; g++)
+            for (size_t k = 0; k < r->stages[s].groups[g].n_preds; k++) {
+                const rdx_predicate *p = &r->stages[s].groups[g].preds[k];
+                FUZZ_ASSERT(!p->field || (strncmp(p->field, r->lang, ll) == 0 &&
+                                          p->field[ll] == ':' &&
+                                          strcmp(p->field + ll + 1, p->field_written) == 0));
+            }
+}
+
+/* One reader over the bytes as file `name`: every rule has a title and a
+ * condition whose stage indices exist, opaque stages have no groups and
+ * make their rule not runnable, every diagnostic has a message; with
+ * normalise, the field-map pass runs too (check_prefixed). */
+static int fuzz_front(front_loader load, const char *name, const uint8_t *data, size_t size,
+                      int normalise) {
+    char *text = malloc(size + 1);       /* readers may rely on a NUL after the text */
+    if (!text) return 0;
+    memcpy(text, data, size);
+    text[size] = 0;
     rdx_ruleset *rs = rdx_ruleset_new();
     rdx_diags d;
     rdx_diags_init(&d);
-    int n = load(rs, name, (const char *)data, size, &d);
+    int n = load(rs, name, text, size, &d);
     FUZZ_ASSERT(n >= -1 && (n < 0 || (size_t)n == rs->n_rules));
+    if (normalise) rdx_ruleset_normalise_fields(rs, NULL, &d);
     for (size_t i = 0; i < rs->n_rules; i++) {
         const rdx_rule *r = rs->rules[i];
         FUZZ_ASSERT(r->title && r->condition);
@@ -457,17 +483,30 @@ static int fuzz_front(front_loader load, const char *name, const uint8_t *data, 
             if (r->stages[s].opaque)
                 FUZZ_ASSERT(r->stages[s].n_groups == 0 && r->stages[s].opaque->reason);
         if (rdx_rule_opaque_reason(r)) FUZZ_ASSERT(r->status_load == RDX_RULE_NOT_RUNNABLE);
+        if (normalise) check_prefixed(r);
     }
     for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].message[0]);
     rdx_diags_free(&d);
     rdx_ruleset_free(rs);
+    free(text);
     return 0;
 }
 
 int rdx_fuzz_elastic(const uint8_t *data, size_t size) {
-    return fuzz_front(rdx_elastic_load_buffer, "fuzz.toml", data, size);
+    return fuzz_front(rdx_elastic_load_buffer, "fuzz.toml", data, size, 0);
 }
 
 int rdx_fuzz_yaral(const uint8_t *data, size_t size) {
-    return fuzz_front(rdx_yaral_load_buffer, "fuzz.yaral", data, size);
+    return fuzz_front(rdx_yaral_load_buffer, "fuzz.yaral", data, size, 0);
+}
+
+/* KQL comes as a query file, Markdown and Sentinel YAML. */
+int rdx_fuzz_kusto(const uint8_t *data, size_t size) {
+    fuzz_front(rdx_kusto_load_buffer, "fuzz.kql", data, size, 1);
+    fuzz_front(rdx_kusto_load_buffer, "fuzz.md", data, size, 1);
+    return fuzz_front(rdx_kusto_load_buffer, "fuzz.yaml", data, size, 1);
+}
+
+int rdx_fuzz_splunk(const uint8_t *data, size_t size) {
+    return fuzz_front(rdx_splunk_load_buffer, "fuzz.yml", data, size, 1);
 }

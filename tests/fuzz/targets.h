@@ -36,5 +36,10 @@ int rdx_fuzz_correlation(const uint8_t *data, size_t size);
  * not runnable, every diagnostic has a message. */
 int rdx_fuzz_elastic(const uint8_t *data, size_t size);
 int rdx_fuzz_yaral(const uint8_t *data, size_t size);
+/* The KQL reader (the bytes as .kql, .md and .yaml) / the Splunk reader
+ * (a security_content .yml), then the field-map pass with no table: the
+ * same invariants, and every field prefixed by its language. */
+int rdx_fuzz_kusto(const uint8_t *data, size_t size);
+int rdx_fuzz_splunk(const uint8_t *data, size_t size);
 
 #endif

@@ -19,7 +19,8 @@
  *   logsource           rdx_logsources_parse, and the bytes as an event
  *   attack              rdx_attack_parse
  *   correlation         rdx_fuzz_correlation (targets.c)
- *   elastic, yaral      rdx_fuzz_elastic / rdx_fuzz_yaral (targets.c)
+ *   elastic, yaral,     rdx_fuzz_elastic / _yaral / _kusto / _splunk
+ *   kusto, splunk       (targets.c)
  *
  * A directory for a target this file does not know is a failure: its
  * inputs would otherwise never be replayed.  Under LeakSanitizer each
@@ -40,8 +41,6 @@
 
 /* The shared fuzz entry points (tests/fuzz/targets.h). */
 #include "../fuzz/targets.c"
-#include "front/kusto/kql_internal.h"
-#include "front/splunk/spl_internal.h"
 
 #define REGRESSIONS "tests/data/regressions"
 
@@ -209,36 +208,13 @@ typedef struct target {
     int (*run)(const uint8_t *data, size_t size);
 } target;
 
-/* The SPL and KQL readers, as tests/fuzz/fuzz_{splunk,kusto}.c feed them. */
-static int replay_native(int kusto, const uint8_t *data, size_t size) {
-    static const char *const paths[] = {"fuzz.kql", "fuzz.md", "fuzz.yaml"};
-    char *text = malloc(size + 1);
-    if (!text) return 0;
-    memcpy(text, data, size);
-    text[size] = 0;
-    for (size_t i = 0; i < (kusto ? 3u : 1u); i++) {
-        rdx_ruleset *rs = rdx_ruleset_new();
-        rdx_diags d;
-        rdx_diags_init(&d);
-        if (kusto) rdx_kusto_load_buffer(rs, paths[i], text, size, &d);
-        else rdx_splunk_load_buffer(rs, "fuzz.yml", text, size, &d);
-        rdx_ruleset_normalise_fields(rs, NULL, &d);
-        rdx_diags_free(&d);
-        rdx_ruleset_free(rs);
-    }
-    free(text);
-    return 0;
-}
-static int replay_kusto(const uint8_t *data, size_t size) { return replay_native(1, data, size); }
-static int replay_splunk(const uint8_t *data, size_t size) { return replay_native(0, data, size); }
-
 static const target TARGETS[] = {
     {"sigma", rdx_fuzz_sigma},       {"condition", rdx_fuzz_condition},
     {"json", replay_json},           {"evtx", replay_evtx},
     {"pattern", replay_pattern},     {"logsource", replay_logsource},
     {"attack", replay_attack},       {"correlation", rdx_fuzz_correlation},
     {"elastic", rdx_fuzz_elastic},   {"yaral", rdx_fuzz_yaral},
-    {"kusto", replay_kusto},         {"splunk", replay_splunk},
+    {"kusto", rdx_fuzz_kusto},       {"splunk", rdx_fuzz_splunk},
 };
 
 typedef struct job {

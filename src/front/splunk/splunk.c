@@ -499,6 +499,7 @@ static void metadata(spl_ctx *c, rdx_rule *r, const ynode *root) {
     r->title = text_of(c, root, "name");
     r->name = r->title;
     r->id = text_of(c, root, "id");
+    if (!r->title) r->title = r->id ? r->id : r->file;   /* a page needs a title */
     r->description = text_of(c, root, "description");
     r->author = text_of(c, root, "author");
     r->date = text_of(c, root, "date");
