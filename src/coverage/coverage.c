@@ -14,6 +14,7 @@
 #include "ruledex/coverage.h"
 #include "ruledex/eval.h"
 #include "ruledex/json.h"
+#include "util/distance.h"
 
 typedef struct field {
     const char *name;
@@ -225,25 +226,6 @@ void rdx_coverage_add(rdx_coverage *c, rdx_event *ev) {
 
 /* ---- the report --------------------------------------------------------- */
 
-static int distance(const char *a, const char *b) {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 63 || m > 63) return 99;
-    int row[64];
-    for (size_t j = 0; j <= m; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= m; j++) {
-            int up = row[j];
-            int sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            int best = (up < row[j - 1] ? up : row[j - 1]) + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[m];
-}
-
 static int contains_ci(const char *hay, const char *needle) {
     size_t n = strlen(needle);
     for (; *hay; hay++)
@@ -260,7 +242,7 @@ static size_t nearest(const nameset *s, const char *name, const char *out[3]) {
     for (size_t i = 0; i < s->cap; i++) {
         const char *cand = s->names[i];
         if (!cand) continue;
-        int d = distance(cand, name);
+        int d = rdx_edit_distance(cand, name);
         if (d > limit && !(strlen(cand) > 3 && contains_ci(name, cand)) && !contains_ci(cand, name)) continue;
         size_t k = n < 3 ? n++ : 2;
         if (k == 2 && n == 3 && d >= dist[2]) continue;

@@ -13,6 +13,7 @@
 
 #include "ruledex/lint.h"
 #include "ruledex/strbuf.h"
+#include "util/distance.h"
 
 typedef struct lint {
     const rdx_ruleset *rs;
@@ -416,26 +417,6 @@ static void check_logsource_keys(lint *l, const rdx_rule *r) {
     }
 }
 
-/* Levenshtein distance, case-insensitive, capped at 9 (names are short). */
-static int distance(const char *a, const char *b) {
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 63 || m > 63) return 9;
-    int row[64];
-    for (size_t j = 0; j <= m; j++) row[j] = (int)j;
-    for (size_t i = 1; i <= n; i++) {
-        int diag = row[0];
-        row[0] = (int)i;
-        for (size_t j = 1; j <= m; j++) {
-            int up = row[j];
-            int sub = diag + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            int best = up + 1 < row[j - 1] + 1 ? up + 1 : row[j - 1] + 1;
-            row[j] = sub < best ? sub : best;
-            diag = up;
-        }
-    }
-    return row[m] < 9 ? row[m] : 9;
-}
-
 /* The nearest name (category or service, as `which` says) that the table
  * knows for the product, among the rules' logsources; NULL if none is
  * within two edits. */
@@ -447,7 +428,7 @@ static const char *nearest_known(const rdx_ruleset *rs, const rdx_logsources *ls
         const rdx_logsource *o = &rs->rules[i]->logsource;
         const char *cand = service ? o->service : o->category;
         if (!cand || !o->product || strcasecmp(o->product, product) || !strcasecmp(cand, name)) continue;
-        int dist = distance(cand, name);
+        int dist = rdx_edit_distance(cand, name);
         if (dist >= best_d) continue;
         const rdx_event_source *src;
         int known = 0;
