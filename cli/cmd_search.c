@@ -418,7 +418,7 @@ static void summary(const run *r, uint64_t dirs_failed) {
     if (s->regex_limit_hits)
         fprintf(f, "\nregex: %s matches abandoned at the PCRE2 match/depth limits (docs/LIMITS.md)",
                 cli_num(s->regex_limit_hits));
-    fprintf(f, "\nfound: %s events\n", cli_num(s->found));
+    fprintf(f, "\nfound: %s event%s\n", cli_num(s->found), s->found == 1 ? "" : "s");
 }
 
 /* ---- setting up -------------------------------------------------------------------- */

@@ -109,10 +109,34 @@ static void yaml_quoted(rdx_strbuf *b, const char *s, int sigma) {
     rdx_strbuf_putc(b, '"');
 }
 
+/* How a message names a criterion: "expression 'Image|x: y'", the text
+ * cut after LABEL_TEXT_MAX bytes (at a UTF-8 boundary) so a huge regex
+ * does not drown its own message. */
+#define LABEL_TEXT_MAX 60
+static char *label_of(const char *label, const char *text) {
+    size_t n = strlen(text);
+    int cut = n > LABEL_TEXT_MAX;
+    if (cut) {
+        n = LABEL_TEXT_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80) n--;
+    }
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_strbuf_printf(&b, "%s '%.*s%s'", label, (int)n, text, cut ? "…" : "");
+    return rdx_strbuf_take(&b);
+}
+
+static void error_at(rdx_diags *d, const char *category, const char *label, const char *text,
+                     uint32_t column, const char *message) {
+    char *where = label_of(label, text);
+    rdx_diag_add(d, RDX_SEV_ERROR, category, where, column ? 1 : 0, column, "%s", message);
+    free(where);
+}
+
 static int too_long(const char *label, const char *text, rdx_diags *d) {
     if (strlen(text) <= RDX_SEARCH_TEXT_MAX) return 0;
-    rdx_diag_add(d, RDX_SEV_ERROR, "limit", label, 0, 0,
-                 "longer than %d bytes (%zu): refused", RDX_SEARCH_TEXT_MAX, strlen(text));
+    char msg[128];
+    snprintf(msg, sizeof msg, "longer than %d bytes (%zu): refused", RDX_SEARCH_TEXT_MAX, strlen(text));
+    error_at(d, "limit", label, text, 0, msg);
     return 1;
 }
 
@@ -131,8 +155,8 @@ static int add_logsource(doc *dc, const char *spec, rdx_diags *d) {
         int known = (klen == 7 && !strncmp(k, "product", 7)) ||
                     (klen == 8 && !strncmp(k, "category", 8)) || (klen == 7 && !strncmp(k, "service", 7));
         if (!known || (*p != '=' && *p != ':')) {
-            rdx_diag_add(d, RDX_SEV_ERROR, "search", "logsource", 1, (uint32_t)(k - spec) + 1,
-                         "expected product=NAME, category=NAME or service=NAME, separated by commas");
+            error_at(d, "search", "logsource", spec, (uint32_t)(k - spec) + 1,
+                     "expected product=NAME, category=NAME or service=NAME, separated by commas");
             return 0;
         }
         const char *v = ++p;
@@ -140,15 +164,14 @@ static int add_logsource(doc *dc, const char *spec, rdx_diags *d) {
             char ch = *p;
             if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
                   ch == '_' || ch == '-' || ch == '.')) {
-                rdx_diag_add(d, RDX_SEV_ERROR, "search", "logsource", 1, (uint32_t)(p - spec) + 1,
-                             "a logsource name has only letters, digits, '_', '-' and '.'");
+                error_at(d, "search", "logsource", spec, (uint32_t)(p - spec) + 1,
+                         "a logsource name has only letters, digits, '_', '-' and '.'");
                 return 0;
             }
             p++;
         }
         if (p == v) {
-            rdx_diag_add(d, RDX_SEV_ERROR, "search", "logsource", 1, (uint32_t)(v - spec) + 1,
-                         "empty %.*s", (int)klen, k);
+            error_at(d, "search", "logsource", spec, (uint32_t)(v - spec) + 1, "empty name");
             return 0;
         }
         rdx_strbuf line = RDX_STRBUF_INIT;
@@ -166,19 +189,19 @@ static int add_logsource(doc *dc, const char *spec, rdx_diags *d) {
 static int check_expression(const char *e, rdx_diags *d) {
     for (const unsigned char *p = (const unsigned char *)e; *p; p++) {
         if (*p < 0x20 || *p == 0x7f) {
-            rdx_diag_add(d, RDX_SEV_ERROR, "search", "expression", 1,
-                         (uint32_t)(p - (const unsigned char *)e) + 1,
-                         "an expression is one line 'Field|modifiers: value'; control character "
-                         "\\x%02x", *p);
+            char msg[128];
+            snprintf(msg, sizeof msg, "an expression is one line 'Field|modifiers: value'; "
+                     "control character \\x%02x", *p);
+            error_at(d, "search", "expression", e, (uint32_t)(p - (const unsigned char *)e) + 1, msg);
             return 0;
         }
     }
     const char *colon = strstr(e, ": ");
     size_t n = strlen(e);
     if (!colon && !(n && e[n - 1] == ':')) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "search", "expression", 1, 1,
-                     "an expression is 'Field|modifiers: value' (a colon and a space after the "
-                     "field), e.g. 'Image|endswith: \\mimikatz.exe'");
+        error_at(d, "search", "expression", e, 0,
+                 "an expression is 'Field|modifiers: value' (a colon and a space after the "
+                 "field), e.g. 'Image|endswith: \\mimikatz.exe'");
         return 0;
     }
     return 1;
@@ -255,13 +278,18 @@ static void tell(const doc *dc, const rdx_diags *from, rdx_diags *to) {
     for (size_t i = 0; i < from->count; i++) {
         const rdx_diag *g = &from->items[i];
         const line_origin *o = g->line && g->line <= dc->n_lines ? &dc->lines[g->line] : NULL;
+        uint32_t col = o && o->column0 && g->column > o->column0 ? g->column - o->column0 : 0;
+        /* a YAML error found on the line after a criterion (an unclosed
+         * bracket) is that criterion's */
+        if (o && !o->label && g->severity == RDX_SEV_ERROR && g->line > 1 &&
+            dc->lines[g->line - 1].label) {
+            o = &dc->lines[g->line - 1];
+            col = 0;
+        }
         if (o && o->label) {
-            rdx_strbuf where = RDX_STRBUF_INIT;
-            rdx_strbuf_printf(&where, "%s '%s'", o->label, o->text);
-            uint32_t col = o->column0 && g->column > o->column0 ? g->column - o->column0 : 0;
-            rdx_diag_add(to, g->severity, g->category, where.data, col ? 1 : 0, col, "%s",
-                         g->message);
-            rdx_strbuf_free(&where);
+            char *where = label_of(o->label, o->text);
+            rdx_diag_add(to, g->severity, g->category, where, col ? 1 : 0, col, "%s", g->message);
+            free(where);
         } else if (g->severity == RDX_SEV_ERROR) {
             rdx_diag_add(to, g->severity, g->category, "search", 0, 0, "%s", g->message);
         }
@@ -272,27 +300,63 @@ static int has_criteria(const rdx_search_options *o) {
     return o->n_keywords || o->regex || o->n_exprs || o->logsource;
 }
 
-/* Load the document; 0 when it does not give exactly the rule it should. */
-static int load(rdx_search *s, const doc *dc, rdx_diags *d) {
+/* Load the document into a new rule set (*rs); 0 when it does not give
+ * exactly one runnable rule. */
+static int load(rdx_ruleset **rs, const doc *dc, rdx_diags *d) {
     rdx_diags ld;
     rdx_diags_init(&ld);
-    s->rs = rdx_ruleset_new();
-    int n = rdx_sigma_load_buffer(s->rs, "search", dc->b.data, dc->b.len, &ld);
+    *rs = rdx_ruleset_new();
+    int n = rdx_sigma_load_buffer(*rs, "search", dc->b.data, dc->b.len, &ld);
     size_t errors = d->errors;
     tell(dc, &ld, d);
     rdx_diags_free(&ld);
-    if (n == 1 && s->rs->n_rules == 1 && s->rs->rules[0]->status_load == RDX_RULE_OK &&
-        d->errors == errors) {
-        s->rule = s->rs->rules[0];
+    if (n == 1 && (*rs)->n_rules == 1 && (*rs)->rules[0]->status_load == RDX_RULE_OK &&
+        d->errors == errors)
         return 1;
-    }
     if (d->errors == errors)
         rdx_diag_add(d, RDX_SEV_ERROR, "search", "search", 0, 0,
                      "the criteria did not make one runnable rule");
     return 0;
 }
 
+/* The document of o, loaded: 1 with *rs holding the rule and *text the
+ * document (owned by the caller either way). */
+static int make(const rdx_search_options *o, rdx_ruleset **rs, char **text, rdx_diags *d) {
+    doc dc = {RDX_STRBUF_INIT, NULL, 0, 0};
+    doc_line(&dc, NULL, "title: ruledex search");
+    if (!o->logsource) doc_line(&dc, NULL, "logsource: {}");   /* any event */
+    int ok = (!o->logsource || add_logsource(&dc, o->logsource, d)) && add_detection(&dc, o, d) &&
+             load(rs, &dc, d);
+    *text = rdx_strbuf_take(&dc.b);
+    free(dc.lines);
+    return ok;
+}
+
+/* Each expression alone first: a YAML error can surface lines after the
+ * expression that caused it (an unclosed bracket), and alone there is no
+ * doubt whose it is. */
+static int check_each(const rdx_search_options *o, rdx_diags *d) {
+    int ok = 1;
+    for (size_t i = 0; i < o->n_exprs; i++) {
+        rdx_search_options one = RDX_SEARCH_OPTIONS_INIT;
+        one.exprs = &o->exprs[i];
+        one.n_exprs = 1;
+        rdx_ruleset *rs = NULL;
+        char *text = NULL;
+        ok &= make(&one, &rs, &text, d);
+        rdx_ruleset_free(rs);
+        free(text);
+    }
+    return ok;
+}
+
 rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls, rdx_diags *d) {
+    if (o->n_keywords + o->n_exprs > RDX_SEARCH_CRITERIA_MAX) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0,
+                     "%zu keywords and expressions: at most %d", o->n_keywords + o->n_exprs,
+                     RDX_SEARCH_CRITERIA_MAX);
+        return NULL;
+    }
     rdx_search *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->opt = *o;
@@ -301,31 +365,17 @@ rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls
     s->opt.regex = NULL;
     s->opt.logsource = NULL;
     if (!s->opt.kept) s->opt.kept = RDX_HUNT_KEPT;
+    s->fast = !o->n_exprs && !o->logsource;
     if (!has_criteria(o)) {
         s->text = calloc(1, 1);
         if (!s->text) abort();
-        s->fast = 1;
         return s;
     }
-    if (o->n_keywords + o->n_exprs > RDX_SEARCH_CRITERIA_MAX) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0,
-                     "%zu keywords and expressions: at most %d", o->n_keywords + o->n_exprs,
-                     RDX_SEARCH_CRITERIA_MAX);
-        free(s);
-        return NULL;
-    }
-    doc dc = {RDX_STRBUF_INIT, NULL, 0, 0};
-    doc_line(&dc, NULL, "title: ruledex search");
-    if (!o->logsource) doc_line(&dc, NULL, "logsource: {}");   /* any event */
-    int ok = (!o->logsource || add_logsource(&dc, o->logsource, d)) && add_detection(&dc, o, d) &&
-             load(s, &dc, d);
-    s->text = rdx_strbuf_take(&dc.b);
-    free(dc.lines);
-    if (!ok) {
+    if (!check_each(o, d) || !make(o, &s->rs, &s->text, d)) {
         rdx_search_free(s);
         return NULL;
     }
-    s->fast = !o->n_exprs && !o->logsource;
+    s->rule = s->rs->rules[0];
     if (!s->fast) s->matcher = rdx_matcher_new(&s->rule, 1, ls, d);
     return s;
 }
