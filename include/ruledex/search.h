@@ -31,10 +31,11 @@
  * Speed.  A search of keywords and a regex only, with no logsource, is
  * judged on the event's scalar values gathered in one walk of its tree,
  * without building the leaf index (names, dotted paths, hashes) that
- * field lookups need; the index is built only for the events that match
- * (their facts for the output) or when a time range needs their time.
- * Expressions and logsources go through the compiled matcher, as a hunt
- * does.
+ * field lookups need, by the compiled matcher's one vectorscan pass over
+ * those values (fifty keywords cost about what one does); the index is
+ * built only for the events that match (their facts for the output) or
+ * when a time range needs their time.  Expressions and logsources go
+ * through the compiled matcher on the indexed event, as a hunt does.
  *
  *     const char *kw[] = {"mimikatz"};
  *     rdx_search_options o = RDX_SEARCH_OPTIONS_INIT;
@@ -85,8 +86,9 @@ typedef struct rdx_search rdx_search;       /* immutable; shared */
 typedef struct rdx_searcher rdx_searcher;   /* per thread */
 
 /* Build the search.  NULL when a criterion is invalid: each problem is an
- * error in d whose file names the criterion as given (`-e 'Image|x: y'`,
- * `--regex '...'`, `--logsource '...'`) and whose column points into it.
+ * error in d whose file names the criterion as given (`expression
+ * 'Image|x: y'`, `regex '...'`, `keyword '...'`, `logsource '...'`; cut
+ * after 60 bytes) and whose column, when known, points into it.
  * No criterion at all is valid: every event (in the time range) matches. */
 rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls, rdx_diags *d);
 void rdx_search_free(rdx_search *s);

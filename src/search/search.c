@@ -25,14 +25,17 @@
  * line).  What the loader says about a line is told against the criterion
  * that line came from, with the column inside it.
  *
- * The searcher judges an event in one of two ways.  With keywords and a
- * regex only and no logsource, the rule reads nothing but the event's
- * scalar values (a Sigma keyword looks in every one), so they are gathered
- * in one walk of the tree into a leaf array with no names, paths or
- * hashes, and the evaluator runs on that: the full leaf index is built
- * only for the events that match, for their facts.  Otherwise the
- * compiled matcher judges the event, routing and field maps included,
- * exactly as a hunt with this one rule would.
+ * The compiled matcher judges every event, in one of two ways.  With
+ * keywords and a regex only and no logsource, the rule reads nothing but
+ * the event's scalar values (a Sigma keyword looks in every one), so they
+ * are gathered in one walk of the tree into a leaf array with no names,
+ * paths or hashes, and the matcher — built without a log-source table, so
+ * it routes nothing and asks no identity of those unnamed leaves — scans
+ * their values once for the keywords' literals and runs the evaluator on
+ * a hit: the full leaf index is built only for the events that match, for
+ * their facts.  A unit test holds this path to the ordinary one on every
+ * EVTX sample.  Otherwise the matcher judges the indexed event, routing
+ * and field maps included, exactly as a hunt with this one rule would.
  */
 #include "ruledex/search.h"
 
@@ -40,7 +43,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ruledex/eval.h"
 #include "ruledex/facts.h"
 #include "ruledex/matcher.h"
 #include "ruledex/sigma.h"
@@ -60,14 +62,13 @@ struct rdx_search {
     char *text;              /* the generated document ("" without criteria) */
     rdx_ruleset *rs;         /* the one rule; NULL without criteria */
     const rdx_rule *rule;
-    rdx_matcher *matcher;    /* NULL on the fast path */
+    rdx_matcher *matcher;    /* NULL without criteria */
     int fast;
 };
 
 struct rdx_searcher {
     const rdx_search *s;
-    rdx_eval *eval;          /* fast path */
-    rdx_scratch *scratch;    /* matcher path */
+    rdx_scratch *scratch;    /* NULL without criteria */
     rdx_arena *arena;
     rdx_leaf *leaves;        /* fast path: the event's scalars */
     size_t n_leaves, cap;
@@ -376,7 +377,9 @@ rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls
         return NULL;
     }
     s->rule = s->rs->rules[0];
-    if (!s->fast) s->matcher = rdx_matcher_new(&s->rule, 1, ls, d);
+    /* the fast path routes nothing: no table, so no identity is asked of
+     * its unnamed leaves, and the prefilter scans their values */
+    s->matcher = rdx_matcher_new(&s->rule, 1, s->fast ? NULL : ls, d);
     return s;
 }
 
@@ -415,7 +418,6 @@ rdx_searcher *rdx_searcher_new(const rdx_search *s) {
     if (!u) abort();
     u->s = s;
     if (s->matcher) u->scratch = rdx_scratch_new(s->matcher);
-    else u->eval = rdx_eval_new();
     u->arena = rdx_arena_new(0);
     return u;
 }
@@ -423,7 +425,6 @@ rdx_searcher *rdx_searcher_new(const rdx_search *s) {
 void rdx_searcher_free(rdx_searcher *u) {
     if (!u) return;
     rdx_scratch_free(u->scratch);
-    rdx_eval_free(u->eval);
     rdx_arena_free(u->arena);
     free(u->leaves);
     free(u);
@@ -435,8 +436,7 @@ void rdx_searcher_set_progress(rdx_searcher *u, void (*fn)(void *, uint64_t), vo
 }
 
 const rdx_search_account *rdx_searcher_account(rdx_searcher *u) {
-    u->acct.regex_limit_hits = u->scratch ? rdx_scratch_stats(u->scratch).regex_limit_hits
-                                          : rdx_eval_get_stats(u->eval)->regex_limit_hits;
+    u->acct.regex_limit_hits = u->scratch ? rdx_scratch_stats(u->scratch).regex_limit_hits : 0;
     return &u->acct;
 }
 
@@ -460,7 +460,10 @@ static void gather(rdx_searcher *u, const rdx_value *v, int depth) {
 }
 
 /* The fast path: the rule reads only values (keywords, keyword regex), so
- * it is judged on an event whose index is those values, unnamed. */
+ * it is judged on an event whose index is those values, unnamed, by the
+ * matcher without a log-source table: one vectorscan pass over the values
+ * for the keywords' literals (fifty IOCs cost about what one does), the
+ * evaluator only on a hit. */
 static int fast_match(rdx_searcher *u, rdx_event *ev) {
     u->n_leaves = 0;
     if (ev->root) gather(u, ev->root, 0);
@@ -468,7 +471,7 @@ static int fast_match(rdx_searcher *u, rdx_event *ev) {
     values.leaves = u->leaves;
     values.n_leaves = u->n_leaves;
     values.indexed = 1;
-    return rdx_eval_rule(u->eval, u->s->rule, &values);
+    return rdx_matcher_match(u->s->matcher, u->scratch, &values, NULL, NULL) > 0;
 }
 
 static int matches(rdx_searcher *u, rdx_event *ev) {
