@@ -141,6 +141,14 @@ static int too_long(const char *label, const char *text, rdx_diags *d) {
     return 1;
 }
 
+/* An empty keyword or regex is in every event: a mistake (an unset shell
+ * variable) far more often than a wish; --from/--to list every event. */
+static int empty(const char *label, const char *text, rdx_diags *d) {
+    if (*text) return 0;
+    error_at(d, "search", label, text, 0, "empty: it would match every event");
+    return 1;
+}
+
 /* "product=windows,category=process_creation" (or ':'): the logsource
  * lines.  Keys product, category, service; values of letters, digits and
  * _ . - only, so nothing in them can be YAML. */
@@ -223,7 +231,8 @@ static int add_detection(doc *dc, const rdx_search_options *o, rdx_diags *d) {
         add_stage_name(&cond, "keywords");
     }
     for (size_t i = 0; i < o->n_keywords && ok; i++) {
-        if ((ok = !too_long("keyword", o->keywords[i], d)) == 0) break;
+        if ((ok = !too_long("keyword", o->keywords[i], d) && !empty("keyword", o->keywords[i], d)) == 0)
+            break;
         if (!o->any) {
             char name[32];
             snprintf(name, sizeof name, "keyword_%zu", i + 1);
@@ -237,7 +246,7 @@ static int add_detection(doc *dc, const rdx_search_options *o, rdx_diags *d) {
         yaml_quoted(&line, o->keywords[i], 1);
         doc_line(dc, &(line_origin){"keyword", o->keywords[i], 0}, line.data);
     }
-    if (ok && o->regex && (ok = !too_long("regex", o->regex, d)) != 0) {
+    if (ok && o->regex && (ok = !too_long("regex", o->regex, d) && !empty("regex", o->regex, d)) != 0) {
         doc_line(dc, NULL, "  regex:");
         rdx_strbuf_clear(&line);
         rdx_strbuf_puts(&line, o->regex_icase ? "    '|re|i': " : "    '|re': ");
@@ -314,7 +323,11 @@ static int load(rdx_ruleset **rs, const doc *dc, rdx_diags *d) {
     if (n == 1 && (*rs)->n_rules == 1 && (*rs)->rules[0]->status_load == RDX_RULE_OK &&
         d->errors == errors)
         return 1;
-    if (d->errors == errors)
+    if (d->errors != errors) return 0;
+    if (n == 1 && (*rs)->rules[0]->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
+        rdx_diag_add(d, RDX_SEV_ERROR, "search", "search", 0, 0,
+                     "|expand needs placeholder values, and a search has none: write the values");
+    else
         rdx_diag_add(d, RDX_SEV_ERROR, "search", "search", 0, 0,
                      "the criteria did not make one runnable rule");
     return 0;

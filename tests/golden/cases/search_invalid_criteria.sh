@@ -19,3 +19,11 @@ echo "status $?"
 echo "status $?"
 "$RDX" search --logsource 'os=windows' -k x examples/events
 echo "status $?"
+"$RDX" search -k '' examples/events
+echo "status $?"
+"$RDX" search -e "Image|expand: '%tools%'" examples/events
+echo "status $?"
+"$RDX" search -e 'Image: &a [*a]' examples/events
+echo "status $?"
+"$RDX" search -e 'CommandLine|windash|contains: -a -b -c -d -e -f -g -h -i -j' examples/events
+echo "status $?"
