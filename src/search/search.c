@@ -97,11 +97,39 @@ static void doc_line(doc *d, const line_origin *o, const char *fmt_text) {
     d->lines[++d->n_lines] = o ? *o : (line_origin){NULL, NULL, 0};
 }
 
-/* s as a YAML double-quoted scalar; sigma: also escape Sigma's wildcards
- * and backslash, so the value is matched literally. */
+/* The length of a character YAML may take as a line break or strip: a
+ * C1 control (U+0085 NEL among them), U+2028, U+2029, U+FEFF; 0 if p
+ * does not start one.  *cp gets its code point. */
+static size_t yaml_break(const unsigned char *p, unsigned *cp) {
+    if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+        *cp = p[1];
+        return 2;
+    }
+    if (p[0] == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+        *cp = 0x2000u + p[2] - 0x80;
+        return 3;
+    }
+    if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf) {
+        *cp = 0xfeff;
+        return 3;
+    }
+    return 0;
+}
+
+/* s as a YAML double-quoted scalar: quotes, backslashes, control and
+ * line-break characters escaped, so the value arrives byte for byte and
+ * stays on its line; sigma: also escape Sigma's wildcards and backslash,
+ * so the value is matched literally. */
 static void yaml_quoted(rdx_strbuf *b, const char *s, int sigma) {
     rdx_strbuf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        unsigned cp;
+        size_t n = yaml_break(p, &cp);
+        if (n) {
+            rdx_strbuf_printf(b, "\\u%04x", cp);
+            p += n - 1;
+            continue;
+        }
         if (sigma && (*p == '*' || *p == '?' || *p == '\\')) rdx_strbuf_puts(b, "\\\\");
         if (*p == '"' || *p == '\\') rdx_strbuf_putc(b, '\\');
         if (*p < 0x20 || *p == 0x7f) rdx_strbuf_printf(b, "\\x%02x", *p);
@@ -197,6 +225,14 @@ static int add_logsource(doc *dc, const char *spec, rdx_diags *d) {
 /* An expression: one line "Field|modifiers: value". */
 static int check_expression(const char *e, rdx_diags *d) {
     for (const unsigned char *p = (const unsigned char *)e; *p; p++) {
+        unsigned cp;
+        if (yaml_break(p, &cp)) {
+            error_at(d, "search", "expression", e, (uint32_t)(p - (const unsigned char *)e) + 1,
+                     "an expression is one line 'Field|modifiers: value'; a C1 control, line "
+                     "or paragraph separator or BOM in it would not stay on the line (write it "
+                     "as \\u.... in a double-quoted value)");
+            return 0;
+        }
         if (*p < 0x20 || *p == 0x7f) {
             char msg[128];
             snprintf(msg, sizeof msg, "an expression is one line 'Field|modifiers: value'; "

@@ -404,3 +404,22 @@ TEST(search_fast_path_agrees_with_the_matcher_on_evtx_samples) {
         rdx_diags_free(&d);
     }
 }
+
+/* YAML takes NEL (U+0085), U+2028 and U+2029 as line breaks in some
+ * readings: a keyword holding them must arrive byte for byte, and an
+ * expression holding them is refused (it could leave its line). */
+TEST(search_line_breaks_of_yaml_stay_in_their_criterion) {
+    const char *kw[] = {"a\xc2\x85" "b\xe2\x80\xa8" "c"};
+    rdx_search_options o = RDX_SEARCH_OPTIONS_INIT;
+    o.keywords = kw;
+    o.n_keywords = 1;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    result r = run_on(&o, "{\"v\": \"a\\u0085b\\u2028c\"}\n{\"v\": \"a b c\"}\n", &d);
+    CHECK(r.built);
+    CHECK_INT(r.acct.found, 1);
+    rdx_strbuf_free(&r.out);
+    rdx_diags_free(&d);
+    CHECK(expr_error_has("v: a\xc2\x85" "b", "a C1 control, line or paragraph separator"));
+    CHECK(expr_error_has("v: a\xe2\x80\xa9" "b", "expression 'v: a"));
+}
