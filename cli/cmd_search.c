@@ -31,11 +31,14 @@
 typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
 
 #define BUFFERED_MAX (8u << 20)
-#define ARGS_MAX 256
+#define ARGS_MAX 256   /* -e options */
 
 typedef struct search_opts {
     rdx_search_options search;
-    const char *keywords[ARGS_MAX];
+    const char **keywords;      /* -k and --keywords-file, in order; grows */
+    size_t keywords_cap;
+    char **owned;               /* the lines read from keyword files */
+    size_t n_owned, owned_cap;
     const char *exprs[ARGS_MAX];
     out_format format;
     const char *output;
@@ -84,6 +87,8 @@ static void usage(FILE *f) {
           "criteria (at least one; all of them must hold):\n"
           "  -k, --keyword TEXT        literal text, case-insensitive, looked for in every\n"
           "                            value of the event (not in field names); repeatable\n"
+          "  -K, --keywords-file FILE  keywords one per line (an indicator list; '-' reads\n"
+          "                            standard input); with -k, all of them count\n"
           "      --all                 every keyword must occur (the default)\n"
           "      --any                 any one keyword is enough\n"
           "  -R, --regex RE            a PCRE2 regular expression searched for in every value\n"
@@ -114,6 +119,56 @@ static void usage(FILE *f) {
           "criterion; 4 some input could not be read, added to 0 or 1 (5 = found, and\n"
           "input errors); 74 the output could not be written.\n",
           f);
+}
+
+static void push(void *arr, size_t *n, size_t *cap, size_t size, const void *item) {
+    void **a = arr;
+    if (*n == *cap) {
+        *cap = *cap ? *cap * 2 : 16;
+        *a = realloc(*a, *cap * size);
+        if (!*a) abort();
+    }
+    memcpy((char *)*a + *n * size, item, size);
+    (*n)++;
+}
+
+static void add_keyword(search_opts *o, const char *k) {
+    push(&o->keywords, &o->search.n_keywords, &o->keywords_cap, sizeof *o->keywords, &k);
+}
+
+/* --keywords-file: one keyword per line, as written (a CR before the
+ * newline dropped); blank lines skipped.  "-" is standard input. */
+static int read_keywords(search_opts *o, const char *path) {
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, "ruledex search: cannot read %s: %s\n", cli_esc(path), strerror(errno));
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+        if (n == 0) continue;
+        if (memchr(line, 0, (size_t)n)) {
+            fprintf(stderr, "ruledex search: %s: a keyword holds a NUL byte\n", cli_esc(path));
+            continue;
+        }
+        char *k = strdup(line);
+        if (!k) abort();
+        push(&o->owned, &o->n_owned, &o->owned_cap, sizeof *o->owned, &k);
+        add_keyword(o, k);
+    }
+    int err = ferror(f);
+    free(line);
+    if (f != stdin) fclose(f);
+    if (err) fprintf(stderr, "ruledex search: cannot read %s\n", cli_esc(path));
+    return err ? -1 : 0;
+}
+
+static void opts_free(search_opts *o) {
+    free(o->keywords);
+    cli_free_list(o->owned, o->n_owned);
 }
 
 static int add_arg(const char **list, size_t *n, const char *what) {
@@ -149,7 +204,8 @@ static int parse_format(search_opts *o) {
 static int parse_option(search_opts *o, int c) {
     rdx_search_options *s = &o->search;
     switch (c) {
-    case 'k': return add_arg(o->keywords, &s->n_keywords, "keywords");
+    case 'k': add_keyword(o, optarg); return 0;
+    case 'K': return read_keywords(o, optarg);
     case 'e': return add_arg(o->exprs, &s->n_exprs, "expressions");
     case 'A': s->any = 0; return 0;
     case 'Y': s->any = 1; return 0;
@@ -187,6 +243,7 @@ static int parse_option(search_opts *o, int c) {
 static int parse_args(search_opts *o, int argc, char **argv) {
     static const struct option longs[] = {
         {"keyword", required_argument, 0, 'k'},   {"expression", required_argument, 0, 'e'},
+        {"keywords-file", required_argument, 0, 'K'},
         {"all", no_argument, 0, 'A'},             {"any", no_argument, 0, 'Y'},
         {"regex", required_argument, 0, 'R'},     {"ignore-case", no_argument, 0, 'i'},
         {"logsource", required_argument, 0, 'G'}, {"from", required_argument, 0, 'F'},
@@ -200,7 +257,7 @@ static int parse_args(search_opts *o, int argc, char **argv) {
     };
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "k:e:R:if:o:cj:qvh", longs, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, "k:K:e:R:if:o:cj:qvh", longs, NULL)) != -1)
         if (parse_option(o, c) != 0) return -1;
     rdx_search_options *s = &o->search;
     s->keywords = o->keywords;
@@ -491,16 +548,18 @@ int rdx_cmd_search(int argc, char **argv) {
     int first = parse_args(&r.opt, argc, argv);
     if (first < 0) {
         usage(stderr);
+        opts_free(&r.opt);
         return RDX_EXIT_USAGE;
     }
     cli_colors ecol = cli_colors_for(stderr, r.opt.color);
     rdx_logsources *ls;
     r.search = build(&r.opt, &ls, &ecol);
-    if (!r.search) {
-        rdx_logsources_free(ls);
-        return RDX_EXIT_USAGE;
+    if (!r.search || r.opt.print_rule) {
+        int rc = r.search ? print_rule(r.search, ls) : RDX_EXIT_USAGE;
+        if (!r.search) rdx_logsources_free(ls);
+        opts_free(&r.opt);
+        return rc;
     }
-    if (r.opt.print_rule) return print_rule(r.search, ls);
     rdx_diags_init(&r.diags);
     cli_inputs in;
     memset(&in, 0, sizeof in);
@@ -530,5 +589,6 @@ int rdx_cmd_search(int argc, char **argv) {
     rdx_diags_free(&r.diags);
     rdx_search_free(r.search);
     rdx_logsources_free(ls);
+    opts_free(&r.opt);
     return rc;
 }

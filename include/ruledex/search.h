@@ -15,6 +15,11 @@
  *     -e 'Image|endswith: \x.exe' expression_1: {Image|endswith: \x.exe}
  *     condition                   keyword_1 and keyword_2 and regex and expression_1
  *
+ * Many keywords with `any` (an indicator list) become several rules of
+ * 2,048 keywords, each the whole search with a slice of the list: the
+ * matcher prefilters at most 4,096 atoms per rule, and an event is found
+ * when any of the rules matches.
+ *
  * Keywords are literal text (their `*`, `?` and `\` are escaped before the
  * Sigma parser sees them) looked for case-insensitively in every scalar
  * value of the event, as Sigma keywords are — never in field names (a
@@ -80,7 +85,9 @@ typedef struct rdx_search_options {
 
 /* Bounds on what a search may be given (errors name the one that bit). */
 #define RDX_SEARCH_TEXT_MAX 65536   /* bytes of one keyword, regex or expression */
-#define RDX_SEARCH_CRITERIA_MAX 256 /* keywords + expressions */
+#define RDX_SEARCH_CRITERIA_MAX 256 /* expressions; keywords with `all` (a stage each) */
+#define RDX_SEARCH_ANY_MAX 100000   /* keywords with `any` (one list: an indicator list) */
+#define RDX_SEARCH_RULE_MAX (16u << 20)   /* bytes of the rule they make, as a rule file's */
 
 typedef struct rdx_search rdx_search;       /* immutable; shared */
 typedef struct rdx_searcher rdx_searcher;   /* per thread */

@@ -61,7 +61,8 @@ struct rdx_search {
     rdx_search_options opt;  /* scalars only: the strings are not kept */
     char *text;              /* the generated document ("" without criteria) */
     rdx_ruleset *rs;         /* the one rule; NULL without criteria */
-    const rdx_rule *rule;
+    const rdx_rule **rules;  /* one; more with many `any` keywords (ANY_CHUNK) */
+    size_t n_rules;
     rdx_matcher *matcher;    /* NULL without criteria */
     int fast;
 };
@@ -347,8 +348,8 @@ static int has_criteria(const rdx_search_options *o) {
 }
 
 /* Load the document into a new rule set (*rs); 0 when it does not give
- * exactly one runnable rule. */
-static int load(rdx_ruleset **rs, const doc *dc, rdx_diags *d) {
+ * exactly `want` runnable rules. */
+static int load(rdx_ruleset **rs, const doc *dc, size_t want, rdx_diags *d) {
     rdx_diags ld;
     rdx_diags_init(&ld);
     *rs = rdx_ruleset_new();
@@ -356,11 +357,12 @@ static int load(rdx_ruleset **rs, const doc *dc, rdx_diags *d) {
     size_t errors = d->errors;
     tell(dc, &ld, d);
     rdx_diags_free(&ld);
-    if (n == 1 && (*rs)->n_rules == 1 && (*rs)->rules[0]->status_load == RDX_RULE_OK &&
-        d->errors == errors)
-        return 1;
+    int runnable = n >= 0 && (size_t)n == want && (*rs)->n_rules == want;
+    for (size_t i = 0; runnable && i < want; i++)
+        runnable = (*rs)->rules[i]->status_load == RDX_RULE_OK;
+    if (runnable && d->errors == errors) return 1;
     if (d->errors != errors) return 0;
-    if (n == 1 && (*rs)->rules[0]->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
+    if ((*rs)->n_rules && (*rs)->rules[0]->status_load == RDX_RULE_UNRESOLVED_PLACEHOLDER)
         rdx_diag_add(d, RDX_SEV_ERROR, "search", "search", 0, 0,
                      "|expand needs placeholder values, and a search has none: write the values");
     else
@@ -369,14 +371,42 @@ static int load(rdx_ruleset **rs, const doc *dc, rdx_diags *d) {
     return 0;
 }
 
-/* The document of o, loaded: 1 with *rs holding the rule and *text the
+/* Keywords per rule with `any`.  The matcher prefilters a rule on at most
+ * 4,096 atoms (atoms.c MAX_SET) and evaluates a rule with more on every
+ * event — 5,000 indicators times every value of every event.  So a longer
+ * list becomes several rules, each the whole search with a slice of the
+ * list, and an event is found when any of them matches: still one
+ * vectorscan pass per event. */
+#define ANY_CHUNK 2048
+
+static size_t rule_count(const rdx_search_options *o) {
+    return o->any && o->n_keywords > ANY_CHUNK ? (o->n_keywords + ANY_CHUNK - 1) / ANY_CHUNK : 1;
+}
+
+/* The document of o, loaded: 1 with *rs holding the rules and *text the
  * document (owned by the caller either way). */
 static int make(const rdx_search_options *o, rdx_ruleset **rs, char **text, rdx_diags *d) {
     doc dc = {RDX_STRBUF_INIT, NULL, 0, 0};
-    doc_line(&dc, NULL, "title: ruledex search");
-    if (!o->logsource) doc_line(&dc, NULL, "logsource: {}");   /* any event */
-    int ok = (!o->logsource || add_logsource(&dc, o->logsource, d)) && add_detection(&dc, o, d) &&
-             load(rs, &dc, d);
+    size_t n = rule_count(o);
+    int ok = 1;
+    for (size_t c = 0; c < n && ok; c++) {
+        rdx_search_options part = *o;
+        if (n > 1) {
+            part.keywords = o->keywords + c * ANY_CHUNK;
+            part.n_keywords = c + 1 < n ? ANY_CHUNK : o->n_keywords - c * ANY_CHUNK;
+            doc_line(&dc, NULL, c ? "---" : "# one rule per 2,048 keywords (search.c ANY_CHUNK)");
+        }
+        doc_line(&dc, NULL, "title: ruledex search");
+        if (!o->logsource) doc_line(&dc, NULL, "logsource: {}");   /* any event */
+        ok = (!o->logsource || add_logsource(&dc, o->logsource, d)) && add_detection(&dc, &part, d);
+    }
+    if (ok && dc.b.len > RDX_SEARCH_RULE_MAX) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0,
+                     "the criteria make a rule of %zu bytes: at most %u, as a rule file", dc.b.len,
+                     RDX_SEARCH_RULE_MAX);
+        ok = 0;
+    }
+    ok = ok && load(rs, &dc, n, d);
     *text = rdx_strbuf_take(&dc.b);
     free(dc.lines);
     return ok;
@@ -384,9 +414,20 @@ static int make(const rdx_search_options *o, rdx_ruleset **rs, char **text, rdx_
 
 /* Each expression alone first: a YAML error can surface lines after the
  * expression that caused it (an unclosed bracket), and alone there is no
- * doubt whose it is. */
+ * doubt whose it is.  The regex alone too when the search is several
+ * rules, so that its error is told once. */
 static int check_each(const rdx_search_options *o, rdx_diags *d) {
     int ok = 1;
+    if (o->regex && rule_count(o) > 1) {
+        rdx_search_options one = RDX_SEARCH_OPTIONS_INIT;
+        one.regex = o->regex;
+        one.regex_icase = o->regex_icase;
+        rdx_ruleset *rs = NULL;
+        char *text = NULL;
+        ok &= make(&one, &rs, &text, d);
+        rdx_ruleset_free(rs);
+        free(text);
+    }
     for (size_t i = 0; i < o->n_exprs; i++) {
         rdx_search_options one = RDX_SEARCH_OPTIONS_INIT;
         one.exprs = &o->exprs[i];
@@ -400,13 +441,25 @@ static int check_each(const rdx_search_options *o, rdx_diags *d) {
     return ok;
 }
 
-rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls, rdx_diags *d) {
-    if (o->n_keywords + o->n_exprs > RDX_SEARCH_CRITERIA_MAX) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0,
-                     "%zu keywords and expressions: at most %d", o->n_keywords + o->n_exprs,
-                     RDX_SEARCH_CRITERIA_MAX);
-        return NULL;
+static int within_bounds(const rdx_search_options *o, rdx_diags *d) {
+    size_t kw_max = o->any ? RDX_SEARCH_ANY_MAX : RDX_SEARCH_CRITERIA_MAX;
+    if (o->n_exprs > RDX_SEARCH_CRITERIA_MAX) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0, "%zu expressions: at most %d",
+                     o->n_exprs, RDX_SEARCH_CRITERIA_MAX);
+        return 0;
     }
+    if (o->n_keywords > kw_max) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "limit", "search", 0, 0,
+                     "%zu keywords: at most %zu with %s%s", o->n_keywords, kw_max,
+                     o->any ? "any" : "all (each its own stage)",
+                     o->any ? "" : "; an indicator list wants any");
+        return 0;
+    }
+    return 1;
+}
+
+rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls, rdx_diags *d) {
+    if (!within_bounds(o, d)) return NULL;
     rdx_search *s = calloc(1, sizeof *s);
     if (!s) abort();
     s->opt = *o;
@@ -425,10 +478,13 @@ rdx_search *rdx_search_new(const rdx_search_options *o, const rdx_logsources *ls
         rdx_search_free(s);
         return NULL;
     }
-    s->rule = s->rs->rules[0];
+    s->n_rules = s->rs->n_rules;
+    s->rules = malloc(s->n_rules * sizeof *s->rules);
+    if (!s->rules) abort();
+    for (size_t i = 0; i < s->n_rules; i++) s->rules[i] = s->rs->rules[i];
     /* the fast path routes nothing: no table, so no identity is asked of
      * its unnamed leaves, and the prefilter scans their values */
-    s->matcher = rdx_matcher_new(&s->rule, 1, s->fast ? NULL : ls, d);
+    s->matcher = rdx_matcher_new(s->rules, s->n_rules, s->fast ? NULL : ls, d);
     return s;
 }
 
@@ -436,6 +492,7 @@ void rdx_search_free(rdx_search *s) {
     if (!s) return;
     rdx_matcher_free(s->matcher);
     rdx_ruleset_free(s->rs);
+    free(s->rules);
     free(s->text);
     free(s);
 }
@@ -524,7 +581,7 @@ static int fast_match(rdx_searcher *u, rdx_event *ev) {
 }
 
 static int matches(rdx_searcher *u, rdx_event *ev) {
-    if (!u->s->rule) return 1;
+    if (!u->s->n_rules) return 1;
     if (u->s->fast) return fast_match(u, ev);
     return rdx_matcher_match(u->s->matcher, u->scratch, ev, NULL, NULL) > 0;
 }
@@ -553,7 +610,7 @@ static int judge(rdx_searcher *u, rdx_event *ev, rdx_sink *sink) {
     u->acct.found++;
     if (!sink || u->acct.sink_failed) return 1;
     if (!have_facts) rdx_event_facts(ev, &facts);
-    rdx_detection det = {u->s->rule, ev, &facts};
+    rdx_detection det = {u->s->n_rules ? u->s->rules[0] : NULL, ev, &facts};
     if (rdx_sink_write(sink, &det) != 0) u->acct.sink_failed = 1;
     return u->acct.sink_failed ? -1 : 1;
 }

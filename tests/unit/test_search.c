@@ -268,6 +268,13 @@ TEST(search_without_criteria_finds_every_event_and_says_its_rule) {
     rdx_diags_free(&d);
 }
 
+/* Does any diagnostic's message contain needle? */
+static int th_find_diag_text(const rdx_diags *d, const char *needle) {
+    for (size_t i = 0; i < d->count; i++)
+        if (strstr(d->items[i].message, needle)) return 1;
+    return 0;
+}
+
 /* ---- output ------------------------------------------------------------------ */
 
 static char *output_of(rdx_sink *(*make)(rdx_strbuf *), const char *jsonl) {
@@ -422,4 +429,35 @@ TEST(search_line_breaks_of_yaml_stay_in_their_criterion) {
     rdx_diags_free(&d);
     CHECK(expr_error_has("v: a\xc2\x85" "b", "a C1 control, line or paragraph separator"));
     CHECK(expr_error_has("v: a\xe2\x80\xa9" "b", "expression 'v: a"));
+}
+
+/* An indicator list: thousands of keywords with `any` become several
+ * rules (the matcher prefilters at most 4,096 atoms per rule), and find
+ * what the few that occur find. */
+TEST(search_indicator_lists_find_what_their_members_find) {
+    size_t n = 5000;
+    const char **kw = malloc((n + 2) * sizeof *kw);
+    char (*buf)[32] = malloc(n * sizeof *buf);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf[i], sizeof buf[i], "ioc-%zu-absent", i);
+        kw[i] = buf[i];
+    }
+    kw[n] = "NOTEPAD";
+    kw[n + 1] = "10.1.2.3";
+    rdx_search_options o = RDX_SEARCH_OPTIONS_INIT;
+    o.keywords = kw;
+    o.n_keywords = n + 2;
+    o.any = 1;
+    CHECK_INT(found(&o), 2);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_search *s = rdx_search_new(&o, NULL, &d);
+    CHECK(s && strstr(rdx_search_rule_text(s), "\n---\n") != NULL);
+    rdx_search_free(s);
+    o.any = 0;                                     /* all: a stage each, 256 at most */
+    CHECK(rdx_search_new(&o, NULL, &d) == NULL);
+    CHECK(th_find_diag_text(&d, "an indicator list wants any"));
+    rdx_diags_free(&d);
+    free(buf);
+    free(kw);
 }
