@@ -46,6 +46,7 @@ typedef struct search_opts {
     const char *logsources;
     int threads;
     int count, print_rule, quiet, verbose;
+    int keywords_stdin;         /* -K - read standard input */
 } search_opts;
 
 struct run;
@@ -139,6 +140,7 @@ static void add_keyword(search_opts *o, const char *k) {
 /* --keywords-file: one keyword per line, as written (a CR before the
  * newline dropped); blank lines skipped.  "-" is standard input. */
 static int read_keywords(search_opts *o, const char *path) {
+    o->keywords_stdin |= strcmp(path, "-") == 0;
     FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
     if (!f) {
         fprintf(stderr, "ruledex search: cannot read %s: %s\n", cli_esc(path), strerror(errno));
@@ -279,6 +281,13 @@ static int parse_args(search_opts *o, int argc, char **argv) {
     if (optind >= argc && !o->print_rule) {
         fprintf(stderr, "ruledex search: no events given\n");
         return -1;
+    }
+    for (int i = optind; i < argc && o->keywords_stdin; i++) {
+        if (strcmp(argv[i], "-") == 0 || strcmp(argv[i], "/dev/stdin") == 0) {
+            fprintf(stderr, "ruledex search: standard input cannot hold both keywords (-K -) "
+                            "and events\n");
+            return -1;
+        }
     }
     return optind;
 }

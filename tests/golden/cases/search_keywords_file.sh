@@ -11,3 +11,4 @@ echo "status $?"
 "$RDX" search -K "$list" examples/events
 echo "status $?"
 "$RDX" search -K "$TMPDIR_CASE/missing.txt" examples/events 2>&1 | head -1 | sed "s#$TMPDIR_CASE#TMP#"
+echo whoami | "$RDX" search -K - - 2>&1 | head -1
