@@ -52,6 +52,7 @@
 #include "render.h"
 #include "rule.h"
 #include "ruletest.h"
+#include "search.h"
 #include "sigma.h"
 #include "sigma_pattern.h"
 #include "sink.h"

@@ -1,0 +1,3 @@
+"$RDX" search --help
+echo "status $?"
+"$RDX" search -h | head -1
