@@ -62,7 +62,9 @@ __attribute__((noreturn))
 static void child(const rdx_sandbox *sb, rdx_sandbox_fn fn, void *arg, int fd, size_t out_size) {
     unsigned seconds = sb->seconds ? sb->seconds : 10;
     limit_memory(sb->memory_mb ? sb->memory_mb : 1024);
-    alarm(seconds);
+    struct rlimit cpu = {seconds, seconds + 1};   /* SIGXCPU at the soft limit */
+    setrlimit(RLIMIT_CPU, &cpu);
+    alarm(seconds * 10);
     char *out = calloc(1, out_size ? out_size : 1);
     int rc = out ? fn(arg, out, out_size) : 99;
     if (rc == 0 && sb->check_leaks && __lsan_do_recoverable_leak_check &&
@@ -121,21 +123,27 @@ int rdx_sandbox_run(const rdx_sandbox *sb, rdx_sandbox_fn fn, void *arg, char *o
     struct rusage ru;
     memset(&ru, 0, sizeof ru);
     while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR) {}
-    double took = now_s() - t0;
+    double wall = now_s() - t0;
+    double took = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                  (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
     if (seconds_taken) *seconds_taken = took;
     long rss_mb = ru.ru_maxrss / 1024;
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-    if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-        snprintf(why, why_size, "took longer than %u s (peak RSS %ld MiB)",
+    if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL) &&
+        took >= (double)(sb->seconds ? sb->seconds : 10))
+        snprintf(why, why_size, "used more than %u s of CPU time (peak RSS %ld MiB)",
                  sb->seconds ? sb->seconds : 10, rss_mb);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        snprintf(why, why_size, "still running after %.0f s of wall-clock time (peak RSS %ld MiB)",
+                 wall, rss_mb);
     else if (WIFSIGNALED(status))
-        snprintf(why, why_size, "killed by signal %d (%s%s) after %.1f s, peak RSS %ld MiB",
+        snprintf(why, why_size, "killed by signal %d (%s%s) after %.1f s of CPU, peak RSS %ld MiB",
                  WTERMSIG(status), strsignal(WTERMSIG(status)),
                  WTERMSIG(status) == SIGILL || WTERMSIG(status) == SIGTRAP
                      ? ": a broken invariant, __builtin_trap" : "",
                  took, rss_mb);
     else
-        snprintf(why, why_size, "exit status %d after %.1f s, peak RSS %ld MiB%s%s",
+        snprintf(why, why_size, "exit status %d after %.1f s of CPU, peak RSS %ld MiB%s%s",
                  WEXITSTATUS(status), took, rss_mb, out && out[0] ? ": " : "",
                  out ? out : "");
     return -1;
