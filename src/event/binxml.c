@@ -123,24 +123,6 @@ char *rdx_bx_utf16_to_utf8(rdx_arena *a, const uint8_t *p, size_t n, size_t *out
     return out;
 }
 
-/* Length of s[0..n) without trailing white space (Unicode White_Space).
- * evtx_dump trims UTF-16 strings at the end since 0.8.5 (Windows pads some
- * values, e.g. LogonProcessName "Advapi  "), and the regression data
- * follows it. */
-static size_t trim_end(const char *s, size_t n) {
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r'))) { n--; continue; }
-        const unsigned char *u = (const unsigned char *)s;
-        if (n >= 2 && u[n - 2] == 0xC2 && (u[n - 1] == 0x85 || u[n - 1] == 0xA0)) { n -= 2; continue; }
-        if (n >= 3 && u[n - 3] == 0xE1 && u[n - 2] == 0x9A && u[n - 1] == 0x80) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE3 && u[n - 2] == 0x80 && u[n - 1] == 0x80) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x80 &&
-            (u[n - 1] <= 0x8A || u[n - 1] == 0xA8 || u[n - 1] == 0xA9 || u[n - 1] == 0xAF)) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x81 && u[n - 1] == 0x9F) { n -= 3; continue; }
-        return n;
-    }
-}
-
 /* Windows-1252, the code page evtx_dump assumes for ANSI strings; bytes
  * 0x80-0x9F map to these code points (undefined ones to the C1 control). */
 static const uint16_t cp1252_high[32] = {
@@ -445,7 +427,7 @@ rdx_value *rdx_bx_value(rdx_arena *a, unsigned type, const uint8_t *p, size_t n)
     case RDX_BX_NULL: return rdx_value_null(a);
     case RDX_BX_STRING:
         s = rdx_bx_utf16_to_utf8(a, p, n / 2, &len);
-        return rdx_value_string_ref(a, s, trim_end(s, len));
+        return rdx_value_string_ref(a, s, len);   /* as logged: no trimming */
     case RDX_BX_ANSI:
         s = ansi_to_utf8(a, p, n, &len);
         return rdx_value_string_ref(a, s, len);
@@ -714,7 +696,7 @@ static int read_utf16_text(bx_ctx *x, span *s, bx_op *op) {
     if (need(x, s, 2 * chars, "text") < 0) return -1;
     size_t len;
     op->ptr = rdx_bx_utf16_to_utf8(s->a, x->c->base + s->pos, chars, &len);
-    op->len = (uint32_t)trim_end(op->ptr, len);
+    op->len = (uint32_t)len;
     s->pos += 2 * chars;
     return 0;
 }
