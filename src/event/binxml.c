@@ -1309,8 +1309,8 @@ static int run_template(bx_ctx *x, const bx_op *op) {
 
 /* Is the element opened by op left out of this instance?  Windows does not
  * render an element whose dependency (a substitution) is NULL, and
- * evtx_dump 0.15 follows it: a Security 4688 template's optional fields,
- * an empty <Data/> and <Binary/> pair in Application records. */
+ * evtx_dump 0.15 follows it: e.g. the empty <Data/> and <Binary/> pair
+ * of many Application records (EventData is then null). */
 static int left_out(const bx_op *op, const bx_values *vals) {
     return vals && op->id != 0xFFFF && op->id < vals->count &&
            vals->desc[4 * (size_t)op->id + 2] == RDX_BX_NULL;
