@@ -13,6 +13,9 @@
 #   NtLmSsp       Windows logs LogonProcessName "NtLmSsp "; dump keeps the
 #                 space, and SigmaHQ's 'NtLmSsp' rule finds the events in
 #                 the EVTX and in its JSON alike
+#   unmapped      the fields SigmaHQ's rules read that one source of their
+#                 logsource records and another never does are exactly
+#                 tests/corpus/unmapped-fields.txt
 #
 # Needs the corpus (../shared/corpus or RDX_CORPUS) and python3; without the
 # corpus it says so and skips, unless RDX_REQUIRE_CORPUS=1, which makes that
@@ -120,6 +123,32 @@ if [ -f "$pth" ]; then
 else
     skip=$((skip + 1))
     echo "skip fidelity NtLmSsp: no $pth"
+fi
+
+# ---- unmapped: fields one source of a logsource has and another never has -----------------
+#
+# Every field every SigmaHQ rule reads, checked against the events of each
+# source its logsource covers (ruledex coverage): what one source records
+# and another never does is a mapping data/logsources.yml lacks, or a field
+# that log does not have.  The list must be the checked-in one
+# (tests/corpus/unmapped-fields.txt, each with its reason): a new entry is
+# a missing mapping to add; an entry that went away leaves the file.
+
+"$RDX" coverage -f json -r "$C/sigma/rules" -r "$C/sigma/rules-emerging-threats" \
+    -r "$C/sigma/rules-threat-hunting" "$S" >"$T/coverage.json" 2>"$T/coverage.err"
+check "unmapped: coverage runs (exit $?)" [ -s "$T/coverage.json" ]
+python3 -c '
+import json, sys
+for u in json.load(open(sys.argv[1]))["unmapped"]:
+    print("\t".join([u["logsource"], u["source"], u["field"]]))
+' "$T/coverage.json" | LC_ALL=C sort >"$T/unmapped.got"
+grep -v '^#' tests/corpus/unmapped-fields.txt | cut -f1-3 | LC_ALL=C sort >"$T/unmapped.want"
+if cmp -s "$T/unmapped.got" "$T/unmapped.want"; then
+    ok
+    echo "  unmapped: $(wc -l <"$T/unmapped.got") fields with no counterpart, as listed"
+else
+    no "unmapped: coverage differs from tests/corpus/unmapped-fields.txt (+ new, - gone):"
+    diff "$T/unmapped.want" "$T/unmapped.got" | sed -n 's/^[<>]/  &/p' | sed 's/^  </  -/; s/^  >/  +/'
 fi
 
 echo "fidelity: $pass passed, $fail failed, $skip skipped"
