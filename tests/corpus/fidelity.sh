@@ -13,6 +13,8 @@
 #   NtLmSsp       Windows logs LogonProcessName "NtLmSsp "; dump keeps the
 #                 space, and SigmaHQ's 'NtLmSsp' rule finds the events in
 #                 the EVTX and in its JSON alike
+#   timeline      the CSV timeline of the samples: every time with its 100 ns
+#                 digits, rows in order of instant
 #   unmapped      the fields SigmaHQ's rules read that one source of their
 #                 logsource records and another never does are exactly
 #                 tests/corpus/unmapped-fields.txt
@@ -124,6 +126,25 @@ else
     skip=$((skip + 1))
     echo "skip fidelity NtLmSsp: no $pth"
 fi
+
+# ---- timeline: EVTX times to 100 ns, in order of instant -------------------------------
+
+"$RDX" hunt -q -f csv -r "$C/sigma/rules" "$S" >"$T/timeline.csv" 2>/dev/null
+python3 - "$T/timeline.csv" >"$T/tl" 2>&1 <<'PY'
+import csv, re, sys
+ts = [r["Timestamp"] for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))]
+# 7 digits from the FILETIME; a few forwarded records carry their time as
+# text with 9 ("...12.672354100Z"), kept as logged
+form = re.compile(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{7})(\d\d)?Z")
+keys = [m.group(1) if (m := form.fullmatch(t)) else None for t in ts]
+full = sum(k is not None for k in keys)
+back = sum(1 for a, b in zip(keys, keys[1:]) if a and b and a > b)
+print(f"{len(ts)} rows, {full} with UTC times to 100 ns, {back} out of order")
+sys.exit(0 if ts and full == len(ts) and back == 0 else 1)
+PY
+rc=$?
+echo "  timeline: $(cat "$T/tl")"
+check "timeline: every EVTX time has 100 ns digits, rows in order of instant" [ $rc = 0 ]
 
 # ---- unmapped: fields one source of a logsource has and another never has -----------------
 #
