@@ -1,9 +1,10 @@
 /*
  * cmd_dump.c — `ruledex dump FILE.evtx...`: EVTX records as JSON.
  *
- * One event per line, in the layout evtx_dump writes (and the rules are
- * written against), so the output can be diffed against evtx_dump or fed
- * back to `ruledex hunt`.  Damaged chunks and records do not stop the
+ * One event per line, in the layout evtx_dump 0.15.1 writes, every value as
+ * logged (white space, 100 ns times), so the output can be compared with
+ * evtx_dump (`make oracle-evtx`: value for value, GUID form aside) or fed
+ * back to `ruledex hunt` with the same detections (tests/corpus/fidelity.sh).  Damaged chunks and records do not stop the
  * dump: each is reported on stderr as `file: offset 0x...: message` and
  * the rest is read.
  *
@@ -29,8 +30,9 @@ static void dump_usage(FILE *f) {
     fprintf(f,
             "usage: ruledex dump [--pretty] [--output FILE] FILE.evtx...\n"
             "\n"
-            "Print every event record of the EVTX files as JSON, one object per line\n"
-            "(the layout of evtx_dump and the SigmaHQ regression data).\n"
+            "Print every event record of the EVTX files as JSON, one object per line,\n"
+            "every value as logged (the layout of evtx_dump 0.15.1; GUIDs as in the\n"
+            "SigmaHQ regression data).\n"
             "\n"
             "  -o, --output FILE  write to FILE (replaced only when the dump completes;\n"
             "                     never one of the EVTX files)\n"

@@ -90,6 +90,13 @@ rdx_value *rdx_object_get(const rdx_value *obj, const char *key);
  * booleans as "true"/"false", null as "".  Arrays and objects: NULL. */
 const char *rdx_value_text(const rdx_value *v, size_t *len);
 
+/* s[0..len) without its leading and trailing white space (Unicode
+ * White_Space in UTF-8: ASCII space, tab, LF, VT, FF, CR, U+0085, U+00A0,
+ * U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000): returns
+ * the first byte kept and sets *out_len.  The evaluator's equality rule
+ * (docs/FIELDS.md, "White space") uses it; nothing is copied. */
+const char *rdx_text_trim(const char *s, size_t len, size_t *out_len);
+
 /* Deep equality as JSON values (numbers compared by value, object members
  * compared as unordered sets of key/value pairs). */
 int rdx_value_equal(const rdx_value *a, const rdx_value *b);

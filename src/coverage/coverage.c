@@ -28,8 +28,20 @@ typedef struct nameset {        /* open addressing on the leaf name hash */
     size_t cap, n;
 } nameset;
 
+/* One source of the log-source table that a group's logsource lists
+ * (Sysmon 1 and Security 4688 for process_creation): which of the group's
+ * fields its events have.  A field one source has and another never has is
+ * a mapping the table lacks, or a field that log does not record. */
+typedef struct source {
+    char *key;                  /* "Security 4688" */
+    uint64_t events;
+    uint64_t *present;          /* per field of the group */
+} source;
+
 typedef struct group {
     const rdx_logsource *ls;
+    source *sources;
+    size_t n_sources;
     char *label;
     size_t *rules, n_rules;
     field *fields;
@@ -180,15 +192,20 @@ static void see(nameset *s, const rdx_leaf *l) {
     s->n++;
 }
 
-static void count_unread(rdx_coverage *c, const rdx_event_identity *id, int has) {
-    char key[256];
-    if (!has) snprintf(key, sizeof key, "(no channel, provider or event ID)");
+/* "Channel ID", "Provider ID", "Channel" or the no-identity text. */
+static void identity_key(const rdx_event_identity *id, int has, char key[256]) {
+    if (!has) snprintf(key, 256, "(no channel, provider or event ID)");
     else if (id->has_event_id)
-        snprintf(key, sizeof key, "%.*s %lld", (int)(id->channel ? id->channel_len : id->provider_len),
+        snprintf(key, 256, "%.*s %lld", (int)(id->channel ? id->channel_len : id->provider_len),
                  id->channel ? id->channel : id->provider ? id->provider : "?", (long long)id->event_id);
     else
-        snprintf(key, sizeof key, "%.*s", (int)(id->channel ? id->channel_len : id->provider_len),
+        snprintf(key, 256, "%.*s", (int)(id->channel ? id->channel_len : id->provider_len),
                  id->channel ? id->channel : id->provider ? id->provider : "?");
+}
+
+static void count_unread(rdx_coverage *c, const rdx_event_identity *id, int has) {
+    char key[256];
+    identity_key(id, has, key);
     for (size_t i = 0; i < c->n_unread; i++)
         if (!strcmp(c->unread[i].key, key)) {
             c->unread[i].count++;
@@ -200,9 +217,55 @@ static void count_unread(rdx_coverage *c, const rdx_event_identity *id, int has)
     c->unread[c->n_unread++].count = 1;
 }
 
+/* Does the table's source s take an event of identity id? */
+static int source_takes(const rdx_event_source *s, const rdx_event_identity *id) {
+    if (s->event_id >= 0 && id->has_event_id && s->event_id != id->event_id) return 0;
+    if (s->channel && id->channel &&
+        (strlen(s->channel) != id->channel_len || strncasecmp(s->channel, id->channel, id->channel_len)))
+        return 0;
+    if (s->provider && id->provider &&
+        (strlen(s->provider) != id->provider_len || strncasecmp(s->provider, id->provider, id->provider_len)))
+        return 0;
+    return 1;
+}
+
+/* The name of the table source of g that takes the event ("Security
+ * 4688"), in key; 0 when g's logsource lists fewer than two sources (one
+ * log: nothing to compare) or none takes it. */
+static int table_source(const rdx_coverage *c, const group *g, const rdx_event_identity *id,
+                        char key[256]) {
+    const rdx_event_source *srcs = NULL;
+    int known = 0;
+    size_t n = rdx_logsources_lookup(c->ls, g->ls, &srcs, &known);
+    if (n < 2) return 0;
+    for (size_t i = 0; i < n; i++) {
+        const rdx_event_source *s = &srcs[i];
+        if (!source_takes(s, id)) continue;
+        const char *where = s->channel ? s->channel : s->provider ? s->provider : "?";
+        if (s->event_id >= 0) snprintf(key, 256, "%s %lld", where, (long long)s->event_id);
+        else snprintf(key, 256, "%s", where);
+        return 1;
+    }
+    return 0;
+}
+
+/* The group's record of events of this kind, made on first sight. */
+static source *source_of(group *g, const char *key) {
+    for (size_t i = 0; i < g->n_sources; i++)
+        if (!strcmp(g->sources[i].key, key)) return &g->sources[i];
+    g->sources = grow(g->sources, g->n_sources, sizeof *g->sources);
+    source *s = &g->sources[g->n_sources++];
+    s->key = strdup(key);
+    s->events = 0;
+    s->present = calloc(g->n_fields + 1, sizeof *s->present);
+    if (!s->key || !s->present) abort();
+    return s;
+}
+
 void rdx_coverage_add(rdx_coverage *c, rdx_event *ev) {
     rdx_event_identity id;
     int has = rdx_event_identify(ev, &id);
+    char key[256];
     rdx_event_index(ev);
     int read = 0;
     c->events++;
@@ -212,10 +275,15 @@ void rdx_coverage_add(rdx_coverage *c, rdx_event *ev) {
         if (!rdx_logsources_covers_event(c->ls, gr->ls, &id, ev, &fields)) continue;
         read = 1;
         gr->events++;
+        source *src = table_source(c, gr, &id, key) ? source_of(gr, key) : NULL;
+        if (src) src->events++;
         rdx_eval_set_fields(c->eval, fields, rdx_logsources_shape_aliases(c->ls));
         const rdx_value *one[1];
-        for (size_t f = 0; f < gr->n_fields; f++)
-            gr->fields[f].present += rdx_eval_field(c->eval, ev, gr->fields[f].name, one, 1) > 0;
+        for (size_t f = 0; f < gr->n_fields; f++) {
+            int here = rdx_eval_field(c->eval, ev, gr->fields[f].name, one, 1) > 0;
+            gr->fields[f].present += here;
+            if (src) src->present[f] += here;
+        }
         for (size_t i = 0; i < ev->n_leaves; i++) see(&gr->seen, &ev->leaves[i]);
     }
     if (!read) {
@@ -310,6 +378,22 @@ static void text_report(const rdx_coverage *c, const group **gs, const unread *c
             for (size_t k = 0; k < n; k++) rdx_strbuf_printf(o, "%s%s", k ? ", " : "  nearest present: ", near[k]);
             rdx_strbuf_putc(o, '\n');
         }
+    size_t unmapped = 0;
+    for (size_t i = 0; i < c->n_groups; i++)
+        for (size_t k = 0; k < gs[i]->n_sources; k++)
+            for (size_t f = 0; f < gs[i]->n_fields; f++)
+                unmapped += gs[i]->fields[f].present && !gs[i]->sources[k].present[f];
+    rdx_strbuf_printf(o, "\n%zu fields one source of a logsource has and another never has (unmapped):\n",
+                      unmapped);
+    for (size_t i = 0; i < c->n_groups; i++)
+        for (size_t k = 0; k < gs[i]->n_sources; k++)
+            for (size_t f = 0; f < gs[i]->n_fields; f++) {
+                const source *sr = &gs[i]->sources[k];
+                if (!gs[i]->fields[f].present || sr->present[f]) continue;
+                rdx_strbuf_printf(o, "  %s  %s  %s (%zu rules, %llu events)\n", gs[i]->label, sr->key,
+                                  gs[i]->fields[f].name, gs[i]->fields[f].rules,
+                                  (unsigned long long)sr->events);
+            }
     rdx_strbuf_printf(o, "\n%llu events no rule reads:\n", (unsigned long long)s.events_unread);
     for (size_t i = 0; i < c->n_unread; i++)
         rdx_strbuf_printf(o, "  %-48s %9llu events\n", un[i]->key, (unsigned long long)un[i]->count);
@@ -361,6 +445,23 @@ static void json_report(const rdx_coverage *c, const group **gs, const unread *c
         }
         rdx_strbuf_puts(o, "]}");
     }
+    rdx_strbuf_puts(o, "],\"unmapped\":[");
+    int first = 1;
+    for (size_t i = 0; i < c->n_groups; i++)
+        for (size_t k = 0; k < gs[i]->n_sources; k++)
+            for (size_t f = 0; f < gs[i]->n_fields; f++) {
+                const source *sr = &gs[i]->sources[k];
+                if (!gs[i]->fields[f].present || sr->present[f]) continue;
+                rdx_strbuf_puts(o, first ? "{\"logsource\":" : ",{\"logsource\":");
+                first = 0;
+                jstr(o, gs[i]->label);
+                rdx_strbuf_puts(o, ",\"source\":");
+                jstr(o, sr->key);
+                rdx_strbuf_puts(o, ",\"field\":");
+                jstr(o, gs[i]->fields[f].name);
+                rdx_strbuf_printf(o, ",\"rules\":%zu,\"events\":%llu}", gs[i]->fields[f].rules,
+                                  (unsigned long long)sr->events);
+            }
     rdx_strbuf_puts(o, "],\"unread\":[");
     for (size_t i = 0; i < c->n_unread; i++) {
         rdx_strbuf_puts(o, i ? ",{\"source\":" : "{\"source\":");
@@ -395,6 +496,11 @@ void rdx_coverage_free(rdx_coverage *c) {
         free(gr->label);
         free(gr->rules);
         free(gr->fields);
+        for (size_t i = 0; i < gr->n_sources; i++) {
+            free(gr->sources[i].key);
+            free(gr->sources[i].present);
+        }
+        free(gr->sources);
     }
     for (size_t i = 0; i < c->n_unread; i++) free(c->unread[i].key);
     free(c->unread);

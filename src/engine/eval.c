@@ -224,11 +224,8 @@ static int terms_match(const rdx_predicate *p, const rdx_rvalue *v, const char *
     return 0;
 }
 
-static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
-                       const rdx_value *ev_val) {
-    size_t len;
-    const char *s = rdx_value_text(ev_val, &len);
-    if (!s) return 0;
+static int text_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
+                      const char *s, size_t len) {
     double x;
     if (v->kind == RDX_VK_NULL) return len == 0;
     switch (p->op) {
@@ -243,6 +240,21 @@ static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
         if (p->timepart) return event_number(p, s, len, &x) && x == v->number;
         return string_match(p, v, s, len);
     }
+}
+
+/* The white-space rule (docs/FIELDS.md): an event value matches when the
+ * value as logged does, or the value without its leading and trailing
+ * white space does — Windows logs LogonProcessName as "NtLmSsp " and
+ * rules test 'NtLmSsp'.  The second try costs nothing for the values
+ * (nearly all) with no white space at their edges. */
+static int value_match(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
+                       const rdx_value *ev_val) {
+    size_t len, tlen;
+    const char *s = rdx_value_text(ev_val, &len);
+    if (!s) return 0;
+    if (text_match(e, p, v, s, len)) return 1;
+    const char *t = rdx_text_trim(s, len, &tlen);
+    return tlen != len && text_match(e, p, v, t, tlen);
 }
 
 /* ---- predicates -------------------------------------------------------- */
@@ -308,6 +320,16 @@ static int fieldref_match(const rdx_eval *e, const rdx_predicate *p, rdx_event *
                 const char *s = rdx_value_text(vals[i], &len);
                 hit = s && rdx_pattern_match(&pat, s, len, cased);
             }
+            if (hit) break;
+            /* the white-space rule: both values without their edges */
+            rdx_seg *lit = &segs[segs[0].kind == RDX_SEG_STAR];
+            lit->bytes = (const unsigned char *)rdx_text_trim(os, olen, &lit->len);
+            for (size_t i = 0; i < n && !hit; i++) {
+                size_t len;
+                const char *s = rdx_value_text(vals[i], &len);
+                if (s) s = rdx_text_trim(s, len, &len);
+                hit = s && rdx_pattern_match(&pat, s, len, cased);
+            }
         }
         if (hit && !all) return 1;
         if (!hit && all) return 0;
@@ -333,7 +355,7 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
         for (size_t i = 0; i < n; i++) {
             size_t vlen;
             const char *s = rdx_value_text(e->vals[i], &vlen);
-            if (s && vlen == 0) return 1;
+            if (s && (rdx_text_trim(s, vlen, &vlen), vlen == 0)) return 1;   /* white-space rule */
         }
         return 0;
     default:

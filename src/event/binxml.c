@@ -25,11 +25,17 @@
  *        <E>t</E>            -> "E": "t"          <E/> -> "E": null
  *        <Data Name="X">v</Data>                  -> "X": v
  *        unnamed <Data>v</Data>... -> "Data": {"#text": v | [v, ...]}
- *        repeated <E> siblings     -> "E", "E_1", "E_2", ... (evtx_dump's
- *                                     order: the newest in "E")
+ *        repeated <E> siblings     -> "E", "E_1", "E_2", ... (evtx_dump
+ *                                     0.15's order: the first in "E")
+ *        <E></E>, <E>""</E>        -> "E": null  (empty content renders as nothing)
+ *        <Data Name="X"/>          -> "X": ""
+ *        <E>%1</E>, %1 an array    -> "E", "E_1", ... (the element repeats)
+ *        an element whose dependency (a substitution) is NULL is left out
  *      Attributes whose value is empty (an optional substitution with no
  *      value) are dropped, as evtx_dump does; a value of type BinXML (0x21)
- *      is a nested document and is expanded in place.
+ *      is a nested document and is expanded in place.  Every value is kept
+ *      as logged (white space too); the layout is evtx_dump 0.15.1's, and
+ *      `make oracle-evtx` checks it value for value on the samples.
  *
  * Everything is bounded by the buffer: every offset is checked against the
  * end of the region it belongs to (the record for inline data, the chunk for
@@ -123,24 +129,6 @@ char *rdx_bx_utf16_to_utf8(rdx_arena *a, const uint8_t *p, size_t n, size_t *out
     return out;
 }
 
-/* Length of s[0..n) without trailing white space (Unicode White_Space).
- * evtx_dump trims UTF-16 strings at the end since 0.8.5 (Windows pads some
- * values, e.g. LogonProcessName "Advapi  "), and the regression data
- * follows it. */
-static size_t trim_end(const char *s, size_t n) {
-    for (;;) {
-        if (n && (s[n - 1] == ' ' || (s[n - 1] >= '\t' && s[n - 1] <= '\r'))) { n--; continue; }
-        const unsigned char *u = (const unsigned char *)s;
-        if (n >= 2 && u[n - 2] == 0xC2 && (u[n - 1] == 0x85 || u[n - 1] == 0xA0)) { n -= 2; continue; }
-        if (n >= 3 && u[n - 3] == 0xE1 && u[n - 2] == 0x9A && u[n - 1] == 0x80) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE3 && u[n - 2] == 0x80 && u[n - 1] == 0x80) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x80 &&
-            (u[n - 1] <= 0x8A || u[n - 1] == 0xA8 || u[n - 1] == 0xA9 || u[n - 1] == 0xAF)) { n -= 3; continue; }
-        if (n >= 3 && u[n - 3] == 0xE2 && u[n - 2] == 0x81 && u[n - 1] == 0x9F) { n -= 3; continue; }
-        return n;
-    }
-}
-
 /* Windows-1252, the code page evtx_dump assumes for ANSI strings; bytes
  * 0x80-0x9F map to these code points (undefined ones to the C1 control). */
 static const uint16_t cp1252_high[32] = {
@@ -219,12 +207,14 @@ static rdx_value *uint_value(rdx_arena *a, uint64_t u) {
     return u <= INT64_MAX ? int_value(a, (int64_t)u) : rdx_value_uint(a, u);
 }
 
-/* "YYYY-MM-DDTHH:MM:SS.ffffffZ" */
-static size_t put_iso(char *o, int64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
-                      unsigned s, unsigned micros) {
+/* "YYYY-MM-DDTHH:MM:SS.fffffffZ": seven digits, the 100 ns a FILETIME
+ * counts, as Windows and evtx_dump 0.15 render them.  Years past 9999 keep
+ * their last four digits (evtx_dump's choice, so that the text keeps its
+ * shape). */
+static size_t put_iso(char *o, uint64_t y, unsigned mo, unsigned d, unsigned h, unsigned mi,
+                      unsigned s, unsigned ticks) {
     size_t n = 0;
-    if (y < 0) { o[n++] = '-'; y = -y; }
-    n += put_dec(o + n, (uint64_t)y, 4);
+    n += put_dec(o + n, y % 10000u, 4);
     o[n++] = '-';
     n += put_dec(o + n, mo, 2);
     o[n++] = '-';
@@ -236,31 +226,47 @@ static size_t put_iso(char *o, int64_t y, unsigned mo, unsigned d, unsigned h, u
     o[n++] = ':';
     n += put_dec(o + n, s, 2);
     o[n++] = '.';
-    n += put_dec(o + n, micros, 6);
+    n += put_dec(o + n, ticks, 7);
     o[n++] = 'Z';
     o[n] = 0;
     return n;
 }
 
 size_t rdx_bx_filetime_text(uint64_t ft, char out[40]) {
-    /* 100 ns ticks since 1601-01-01; evtx_dump prints microseconds,
-     * truncated (chrono's %.6f). */
+    /* 100 ns ticks since 1601-01-01.  A value past INT64_MAX is no time
+     * Windows can hold; evtx_dump writes it as all zeros, and so do we. */
+    if (ft > (uint64_t)INT64_MAX) return put_iso(out, 0, 0, 0, 0, 0, 0, 0);
     uint64_t secs = ft / 10000000u;
-    unsigned micros = (unsigned)((ft % 10000000u) / 10u);
+    unsigned ticks = (unsigned)(ft % 10000000u);
     int64_t unix_secs = (int64_t)secs - INT64_C(11644473600);
     int64_t days = unix_secs >= 0 ? unix_secs / 86400 : -((-unix_secs + 86399) / 86400);
     int64_t rem = unix_secs - days * 86400;
     int64_t y;
     unsigned m, d;
     rdx_civil_from_days(days, &y, &m, &d);
-    return put_iso(out, y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
-                   (unsigned)(rem % 60), micros);
+    return put_iso(out, (uint64_t)y, m, d, (unsigned)(rem / 3600), (unsigned)(rem / 60 % 60),
+                   (unsigned)(rem % 60), ticks);
+}
+
+/* Is a SYSTEMTIME one Windows takes as a time?  (The day of the week is
+ * not checked: Windows ignores it.) */
+static int systime_valid(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi,
+                         unsigned s, unsigned ms) {
+    static const unsigned char mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1601 || y > 30827 || mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59 || ms > 999)
+        return 0;
+    unsigned leap = mo == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    return d >= 1 && d <= mdays[mo - 1] + leap;
 }
 
 size_t rdx_bx_systime_text(const uint8_t p[16], char out[40]) {
-    /* year, month, day-of-week, day, hour, minute, second, milliseconds */
-    return put_iso(out, rd16(p), rd16(p + 2), rd16(p + 6), rd16(p + 8), rd16(p + 10),
-                   rd16(p + 12), (unsigned)rd16(p + 14) * 1000u);
+    /* year, month, day-of-week, day, hour, minute, second, milliseconds;
+     * one that is not valid (an unset one included) is 1601-01-01, as
+     * Windows and evtx_dump render it */
+    unsigned y = rd16(p), mo = rd16(p + 2), d = rd16(p + 6), h = rd16(p + 8),
+             mi = rd16(p + 10), s = rd16(p + 12), ms = rd16(p + 14);
+    if (!systime_valid(y, mo, d, h, mi, s, ms)) return put_iso(out, 1601, 1, 1, 0, 0, 0, 0);
+    return put_iso(out, y, mo, d, h, mi, s, ms * 10000u);
 }
 
 size_t rdx_bx_guid_text(const uint8_t p[16], char out[40]) {
@@ -315,7 +321,7 @@ static rdx_value *text_value(rdx_arena *a, const char *s, size_t n) {
     return rdx_value_string(a, s, n);
 }
 
-/* Shortest text that reads back as the same float, as serde_json (ryu)
+/* Shortest text that reads back as the same float, as evtx_dump (zmij)
  * prints; NaN and infinities have no JSON form and become null. */
 static rdx_value *float_value(rdx_arena *a, double v, int single) {
     if (!isfinite(v)) return rdx_value_null(a);
@@ -327,8 +333,9 @@ static rdx_value *float_value(rdx_arena *a, double v, int single) {
     }
     /* "1" would read as an integer; evtx_dump writes 1.0 for a float. */
     if (!strpbrk(buf, ".eEn")) strcat(buf, ".0");
-    rdx_value *r = rdx_value_number_text(a, buf, strlen(buf));
-    return r ? r : rdx_value_float(a, v);
+    /* evtx_dump 0.15 writes reals as strings ("3199.234"): only integers
+     * and booleans are bare JSON; numbers still compare by value */
+    return rdx_value_string(a, buf, strlen(buf));
 }
 
 /* Size in bytes of a fixed-size base type; 0 for variable-size types. */
@@ -445,7 +452,7 @@ rdx_value *rdx_bx_value(rdx_arena *a, unsigned type, const uint8_t *p, size_t n)
     case RDX_BX_NULL: return rdx_value_null(a);
     case RDX_BX_STRING:
         s = rdx_bx_utf16_to_utf8(a, p, n / 2, &len);
-        return rdx_value_string_ref(a, s, trim_end(s, len));
+        return rdx_value_string_ref(a, s, len);   /* as logged: no trimming */
     case RDX_BX_ANSI:
         s = ansi_to_utf8(a, p, n, &len);
         return rdx_value_string_ref(a, s, len);
@@ -606,6 +613,9 @@ typedef struct bx_level {
     rdx_value *node;         /* NULL: an unnamed <Data>, made on first text */
     int unnamed_data;        /* an unnamed <Data> ... */
     int has_text;            /* ... and whether it had any text */
+    int named_data;          /* a <Data Name="X">: "" when it has no text */
+    const char *name;        /* the element's name (repeated for an array value) */
+    size_t name_len;
     /* Repeated children come in runs: where the search for a free k_N
      * slot starts for the last repeated key, so a run costs linear time. */
     const char *dup_key;
@@ -714,7 +724,7 @@ static int read_utf16_text(bx_ctx *x, span *s, bx_op *op) {
     if (need(x, s, 2 * chars, "text") < 0) return -1;
     size_t len;
     op->ptr = rdx_bx_utf16_to_utf8(s->a, x->c->base + s->pos, chars, &len);
-    op->len = (uint32_t)trim_end(op->ptr, len);
+    op->len = (uint32_t)len;
     s->pos += 2 * chars;
     return 0;
 }
@@ -742,6 +752,9 @@ static int compile_open(bx_ctx *x, span *s, bx_ops *out, uint8_t tok) {
     int with = open_layout_fits(x, s, 2), without = open_layout_fits(x, s, 0);
     if (!with && !without) return fail(x, s->pos, "bad element start");
     size_t skip = (with == 2 || (with && without != 2)) ? 2 : 0;
+    /* the substitution the element depends on (0xFFFF: none): when that
+     * value is NULL the element is not rendered ([MS-EVEN6] 2.2.12) */
+    uint16_t dep = skip ? rd16(x->c->base + s->pos + 1) : 0xFFFF;
     s->pos += 1 + skip + 4;
     const bx_name *nm = read_name_ref(x, s);
     if (!nm) return -1;
@@ -752,6 +765,7 @@ static int compile_open(bx_ctx *x, span *s, bx_ops *out, uint8_t tok) {
     bx_op *op = ops_push(s->a, out, OP_OPEN);
     op->ptr = nm->s;
     op->len = nm->len;
+    op->id = dep;
     return 0;
 }
 
@@ -929,11 +943,6 @@ static long obj_find(const rdx_value *obj, const char *k, size_t n) {
     return -1;
 }
 
-/* Placeholders (null, {}) may be overwritten; anything else is "concrete". */
-static int is_placeholder(const rdx_value *v) {
-    return v->type == RDX_NULL || (v->type == RDX_OBJECT && v->u.object.count == 0);
-}
-
 /* The text a value concatenates as (arrays comma-joined, like evtx_dump). */
 static void value_text(bx_ctx *x, const rdx_value *v, const char **s, size_t *n) {
     if (v->type == RDX_ARRAY) {
@@ -988,28 +997,27 @@ static void ensure_object(bx_ctx *x, rdx_value *v) {
 
 static rdx_value *resolve(bx_ctx *x, int level);
 
-/* Put a fresh value under key k of the current element.  A concrete value
- * already there moves to the first free k_1, k_2, ... so repeated siblings
- * keep every value (evtx_dump's layout, where the newest sits in k). */
-static rdx_value *insert_child(bx_ctx *x, const char *k, size_t n, rdx_value *fresh) {
-    rdx_value *parent = resolve(x, x->depth);
+/* Put a fresh value under key k of the element at `level`.  When k is
+ * taken, the value goes to the first free k_1, k_2, ... so repeated
+ * siblings keep every value in document order (evtx_dump 0.15's layout:
+ * the first in k). */
+static rdx_value *insert_child_at(bx_ctx *x, int level, const char *k, size_t n,
+                                  rdx_value *fresh) {
+    rdx_value *parent = resolve(x, level);
     ensure_object(x, parent);
     long i = obj_find(parent, k, n);
     if (i < 0) {
         rdx_object_add(x->a, parent, k, n, fresh);
         return fresh;
     }
-    rdx_value *old = parent->u.object.members[i].value;
-    parent->u.object.members[i].value = fresh;
-    if (is_placeholder(old)) return fresh;
-    bx_level *lv = &x->st[x->depth];
+    bx_level *lv = &x->st[level];
     unsigned long k2 = 1;
     if (lv->dup_key && lv->dup_len == n && memcmp(lv->dup_key, k, n) == 0) k2 = lv->dup_next;
     char *slot = rdx_arena_alloc(x->a, n + 24);
     for (;; k2++) {
         int w = snprintf(slot, n + 24, "%.*s_%lu", (int)n, k, k2);
         if (obj_find(parent, slot, (size_t)w) < 0) {
-            rdx_object_add(x->a, parent, slot, (size_t)w, old);
+            rdx_object_add(x->a, parent, slot, (size_t)w, fresh);
             break;
         }
     }
@@ -1017,6 +1025,10 @@ static rdx_value *insert_child(bx_ctx *x, const char *k, size_t n, rdx_value *fr
     lv->dup_len = n;
     lv->dup_next = k2 + 1;
     return fresh;
+}
+
+static rdx_value *insert_child(bx_ctx *x, const char *k, size_t n, rdx_value *fresh) {
+    return insert_child_at(x, x->depth, k, n, fresh);
 }
 
 /* The value of the element at `level`, creating an unnamed <Data>'s
@@ -1072,7 +1084,7 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
         size_t kn;
         const char *k = data_name(x, attrs, n_attrs, &kn);
         if (k) node = insert_child(x, k, kn, rdx_value_null(x->a));
-        x->st[++x->depth] = (bx_level){node, !k, 0, NULL, 0, 0};
+        x->st[++x->depth] = (bx_level){node, !k, 0, k != NULL, name, len, NULL, 0, 0};
         return 0;
     }
     rdx_value *attr_obj = NULL;
@@ -1086,7 +1098,7 @@ static int open_element(bx_ctx *x, const char *name, size_t len, bx_attr *attrs,
     rdx_value *fresh = attr_obj ? rdx_value_object(x->a) : rdx_value_null(x->a);
     if (attr_obj) rdx_object_add(x->a, fresh, "#attributes", 11, attr_obj);
     node = insert_child(x, name, len, fresh);
-    x->st[++x->depth] = (bx_level){node, 0, 0, NULL, 0, 0};
+    x->st[++x->depth] = (bx_level){node, 0, 0, 0, name, len, NULL, 0, 0};
     return 0;
 }
 
@@ -1096,16 +1108,48 @@ static int close_element(bx_ctx *x, int floor) {
     if (x->depth <= floor) return fail(x, 0, "end of element without a start");
     /* An empty unnamed <Data> still takes its place in "#text" (as "") so
      * that positions line up with the message's %1, %2, ... */
-    if (x->st[x->depth].unnamed_data && !x->st[x->depth].has_text)
+    bx_level *lv = &x->st[x->depth];
+    if (lv->unnamed_data && !lv->has_text)
         characters(x, rdx_value_string_ref(x->a, "", 0));
+    /* a <Data Name="X"> with no text is "" (evtx_dump 0.15), other
+     * elements with no content are null */
+    if (lv->named_data && lv->node && lv->node->type == RDX_NULL)
+        *lv->node = *rdx_value_string_ref(x->a, "", 0);
     x->depth--;
     return 0;
 }
 
+/* A value that renders as nothing: an empty string, binary or array. */
+static int empty_value(const rdx_value *v) {
+    return (v->type == RDX_STRING && v->u.str.len == 0) ||
+           (v->type == RDX_ARRAY && v->u.array.count == 0) || v->type == RDX_NULL;
+}
+
 /* Text content for the current element. */
 static void characters(bx_ctx *x, rdx_value *v) {
-    x->st[x->depth].has_text = 1;
+    bx_level *lv = &x->st[x->depth];
+    int data = lv->unnamed_data || lv->named_data;
+    /* content that renders as nothing leaves an element null (a <Data> "") */
+    if (!data && empty_value(v)) return;
     rdx_value *node = resolve(x, x->depth);
+    /* An array value repeats its element, as Windows renders it ([MS-EVEN6]
+     * 3.1.4.7.5): <Application>%1</Application> with three strings is
+     * Application, Application_1, Application_2.  (A named <Data> keeps
+     * the array: evtx_dump writes a run of one name as one.) */
+    if (!data && v->type == RDX_ARRAY && node->type == RDX_NULL && x->depth > 1) {
+        lv->has_text = 1;
+        *node = *v->u.array.items[0];
+        for (size_t i = 1; i < v->u.array.count; i++)
+            insert_child_at(x, x->depth - 1, lv->name, lv->name_len, v->u.array.items[i]);
+        return;
+    }
+    /* An array in an unnamed <Data> repeats the <Data>: its items take
+     * their places in "#text" one by one (one item alone is a string). */
+    if (lv->unnamed_data && v->type == RDX_ARRAY) {
+        for (size_t i = 0; i < v->u.array.count; i++) characters(x, v->u.array.items[i]);
+        return;
+    }
+    lv->has_text = 1;
     switch (node->type) {
     case RDX_NULL:
         *node = *v;
@@ -1263,6 +1307,31 @@ static int run_template(bx_ctx *x, const bx_op *op) {
     return r;
 }
 
+/* Is the element opened by op left out of this instance?  Windows does not
+ * render an element whose dependency (a substitution) is NULL, and
+ * evtx_dump 0.15 follows it: e.g. the empty <Data/> and <Binary/> pair
+ * of many Application records (EventData is then null). */
+static int left_out(const bx_op *op, const bx_values *vals) {
+    return vals && op->id != 0xFFFF && op->id < vals->count &&
+           vals->desc[4 * (size_t)op->id + 2] == RDX_BX_NULL;
+}
+
+/* Skip the element whose OP_OPEN is ops[*i], leaving *i on its last op. */
+static int skip_element(bx_ctx *x, const bx_op *ops, size_t n, size_t *i) {
+    size_t open = 0;
+    for (size_t j = *i; j < n; j++) {
+        if (++x->work > BX_MAX_WORK) return fail(x, 0, "record needs more than %d steps", BX_MAX_WORK);
+        if (ops[j].kind == OP_CLOSE_START) open++;
+        else if (ops[j].kind == OP_END && open) open--;
+        else if (ops[j].kind != OP_CLOSE_EMPTY) continue;
+        if (open == 0) {
+            *i = j;
+            return 0;
+        }
+    }
+    return fail(x, 0, "element start without an end");
+}
+
 static int run(bx_ctx *x, const bx_op *ops, size_t n, const bx_values *vals) {
     int floor = x->depth;
     for (size_t i = 0; i < n; i++) {
@@ -1270,6 +1339,10 @@ static int run(bx_ctx *x, const bx_op *ops, size_t n, const bx_values *vals) {
         if (++x->work > BX_MAX_WORK) return fail(x, 0, "record needs more than %d steps", BX_MAX_WORK);
         switch (op->kind) {
         case OP_OPEN: {
+            if (x->depth > floor && left_out(op, vals)) {   /* a template's root always is */
+                if (skip_element(x, ops, n, &i) < 0) return -1;
+                break;
+            }
             bx_attr *attrs = NULL;
             size_t n_attrs = 0;
             if (read_attrs(x, ops, n, &i, vals, &attrs, &n_attrs) < 0) return -1;
@@ -1321,7 +1394,7 @@ rdx_value *rdx_bx_record(rdx_bx_chunk *c, size_t off, size_t len, rdx_arena *a,
         return NULL;
     }
     x.root = rdx_value_object(a);
-    x.st[0] = (bx_level){x.root, 0, 0, NULL, 0, 0};
+    x.st[0] = (bx_level){x.root, 0, 0, 0, NULL, 0, NULL, 0, 0};
     bx_ops ops = {0};
     span s = {off, off + len, a, 0};
     if (compile(&x, &s, &ops) < 0) return NULL;

@@ -167,6 +167,37 @@ const char *rdx_value_text(const rdx_value *v, size_t *len) {
     }
 }
 
+/* Bytes of the white-space character that starts at s[0..n) (ahead) or
+ * ends there (!ahead), 0 if none. */
+static size_t ws_len(const unsigned char *s, size_t n, int ahead) {
+    if (!n) return 0;
+    unsigned char c = ahead ? s[0] : s[n - 1];
+    if (c == ' ' || (c >= '\t' && c <= '\r')) return 1;
+    if (n >= 2) {
+        const unsigned char *u = ahead ? s : s + n - 2;
+        if (u[0] == 0xC2 && (u[1] == 0x85 || u[1] == 0xA0)) return 2;
+    }
+    if (n >= 3) {
+        const unsigned char *u = ahead ? s : s + n - 3;
+        if ((u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) ||
+            (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) ||
+            (u[0] == 0xE2 && u[1] == 0x80 &&
+             (u[2] <= 0x8A || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF)) ||
+            (u[0] == 0xE2 && u[1] == 0x81 && u[2] == 0x9F))
+            return 3;
+    }
+    return 0;
+}
+
+const char *rdx_text_trim(const char *s, size_t len, size_t *out_len) {
+    const unsigned char *u = (const unsigned char *)s;
+    size_t k;
+    while ((k = ws_len(u, len, 1)) > 0) { u += k; len -= k; }
+    while ((k = ws_len(u, len, 0)) > 0) len -= k;
+    *out_len = len;
+    return (const char *)u;
+}
+
 static int numbers_equal(const rdx_value *a, const rdx_value *b) {
     if (a->num_kind == RDX_NUM_FLOAT || b->num_kind == RDX_NUM_FLOAT) {
         double x = a->num_kind == RDX_NUM_FLOAT ? a->num.f

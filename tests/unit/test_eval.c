@@ -328,3 +328,31 @@ TEST(eval_field_names_ignore_spaces_in_logged_names) {
     CHECK_INT(th_match("sel:\n    'Threat Name|contains': 'Mikatz'\ncondition: sel", ev), 1);
     CHECK_INT(th_match("sel:\n    ThreatName|contains: 'mimidrv'\ncondition: sel", ev), 0);
 }
+
+/* The white-space rule (docs/FIELDS.md): an event value matches when the
+ * value as logged does, or the value without its leading and trailing white
+ * space does.  Windows logs LogonProcessName as "NtLmSsp " (and "Advapi  ");
+ * SigmaHQ's rules test 'NtLmSsp'. */
+TEST(eval_whitespace_at_the_edges_of_event_values) {
+    CASES("s:\n    LogonProcessName: 'NtLmSsp'\ncondition: s",
+          {"{\"LogonProcessName\":\"NtLmSsp \"}", 1}, {"{\"LogonProcessName\":\" NtLmSsp\"}", 1},
+          {"{\"LogonProcessName\":\"NtLmSsp\\t\\r\\n\"}", 1},
+          {"{\"LogonProcessName\":\"NtLmSsp\\u00a0\"}", 1},      /* Unicode White_Space */
+          {"{\"LogonProcessName\":\"NtLm Ssp\"}", 0},           /* only the edges */
+          {"{\"LogonProcessName\":\"NtLmSspx \"}", 0});
+    /* a rule that writes the white space still matches the value as logged */
+    CASES("s:\n    LogonProcessName: 'NtLmSsp '\ncondition: s",
+          {"{\"LogonProcessName\":\"NtLmSsp \"}", 1}, {"{\"LogonProcessName\":\"NtLmSsp\"}", 0});
+    CASES("s:\n    c|endswith: '.exe'\ncondition: s", {"{\"c\":\"a.exe  \"}", 1}, {"{\"c\":\"a.exe x\"}", 0});
+    CASES("s:\n    c|startswith: 'cmd'\ncondition: s", {"{\"c\":\"  cmd /c\"}", 1});
+    CASES("s:\n    c|re: '^cmd\\.exe$'\ncondition: s", {"{\"c\":\"cmd.exe \"}", 1});
+    CASES("s:\n    c: 4688\ncondition: s", {"{\"c\":\" 4688 \"}", 1});
+    /* a value of white space alone is empty, and an exclusion holds on it */
+    CASES("s:\n    c: null\ncondition: s", {"{\"c\":\"  \"}", 1}, {"{\"c\":\" x \"}", 0});
+    CASES("s:\n    c: ''\ncondition: s", {"{\"c\":\" \"}", 1});
+    CASES("s:\n    a: x\nf:\n    b: 'NtLmSsp'\ncondition: s and not f",
+          {"{\"a\":\"x\",\"b\":\"NtLmSsp  \"}", 0}, {"{\"a\":\"x\",\"b\":\"Kerberos\"}", 1});
+    /* field references: both sides without their edges */
+    CASES("s:\n    a|fieldref: b\ncondition: s",
+          {"{\"a\":\"x \",\"b\":\" x\"}", 1}, {"{\"a\":\"x\",\"b\":\"y\"}", 0});
+}

@@ -790,3 +790,17 @@ TEST(logsource_antivirus_is_defender_detections) {
     CHECK(!covers_evtx(ls, av, "Security", SEC_PV, 4688, &f));
     rdx_logsources_free(ls);
 }
+
+/* Security 4688's field map: IntegrityLevel is MandatoryLabel, and the
+ * parent's account (ParentUser) is the creator Subject. */
+TEST(logsource_4688_integrity_level_and_parent_user) {
+    rdx_logsources *ls = shipped_table();
+    if (!ls) SKIP("table did not load");
+    const rdx_fieldmap *f = NULL;
+    rdx_logsource pc = ls_of("windows", "process_creation", NULL);
+    CHECK(covers_evtx(ls, pc, "Security", SEC_PV, 4688, &f));
+    CHECK_STR(mapped(f, "IntegrityLevel"), "MandatoryLabel");
+    CHECK_STR(mapped(f, "ParentUser"), "SubjectUserName");
+    CHECK_STR(mapped(f, "User"), "SubjectUserName");
+    rdx_logsources_free(ls);
+}

@@ -303,6 +303,24 @@ TEST(matcher_end_to_end_small_set) {
     CHECK_INT(want[0], 8);   /* 0, 1, 2, 3, 5, 6, 7, 8: not 4 (cased) */
 }
 
+/* The white-space rule (docs/FIELDS.md) in the matcher as in the
+ * reference: "NtLmSsp " is 'NtLmSsp', and the prefilter lets it through. */
+TEST(matcher_whitespace_rule_as_the_reference) {
+    const char *yaml =
+        RULE(0, "    sel:\n        LogonProcessName: 'NtLmSsp'\n    condition: sel")
+        RULE(1, "    sel:\n        LogonProcessName|startswith: 'NtLm'\n    condition: sel")
+        RULE(2, "    sel:\n        LogonProcessName|re: '^NtLmSsp$'\n    condition: sel")
+        RULE(3, "    sel:\n        EventID: 4624\n    f:\n        LogonProcessName: 'NtLmSsp'\n"
+                "    condition: sel and not f")
+        RULE(4, "    sel:\n        LogonProcessName: 'NtLmSsp '\n    condition: sel")
+        RULE(5, "    sel:\n        LogonProcessName: 'Advapi'\n    condition: sel");
+    size_t got[16] = {0}, want[16] = {0};
+    CHECK(run_both(yaml, "{\"EventID\": 4624, \"LogonProcessName\": \" NtLmSsp \"}", got, want));
+    CHECK_INT(want[0], 3);   /* 0, 1, 2; not 3 (excluded), 4 (a leading space), 5 */
+    CHECK_INT(got[0], want[0]);
+    for (size_t i = 1; i <= want[0] && i <= got[0]; i++) CHECK_INT(got[i], want[i]);
+}
+
 TEST(matcher_counts_candidates_and_hits) {
     rdx_diags d;
     rdx_diags_init(&d);
