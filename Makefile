@@ -55,8 +55,16 @@ $(B)/libruledex.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# librdkafka (Debian's librdkafka-dev) for `ruledex stream`, in the CLI only:
+# the library never needs it, and without it the command says so.
+RDKAFKA := $(shell pkg-config --exists rdkafka && echo yes)
+ifeq ($(RDKAFKA),yes)
+$(CLI_OBJ): ALL_CFLAGS += -DRDX_HAVE_RDKAFKA $(shell pkg-config --cflags rdkafka)
+CLI_LIBS := $(shell pkg-config --libs rdkafka)
+endif
+
 $(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(CLI_LIBS) $(LDLIBS)
 
 $(B)/unit_tests: $(TEST_OBJ) $(B)/libruledex.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(LDLIBS)
