@@ -344,6 +344,7 @@ static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
         else rd_kafka_assign(rk, parts);
         set_assigned(k, parts, NULL);
         k->paused = 0;
+        k->t_message = now_s();   /* --exit-idle counts from here too */
         if (!k->o->quiet)
             fprintf(stderr, "ruledex stream: assigned %d partition(s)\n", parts->cnt);
         return;
@@ -379,6 +380,25 @@ static int64_t lag(sk *k) {
     }
     rd_kafka_topic_partition_list_destroy(l);
     return total;
+}
+
+/* Has this member read everything its partitions held when last fetched?
+ * A partition whose high watermark is not known yet (no fetch answered)
+ * is not caught up; an empty one is. */
+static int caught_up(sk *k) {
+    if (!k->assigned || !k->assigned->cnt) return 0;
+    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_copy(k->assigned);
+    int ok = rd_kafka_position(k->c, l) == RD_KAFKA_RESP_ERR_NO_ERROR;
+    for (int i = 0; ok && i < l->cnt; i++) {
+        int64_t lo, hi;
+        if (rd_kafka_get_watermark_offsets(k->c, l->elems[i].topic, l->elems[i].partition, &lo,
+                                           &hi) != RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
+            ok = 0;
+        else if (l->elems[i].offset >= 0) ok = l->elems[i].offset >= hi;
+        else ok = hi == lo;
+    }
+    rd_kafka_topic_partition_list_destroy(l);
+    return ok;
 }
 
 static void metrics(sk *k, int final) {
@@ -505,6 +525,8 @@ static void handle(sk *k, rd_kafka_message_t *m) {
     k->msg = NULL;
 }
 
+static int caught_up(sk *k);
+
 static void loop(sk *k) {
     const sk_opts *o = k->o;
     while (!sk_stop_signal && !k->failed) {
@@ -516,7 +538,10 @@ static void loop(sk *k) {
             rd_kafka_message_destroy(m);
         }
         double t = now_s();
-        if (k->ro) correlator_release(k, o->idle_flush > 0 && t - k->t_hit >= o->idle_flush);
+        /* idle: no hit for --idle-flush and nothing left to read */
+        if (k->ro)
+            correlator_release(k, o->idle_flush > 0 && t - k->t_hit >= o->idle_flush &&
+                                      rdx_stream_reorder_held(k->ro) && caught_up(k));
         if (t - k->t_commit >= o->commit_interval) {
             commit(k, NULL, 0);
             k->t_commit = t;
