@@ -88,7 +88,7 @@ typedef struct stream_args {
 static int parse_seconds(const char *name, const char *s, double *out) {
     char *end;
     double v = strtod(s, &end);
-    if (end == s || *end || v < 0 || v > 1e7) {
+    if (end == s || *end || v < 0 || v > 1e10) {
         fprintf(stderr, "ruledex stream: --%s takes seconds (e.g. 0.5, 10), not '%s'\n", name,
                 cli_esc(s));
         return -1;

@@ -327,7 +327,7 @@ static void set_assigned(sk *k, const rd_kafka_topic_partition_list_t *add,
     for (int i = 0; k->assigned && i < k->assigned->cnt; i++) {
         const rd_kafka_topic_partition_t *e = &k->assigned->elems[i];
         if (!remove || !rd_kafka_topic_partition_list_find(remove, e->topic, e->partition))
-            rd_kafka_topic_partition_list_add(n, e->topic, e->partition);
+            rd_kafka_topic_partition_list_add(n, e->topic, e->partition)->opaque = e->opaque;
     }
     for (int i = 0; add && i < add->cnt; i++)
         if (!rd_kafka_topic_partition_list_find(n, add->elems[i].topic, add->elems[i].partition))
@@ -374,31 +374,30 @@ static int64_t lag(sk *k) {
             if (rd_kafka_get_watermark_offsets(k->c, l->elems[i].topic, l->elems[i].partition,
                                                &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
                 continue;
-            int64_t pos = l->elems[i].offset >= 0 ? l->elems[i].offset : lo;
-            if (hi > pos) total += hi - pos;
+            /* no message read yet: the position is unknown (the commit may
+             * be anywhere), so the partition is left out */
+            if (l->elems[i].offset >= 0 && hi > l->elems[i].offset) total += hi - l->elems[i].offset;
         }
     }
     rd_kafka_topic_partition_list_destroy(l);
     return total;
 }
 
-/* Has this member read everything its partitions held when last fetched?
- * A partition whose high watermark is not known yet (no fetch answered)
- * is not caught up; an empty one is. */
-static int caught_up(sk *k) {
+/* Has this member read everything its partitions held?  librdkafka says
+ * so per partition with a PARTITION_EOF event (enable.partition.eof),
+ * also when a partition starts at its end; a message clears it.  The flag
+ * is the opaque of the assigned list's element. */
+static void mark_eof(sk *k, const char *topic, int32_t partition, int eof) {
+    rd_kafka_topic_partition_t *e =
+        k->assigned ? rd_kafka_topic_partition_list_find(k->assigned, topic, partition) : NULL;
+    if (e) e->opaque = eof ? (void *)1 : NULL;
+}
+
+static int caught_up(const sk *k) {
     if (!k->assigned || !k->assigned->cnt) return 0;
-    rd_kafka_topic_partition_list_t *l = rd_kafka_topic_partition_list_copy(k->assigned);
-    int ok = rd_kafka_position(k->c, l) == RD_KAFKA_RESP_ERR_NO_ERROR;
-    for (int i = 0; ok && i < l->cnt; i++) {
-        int64_t lo, hi;
-        if (rd_kafka_get_watermark_offsets(k->c, l->elems[i].topic, l->elems[i].partition, &lo,
-                                           &hi) != RD_KAFKA_RESP_ERR_NO_ERROR || hi < 0)
-            ok = 0;
-        else if (l->elems[i].offset >= 0) ok = l->elems[i].offset >= hi;
-        else ok = hi == lo;
-    }
-    rd_kafka_topic_partition_list_destroy(l);
-    return ok;
+    for (int i = 0; i < k->assigned->cnt; i++)
+        if (!k->assigned->elems[i].opaque) return 0;
+    return 1;
 }
 
 static void metrics(sk *k, int final) {
@@ -459,7 +458,8 @@ static int open_clients(sk *k) {
     rd_kafka_conf_set_opaque(pc, k);
     if (conf_set(cc, "group.id", o->group) || conf_set(cc, "enable.auto.commit", "false") ||
         conf_set(cc, "enable.auto.offset.store", "false") ||
-        conf_set(cc, "auto.offset.reset", "earliest"))
+        conf_set(cc, "auto.offset.reset", "earliest") ||
+        conf_set(cc, "enable.partition.eof", "true"))
         goto fail;
     rd_kafka_conf_set_rebalance_cb(cc, on_rebalance);
     rd_kafka_conf_set_opaque(cc, k);
@@ -506,11 +506,15 @@ static void back_pressure(sk *k) {
 }
 
 static void handle(sk *k, rd_kafka_message_t *m) {
-    if (m->err) {
-        if (m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF)
-            fprintf(stderr, "ruledex stream: consumer: %s\n", rd_kafka_message_errstr(m));
+    if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        mark_eof(k, rd_kafka_topic_name(m->rkt), m->partition, 1);
         return;
     }
+    if (m->err) {
+        fprintf(stderr, "ruledex stream: consumer: %s\n", rd_kafka_message_errstr(m));
+        return;
+    }
+    mark_eof(k, rd_kafka_topic_name(m->rkt), m->partition, 0);
     k->t_message = now_s();
     k->topic = intern(k, rd_kafka_topic_name(m->rkt));
     k->part = m->partition;
@@ -525,7 +529,7 @@ static void handle(sk *k, rd_kafka_message_t *m) {
     k->msg = NULL;
 }
 
-static int caught_up(sk *k);
+static int caught_up(const sk *k);
 
 static void loop(sk *k) {
     const sk_opts *o = k->o;
