@@ -119,6 +119,12 @@ lint-oracle: $(B)/ruledex
 bench: $(B)/ruledex
 	sh bench/run.sh
 
+# `ruledex stream` on a local Kafka broker, one worker and two
+# (docs/PERFORMANCE.md); needs what tests/kafka needs.
+.PHONY: bench-stream
+bench-stream: $(B)/ruledex
+	RDX_BUILD=$(B) sh bench/stream.sh
+
 # Fuzzing (docs/FUZZING.md): every tests/fuzz/fuzz_*.c, built by
 # tests/fuzz/run.sh with clang's libFuzzer and ASan+UBSan into build-fuzz/,
 # seeded from ../shared/corpus and tests/data/regressions/.

@@ -75,6 +75,7 @@ typedef struct sk {
     const rd_kafka_message_t *msg;
     sk_counts n, shown;
     double t0, t_metrics, t_commit, t_message, t_hit;
+    double first_at, last_at;    /* wall clock of the first and last message (bench) */
     int paused, failed, released_any;
     rdx_strbuf key, val;
     rdx_diags warnings;
@@ -83,6 +84,12 @@ typedef struct sk {
 static double now_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double wall_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -403,7 +410,8 @@ static int caught_up(const sk *k) {
 static void metrics(sk *k, int final) {
     double t = now_s(), span = t - k->t_metrics, up = t - k->t0;
     double rate = span > 0 ? (double)(k->n.events - k->shown.events) / span : 0;
-    if (final && up > 0) rate = (double)k->n.events / up;
+    /* the final rate is over the time messages came, not the idle time */
+    if (final) rate = k->last_at > k->first_at ? (double)k->n.events / (k->last_at - k->first_at) : 0;
     int64_t lg = lag(k);
     int in_flight = rd_kafka_outq_len(k->p);
     printf("{\"metrics\":{\"role\":\"%s\",\"final\":%s,\"uptime_s\":%.3f,\"messages\":%" PRIu64
@@ -411,12 +419,13 @@ static void metrics(sk *k, int final) {
            ",\"correlation_detections\":%" PRIu64 ",\"unreadable\":%" PRIu64
            ",\"dead_letters\":%" PRIu64 ",\"hits\":%" PRIu64 ",\"late_hits\":%" PRIu64
            ",\"held_hits\":%zu,\"lag\":%" PRId64 ",\"in_flight\":%d,\"paused\":%s"
-           ",\"partitions\":%d}}\n",
+           ",\"partitions\":%d,\"first_message_at\":%.3f,\"last_message_at\":%.3f}}\n",
            k->o->role == SK_WORKER ? "worker" : "correlator", final ? "true" : "false", up,
            k->n.messages, k->n.events, rate, k->n.detections, k->n.corr_detections,
            k->n.unreadable, k->n.dead_letters, k->n.hits, k->n.late,
            k->ro ? rdx_stream_reorder_held(k->ro) : 0, lg, in_flight,
-           k->paused ? "true" : "false", k->assigned ? k->assigned->cnt : 0);
+           k->paused ? "true" : "false", k->assigned ? k->assigned->cnt : 0, k->first_at,
+           k->last_at);
     fflush(stdout);
     if (!k->o->quiet)
         fprintf(stderr, "ruledex stream: %s%" PRIu64 " events (%.0f/s), %" PRIu64 " detections, "
@@ -516,6 +525,8 @@ static void handle(sk *k, rd_kafka_message_t *m) {
     }
     mark_eof(k, rd_kafka_topic_name(m->rkt), m->partition, 0);
     k->t_message = now_s();
+    k->last_at = wall_s();
+    if (!k->first_at) k->first_at = k->last_at;
     k->topic = intern(k, rd_kafka_topic_name(m->rkt));
     k->part = m->partition;
     k->off = m->offset;
