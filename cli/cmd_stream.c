@@ -21,9 +21,9 @@
 
 static void usage(FILE *f) {
     fputs("usage: ruledex stream -r RULES --brokers HOST:PORT --group ID --topic TOPIC...\n"
-          "                      --detections-topic TOPIC [options]\n"
+          "                      [--detections-topic TOPIC] [options]\n"
           "       ruledex stream --role correlator -r RULES --brokers HOST:PORT --group ID\n"
-          "                      --hits-topic TOPIC --detections-topic TOPIC [options]\n"
+          "                      [--hits-topic TOPIC] [--detections-topic TOPIC] [options]\n"
           "\n"
           "Join a Kafka consumer group and evaluate the JSON events of the topics (the\n"
           "layouts hunt reads: evtx_dump, Winlogbeat/ECS, flat Sysmon; one or more events\n"

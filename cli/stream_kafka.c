@@ -446,10 +446,13 @@ static int conf_set(rd_kafka_conf_t *conf, const char *key, const char *val) {
     return -1;
 }
 
-static rd_kafka_conf_t *base_conf(const sk_opts *o) {
+/* The configuration of one client: ours, then -X (which may override). */
+static rd_kafka_conf_t *base_conf(const sk_opts *o, int producer) {
     rd_kafka_conf_t *conf = rd_kafka_conf_new();
     if (conf_set(conf, "bootstrap.servers", o->brokers) != 0) goto fail;
     conf_set(conf, "client.id", "ruledex-stream");
+    /* a record counts as delivered once every in-sync replica has it */
+    if (producer) conf_set(conf, "acks", "all");
     for (size_t i = 0; i < o->n_x; i++)
         if (conf_set(conf, o->xkeys[i], o->xvals[i]) != 0) goto fail;
     return conf;
@@ -461,7 +464,7 @@ fail:
 static int open_clients(sk *k) {
     const sk_opts *o = k->o;
     char err[512];
-    rd_kafka_conf_t *pc = base_conf(o), *cc = base_conf(o);
+    rd_kafka_conf_t *pc = base_conf(o, 1), *cc = base_conf(o, 0);
     if (!pc || !cc) goto fail;
     rd_kafka_conf_set_dr_msg_cb(pc, on_delivery);
     rd_kafka_conf_set_opaque(pc, k);
