@@ -87,12 +87,18 @@ events = sum(m["events"] for m in finals)
 dets = sum(m["detections"] for m in finals)
 t0 = min(m["first_message_at"] for m in finals if m["first_message_at"])
 t1 = max(m["last_message_at"] for m in finals)
-print(f"{w} worker(s): {events:,} events, {dets:,} detections in {t1 - t0:.2f} s: "
-      f"{events / (t1 - t0):,.0f} events/s  (per worker: "
+cpu = sum(m["cpu_s"] for m in finals)
+print(f"{w} worker(s): {events:,} events, {dets:,} detections in {t1 - t0:.2f} s wall: "
+      f"{events / (t1 - t0):,.0f} events/s; {events / cpu:,.0f} events per CPU second of the "
+      f"workers ({cpu:.1f} s, rule loading included; per worker: "
       + ", ".join(f"{m['events']:,}" for m in finals) + ")")
 PY
 }
 
 echo "bench-stream: $N events, one per message, topic of 2 partitions; $what"
+# the same events through hunt on one thread, for the cost of the Kafka round trip
+/usr/bin/time -f "%U %S" -o "$tmp/hunt.time" "$RD" hunt -q -j 1 -f jsonl $RULES "$tmp/events.jsonl" \
+    >/dev/null 2>&1 || true
+awk -v n="$N" '{ printf "hunt -j 1 on the same events: %d events per CPU second (%.1f s)\n", n / ($1 + $2), $1 + $2 }' "$tmp/hunt.time"
 run 1
 run 2

@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <librdkafka/rdkafka.h>
@@ -91,6 +92,14 @@ static double wall_s(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of the whole process (librdkafka's threads included). */
+static double cpu_s(void) {
+    struct rusage u;
+    if (getrusage(RUSAGE_SELF, &u) != 0) return 0;
+    return (double)u.ru_utime.tv_sec + u.ru_utime.tv_usec / 1e6 + (double)u.ru_stime.tv_sec +
+           u.ru_stime.tv_usec / 1e6;
 }
 
 static const char *intern(sk *k, const char *name) {
@@ -419,13 +428,14 @@ static void metrics(sk *k, int final) {
            ",\"correlation_detections\":%" PRIu64 ",\"unreadable\":%" PRIu64
            ",\"dead_letters\":%" PRIu64 ",\"hits\":%" PRIu64 ",\"late_hits\":%" PRIu64
            ",\"held_hits\":%zu,\"lag\":%" PRId64 ",\"in_flight\":%d,\"paused\":%s"
-           ",\"partitions\":%d,\"first_message_at\":%.3f,\"last_message_at\":%.3f}}\n",
+           ",\"partitions\":%d,\"cpu_s\":%.3f,\"first_message_at\":%.3f,"
+           "\"last_message_at\":%.3f}}\n",
            k->o->role == SK_WORKER ? "worker" : "correlator", final ? "true" : "false", up,
            k->n.messages, k->n.events, rate, k->n.detections, k->n.corr_detections,
            k->n.unreadable, k->n.dead_letters, k->n.hits, k->n.late,
            k->ro ? rdx_stream_reorder_held(k->ro) : 0, lg, in_flight,
-           k->paused ? "true" : "false", k->assigned ? k->assigned->cnt : 0, k->first_at,
-           k->last_at);
+           k->paused ? "true" : "false", k->assigned ? k->assigned->cnt : 0, cpu_s(),
+           k->first_at, k->last_at);
     fflush(stdout);
     if (!k->o->quiet)
         fprintf(stderr, "ruledex stream: %s%" PRIu64 " events (%.0f/s), %" PRIu64 " detections, "
