@@ -629,7 +629,9 @@ int sk_run(const sk_opts *o, const rdx_hunt *h) {
     } else {
         k.ro = rdx_stream_reorder_new();
         k.corr = rdx_correlator_new(h, NULL);
-        k.window = window_of(h) + o->lateness;
+        /* a hit arriving later is at or after the watermark (else it is
+         * late), so its window reaches back at most the timespans from it */
+        k.window = window_of(h);
     }
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
