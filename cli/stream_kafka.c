@@ -163,8 +163,7 @@ static int produce(sk *k, const char *topic, const void *key, size_t klen, const
 static int emit_detection(void *ctx, const char *key, size_t klen, const char *val, size_t vlen,
                           const rdx_event *ev) {
     sk *k = ctx;
-    if (k->o->role == SK_CORRELATOR) k->n.corr_detections++;
-    else k->n.detections++;
+    if (k->o->role == SK_WORKER) k->n.detections++;   /* a correlator's: its stats (warnings too come here) */
     return produce(k, k->o->detections_topic, key, klen, val, vlen, k->o->role == SK_WORKER);
 }
 
@@ -417,6 +416,7 @@ static int caught_up(const sk *k) {
 }
 
 static void metrics(sk *k, int final) {
+    if (k->corr) k->n.corr_detections = rdx_correlator_stats(k->corr)->detections;
     double t = now_s(), span = t - k->t_metrics, up = t - k->t0;
     double rate = span > 0 ? (double)(k->n.events - k->shown.events) / span : 0;
     /* the final rate is over the time messages came, not the idle time */
