@@ -22,7 +22,8 @@
 #
 # Needs java, kcat, python3, maven (or the jars cached) and a ruledex built
 # with librdkafka; without them the suite skips with the reason, unless
-# RDX_REQUIRE_KAFKA=1 (CI), where that is a failure.  About a minute.
+# RDX_REQUIRE_KAFKA=1 (CI), where that is a failure.  About a minute and a
+# half (RDX_KAFKA_KEEP=1 keeps the temporary directory for a post-mortem).
 B=${RDX_BUILD:-build}
 RD=$PWD/$B/ruledex
 here=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +36,8 @@ skip() {
         echo "kafka: 0 passed, 1 failed (RDX_REQUIRE_KAFKA=1)"
         exit 1
     fi
-    echo "kafka: 0 passed, 0 failed, 8 skipped"
+    echo "kafka: $pass passed, $fail failed, $((13 - pass - fail)) skipped"
+    [ $fail = 0 ] || exit 1
     exit 0
 }
 ok() { pass=$((pass + 1)); echo "  ok   $1"; }
@@ -46,6 +48,28 @@ for tool in java kcat python3; do
 done
 "$RD" stream -b x -G x -t x -r examples/rules --exit-idle 0.01 2>&1 | grep -q "built without librdkafka" &&
     skip "ruledex was built without librdkafka (install librdkafka-dev, then make)"
+
+# ---- usage errors: exit 2 with a message, before any broker is needed ----------------------
+usage_case() {   # usage_case NAME EXPECTED-TEXT ARGS...
+    name=$1 want=$2
+    shift 2
+    out=$("$RD" stream "$@" 2>&1)
+    rc=$?
+    if [ $rc = 2 ] && printf '%s' "$out" | grep -qF -- "$want"; then
+        ok "usage: $name"
+    else
+        bad "usage: $name (exit $rc, want 2 and '$want'): $(printf '%s' "$out" | head -2)"
+    fi
+}
+usage_case "no topic" "no --topic given" -r examples/rules -b 127.0.0.1:1 -G g
+usage_case "-X without =" "-X takes KEY=VALUE" -r examples/rules -b 127.0.0.1:1 -G g -t t -X foo
+usage_case "unknown librdkafka property" "No such configuration property" \
+    -r examples/rules -b 127.0.0.1:1 -G g -t t -X no.such.property=1
+usage_case "correlator with --topic" "a correlator reads --hits-topic" \
+    --role correlator -r examples/rules -b 127.0.0.1:1 -G g -t t
+usage_case "correlator without correlation rules" "needs correlation rules" \
+    --role correlator -r examples/rules -b 127.0.0.1:1 -G g
+
 sh "$here/fetch-kafka.sh" >/dev/null 2>&1 || skip "the Kafka jars could not be fetched from Maven Central"
 
 tmp=$(mktemp -d)
