@@ -44,6 +44,7 @@ static void sk_on_signal(int sig) { sk_stop_signal = sig; }
 typedef struct sk_counts {
     uint64_t messages, events, detections, unreadable, dead_letters, hits, late;
     uint64_t corr_detections;
+    uint64_t pauses;             /* times back-pressure paused the partitions */
 } sk_counts;
 
 /* What a produced record came from: its input message, or nothing (a
@@ -428,13 +429,14 @@ static void metrics(sk *k, int final) {
            ",\"correlation_detections\":%" PRIu64 ",\"unreadable\":%" PRIu64
            ",\"dead_letters\":%" PRIu64 ",\"hits\":%" PRIu64 ",\"late_hits\":%" PRIu64
            ",\"held_hits\":%zu,\"lag\":%" PRId64 ",\"in_flight\":%d,\"paused\":%s"
+           ",\"pauses\":%" PRIu64
            ",\"partitions\":%d,\"cpu_s\":%.3f,\"first_message_at\":%.3f,"
            "\"last_message_at\":%.3f}}\n",
            k->o->role == SK_WORKER ? "worker" : "correlator", final ? "true" : "false", up,
            k->n.messages, k->n.events, rate, k->n.detections, k->n.corr_detections,
            k->n.unreadable, k->n.dead_letters, k->n.hits, k->n.late,
            k->ro ? rdx_stream_reorder_held(k->ro) : 0, lg, in_flight,
-           k->paused ? "true" : "false", k->assigned ? k->assigned->cnt : 0, cpu_s(),
+           k->paused ? "true" : "false", k->n.pauses, k->assigned ? k->assigned->cnt : 0, cpu_s(),
            k->first_at, k->last_at);
     fflush(stdout);
     if (!k->o->quiet)
@@ -521,6 +523,7 @@ static void back_pressure(sk *k) {
     if (!k->paused && in_flight >= k->o->max_in_flight && k->assigned && k->assigned->cnt) {
         rd_kafka_pause_partitions(k->c, k->assigned);
         k->paused = 1;
+        k->n.pauses++;
     } else if (k->paused && in_flight < k->o->max_in_flight / 2) {
         if (k->assigned) rd_kafka_resume_partitions(k->c, k->assigned);
         k->paused = 0;
