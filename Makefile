@@ -55,8 +55,16 @@ $(B)/libruledex.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# librdkafka (Debian's librdkafka-dev) for `ruledex stream`, in the CLI only:
+# the library never needs it, and without it the command says so.
+RDKAFKA := $(shell pkg-config --exists rdkafka && echo yes)
+ifeq ($(RDKAFKA),yes)
+$(CLI_OBJ): ALL_CFLAGS += -DRDX_HAVE_RDKAFKA $(shell pkg-config --cflags rdkafka)
+CLI_LIBS := $(shell pkg-config --libs rdkafka)
+endif
+
 $(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(CLI_LIBS) $(LDLIBS)
 
 $(B)/unit_tests: $(TEST_OBJ) $(B)/libruledex.a
 	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(LDLIBS)
@@ -117,6 +125,12 @@ lint-oracle: $(B)/ruledex
 
 bench: $(B)/ruledex
 	sh bench/run.sh
+
+# `ruledex stream` on a local Kafka broker, one worker and two
+# (docs/PERFORMANCE.md); needs what tests/kafka needs.
+.PHONY: bench-stream
+bench-stream: $(B)/ruledex
+	RDX_BUILD=$(B) sh bench/stream.sh
 
 # Fuzzing (docs/FUZZING.md): every tests/fuzz/fuzz_*.c, built by
 # tests/fuzz/run.sh with clang's libFuzzer and ASan+UBSan into build-fuzz/,

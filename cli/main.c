@@ -24,6 +24,7 @@ static const command commands[] = {
     {"coverage", rdx_cmd_coverage, "which rules can fire at all on a data set"},
     {"test", rdx_cmd_test, "run a rule repository's regression tests and baseline"},
     {"search", rdx_cmd_search, "find events by keyword, regex or Sigma field expression"},
+    {"stream", rdx_cmd_stream, "detect over Kafka topics as consumer-group workers"},
 };
 
 static void usage(FILE *f) {

@@ -5,6 +5,9 @@
 #   tests:  clang (a second compiler; libFuzzer and sanitizers), python3,
 #           chromium and nodejs (the catalog site in a browser, tests/browser),
 #           python3-dev, python3-venv and pytest (the Python bindings)
+#   stream: librdkafka-dev (`ruledex stream`; optional: without it the command
+#           says so); kcat, maven and a Java runtime (tests/kafka: a real
+#           Kafka broker from Maven Central)
 # Runs apt-get directly as root, through sudo otherwise.
 set -eu
 SUDO=""
@@ -12,7 +15,8 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev
-      clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest"
+      clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest
+      librdkafka-dev kcat maven default-jre-headless"
 # libclang-rt-dev is called libclang-rt-14-dev on Debian 12.
 if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
     PKGS=$(echo "$PKGS" | sed 's/libclang-rt-dev/libclang-rt-14-dev/')
