@@ -462,13 +462,14 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
         opaque(k, name, b, e, rdx_arena_printf(k->a, "filters on '%s', which an earlier step computed", l->field), 1);
         return;
     }
-    size_t si, len;
+    size_t len;
+    rdx_cond *c = NULL;
     const char *s = text_of(k, b, e, &len);
-    int rc = flt_build_stage(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &si, "kql",
-                            rdx_arena_strndup(k->a, s, len), k->d);
-    if (rc == -2) opaque(k, name, b, e, "expression too large to expand", 1);
+    int rc = flt_build(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &c, "kql",
+                       rdx_arena_strndup(k->a, s, len), k->d);
+    if (rc == -2) opaque(k, name, b, e, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
-        k->cond = rdx_build_cond_and(k->a, k->cond, rdx_build_cond_stage(k->a, si));
+        k->cond = rdx_build_cond_and(k->a, k->cond, c);
         k->n_filters++;
     }
 }

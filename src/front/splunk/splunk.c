@@ -297,11 +297,11 @@ static void filter(walk *w, const char *name, const char *text, size_t n, const 
                                 lost->field ? lost->field : "a keyword"), 1);
         return;
     }
-    size_t k;
-    int rc = flt_build_stage(w->c->rs, w->r, name, e, p.line, p.column, &k, "spl", strn(w, text, n), w->c->d);
-    if (rc == -2) opaque(w, name, text, n, "expression too large to expand", 1);
+    rdx_cond *c = NULL;
+    int rc = flt_build(w->c->rs, w->r, name, e, p.line, p.column, &c, "spl", strn(w, text, n), w->c->d);
+    if (rc == -2) opaque(w, name, text, n, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
-        w->cond = rdx_build_cond_and(w->c->a, w->cond, rdx_build_cond_stage(w->c->a, k));
+        w->cond = rdx_build_cond_and(w->c->a, w->cond, c);
         w->n_filters++;
     }
 }
