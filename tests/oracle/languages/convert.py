@@ -114,12 +114,93 @@ def yaral_doc(query):
                   query, count=1, flags=re.M)
 
 
-def relaxed(text):
-    """The original with its logsource reduced to the product."""
+def relaxed(text, how=None):
+    """The original with its logsource reduced to the product (and
+    rewritten by an emulation)."""
     doc = yaml.safe_load(text)
     ls = doc.get("logsource") or {}
     doc["logsource"] = {"product": ls["product"]} if "product" in ls else {}
+    if how:
+        doc = emulate(doc, how)
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+
+
+# ---- emulations: the original, changed the way a target language reads it
+#
+# Where a converted rule matches other events than its original, the cause
+# is often a documented trait of the target language that the backend does
+# not compensate for.  Each emulation below rewrites the Sigma original to
+# behave that way; compare.py accepts a difference listed under a tag only
+# when the converted rule matches exactly the events of that emulation, so
+# the stated reason is checked on every run, not merely asserted.
+#
+#   cased     string comparisons are case-sensitive (Lucene and ES|QL on
+#             keyword fields; YARA-L `=` without nocase)
+#   anchored  a regex must match the whole value (EQL `regex`, Lucene
+#             `/re/`); Sigma's `re` searches
+#   esql      cased, and `like` reads `\` as an escape (ES|QL LIKE): the
+#             backend writes Sigma's backslashes into LIKE patterns as they
+#             are, so `\Control\` means `Control`, and a trailing `\*`
+#             is a literal star
+
+NOT_STRING = {"re", "cidr", "exists", "lt", "lte", "gt", "gte", "fieldref", "base64",
+              "base64offset", "wide", "utf16", "utf16le", "utf16be", "expand", "cased",
+              "i", "m", "s", "minute", "hour", "day", "week", "month", "year"}
+
+
+def esql_like(v):
+    """A Sigma pattern as ES|QL's LIKE reads the same text: `\X` is X,
+    except `\*` and `\?`, which stay literal (escaped in Sigma too)."""
+    out, i = [], 0
+    while i < len(v):
+        if v[i] == "\\" and i + 1 < len(v):
+            out.append(v[i:i + 2] if v[i + 1] in "*?" else v[i + 1])
+            i += 2
+        else:
+            out.append(v[i])
+            i += 1
+    return "".join(out)
+
+
+def emulate_item(key, values, how):
+    parts = key.split("|")
+    mods = parts[1:]
+    strs = all(isinstance(v, str) for v in values)
+    if "re" in mods and how in ("anchored", "cased+anchored"):
+        return key, [f"^(?:{v})$" for v in values]
+    if not strs or parts[0] == "" or any(m in NOT_STRING for m in mods):
+        return key, values
+    if how == "esql":
+        wild = lambda v: any(c in v for c in "*?")
+        if "contains" in mods or any(wild(v) for v in values):
+            base = [m for m in mods if m not in ("contains", "startswith", "endswith")]
+            pre = "*" if "contains" in mods or "endswith" in mods else ""
+            post = "*" if "contains" in mods or "startswith" in mods else ""
+            values = [esql_like(pre + v + post) for v in values]
+            mods = base
+    if how in ("cased", "cased+anchored", "esql"):
+        mods = mods + ["cased"]
+    return "|".join([parts[0]] + mods), values
+
+
+def emulate(doc, how):
+    def sel(x):
+        if isinstance(x, dict):
+            out = {}
+            for k, v in x.items():
+                vals = v if isinstance(v, list) else [v]
+                k2, vals2 = emulate_item(k, vals, how)
+                out[k2] = vals2 if isinstance(v, list) or len(vals2) != 1 else vals2[0]
+            return out
+        if isinstance(x, list):
+            return [sel(i) if isinstance(i, dict) else i for i in x]
+        return x
+    det = doc["detection"]
+    doc["detection"] = {k: (v if k in ("condition", "timeframe") else sel(v)) for k, v in det.items()}
+    return doc
+
+
+EMULATIONS = ["cased", "anchored", "cased+anchored", "esql"]
 
 
 def convert(out, path, fields, log):
@@ -136,6 +217,8 @@ def convert(out, path, fields, log):
     for d in rule.detection.detections.values():
         fields_of(d, fields)
     write(os.path.join(out, "sigma", rid + ".yml"), relaxed(text))
+    for how in EMULATIONS:
+        write(os.path.join(out, "sigma-" + how, rid + ".yml"), relaxed(text, how))
     for name, backend, kw in BACKENDS:
         rec = {"file": path, "id": rid, "backend": name}
         try:
@@ -165,7 +248,7 @@ def convert(out, path, fields, log):
 
 def main():
     out = sys.argv[1]
-    for d in ["sigma"] + [b[0] for b in BACKENDS]:
+    for d in ["sigma"] + ["sigma-" + h for h in EMULATIONS] + [b[0] for b in BACKENDS]:
         os.makedirs(os.path.join(out, d), exist_ok=True)
     fields = set()
     with open(os.path.join(out, "convert.jsonl"), "w", encoding="utf-8") as log:
