@@ -98,6 +98,12 @@ golden: $(B)/ruledex
 oracle-correlation: $(B)/ruledex
 	@RDX_BUILD=$(B) sh tests/oracle/correlation/run.sh
 
+# The SPL, KQL, Elastic and YARA-L readers through pySigma's backends
+# (docs/ORACLE.md, "Languages round trip"); skips when PyPI is unreachable.
+.PHONY: oracle-languages
+oracle-languages: $(B)/ruledex
+	@RDX_BUILD=$(B) sh tests/oracle/languages/run.sh
+
 .PHONY: oracle
 oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump
 	@RDX_BUILD=$(B) sh tests/oracle/toml_check.sh

@@ -10,7 +10,8 @@
  *     file.path : *                   EXISTS
  *     not user.name : root            NEQ
  *     mimikatz                        a keyword: any field contains it
- *     Lucene: AND/OR/NOT, +/-, field:/regex/ (anchored), field:[a TO b]
+ *     Lucene: AND/OR/NOT, +/-, field:/regex/ (anchored), _exists_:field
+ *             (EXISTS, as field:*), field:[a TO b]
  *             and {a TO b} ranges as opaque nodes
  *
  * Case: KQL and Lucene match ECS keyword fields exactly, so every string
@@ -179,7 +180,10 @@ static fx_node *value(kq *k, const char *field) {
     if (to == from) return kfail(k, k->i, "expected a value"), NULL;
     size_t len;
     const char *s = unescape(k, from, to, &len);
-    if (field && len == 1 && s[0] == '*') {
+    /* Lucene's `_exists_:name` is `name:*`: the field is present. */
+    int exists_of = k->lucene && field && !strcmp(field, "_exists_");
+    if (exists_of) field = s;
+    if (field && (exists_of || (len == 1 && s[0] == '*'))) {
         fx_node *leaf = fx_leaf(k->a, field, RDX_OP_EXISTS, 0, l, c);
         fx_val_add(k->a, leaf, FXV_BOOL, "true", 4)->boolean = 1;
         return leaf;
