@@ -11,6 +11,7 @@ compare.py).  This script does the conversion and writes each result in the
 shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
 
   OUT/sigma/ID.yml     the original, logsource reduced to its product
+  OUT/sigma-HOW/ID.yml the same, rewritten by an emulation (see below)
   OUT/splunk/ID.yml    security_content-like YAML, `search:` holds the SPL
   OUT/kusto/ID.yaml    Sentinel-like YAML, `query: SigmaEvents | where ...`
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
