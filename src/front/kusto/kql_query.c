@@ -604,7 +604,7 @@ static void let(kq *k, size_t b, size_t e) {
 }
 
 int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32_t line,
-                   uint32_t col, rdx_diags *d) {
+                   uint32_t col, int lenient, rdx_diags *d) {
     kql_toks t = {0};
     const char *err = NULL;
     kq *k = calloc(1, sizeof *k);
@@ -625,7 +625,7 @@ int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32
         if (i > b) {
             if (is_w(&t.v[b], "let")) let(k, b, i);
             else if (!found && !is_w(&t.v[b], "set") && !is_w(&t.v[b], "declare") &&
-                     t.v[b].kind == KT_IDENT)
+                     (t.v[b].kind == KT_IDENT || is_p(&t.v[b], "(")))   /* (union ...) */
                 query_b = b, query_e = i, found = 1;
         }
         b = i + 1;
@@ -634,6 +634,7 @@ int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32
     int is_query = found && query_e == query_b + 1;   /* a bare table */
     for (size_t i = query_b + 1; found && i < query_e && !is_query; i++)
         is_query = is_p(&t.v[i], "|");   /* a source and a pipeline */
+    if (lenient && found) is_query = 1;   /* union A, B; f("x"): the source is opaque */
     if (is_query) {
         k->end = query_e;
         pipeline(k, query_b, query_e);

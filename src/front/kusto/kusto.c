@@ -170,26 +170,55 @@ static int next_block(const char *s, size_t n, size_t *from, size_t *b, size_t *
     return 0;
 }
 
+static int markdown_rule(rdx_ruleset *rs, rdx_rule *r, const char *file, const char *s, size_t n,
+                         rdx_diags *d) {
+    r->body = rdx_arena_strndup(rs->arena, s, n);
+    markdown_meta(rs->arena, r, s, n);
+    if (!r->title) r->title = file_title(rs->arena, file);
+    tags t = {0};
+    technique_ids(rs->arena, &t, s, n);
+    ticked_tactics(rs->arena, &t, s, n);
+    r->tags = to_list(rs->arena, &t);
+    return finish(rs, r, d);
+}
+
+/* The first block that is a query strictly; failing that, the first that
+ * is one leniently (`union A, B`, a function call: kept, not runnable), its
+ * diagnostics kept and those of the blocks passed over dropped (the strict
+ * pass reported them already).  Blocks, but none a query: a warning. */
 static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
-    size_t from = 0, b, e;
+    size_t from = 0, b, e, blocks = 0;
     while (next_block(s, n, &from, &b, &e)) {
+        blocks++;
         rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
-        if (!kql_read_query(rs, r, s + b, e - b, r->line, 1, d)) continue;
-        r->body = rdx_arena_strndup(rs->arena, s, n);
-        markdown_meta(rs->arena, r, s, n);
-        if (!r->title) r->title = file_title(rs->arena, file);
-        tags t = {0};
-        technique_ids(rs->arena, &t, s, n);
-        ticked_tactics(rs->arena, &t, s, n);
-        r->tags = to_list(rs->arena, &t);
-        return finish(rs, r, d);
+        if (kql_read_query(rs, r, s + b, e - b, r->line, 1, 0, d)) return markdown_rule(rs, r, file, s, n, d);
     }
+    from = 0;
+    while (next_block(s, n, &from, &b, &e)) {
+        rdx_diags tmp;
+        rdx_diags_init(&tmp);
+        rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
+        int ok = kql_read_query(rs, r, s + b, e - b, r->line, 1, 1, &tmp);
+        for (size_t i = 0; ok && i < tmp.count; i++)
+            rdx_diag_add(d, tmp.items[i].severity, tmp.items[i].category, tmp.items[i].file,
+                         tmp.items[i].line, tmp.items[i].column, "%s", tmp.items[i].message);
+        rdx_diags_free(&tmp);
+        if (ok) return markdown_rule(rs, r, file, s, n, d);
+    }
+    if (blocks)
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
+                     "%zu code block%s, none a query (only let statements, definitions or prose): no rule",
+                     blocks, blocks == 1 ? "" : "s");
     return 0;
 }
 
 static int load_query_file(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
     rdx_rule *r = rdx_build_rule(rs, "kusto", file, 1);
-    if (!kql_read_query(rs, r, s, n, 1, 1, d)) return 0;
+    if (!kql_read_query(rs, r, s, n, 1, 1, 1, d)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
+                     "no query in the file (only let statements, definitions or comments): no rule");
+        return 0;
+    }
     r->body = rdx_arena_strndup(rs->arena, s, n);
     r->title = file_title(rs->arena, file);
     tags t = {0};
@@ -212,7 +241,11 @@ static int load_yaml(rdx_ruleset *rs, const char *file, const char *s, size_t n,
     const ynode *q = root && root->kind == Y_MAP ? rdx_ymap_get(root, "query") : NULL;
     if (!q || q->kind != Y_SCALAR) return 0;
     rdx_rule *r = rdx_build_rule(rs, "kusto", file, 1);
-    if (!kql_read_query(rs, r, q->text, q->len, q->line + 1, 1, d)) return 0;
+    if (!kql_read_query(rs, r, q->text, q->len, q->line + 1, 1, 1, d)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, q->line + 1, 1,
+                     "query: holds no query (only let statements or definitions): no rule");
+        return 0;
+    }
     r->body = rdx_arena_strndup(rs->arena, s, n);
     r->title = ystr(root, "name");
     r->id = ystr(root, "id");
