@@ -5,6 +5,7 @@
  *
  *     {"file": F, "query": TEXT,            the query as read
  *      "errors": N,                         error diagnostics for F
+ *      "several": bool,                     warned: several queries, no ';' 
  *      "table": "DeviceProcessEvents"|null, the native table
  *      "source_opaque": bool,               the source is not a table
  *      "wheres": N,                         `where` steps of the pipeline
@@ -59,11 +60,14 @@ static const char *query_of(rdx_arena *a, const rdx_rule *r, size_t *len) {
 
 static int cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* "where_3" and its split parts "where_3_part2" are the step "where_3". */
-static int is_where(const rdx_stage *st) { return !strncmp(st->name, "where_", 6); }
+/* "where_3" and its split parts "where_3_part2" are the step "where_3";
+ * `filter` is KQL's other name for `where`. */
+static int is_where(const rdx_stage *st) {
+    return !strncmp(st->name, "where_", 6) || !strncmp(st->name, "filter_", 7);
+}
 static int is_part(const rdx_stage *st) { return strstr(st->name, "_part") != NULL; }
 
-static void dump(rdx_arena *a, const rdx_rule *r, size_t errors) {
+static void dump(rdx_arena *a, const rdx_rule *r, size_t errors, int several) {
     const char **fields = malloc((1 + 4096) * sizeof *fields);
     size_t nf = 0, wheres = 0, opaque = 0;
     int source_opaque = 0;
@@ -89,7 +93,8 @@ static void dump(rdx_arena *a, const rdx_rule *r, size_t errors) {
     size_t qlen;
     const char *q = query_of(a, r, &qlen);
     rdx_json_write_string(&b, q, qlen);
-    rdx_strbuf_printf(&b, ", \"errors\": %zu, \"table\": ", errors);
+    rdx_strbuf_printf(&b, ", \"errors\": %zu, \"several\": %s, \"table\": ", errors,
+                      several ? "true" : "false");
     if (r->native.kind == RDX_NATIVE_KQL_TABLE && r->native.values.count)
         rdx_json_write_string(&b, r->native.values.items[0], strlen(r->native.values.items[0]));
     else
@@ -114,7 +119,10 @@ int main(int argc, char **argv) {
         rdx_diags_init(&d);
         const rdx_load_opts opts = {.lang = "kusto"};
         rdx_load_rules_path(rs, argv[i], &opts, &d);
-        for (size_t k = 0; k < rs->n_rules; k++) dump(rs->arena, rs->rules[k], d.errors);
+        int several = 0;   /* the reader's warning: several queries without ';' */
+        for (size_t k = 0; k < d.count; k++)
+            several |= strstr(d.items[k].message, "a second query begins") != NULL;
+        for (size_t k = 0; k < rs->n_rules; k++) dump(rs->arena, rs->rules[k], d.errors, several);
         if (!rs->n_rules) {   /* a file with no rule: the checker reads it itself */
             rdx_strbuf b = {0};
             rdx_strbuf_puts(&b, "{\"file\": ");

@@ -182,33 +182,47 @@ static int markdown_rule(rdx_ruleset *rs, rdx_rule *r, const char *file, const c
     return finish(rs, r, d);
 }
 
-/* The first block that is a query strictly; failing that, the first that
- * is one leniently (`union A, B`, a function call: kept, not runnable), its
- * diagnostics kept and those of the blocks passed over dropped (the strict
- * pass reported them already).  Blocks, but none a query: a warning. */
-static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
-    size_t from = 0, b, e, blocks = 0;
-    while (next_block(s, n, &from, &b, &e)) {
-        blocks++;
-        rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
-        if (kql_read_query(rs, r, s + b, e - b, r->line, 1, 0, d)) return markdown_rule(rs, r, file, s, n, d);
+/* Read block [b, e) as a query into a new rule; its diagnostics go to d
+ * only when it is one (a block that is not — a sample command line, a
+ * table of results — may well not lex as KQL).  The first error of a block
+ * passed over is kept in *passed for the file's warning. */
+static rdx_rule *try_block(rdx_ruleset *rs, const char *file, const char *s, size_t b, size_t e,
+                           int lenient, rdx_diags *d, const char **passed) {
+    rdx_diags tmp;
+    rdx_diags_init(&tmp);
+    rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
+    int ok = kql_read_query(rs, r, s + b, e - b, r->line, 1, lenient, &tmp);
+    for (size_t i = 0; i < tmp.count; i++) {
+        const rdx_diag *x = &tmp.items[i];
+        if (ok)
+            rdx_diag_add(d, x->severity, x->category, x->file, x->line, x->column, "%s", x->message);
+        else if (!*passed && x->severity == RDX_SEV_ERROR)
+            *passed = rdx_arena_printf(rs->arena, "line %u: %s", (unsigned)x->line, x->message);
     }
-    from = 0;
-    while (next_block(s, n, &from, &b, &e)) {
-        rdx_diags tmp;
-        rdx_diags_init(&tmp);
-        rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
-        int ok = kql_read_query(rs, r, s + b, e - b, r->line, 1, 1, &tmp);
-        for (size_t i = 0; ok && i < tmp.count; i++)
-            rdx_diag_add(d, tmp.items[i].severity, tmp.items[i].category, tmp.items[i].file,
-                         tmp.items[i].line, tmp.items[i].column, "%s", tmp.items[i].message);
-        rdx_diags_free(&tmp);
-        if (ok) return markdown_rule(rs, r, file, s, n, d);
+    rdx_diags_free(&tmp);
+    return ok ? r : NULL;
+}
+
+/* The first block that is a query strictly; failing that, the first that
+ * is one leniently (`union A, B`, a function call: kept, not runnable).
+ * Blocks, but none a query: a warning, with the first error of a block
+ * passed over. */
+static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
+    size_t blocks = 0, b, e;
+    const char *passed = NULL;
+    for (int lenient = 0; lenient < 2; lenient++) {
+        size_t from = 0;
+        while (next_block(s, n, &from, &b, &e)) {
+            blocks += !lenient;
+            rdx_rule *r = try_block(rs, file, s, b, e, lenient, d, &passed);
+            if (r) return markdown_rule(rs, r, file, s, n, d);
+        }
     }
     if (blocks)
         rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
-                     "%zu code block%s, none a query (only let statements, definitions or prose): no rule",
-                     blocks, blocks == 1 ? "" : "s");
+                     "%zu code block%s, none a query (only let statements, definitions or prose): "
+                     "no rule%s%s",
+                     blocks, blocks == 1 ? "" : "s", passed ? "; " : "", passed ? passed : "");
     return 0;
 }
 
