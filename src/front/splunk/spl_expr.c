@@ -6,6 +6,7 @@
  * The search language (`search`, tstats `where`):
  *     a=x  a!=x  a<5  a IN (x, "y z")  NOT t  (t OR t)  t t (AND)  bare words
  * values are case-insensitive globs (`*`); quoted strings unescape \\ and \".
+ * `a!=x` (both languages) also needs a to exist: see neq_exists.
  * A bare word is a keyword (any field contains it).
  *
  * The eval language (`where`):
@@ -27,6 +28,18 @@
 
 static void ws(spl_parse *p) {
     while (p->i < p->n && isspace((unsigned char)p->s[p->i])) p->i++;
+}
+
+/* `a!=x` holds only where a has a value: Splunk's search keeps no event
+ * without the field (unlike `NOT a=x`, which keeps them), and in `where`
+ * a null compared is null, which filters the event out too.  So a `!=`
+ * leaf is AND-ed with EXISTS on its field; `NOT a!=x` then reads, by De
+ * Morgan, as "a is absent or a = x", as Splunk evaluates it. */
+static flt *neq_exists(spl_parse *p, flt *e) {
+    if (!e || e->kind != FLT_LEAF || !(e->leaf.flags & RDX_PF_NEQ) || !e->leaf.field) return e;
+    flt *x = flt_leaf_new(p->a, e->leaf.field, RDX_OP_EXISTS, 0, 1, e->leaf.line, e->leaf.column);
+    x->leaf.vals[0] = (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1};
+    return flt_and(p->a, x, e);
 }
 
 static int at(spl_parse *p, char c) {
@@ -189,7 +202,7 @@ static flt *s_compare(spl_parse *p, const char *f) {
     flt *e = flt_leaf_new(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
                         p->line, p->column);
     search_value(p, &e->leaf.vals[0], v, n, q);
-    return e;
+    return neq_exists(p, e);
 }
 
 static flt *s_atom(spl_parse *p, int depth) {
@@ -457,16 +470,16 @@ static flt *w_compare(spl_parse *p, operand *x, const char *op, operand *y) {
     case O_STR:
         e = leaf1(p, x, RDX_OP_EQUALS, flags);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = y->text, .len = y->len};
-        return e;
+        return neq_exists(p, e);
     case O_NUM:
         e = leaf1(p, x, RDX_OP_EQUALS, flags & ~RDX_PF_CASED);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
-        return e;
+        return neq_exists(p, e);
     case O_FIELD:
         e = leaf1(p, x, RDX_OP_EQUALS, flags | RDX_PF_FIELDREF);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = field_name(p, y->text)};
         e->leaf.vals[0].len = strlen(e->leaf.vals[0].text);
-        return e;
+        return neq_exists(p, e);
     default:
         return fail(p, "comparison with a computed value"), NULL;
     }

@@ -577,7 +577,16 @@ int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, 
     if (failed && !nd) return -1;
     const ynode *root = nd ? docs[0].root : NULL;
     const ynode *search = root && root->kind == Y_MAP ? rdx_ymap_get(root, "search") : NULL;
-    if (!search) return 0;   /* a macro, or another YAML file: no detection */
+    if (!search) {
+        /* a macro (`definition:`) is no detection and says nothing; any
+         * other YAML file the reader was given or claimed must not vanish
+         * without a word */
+        if (!(root && root->kind == Y_MAP && rdx_ymap_get(root, "definition")))
+            rdx_diag_add(d, RDX_SEV_WARNING, "spl", c.file, root ? root->line : 1,
+                         root ? root->column : 1,
+                         "no `search:` (a detection) and no `definition:` (a macro): no rule");
+        return 0;
+    }
     if (search->kind != Y_SCALAR) {
         rdx_diag_add(d, RDX_SEV_ERROR, "spl", c.file, search->line, search->column,
                      "search: must be a string of SPL");
