@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "ruledex/ruledex.h"
+#include "render/render_internal.h"
 
 static void put_value(rdx_strbuf *b, const rdx_rvalue *v) {
     if (v->kind == RDX_VK_REGEX) {
@@ -545,4 +546,15 @@ TEST(spl_large_filter_is_split_into_stages) {
         CHECK(!strcmp(r->stages[0].name, "search_1") && !strcmp(r->stages[1].name, "search_1_part2"));
     }
     cleanup(&f);
+}
+
+/* Catalog pages name a rule's language as people write it. */
+TEST(lang_display_names) {
+    CHECK(!strcmp(rdx_lang_display_name("sigma"), "Sigma"));
+    CHECK(!strcmp(rdx_lang_display_name(NULL), "Sigma"));
+    CHECK(!strcmp(rdx_lang_display_name("kusto"), "KQL"));
+    CHECK(!strcmp(rdx_lang_display_name("yaral"), "YARA-L"));
+    CHECK(!strcmp(rdx_lang_display_name("splunk"), "Splunk SPL"));
+    CHECK(!strcmp(rdx_lang_display_name("elastic"), "Elastic"));
+    CHECK(!strcmp(rdx_lang_display_name("something"), "something"));
 }
