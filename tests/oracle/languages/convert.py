@@ -10,7 +10,7 @@ rule and the Sigma original are run over the same events (run.sh,
 compare.py).  This script does the conversion and writes each result in the
 shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
 
-  OUT/sigma/ID.yml     the original, logsource reduced to its product
+  OUT/sigma/ID.yml     the original, without its logsource
   OUT/sigma-HOW/ID.yml the same, rewritten by an emulation (see below)
   OUT/splunk/ID.yml    security_content-like YAML, `search:` holds the SPL
   OUT/kusto/ID.yaml    Sentinel-like YAML, `query: SigmaEvents | where ...`
@@ -28,8 +28,8 @@ case, boolean structure), which is what the readers own.  The field map of
 the run (OUT/fields.yml, given to ruledex through RULEDEX_DATA) maps each
 of those names to itself, so nothing is lost to the `LANG:Field` prefix of
 unmapped names.  Without a pipeline the backends also drop the logsource;
-the Sigma original is reduced to `product` alike, so both are evaluated on
-the same events.  A table no reader routes (`SigmaEvents`) keeps the KQL
+the Sigma original loses it alike, so both are evaluated on the same
+events.  A table no reader routes (`SigmaEvents`) keeps the KQL
 rules unrouted too.
 
 Usage: convert.py OUT RULE.yml...   (pySigma and the four backends installed)
@@ -116,11 +116,11 @@ def yaral_doc(query):
 
 
 def relaxed(text, how=None):
-    """The original with its logsource reduced to the product (and
-    rewritten by an emulation)."""
+    """The original without its logsource (and rewritten by an emulation):
+    the backends drop it, so the converted rules see every event — a Linux
+    or Zeek rule included — and so must the original."""
     doc = yaml.safe_load(text)
-    ls = doc.get("logsource") or {}
-    doc["logsource"] = {"product": ls["product"]} if "product" in ls else {}
+    doc["logsource"] = {}
     if how:
         doc = emulate(doc, how)
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
