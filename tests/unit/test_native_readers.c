@@ -558,3 +558,9 @@ TEST(lang_display_names) {
     CHECK(!strcmp(rdx_lang_display_name("elastic"), "Elastic"));
     CHECK(!strcmp(rdx_lang_display_name("something"), "something"));
 }
+
+/* In SPL's search language a value in CIDR notation matches the range. */
+TEST(spl_search_cidr_value) {
+    spl_golden("sourcetype=x src_ip=10.0.0.0/8 NOT dest_ip=\"fc00::/7\" uri=/a/b",
+               "+search_1: src_ip cidr 10.0.0.0/8 & !dest_ip cidr fc00::/7 & uri equals '/a/b'\n", 1);
+}
