@@ -5,7 +5,8 @@
  *
  *     {"file": F, "query": TEXT,            the query as read
  *      "errors": N,                         error diagnostics for F
- *      "several": bool,                     warned: several queries, no ';' 
+ *      "several": bool,                     warned: a ';' missing (several
+ *                                           queries, or a `let` inside one)
  *      "table": "DeviceProcessEvents"|null, the native table
  *      "source_opaque": bool,               the source is not a table
  *      "wheres": N,                         `where` steps of the pipeline
@@ -121,7 +122,8 @@ int main(int argc, char **argv) {
         rdx_load_rules_path(rs, argv[i], &opts, &d);
         int several = 0;   /* the reader's warning: several queries without ';' */
         for (size_t k = 0; k < d.count; k++)
-            several |= strstr(d.items[k].message, "a second query begins") != NULL;
+            several |= strstr(d.items[k].message, "a second query begins") != NULL ||
+                       strstr(d.items[k].message, "`let` inside a statement") != NULL;
         for (size_t k = 0; k < rs->n_rules; k++) dump(rs->arena, rs->rules[k], d.errors, several);
         if (!rs->n_rules) {   /* a file with no rule: the checker reads it itself */
             rdx_strbuf b = {0};

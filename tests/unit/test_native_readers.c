@@ -564,3 +564,20 @@ TEST(spl_search_cidr_value) {
     spl_golden("sourcetype=x src_ip=10.0.0.0/8 NOT dest_ip=\"fc00::/7\" uri=/a/b",
                "+search_1: src_ip cidr 10.0.0.0/8 & !dest_ip cidr fc00::/7 & uri equals '/a/b'\n", 1);
 }
+
+/* A `let` met inside a statement ends it: the ';' before was forgotten. */
+TEST(kql_let_without_semicolon) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql",
+                                 "let a = DeviceEvents | where ActionType == 'x'\n"
+                                 "let b = dynamic(['cmd.exe']);\n"
+                                 "DeviceProcessEvents | where FileName in~ (b)\n");
+    CHECK(r != NULL);
+    if (r) {
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: FileName equals 'cmd.exe'\n");
+        free(got);
+    }
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "`let` inside a statement"));
+    cleanup(&f);
+}

@@ -663,14 +663,20 @@ int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32
     }
     k->t = t.v;
     size_t b = 0, query_b = 0, query_e = 0;
-    int found = 0, implicit = 0, depth = 0;
+    int found = 0, implicit = 0, depth = 0, missing_semi = 0;
     for (size_t i = 0; i < t.n; i++) {
         /* a function body `{ let a = ...; T | where ... }` or a `view()`
          * holds statements of its own: split only at depth 0 */
         if (is_p(&t.v[i], "(") || is_p(&t.v[i], "[") || is_p(&t.v[i], "{")) depth++;
         else if ((is_p(&t.v[i], ")") || is_p(&t.v[i], "]") || is_p(&t.v[i], "}")) && depth > 0) depth--;
         if (depth > 0 && t.v[i].kind != KT_END) continue;
-        int starts = i > b && new_query_at(q, &t, i);
+        /* `let` begins a statement: one met inside a statement means the
+         * previous one lacks its ';' (Microsoft's parser: "Expected: ;") */
+        int let_inside = i > b && is_w(&t.v[i], "let");
+        if (let_inside && !missing_semi++)
+            rdx_diag_add(d, RDX_SEV_WARNING, "kql", r->file, t.v[i].line, t.v[i].col,
+                         "`let` inside a statement: the statement before it lacks its ';'");
+        int starts = let_inside || (i > b && new_query_at(q, &t, i));
         if (t.v[i].kind != KT_END && !is_p(&t.v[i], ";") && !starts) continue;
         if (i > b) {
             if (is_w(&t.v[b], "let")) let(k, b, i);
