@@ -581,3 +581,30 @@ TEST(kql_let_without_semicolon) {
     CHECK(has_diag(&f.d, RDX_SEV_WARNING, "`let` inside a statement"));
     cleanup(&f);
 }
+
+/* Lucene/KQL `f:10.0.0.0/8` on an ip field is a range query: CIDR. */
+TEST(lucene_cidr_value) {
+    fixture f;
+    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-es-XXXXXX");
+    rdx_diags_init(&f.d);
+    f.rs = rdx_ruleset_new();
+    CHECK(mkdtemp(f.dir) != NULL);
+    char path[256], spec[300];
+    snprintf(path, sizeof path, "%s/r.toml", f.dir);
+    write_file(path, "[rule]\nname = \"t\"\nrule_id = \"t1\"\ntype = \"query\"\nlanguage = \"lucene\"\n"
+                     "query = 'source.ip:10.0.0.0\\/8 AND NOT destination.ip:fc00\\:\\:\\/7 AND _exists_:user.name'\n");
+    snprintf(spec, sizeof spec, "elastic:%s", f.dir);
+    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK_INT((int)f.rs->n_rules, 1);
+    int cidr = 0, exists = 0;
+    for (size_t s = 0; f.rs->n_rules && s < f.rs->rules[0]->n_stages; s++)
+        for (size_t g = 0; g < f.rs->rules[0]->stages[s].n_groups; g++)
+            for (size_t p = 0; p < f.rs->rules[0]->stages[s].groups[g].n_preds; p++) {
+                const rdx_predicate *x = &f.rs->rules[0]->stages[s].groups[g].preds[p];
+                cidr += x->op == RDX_OP_CIDR;
+                exists += x->op == RDX_OP_EXISTS && !strcmp(x->field_written, "user.name");
+            }
+    CHECK_INT(cidr, 2);
+    CHECK_INT(exists, 1);
+    cleanup(&f);
+}
