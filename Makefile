@@ -94,6 +94,10 @@ $(B)/toml_dump: tests/oracle/toml_dump.c $(B)/libruledex.a
 $(B)/elastic_dump: tests/oracle/elastic_dump.c $(B)/libruledex.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
 
+# What the KQL reader made of each query, for tests/oracle/kusto_check.sh.
+$(B)/kusto_dump: tests/oracle/kusto_dump.c $(B)/libruledex.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
+
 unit: $(B)/unit_tests
 	./$(B)/unit_tests $(T)
 
@@ -113,10 +117,17 @@ oracle-correlation: $(B)/ruledex
 oracle-evtx: $(B)/ruledex
 	@RDX_BUILD=$(B) sh tests/oracle/evtx/run.sh
 
+# The SPL, KQL, Elastic and YARA-L readers through pySigma's backends
+# (docs/ORACLE.md, "Languages round trip"); skips when PyPI is unreachable.
+.PHONY: oracle-languages
+oracle-languages: $(B)/ruledex
+	@RDX_BUILD=$(B) sh tests/oracle/languages/run.sh
+
 .PHONY: oracle
-oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump
+oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump $(B)/kusto_dump
 	@RDX_BUILD=$(B) sh tests/oracle/toml_check.sh
 	@RDX_BUILD=$(B) sh tests/oracle/eql_check.sh
+	@RDX_BUILD=$(B) sh tests/oracle/kusto_check.sh
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/oracle/run.sh
 
 .PHONY: lint-oracle

@@ -4,6 +4,7 @@
 #           vectorscan (multi-pattern matching), zlib (EVTX checksums)
 #   tests:  clang (a second compiler; libFuzzer and sanitizers), python3,
 #           chromium and nodejs (the catalog site in a browser, tests/browser),
+#           npm (the KQL oracle's Kusto parser, make oracle),
 #           python3-dev, python3-venv and pytest (the Python bindings)
 #   stream: librdkafka-dev (`ruledex stream`; optional: without it the command
 #           says so); kcat, maven and a Java runtime (tests/kafka: a real
@@ -20,6 +21,11 @@ PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev zli
 # libclang-rt-dev is called libclang-rt-14-dev on Debian 12.
 if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
     PKGS=$(echo "$PKGS" | sed 's/libclang-rt-dev/libclang-rt-14-dev/')
+fi
+# npm installs Microsoft's Kusto parser for the KQL oracle (make oracle);
+# NodeSource's nodejs ships it, Debian's does not.
+if ! command -v npm >/dev/null 2>&1; then
+    PKGS="$PKGS npm"
 fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq

@@ -388,7 +388,9 @@ void rdx_render_html_page(rdx_strbuf *b, const rdx_catalog *c, const rdx_crule *
     rdx_strbuf_puts(b, "<article class=\"rule\">\n<p class=\"crumb\">");
     if (root) rdx_strbuf_printf(b, "<a href=\"%sindex.html\">Detection rules</a>", root);
     else rdx_strbuf_puts(b, "Detection rules");
-    rdx_strbuf_printf(b, " \xe2\x80\xba %s</p>\n<h1>", !r->lang || !strcmp(r->lang, "sigma") ? "Sigma" : r->lang);
+    rdx_strbuf_puts(b, " \xe2\x80\xba ");
+    rdx_html_escs(b, rdx_lang_display_name(r->lang));
+    rdx_strbuf_puts(b, "</p>\n<h1>");
     rdx_html_escs(b, rdx_rule_title(r));
     rdx_strbuf_puts(b, "</h1>\n");
     metadata(b, c, cr, root);

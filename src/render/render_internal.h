@@ -57,6 +57,9 @@ const char *rdx_base_name(const char *path);
 
 /* Title for a rule, never NULL. */
 const char *rdx_rule_title(const rdx_rule *r);
+/* A rule language as people write it: "sigma" → "Sigma", "kusto" → "KQL",
+ * "yaral" → "YARA-L", ...; a name it does not know, as it is. */
+const char *rdx_lang_display_name(const char *lang);
 
 /* The page of one rule in each format (text.c, html.c, json.c).  html:
  * root is the relative path to the site root ("../"), or NULL for a

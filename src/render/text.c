@@ -547,10 +547,8 @@ static void indicators_section(page *p, const rdx_catalog *c, const rdx_crule *c
 /* ---- the page ---------------------------------------------------------- */
 
 static void lang_crumb(const page *p, rdx_strbuf *b, const rdx_rule *r) {
-    const char *lang = r->lang ? r->lang : "sigma";
     rdx_strbuf_puts(b, "Detection rules \xe2\x80\xba ");
-    if (!strcmp(lang, "sigma")) rdx_strbuf_puts(b, "Sigma");
-    else put(p, b, lang);
+    put(p, b, rdx_lang_display_name(r->lang));
 }
 
 void rdx_render_text_page(rdx_strbuf *out, const rdx_catalog *c, const rdx_crule *cr, int md,

@@ -241,6 +241,19 @@ const char *rdx_rule_title(const rdx_rule *r) {
     return r->title && *r->title ? r->title : r->name ? r->name : r->id ? r->id : "(untitled)";
 }
 
+const char *rdx_lang_display_name(const char *lang) {
+    static const char *const names[][2] = {
+        {"sigma", "Sigma"},       {"splunk", "Splunk SPL"}, {"spl", "Splunk SPL"},
+        {"kusto", "KQL"},         {"kql", "KQL"},           {"yaral", "YARA-L"},
+        {"chronicle", "YARA-L"},  {"elastic", "Elastic"},   {"eql", "EQL"},
+        {"esql", "ES|QL"},        {"lucene", "Lucene"},
+    };
+    if (!lang) return "Sigma";
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (!strcmp(lang, names[i][0])) return names[i][1];
+    return lang;
+}
+
 const char *rdx_base_name(const char *path) {
     if (!path) return NULL;
     const char *base = path;

@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include "ruledex/ruledex.h"
+#include "render/render_internal.h"
 
 static void put_value(rdx_strbuf *b, const rdx_rvalue *v) {
     if (v->kind == RDX_VK_REGEX) {
@@ -190,8 +191,19 @@ TEST(spl_filter_on_stats_result_is_opaque) {
 
 TEST(spl_cidrmatch_isnotnull_neq) {
     spl_golden("| search dest_port!=443 | where cidrmatch(\"10.0.0.0/8\", src_ip) AND isnotnull(dest_ip)",
-               "+search_1: !dest_port equals 443\n"
+               "+search_1: dest_port exists true & !dest_port equals 443\n"
                "+where_2: src_ip cidr 10.0.0.0/8 & dest_ip exists true\n", 1);
+}
+
+/* Splunk: `a!=x` keeps only events that have a; `NOT a!=x` is "a absent or
+ * a = x"; `NOT a=x` keeps events without a. */
+TEST(spl_neq_needs_the_field) {
+    spl_golden("sourcetype=x NOT user!=root",
+               "+search_1: !user exists true | user equals 'root'\n", 1);
+    spl_golden("sourcetype=x NOT user=root",
+               "+search_1: !user equals 'root'\n", 1);
+    spl_golden("| where user!=\"root\"",
+               "+where_1: user exists true & !user equals_cs 'root'\n", 1);
 }
 
 TEST(spl_eval_computed_field_is_opaque) {
@@ -427,5 +439,172 @@ TEST(kql_sentinel_yaml) {
         CHECK_STR(got, "+where_2: ProcessCommandLine term '-enc','-encodedcommand'\n");
         free(got);
     }
+    cleanup(&f);
+}
+
+/* ---- found by the oracles (docs/ORACLE.md) -------------------------------- */
+
+static int has_diag(const rdx_diags *d, rdx_severity sev, const char *text) {
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && strstr(d->items[i].message, text)) return 1;
+    return 0;
+}
+
+/* A YAML file given to the Splunk reader with neither `search:` nor
+ * `definition:` loads nothing, and says so. */
+TEST(spl_yaml_without_detection_warns) {
+    fixture f;
+    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-spl-XXXXXX");
+    rdx_diags_init(&f.d);
+    f.rs = rdx_ruleset_new();
+    CHECK(mkdtemp(f.dir) != NULL);
+    char path[256], spec[300];
+    snprintf(path, sizeof path, "%s/story.yml", f.dir);
+    write_file(path, "name: A story\ndescription: no search here\n");
+    snprintf(path, sizeof path, "%s/macro.yml", f.dir);
+    write_file(path, "definition: sourcetype=x\n");
+    snprintf(spec, sizeof spec, "splunk:%s", f.dir);
+    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK_INT((int)f.rs->n_rules, 0);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no `search:`"));
+    CHECK_INT((int)f.d.warnings, 1);   /* the macro is quiet */
+    cleanup(&f);
+}
+
+/* Zero-width and no-break spaces between tokens are blanks, as in Kusto. */
+TEST(kql_unicode_spaces_are_blanks) {
+    kql_golden("\xe2\x80\x8b// pasted\n\xe2\x80\x8b" "DeviceProcessEvents\xc2\xa0| where FileName =~ 'cmd.exe'\n",
+               "+where_2: FileName equals 'cmd.exe'\n", 1);
+}
+
+/* Two queries apart only by a blank line: the first is the rule, with a
+ * warning; the second's steps are not the first's. */
+TEST(kql_second_query_after_blank_line) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql",
+                                 "DeviceProcessEvents\n| where FileName =~ 'a.exe'\n| project FileName\n\n"
+                                 "DeviceFileEvents\n| where FileName =~ 'b.exe'\n");
+    CHECK(r != NULL);
+    if (r) {
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: FileName equals 'a.exe'\nproject_3: opaque(not a filter: kept as text)\n");
+        free(got);
+    }
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "a second query begins here"));
+    cleanup(&f);
+}
+
+/* A function body's ';' does not end the statement; a call is kept as a
+ * query with an opaque source, not dropped; a file of definitions warns. */
+TEST(kql_function_bodies_and_calls) {
+    kql_golden("let f = (x:string) { let a = 1; DeviceProcessEvents | where FileName == x };\nf('cmd.exe')\n",
+               "+source: opaque(the source is not a table)\n", 0);
+    kql_golden("(union isfuzzy=true (DeviceProcessEvents | where FileName == 'a'))\n",
+               "+source: opaque(the source is not a table)\n", 0);
+    fixture f;
+    CHECK(load_kql(&f, "defs.kql", "let f = (x:string) { DeviceProcessEvents | where FileName == x };\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no query in the file"));
+    cleanup(&f);
+}
+
+/* `| regex F="re"` filters (as match()); `!=` keeps the others. */
+TEST(spl_regex_command_filters) {
+    spl_golden("sourcetype=x | regex CommandLine=\"://[0-9]{1,3}\\\\.[0-9]\"",
+               "+regex_2: CommandLine regex /://[0-9]{1,3}\\.[0-9]/\n", 1);
+    spl_golden("sourcetype=x | regex CommandLine!=\"a+b\"",
+               "+regex_2: !CommandLine regex /a+b/\n", 1);
+    spl_golden("sourcetype=x | regex \"a+b\"",
+               "+regex_2: opaque(regex over _raw (no field): not a predicate)\n", 0);
+}
+
+/* An AND of ORs whose product exceeds FLT_MAX_GROUPS is split into stages
+ * under a condition (runnable), not made opaque. */
+TEST(spl_large_filter_is_split_into_stages) {
+    char q[2048] = "sourcetype=x";
+    for (int k = 0; k < 4; k++) {
+        strcat(q, " (");
+        for (int i = 0; i < 9; i++) {
+            char one[32];
+            snprintf(one, sizeof one, "%sf%d=v%d", i ? " OR " : "", k, i);
+            strcat(q, one);
+        }
+        strcat(q, ")");
+    }
+    fixture f;
+    const rdx_rule *r = load_spl(&f, q);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(r->status_load != RDX_RULE_NOT_RUNNABLE);
+        CHECK(r->n_stages >= 2);
+        size_t groups = 0;
+        for (size_t s = 0; s < r->n_stages; s++) {
+            CHECK(r->stages[s].opaque == NULL);
+            CHECK(r->stages[s].n_groups <= 256);
+            groups += r->stages[s].n_groups;
+        }
+        CHECK(groups < 9 * 9 * 9 * 9);   /* 6,561 combinations were never multiplied out */
+        CHECK(!strcmp(r->stages[0].name, "search_1") && !strcmp(r->stages[1].name, "search_1_part2"));
+    }
+    cleanup(&f);
+}
+
+/* Catalog pages name a rule's language as people write it. */
+TEST(lang_display_names) {
+    CHECK(!strcmp(rdx_lang_display_name("sigma"), "Sigma"));
+    CHECK(!strcmp(rdx_lang_display_name(NULL), "Sigma"));
+    CHECK(!strcmp(rdx_lang_display_name("kusto"), "KQL"));
+    CHECK(!strcmp(rdx_lang_display_name("yaral"), "YARA-L"));
+    CHECK(!strcmp(rdx_lang_display_name("splunk"), "Splunk SPL"));
+    CHECK(!strcmp(rdx_lang_display_name("elastic"), "Elastic"));
+    CHECK(!strcmp(rdx_lang_display_name("something"), "something"));
+}
+
+/* In SPL's search language a value in CIDR notation matches the range. */
+TEST(spl_search_cidr_value) {
+    spl_golden("sourcetype=x src_ip=10.0.0.0/8 NOT dest_ip=\"fc00::/7\" uri=/a/b",
+               "+search_1: src_ip cidr 10.0.0.0/8 & !dest_ip cidr fc00::/7 & uri equals '/a/b'\n", 1);
+}
+
+/* A `let` met inside a statement ends it: the ';' before was forgotten. */
+TEST(kql_let_without_semicolon) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql",
+                                 "let a = DeviceEvents | where ActionType == 'x'\n"
+                                 "let b = dynamic(['cmd.exe']);\n"
+                                 "DeviceProcessEvents | where FileName in~ (b)\n");
+    CHECK(r != NULL);
+    if (r) {
+        char *got = render(r);
+        CHECK_STR(got, "+where_2: FileName equals 'cmd.exe'\n");
+        free(got);
+    }
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "`let` inside a statement"));
+    cleanup(&f);
+}
+
+/* Lucene/KQL `f:10.0.0.0/8` on an ip field is a range query: CIDR. */
+TEST(lucene_cidr_value) {
+    fixture f;
+    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-es-XXXXXX");
+    rdx_diags_init(&f.d);
+    f.rs = rdx_ruleset_new();
+    CHECK(mkdtemp(f.dir) != NULL);
+    char path[256], spec[300];
+    snprintf(path, sizeof path, "%s/r.toml", f.dir);
+    write_file(path, "[rule]\nname = \"t\"\nrule_id = \"t1\"\ntype = \"query\"\nlanguage = \"lucene\"\n"
+                     "query = 'source.ip:10.0.0.0\\/8 AND NOT destination.ip:fc00\\:\\:\\/7 AND _exists_:user.name'\n");
+    snprintf(spec, sizeof spec, "elastic:%s", f.dir);
+    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK_INT((int)f.rs->n_rules, 1);
+    int cidr = 0, exists = 0;
+    for (size_t s = 0; f.rs->n_rules && s < f.rs->rules[0]->n_stages; s++)
+        for (size_t g = 0; g < f.rs->rules[0]->stages[s].n_groups; g++)
+            for (size_t p = 0; p < f.rs->rules[0]->stages[s].groups[g].n_preds; p++) {
+                const rdx_predicate *x = &f.rs->rules[0]->stages[s].groups[g].preds[p];
+                cidr += x->op == RDX_OP_CIDR;
+                exists += x->op == RDX_OP_EXISTS && !strcmp(x->field_written, "user.name");
+            }
+    CHECK_INT(cidr, 2);
+    CHECK_INT(exists, 1);
     cleanup(&f);
 }

@@ -184,27 +184,19 @@ static int build_value(rdx_ruleset *rs, rdx_rule *r, rdx_rvalue *v, const flt_va
     return 0;
 }
 
-int flt_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e, uint32_t line,
-                   uint32_t column, size_t *stage, const char *lang, const char *text,
-                   rdx_diags *d) {
-    rdx_arena *tmp = rdx_arena_new(0);
-    dnf f;
-    if (!to_dnf(tmp, e, 0, &f, 0)) {
-        rdx_arena_free(tmp);
-        return -2;
-    }
-    if (f.n == 1 && f.g[0].n == 0) {
-        rdx_arena_free(tmp);
-        return 0;
-    }
+/* One stage from a DNF that fits; 0 when a value does not build (the stage
+ * is then opaque, holding `text`). */
+static int emit_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const dnf *f,
+                      uint32_t line, uint32_t column, size_t *stage, const char *lang,
+                      const char *text, rdx_diags *d) {
     size_t si = rdx_build_stage(rs, r, name, line, column);
     int ok = 1;
-    for (size_t i = 0; i < f.n && ok; i++) {
+    for (size_t i = 0; i < f->n && ok; i++) {
         rdx_group *g = rdx_build_group(rs, &r->stages[si]);
-        for (size_t j = 0; j < f.g[i].n && ok; j++) {
-            const flt_leaf *l = f.g[i].l[j].leaf;
+        for (size_t j = 0; j < f->g[i].n && ok; j++) {
+            const flt_leaf *l = f->g[i].l[j].leaf;
             rdx_predicate p = {.field = l->field, .field_written = l->field, .op = l->op,
-                               .flags = l->flags ^ (f.g[i].l[j].neg ? RDX_PF_NEQ : 0),
+                               .flags = l->flags ^ (f->g[i].l[j].neg ? RDX_PF_NEQ : 0),
                                .line = l->line, .column = l->column};
             rdx_predicate *q = rdx_build_predicate(rs, g, &p);
             rdx_rvalue *v = l->n_vals ? rdx_build_values(rs, q, l->n_vals) : NULL;
@@ -213,7 +205,6 @@ int flt_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e
                 ok = build_value(rs, r, &v[k], &l->vals[k], l, d);
         }
     }
-    rdx_arena_free(tmp);
     *stage = si;
     if (ok) return 1;
     rdx_opaque *o = rdx_arena_zalloc(rs->arena, sizeof *o);
@@ -223,5 +214,74 @@ int flt_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e
     r->stages[si].groups = NULL;
     r->stages[si].n_groups = 0;
     r->stages[si].opaque = o;
-    return -1;
+    return 0;
+}
+
+typedef struct split {
+    rdx_ruleset *rs;
+    rdx_rule *r;
+    const char *name, *lang, *text;
+    uint32_t line, column;
+    rdx_diags *d;
+    size_t n_stages;
+    int bad;              /* a value did not build */
+} split;
+
+/* e (negated when neg) as a condition over stages.  What multiplies out
+ * within FLT_MAX_GROUPS is one stage; an AND or OR that does not is split
+ * at that node into a condition over its two sides, each built the same
+ * way — so `(a or b) (c or d) ...` with hundreds of combinations is a few
+ * stages AND-ed, as a Sigma author would write it, never truncated.
+ * NULL: e is TRUE; *fail set when even a split cannot hold it (depth). */
+static rdx_cond *split_build(split *s, const flt *e, int neg, int depth, int *fail) {
+    if (depth > 200) {
+        *fail = 1;
+        return NULL;
+    }
+    rdx_arena *tmp = rdx_arena_new(0);
+    dnf f;
+    if (to_dnf(tmp, e, neg, &f, 0)) {
+        rdx_cond *c = NULL;
+        if (!(f.n == 1 && f.g[0].n == 0)) {
+            const char *name = s->n_stages ? rdx_arena_printf(s->rs->arena, "%s_part%zu", s->name,
+                                                              s->n_stages + 1)
+                                           : s->name;
+            size_t si;
+            if (!emit_stage(s->rs, s->r, name, &f, s->line, s->column, &si, s->lang, s->text, s->d))
+                s->bad = 1;
+            s->n_stages++;
+            c = rdx_build_cond_stage(s->rs->arena, si);
+        }
+        rdx_arena_free(tmp);
+        return c;
+    }
+    rdx_arena_free(tmp);
+    if (e->kind == FLT_NOT) return split_build(s, e->a, !neg, depth + 1, fail);
+    if (e->kind != FLT_AND && e->kind != FLT_OR) {
+        *fail = 1;
+        return NULL;
+    }
+    rdx_cond *x = split_build(s, e->a, neg, depth + 1, fail);
+    rdx_cond *y = *fail ? NULL : split_build(s, e->b, neg, depth + 1, fail);
+    if (*fail) return NULL;
+    int is_and = (e->kind == FLT_AND) != neg;
+    if (!x || !y) return is_and ? (x ? x : y) : NULL;   /* TRUE and y = y; TRUE or y = TRUE */
+    return is_and ? rdx_build_cond_and(s->rs->arena, x, y) : rdx_build_cond_or(s->rs->arena, x, y);
+}
+
+int flt_build(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e, uint32_t line,
+              uint32_t column, rdx_cond **cond, const char *lang, const char *text,
+              rdx_diags *d) {
+    split s = {.rs = rs, .r = r, .name = name, .lang = lang, .text = text, .line = line,
+               .column = column, .d = d};
+    size_t before = r->n_stages;
+    int fail = 0;
+    rdx_cond *c = split_build(&s, e, 0, 0, &fail);
+    if (fail) {
+        r->n_stages = before;   /* stages of a partial split are not kept */
+        return -2;
+    }
+    *cond = c;
+    if (!c) return 0;
+    return s.bad ? -1 : 1;
 }

@@ -15,8 +15,9 @@
  * leaves (De Morgan; a negated leaf gets RDX_PF_NEQ toggled, so `!=` negated
  * is `=` again) and multiplies the tree out into an OR of ANDs, which is
  * exactly a stage: an OR of groups, each an AND of predicates.  The
- * expansion is capped (FLT_MAX_GROUPS); a step that would exceed it becomes
- * an opaque stage in the caller, never a truncated one.
+ * expansion is capped (FLT_MAX_GROUPS); a step that would exceed it is
+ * split into several stages under a condition (flt_build), never
+ * truncated.
  *
  * Field names: the reader sets field = field_written = the native name;
  * the field map (data/fields.yml, rdx_ruleset_normalise_fields) turns
@@ -87,13 +88,16 @@ rdx_pattern flt_glob(rdx_arena *a, const char *s, size_t n, int star_before, int
 /* Does any leaf satisfy pred? (a reader's checks on fields) */
 const flt_leaf *flt_find_leaf(const flt *e, int (*pred)(const flt_leaf *, void *), void *arg);
 
-/* Build e into stage `name` of r.  Returns 1 with *stage set; 0 when e is
- * TRUE (nothing to filter: no stage); -2 when it would exceed FLT_MAX_GROUPS
- * (nothing added: the caller keeps the step as an opaque stage); -1 when a
- * value does not build (a bad regex: a diagnostic in d) — *stage is then
- * set and that stage is opaque, with the step's text taken from `text`. */
-int flt_build_stage(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e, uint32_t line,
-                   uint32_t column, size_t *stage, const char *lang, const char *text,
-                   rdx_diags *d);
+/* Build e into r as stages and return the condition over them in *cond:
+ * one stage `name` when e multiplies out within FLT_MAX_GROUPS, else e is
+ * split at its AND/OR nodes into stages `name`, `name_part2`, ... each
+ * within the cap, AND-ed and OR-ed as e says.  Returns 1 (*cond set); 0
+ * when e is TRUE (nothing to filter: no stage); -2 when e nests too deep
+ * to split (nothing added: the caller keeps the step as an opaque stage);
+ * -1 when a value does not build (a bad regex: a diagnostic in d) — *cond
+ * is then set and that stage is opaque, with the step's text from `text`. */
+int flt_build(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e, uint32_t line,
+              uint32_t column, rdx_cond **cond, const char *lang, const char *text,
+              rdx_diags *d);
 
 #endif

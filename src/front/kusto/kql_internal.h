@@ -30,9 +30,13 @@ int kql_lex(rdx_arena *a, const char *s, size_t n, uint32_t line, uint32_t col, 
 
 /* Read one query (its let statements, then the tabular expression) into r:
  * stages, condition, native table.  Returns 1, or 0 when nothing in it is a
- * query (prose in a code block): r is then not to be finished. */
+ * query (prose in a code block): r is then not to be finished.  Strict: a
+ * query is a table alone or a source with a pipeline.  Lenient (a file
+ * that claims to be a query, or a Markdown file none of whose blocks is
+ * one strictly): any statement after the lets — `union A, B`, a function
+ * call — is the query, kept with an opaque source (not runnable). */
 int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32_t line,
-                   uint32_t col, rdx_diags *d);
+                   uint32_t col, int lenient, rdx_diags *d);
 
 /* A file's text, read as if from path (its extension picks Markdown,
  * YAML or a bare query): the front-end's load() without the file, for the

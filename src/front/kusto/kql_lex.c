@@ -79,13 +79,39 @@ static int string_lit(lexer *l, rdx_arena *a, kql_tok *k) {
     return 1;
 }
 
+/* The length of a Unicode space character in UTF-8 at s[i], else 0.  Kusto
+ * skips them as it skips ASCII blanks (Microsoft's parser reads a query
+ * with U+200B, U+00A0, U+FEFF or U+2003 between tokens without a
+ * diagnostic), and copied queries carry them: zero-width spaces pasted at
+ * the start of a line made whole corpus files unreadable. */
+static size_t unicode_space(const char *s, size_t n, size_t i) {
+    const unsigned char *u = (const unsigned char *)s + i;
+    size_t left = n - i;
+    if (left >= 2 && u[0] == 0xC2 && u[1] == 0xA0) return 2;                      /* U+00A0 */
+    if (left < 3) return 0;
+    if (u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) return 3;                   /* U+FEFF */
+    if (u[0] == 0xE1 && u[1] == 0x9A && u[2] == 0x80) return 3;                   /* U+1680 */
+    if (u[0] == 0xE3 && u[1] == 0x80 && u[2] == 0x80) return 3;                   /* U+3000 */
+    if (u[0] != 0xE2) return 0;
+    if (u[1] == 0x80 && (u[2] <= 0x8B || u[2] == 0xA8 || u[2] == 0xA9 || u[2] == 0xAF))
+        return 3;                                  /* U+2000..U+200B, U+2028/9, U+202F */
+    if (u[1] == 0x81 && u[2] == 0x9F) return 3;                                   /* U+205F */
+    return 0;
+}
+
 int kql_lex(rdx_arena *a, const char *s, size_t n, uint32_t line, uint32_t col, kql_toks *out,
             const char **err) {
     lexer l = {s, n, 0, line, col};
     while (l.i < n) {
         char c = s[l.i];
+        size_t us;
         if (isspace((unsigned char)c)) {
             adv(&l);
+            continue;
+        }
+        if ((unsigned char)c >= 0xC2 && (us = unicode_space(s, n, l.i)) > 0) {
+            l.i += us;   /* one column, as the character it is */
+            l.col++;
             continue;
         }
         if (c == '/' && l.i + 1 < n && s[l.i + 1] == '/') {

@@ -462,13 +462,14 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
         opaque(k, name, b, e, rdx_arena_printf(k->a, "filters on '%s', which an earlier step computed", l->field), 1);
         return;
     }
-    size_t si, len;
+    size_t len;
+    rdx_cond *c = NULL;
     const char *s = text_of(k, b, e, &len);
-    int rc = flt_build_stage(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &si, "kql",
-                            rdx_arena_strndup(k->a, s, len), k->d);
-    if (rc == -2) opaque(k, name, b, e, "expression too large to expand", 1);
+    int rc = flt_build(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &c, "kql",
+                       rdx_arena_strndup(k->a, s, len), k->d);
+    if (rc == -2) opaque(k, name, b, e, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
-        k->cond = rdx_build_cond_and(k->a, k->cond, rdx_build_cond_stage(k->a, si));
+        k->cond = rdx_build_cond_and(k->a, k->cond, c);
         k->n_filters++;
     }
 }
@@ -602,8 +603,52 @@ static void let(kq *k, size_t b, size_t e) {
     else l->n = 0;
 }
 
+/* Does a new statement begin at token i, with no ';' before it?  Query
+ * collections write several queries one after the other, apart only by
+ * blank lines or comments (Kusto Explorer runs the block under the
+ * cursor); read as one statement, the second query's steps would become
+ * steps of the first.  A name at the start of a line, after a blank line
+ * or a comment line (then not after `where`, `by`, `and`, ... which ask for
+ * more), following a token that can end an expression, with a pipeline of
+ * its own, starts a statement. */
+/* A line with nothing but blanks between tokens p and x of q? */
+static int blank_line_between(const char *q, const kql_tok *p, const kql_tok *x) {
+    size_t e = x->off;
+    while (e > p->off && q[e - 1] != '\n') e--;    /* the start of x's line */
+    while (e > p->off) {
+        size_t le = e - 1, ls = le;                  /* the line before: [ls, le) */
+        while (ls > 0 && q[ls - 1] != '\n') ls--;
+        if (ls <= p->off) return 0;                  /* p's own line */
+        size_t j = ls;
+        while (j < le && (q[j] == ' ' || q[j] == '\t' || q[j] == '\r')) j++;
+        if (j == le) return 1;
+        e = ls;
+    }
+    return 0;
+}
+
+static int new_query_at(const char *q, const kql_toks *t, size_t i) {
+    const kql_tok *x = &t->v[i], *p = &t->v[i - 1];
+    if (x->kind != KT_IDENT || x->line < p->line + 2) return 0;
+    /* only comments between: a new query too, unless p asks for more */
+    static const char *const open[] = {"where", "and", "or", "not", "by", "on", "project",
+                                       "extend", "summarize", "with", "kind", "in", "let", NULL};
+    int blank = blank_line_between(q, p, x);
+    for (size_t k = 0; !blank && p->kind == KT_IDENT && open[k]; k++)
+        if (!strcmp(p->text, open[k])) return 0;
+    static const char *const words[] = {"and", "or", "not", "by", "on", "with", "kind", "in",
+                                        "has", "contains", "between", NULL};
+    for (size_t k = 0; words[k]; k++)
+        if (!strcmp(x->text, words[k])) return 0;
+    if (p->kind == KT_PUNCT && !is_p(p, ")") && !is_p(p, "]")) return 0;
+    if (p->kind == KT_IDENT && (is_w(p, "and") || is_w(p, "or") || is_w(p, "not"))) return 0;
+    for (size_t j = i + 1; j < t->n && t->v[j].kind != KT_END && !is_p(&t->v[j], ";"); j++)
+        if (is_p(&t->v[j], "|")) return 1;
+    return 0;
+}
+
 int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32_t line,
-                   uint32_t col, rdx_diags *d) {
+                   uint32_t col, int lenient, rdx_diags *d) {
     kql_toks t = {0};
     const char *err = NULL;
     kq *k = calloc(1, sizeof *k);
@@ -618,21 +663,38 @@ int kql_read_query(rdx_ruleset *rs, rdx_rule *r, const char *q, size_t n, uint32
     }
     k->t = t.v;
     size_t b = 0, query_b = 0, query_e = 0;
-    int found = 0;
+    int found = 0, implicit = 0, depth = 0, missing_semi = 0;
     for (size_t i = 0; i < t.n; i++) {
-        if (t.v[i].kind != KT_END && !is_p(&t.v[i], ";")) continue;
+        /* a function body `{ let a = ...; T | where ... }` or a `view()`
+         * holds statements of its own: split only at depth 0 */
+        if (is_p(&t.v[i], "(") || is_p(&t.v[i], "[") || is_p(&t.v[i], "{")) depth++;
+        else if ((is_p(&t.v[i], ")") || is_p(&t.v[i], "]") || is_p(&t.v[i], "}")) && depth > 0) depth--;
+        if (depth > 0 && t.v[i].kind != KT_END) continue;
+        /* `let` begins a statement: one met inside a statement means the
+         * previous one lacks its ';' (Microsoft's parser: "Expected: ;") */
+        int let_inside = i > b && is_w(&t.v[i], "let");
+        if (let_inside && !missing_semi++)
+            rdx_diag_add(d, RDX_SEV_WARNING, "kql", r->file, t.v[i].line, t.v[i].col,
+                         "`let` inside a statement: the statement before it lacks its ';'");
+        int starts = let_inside || (i > b && new_query_at(q, &t, i));
+        if (t.v[i].kind != KT_END && !is_p(&t.v[i], ";") && !starts) continue;
         if (i > b) {
             if (is_w(&t.v[b], "let")) let(k, b, i);
             else if (!found && !is_w(&t.v[b], "set") && !is_w(&t.v[b], "declare") &&
-                     t.v[b].kind == KT_IDENT)
+                     (t.v[b].kind == KT_IDENT || is_p(&t.v[b], "(")))   /* (union ...) */
                 query_b = b, query_e = i, found = 1;
         }
-        b = i + 1;
+        if (starts && found && !implicit++)
+            rdx_diag_add(d, RDX_SEV_WARNING, "kql", r->file, t.v[i].line, t.v[i].col,
+                         "a second query begins here without ';' (as Kusto Explorer separates "
+                         "queries by blank lines); the first query is the rule");
+        b = starts ? i : i + 1;
     }
     /* a query: a table followed by at least one step */
     int is_query = found && query_e == query_b + 1;   /* a bare table */
     for (size_t i = query_b + 1; found && i < query_e && !is_query; i++)
         is_query = is_p(&t.v[i], "|");   /* a source and a pipeline */
+    if (lenient && found) is_query = 1;   /* union A, B; f("x"): the source is opaque */
     if (is_query) {
         k->end = query_e;
         pipeline(k, query_b, query_e);

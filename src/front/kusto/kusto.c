@@ -170,26 +170,69 @@ static int next_block(const char *s, size_t n, size_t *from, size_t *b, size_t *
     return 0;
 }
 
-static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
-    size_t from = 0, b, e;
-    while (next_block(s, n, &from, &b, &e)) {
-        rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
-        if (!kql_read_query(rs, r, s + b, e - b, r->line, 1, d)) continue;
-        r->body = rdx_arena_strndup(rs->arena, s, n);
-        markdown_meta(rs->arena, r, s, n);
-        if (!r->title) r->title = file_title(rs->arena, file);
-        tags t = {0};
-        technique_ids(rs->arena, &t, s, n);
-        ticked_tactics(rs->arena, &t, s, n);
-        r->tags = to_list(rs->arena, &t);
-        return finish(rs, r, d);
+static int markdown_rule(rdx_ruleset *rs, rdx_rule *r, const char *file, const char *s, size_t n,
+                         rdx_diags *d) {
+    r->body = rdx_arena_strndup(rs->arena, s, n);
+    markdown_meta(rs->arena, r, s, n);
+    if (!r->title) r->title = file_title(rs->arena, file);
+    tags t = {0};
+    technique_ids(rs->arena, &t, s, n);
+    ticked_tactics(rs->arena, &t, s, n);
+    r->tags = to_list(rs->arena, &t);
+    return finish(rs, r, d);
+}
+
+/* Read block [b, e) as a query into a new rule; its diagnostics go to d
+ * only when it is one (a block that is not — a sample command line, a
+ * table of results — may well not lex as KQL).  The first error of a block
+ * passed over is kept in *passed for the file's warning. */
+static rdx_rule *try_block(rdx_ruleset *rs, const char *file, const char *s, size_t b, size_t e,
+                           int lenient, rdx_diags *d, const char **passed) {
+    rdx_diags tmp;
+    rdx_diags_init(&tmp);
+    rdx_rule *r = rdx_build_rule(rs, "kusto", file, line_at(s, b));
+    int ok = kql_read_query(rs, r, s + b, e - b, r->line, 1, lenient, &tmp);
+    for (size_t i = 0; i < tmp.count; i++) {
+        const rdx_diag *x = &tmp.items[i];
+        if (ok)
+            rdx_diag_add(d, x->severity, x->category, x->file, x->line, x->column, "%s", x->message);
+        else if (!*passed && x->severity == RDX_SEV_ERROR)
+            *passed = rdx_arena_printf(rs->arena, "line %u: %s", (unsigned)x->line, x->message);
     }
+    rdx_diags_free(&tmp);
+    return ok ? r : NULL;
+}
+
+/* The first block that is a query strictly; failing that, the first that
+ * is one leniently (`union A, B`, a function call: kept, not runnable).
+ * Blocks, but none a query: a warning, with the first error of a block
+ * passed over. */
+static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
+    size_t blocks = 0, b, e;
+    const char *passed = NULL;
+    for (int lenient = 0; lenient < 2; lenient++) {
+        size_t from = 0;
+        while (next_block(s, n, &from, &b, &e)) {
+            blocks += !lenient;
+            rdx_rule *r = try_block(rs, file, s, b, e, lenient, d, &passed);
+            if (r) return markdown_rule(rs, r, file, s, n, d);
+        }
+    }
+    if (blocks)
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
+                     "%zu code block%s, none a query (only let statements, definitions or prose): "
+                     "no rule%s%s",
+                     blocks, blocks == 1 ? "" : "s", passed ? "; " : "", passed ? passed : "");
     return 0;
 }
 
 static int load_query_file(rdx_ruleset *rs, const char *file, const char *s, size_t n, rdx_diags *d) {
     rdx_rule *r = rdx_build_rule(rs, "kusto", file, 1);
-    if (!kql_read_query(rs, r, s, n, 1, 1, d)) return 0;
+    if (!kql_read_query(rs, r, s, n, 1, 1, 1, d)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
+                     "no query in the file (only let statements, definitions or comments): no rule");
+        return 0;
+    }
     r->body = rdx_arena_strndup(rs->arena, s, n);
     r->title = file_title(rs->arena, file);
     tags t = {0};
@@ -212,7 +255,11 @@ static int load_yaml(rdx_ruleset *rs, const char *file, const char *s, size_t n,
     const ynode *q = root && root->kind == Y_MAP ? rdx_ymap_get(root, "query") : NULL;
     if (!q || q->kind != Y_SCALAR) return 0;
     rdx_rule *r = rdx_build_rule(rs, "kusto", file, 1);
-    if (!kql_read_query(rs, r, q->text, q->len, q->line + 1, 1, d)) return 0;
+    if (!kql_read_query(rs, r, q->text, q->len, q->line + 1, 1, 1, d)) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, q->line + 1, 1,
+                     "query: holds no query (only let statements or definitions): no rule");
+        return 0;
+    }
     r->body = rdx_arena_strndup(rs->arena, s, n);
     r->title = ystr(root, "name");
     r->id = ystr(root, "id");

@@ -6,6 +6,8 @@
  * The search language (`search`, tstats `where`):
  *     a=x  a!=x  a<5  a IN (x, "y z")  NOT t  (t OR t)  t t (AND)  bare words
  * values are case-insensitive globs (`*`); quoted strings unescape \\ and \".
+ * `a!=x` (both languages) also needs a to exist: see neq_exists.  A value
+ * in CIDR notation (`ip=10.0.0.0/8`) matches the range (is_cidr).
  * A bare word is a keyword (any field contains it).
  *
  * The eval language (`where`):
@@ -17,6 +19,7 @@
  */
 #include "spl_internal.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,18 @@
 
 static void ws(spl_parse *p) {
     while (p->i < p->n && isspace((unsigned char)p->s[p->i])) p->i++;
+}
+
+/* `a!=x` holds only where a has a value: Splunk's search keeps no event
+ * without the field (unlike `NOT a=x`, which keeps them), and in `where`
+ * a null compared is null, which filters the event out too.  So a `!=`
+ * leaf is AND-ed with EXISTS on its field; `NOT a!=x` then reads, by De
+ * Morgan, as "a is absent or a = x", as Splunk evaluates it. */
+static flt *neq_exists(spl_parse *p, flt *e) {
+    if (!e || e->kind != FLT_LEAF || !(e->leaf.flags & RDX_PF_NEQ) || !e->leaf.field) return e;
+    flt *x = flt_leaf_new(p->a, e->leaf.field, RDX_OP_EXISTS, 0, 1, e->leaf.line, e->leaf.column);
+    x->leaf.vals[0] = (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1};
+    return flt_and(p->a, x, e);
 }
 
 static int at(spl_parse *p, char c) {
@@ -164,6 +179,23 @@ static flt *s_in_list(spl_parse *p, const char *f) {
     return e;
 }
 
+/* Is v an address range in CIDR notation (10.0.0.0/8, fc00::/7)?  In the
+ * search language `ip="10.0.0.0/8"` matches the addresses in the range,
+ * not the text (Splunk's CIDR matching in search). */
+static int is_cidr(const char *v, size_t n) {
+    const char *slash = memchr(v, '/', n);
+    if (!slash || slash == v || (size_t)(slash - v) >= 64) return 0;
+    size_t bits = n - (size_t)(slash - v) - 1;
+    if (bits < 1 || bits > 3) return 0;
+    for (size_t i = 0; i < bits; i++)
+        if (!isdigit((unsigned char)slash[1 + i])) return 0;
+    char addr[64];
+    memcpy(addr, v, (size_t)(slash - v));
+    addr[slash - v] = 0;
+    unsigned char buf[16];
+    return inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1;
+}
+
 static flt *s_compare(spl_parse *p, const char *f) {
     const char *s = p->s + p->i;
     size_t k = (s[0] == '!' || s[0] == '<' || s[0] == '>') && p->i + 1 < p->n && s[1] == '=' ? 2
@@ -186,10 +218,16 @@ static flt *s_compare(spl_parse *p, const char *f) {
         e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = v, .len = n, .number = num};
         return e;
     }
+    if (is_cidr(v, n)) {
+        flt *e = flt_leaf_new(p->a, field_name(p, f), RDX_OP_CIDR, op0 == '!' ? RDX_PF_NEQ : 0, 1,
+                              p->line, p->column);
+        e->leaf.vals[0] = (flt_val){.kind = FLTV_CIDR, .text = v, .len = n};
+        return neq_exists(p, e);
+    }
     flt *e = flt_leaf_new(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
                         p->line, p->column);
     search_value(p, &e->leaf.vals[0], v, n, q);
-    return e;
+    return neq_exists(p, e);
 }
 
 static flt *s_atom(spl_parse *p, int depth) {
@@ -457,16 +495,16 @@ static flt *w_compare(spl_parse *p, operand *x, const char *op, operand *y) {
     case O_STR:
         e = leaf1(p, x, RDX_OP_EQUALS, flags);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = y->text, .len = y->len};
-        return e;
+        return neq_exists(p, e);
     case O_NUM:
         e = leaf1(p, x, RDX_OP_EQUALS, flags & ~RDX_PF_CASED);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
-        return e;
+        return neq_exists(p, e);
     case O_FIELD:
         e = leaf1(p, x, RDX_OP_EQUALS, flags | RDX_PF_FIELDREF);
         e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = field_name(p, y->text)};
         e->leaf.vals[0].len = strlen(e->leaf.vals[0].text);
-        return e;
+        return neq_exists(p, e);
     default:
         return fail(p, "comparison with a computed value"), NULL;
     }

@@ -297,11 +297,11 @@ static void filter(walk *w, const char *name, const char *text, size_t n, const 
                                 lost->field ? lost->field : "a keyword"), 1);
         return;
     }
-    size_t k;
-    int rc = flt_build_stage(w->c->rs, w->r, name, e, p.line, p.column, &k, "spl", strn(w, text, n), w->c->d);
-    if (rc == -2) opaque(w, name, text, n, "expression too large to expand", 1);
+    rdx_cond *c = NULL;
+    int rc = flt_build(w->c->rs, w->r, name, e, p.line, p.column, &c, "spl", strn(w, text, n), w->c->d);
+    if (rc == -2) opaque(w, name, text, n, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
-        w->cond = rdx_build_cond_and(w->c->a, w->cond, rdx_build_cond_stage(w->c->a, k));
+        w->cond = rdx_build_cond_and(w->c->a, w->cond, c);
         w->n_filters++;
     }
 }
@@ -417,6 +417,32 @@ static int harmless(const char *cmd) {
     return 0;
 }
 
+/* `| regex FIELD="re"` keeps the events whose FIELD the regex finds (an
+ * unanchored search, like match()); `FIELD!="re"` the others.  Read as the
+ * `where` it is equivalent to, so both share one reading of SPL strings.
+ * Without a field the regex runs on _raw, which no predicate can say: the
+ * step stays in the condition as an opaque stage. */
+static void regex_step(walk *w, const char *name, const char *s, size_t n, size_t k) {
+    size_t b = k;
+    while (b < n && isspace((unsigned char)s[b])) b++;
+    size_t f = b;
+    while (f < n && (isalnum((unsigned char)s[f]) || s[f] == '_' || s[f] == '.')) f++;
+    size_t op = f;
+    while (op < n && isspace((unsigned char)s[op])) op++;
+    int neg = op + 1 < n && s[op] == '!' && s[op + 1] == '=';
+    size_t v = op + (neg ? 2 : 1);
+    if (f == b || v > n || (!neg && s[op] != '=')) {
+        opaque(w, name, s, n, "regex over _raw (no field): not a predicate", 1);
+        return;
+    }
+    while (v < n && isspace((unsigned char)s[v])) v++;
+    size_t e = n;
+    while (e > v && isspace((unsigned char)s[e - 1])) e--;
+    const char *body = rdx_arena_printf(w->c->a, "%smatch(%.*s, %.*s)", neg ? "NOT " : "",
+                                        (int)(f - b), s + b, (int)(e - v), s + v);
+    filter(w, name, s, n, body, strlen(body), 1);
+}
+
 static void do_step(walk *w, const step *st, size_t idx) {
     const char *s = st->s;
     size_t n = st->n, k = 0;
@@ -429,6 +455,8 @@ static void do_step(walk *w, const step *st, size_t idx) {
         filter(w, name, s, n, s + 6, n - 6, 0);
     } else if (!strcasecmp(cmd, "where")) {
         filter(w, name, s, n, s + 5, n - 5, 1);
+    } else if (!strcasecmp(cmd, "regex")) {
+        regex_step(w, name, s, n, k);
     } else if (!strcasecmp(cmd, "tstats")) {
         step_tstats(w, name, st, idx);
     } else if (!strncmp(s, "`drop_dm_object_name(", 21) && n > 23) {
@@ -549,7 +577,16 @@ int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, 
     if (failed && !nd) return -1;
     const ynode *root = nd ? docs[0].root : NULL;
     const ynode *search = root && root->kind == Y_MAP ? rdx_ymap_get(root, "search") : NULL;
-    if (!search) return 0;   /* a macro, or another YAML file: no detection */
+    if (!search) {
+        /* a macro (`definition:`) is no detection and says nothing; any
+         * other YAML file the reader was given or claimed must not vanish
+         * without a word */
+        if (!(root && root->kind == Y_MAP && rdx_ymap_get(root, "definition")))
+            rdx_diag_add(d, RDX_SEV_WARNING, "spl", c.file, root ? root->line : 1,
+                         root ? root->column : 1,
+                         "no `search:` (a detection) and no `definition:` (a macro): no rule");
+        return 0;
+    }
     if (search->kind != Y_SCALAR) {
         rdx_diag_add(d, RDX_SEV_ERROR, "spl", c.file, search->line, search->column,
                      "search: must be a string of SPL");

@@ -938,6 +938,16 @@ static int load_text(rdx_ruleset *rs, const char *path, const char *text, size_t
                 i = close + 1;
                 continue;
             }
+            if (name_len && n < len && !isspace((unsigned char)text[n]) && memchr(text + n, '{', len - n)) {
+                /* `rule a.b {`: say what is wrong with the name rather
+                 * than that no rule is in the file */
+                uint32_t l, c;
+                fx_position(text, n, &l, &c);
+                rdx_diag_add(d, RDX_SEV_ERROR, "yaral", file, l, c,
+                             "'%c' after the rule name '%.*s': a YARA-L rule name is letters, digits and _ only",
+                             text[n], (int)name_len, text + name_at);
+                found++;
+            }
         }
         /* not a rule: skip the line */
         while (i < len && text[i] != '\n') i++;

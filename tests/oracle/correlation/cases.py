@@ -58,6 +58,12 @@ CASES = [
      "a@0:u=1 a@1:u=2 a@2:u=30 a@3:u=40"),
     ("percentile", corr("value_percentile", "    condition: {field: Val, gte: 9.1, percentile: 90}\n"),
      " ".join("a@%d:u=%d" % (i, i + 1) for i in range(10))),
+    # rsigma 0.23.0 reads thresholds as integers only; the same
+    # interpolation (p90 of 1..10 is 9.1) judged by an integer bound
+    ("percentile_int", corr("value_percentile", "    condition: {field: Val, gt: 9, percentile: 90}\n"),
+     " ".join("a@%d:u=%d" % (i, i + 1) for i in range(10))),
+    ("percentile_int_below", corr("value_percentile", "    condition: {field: Val, gte: 10, percentile: 90}\n"),
+     " ".join("a@%d:u=%d" % (i, i + 1) for i in range(10))),
     ("missing_group", COUNT3, "a@0 a@1 a@2"),
 ]
 

@@ -58,6 +58,20 @@ evs = [json.loads(l) for l in sys.stdin if l.strip()]
 evs.sort(key=lambda e: e["UtcTime"].replace(" ", "T"))
 for e in evs: print(json.dumps(e, sort_keys=True))' >"$cases/fixture_$d.jsonl"
 done
+# rsigma 0.23.0 routes a detection to the correlations that reference it
+# through the detection's `id` only (find_rule_identity), so a rule named
+# but without an id never feeds one; the scenarios' rules have none.  The
+# same fixture again with an id given to each detection rule lets rsigma
+# judge the correlations themselves (docs/CORRELATION.md).
+python3 - "$cases/fixture_scenarios.yml" "$cases/fixture_scenarios_ids.yml" <<'PY'
+import sys
+docs = open(sys.argv[1], encoding="utf-8").read().split("\n---\n")
+for n, d in enumerate(docs):
+    if "detection:" in d and not any(l.startswith("id:") for l in d.splitlines()):
+        docs[n] = "id: 00000000-0000-4000-8000-%012d\n" % (n + 1) + d
+open(sys.argv[2], "w", encoding="utf-8").write("\n---\n".join(docs))
+PY
+cp "$cases/fixture_scenarios.jsonl" "$cases/fixture_scenarios_ids.jsonl"
 
 for yml in "$cases"/*.yml; do
     c=${yml%.yml}
