@@ -1,0 +1,184 @@
+/*
+ * profiles.c — detections in the shapes the tools responders load
+ * timelines into expect (sink.h):
+ *
+ *   Timesketch   JSON Lines with the three fields its importer requires —
+ *                `message`, `datetime` (ISO 8601, UTC) and
+ *                `timestamp_desc` — plus `timestamp` (microseconds since
+ *                the epoch) and flat attributes to filter on: the rule,
+ *                level, tactics and techniques, computer, channel, event
+ *                id, the file and record id or line, and the details.
+ *   ATT&CK       the tactic and technique columns of the CSV timeline,
+ *                read from the rule's tags: `attack.t1059.001` is
+ *                technique T1059.001, `attack.defense-evasion` (or `_`)
+ *                is the tactic Defense Evasion.  Group and software tags
+ *                (attack.g0016, attack.s0002) are neither.
+ *
+ * A Timesketch event must have a time; a detection on an event without
+ * one is written at the epoch with timestamp_desc "No event time", so it
+ * is imported and visibly marked rather than dropped.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "output/output_internal.h"
+#include "ruledex/json.h"
+#include "ruledex/source.h"
+
+/* ---- ATT&CK from tags -------------------------------------------------------- */
+
+static int is_object_id(const char *s) {   /* t1059, t1059.001, g0016, s0002, ta0002 */
+    if (!strncasecmp(s, "ta", 2) && isdigit((unsigned char)s[2])) return 1;
+    return (tolower((unsigned char)s[0]) == 't' || tolower((unsigned char)s[0]) == 'g' ||
+            tolower((unsigned char)s[0]) == 's') &&
+           isdigit((unsigned char)s[1]);
+}
+
+void out_attack_tactics(rdx_strbuf *b, const rdx_rule *r, const char *sep) {
+    size_t start = b->len;
+    for (size_t i = 0; i < r->tags.count; i++) {
+        const char *t = r->tags.items[i];
+        if (strncasecmp(t, "attack.", 7) || !t[7] || is_object_id(t + 7)) continue;
+        if (b->len > start) rdx_strbuf_puts(b, sep);
+        int word_start = 1;
+        for (const char *p = t + 7; *p; p++) {
+            char c = *p == '-' || *p == '_' ? ' ' : *p;
+            /* "command and control" keeps ATT&CK's lower-case "and" */
+            int and = word_start && !strncasecmp(p, "and", 3) && (p[3] == '-' || p[3] == '_');
+            rdx_strbuf_putc(b, word_start && !and ? (char)toupper((unsigned char)c) : c);
+            word_start = c == ' ';
+        }
+    }
+}
+
+void out_attack_techniques(rdx_strbuf *b, const rdx_rule *r, const char *sep) {
+    size_t start = b->len;
+    for (size_t i = 0; i < r->tags.count; i++) {
+        const char *t = r->tags.items[i];
+        if (strncasecmp(t, "attack.t", 8) || !isdigit((unsigned char)t[8])) continue;
+        if (b->len > start) rdx_strbuf_puts(b, sep);
+        for (const char *p = t + 7; *p; p++) rdx_strbuf_putc(b, (char)toupper((unsigned char)*p));
+    }
+}
+
+/* ---- Timesketch ----------------------------------------------------------------- */
+
+static void kv(rdx_strbuf *b, const char *key, const char *val, size_t len) {
+    rdx_strbuf_putc(b, ',');
+    rdx_json_write_string(b, key, strlen(key));
+    rdx_strbuf_putc(b, ':');
+    if (val) rdx_json_write_string(b, val, len);
+    else rdx_strbuf_puts(b, "null");
+}
+
+static void kvs(rdx_strbuf *b, const char *key, const char *val) {
+    kv(b, key, val, val ? strlen(val) : 0);
+}
+
+/* "[high] Title · HOST · Security 4688": what the timeline row says. */
+static void message(rdx_strbuf *m, const rdx_detection *d) {
+    const rdx_facts *f = d->facts;
+    rdx_strbuf_printf(m, "[%s] %s", d->rule->level ? rdx_level_name(d->rule->level) : "-",
+                      d->rule->title ? d->rule->title : "(untitled)");
+    if (f->host_len) {
+        rdx_strbuf_puts(m, " · ");
+        rdx_strbuf_append(m, f->host, f->host_len);
+    }
+    if (f->channel_len || f->event_id_text_len) {
+        rdx_strbuf_puts(m, " · ");
+        if (f->channel) rdx_strbuf_append(m, f->channel, f->channel_len);
+        rdx_strbuf_putc(m, ' ');
+        if (f->event_id_text) rdx_strbuf_append(m, f->event_id_text, f->event_id_text_len);
+    }
+}
+
+static void times(rdx_strbuf *b, const rdx_facts *f) {
+    char buf[32];
+    size_t n = rdx_time_format(f->has_time ? f->time : 0, buf);
+    rdx_strbuf_puts(b, ",\"datetime\":");
+    rdx_json_write_string(b, buf, n);
+    /* microseconds, floor: ticks are 100 ns */
+    int64_t us = f->has_time ? (f->time >= 0 ? f->time / 10 : -((-f->time + 9) / 10)) : 0;
+    rdx_strbuf_printf(b, ",\"timestamp\":%lld", (long long)us);
+    kvs(b, "timestamp_desc", f->has_time ? "Event Recorded" : "No event time");
+}
+
+static int timesketch_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t seq) {
+    out_buffer *o = impl;
+    rdx_strbuf *b = &o->buf, t = RDX_STRBUF_INIT;
+    const rdx_facts *f = d->facts;
+    const rdx_rule *r = d->rule;
+    message(&t, d);
+    rdx_strbuf_puts(b, "{\"message\":");
+    rdx_json_write_string(b, t.data, t.len);
+    times(b, f);
+    kvs(b, "rule_title", r->title);
+    kvs(b, "rule_id", r->id);
+    kvs(b, "level", r->level ? rdx_level_name(r->level) : NULL);
+    kvs(b, "rule_status", r->status);
+    rdx_strbuf_clear(&t);
+    out_attack_tactics(&t, r, ", ");
+    kv(b, "tactics", t.data ? t.data : "", t.len);
+    rdx_strbuf_clear(&t);
+    out_attack_techniques(&t, r, ", ");
+    kv(b, "techniques", t.data ? t.data : "", t.len);
+    kv(b, "computer", f->host, f->host_len);
+    kv(b, "channel", f->channel, f->channel_len);
+    kv(b, "event_id", f->event_id_text, f->event_id_text_len);
+    const rdx_event *ev = d->event;
+    kvs(b, ev->origin == RDX_ORIGIN_MESSAGE ? "topic" : "source_file", ev->source);
+    if (ev->record_id) rdx_strbuf_printf(b, ",\"record_id\":%llu", (unsigned long long)ev->record_id);
+    if (ev->line) rdx_strbuf_printf(b, ",\"line\":%llu", (unsigned long long)ev->line);
+    rdx_strbuf_clear(&t);
+    rdx_event_details(d->event, &t);
+    kv(b, "details", t.data ? t.data : "", t.len);
+    rdx_strbuf_puts(b, ",\"tag\":[\"ruledex\"]}\n");
+    rdx_strbuf_free(&t);
+    return out_buffer_wrote(s, o, seq);
+}
+
+/* A correlation: one row at its last event, the group and aggregate in
+ * the message. */
+static int timesketch_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *d, uint64_t seq) {
+    out_buffer *o = impl;
+    rdx_strbuf *b = &o->buf, t = RDX_STRBUF_INIT;
+    const rdx_rule *r = d->rule;
+    rdx_strbuf_printf(&t, "[%s] %s (correlation, %s %.17g)", r->level ? rdx_level_name(r->level) : "-",
+                      r->title ? r->title : "(untitled)", d->aggregate_name, d->aggregate);
+    for (size_t i = 0; i < d->n_group; i++)
+        rdx_strbuf_printf(&t, " · %s=%s", d->group_fields[i], d->group_values[i] ? d->group_values[i] : "");
+    rdx_strbuf_puts(b, "{\"message\":");
+    rdx_json_write_string(b, t.data, t.len);
+    rdx_facts f = {0};
+    f.time = d->end;
+    f.has_time = 1;
+    times(b, &f);
+    kvs(b, "rule_title", r->title);
+    kvs(b, "rule_id", r->id);
+    kvs(b, "level", r->level ? rdx_level_name(r->level) : NULL);
+    kvs(b, "rule_status", r->status);
+    rdx_strbuf_puts(b, ",\"correlation\":true,\"tag\":[\"ruledex\",\"correlation\"]}\n");
+    rdx_strbuf_free(&t);
+    return out_buffer_wrote(s, o, seq);
+}
+
+static int ts_flush(rdx_sink *s, void *impl) { return out_buffer_flush(s, impl); }
+
+static void ts_free(void *impl) {
+    out_buffer *o = impl;
+    rdx_strbuf_free(&o->buf);
+    free(o);
+}
+
+static const rdx_sink_ops timesketch_ops = {"timesketch", NULL, timesketch_write, ts_flush,
+                                            ts_flush, ts_free, timesketch_correlation, NULL};
+
+rdx_sink *rdx_sink_timesketch_new(rdx_write_fn w, void *ctx) {
+    out_buffer *o = calloc(1, sizeof *o);
+    if (!o) abort();
+    o->w = w;
+    o->ctx = ctx;
+    return rdx_sink_new(&timesketch_ops, o);
+}
