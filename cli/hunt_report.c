@@ -116,9 +116,18 @@ rdx_report *hr_setup(const hunt_report_opts *o, const rdx_ruleset *rs, const rdx
         ok &= rdx_report_exclude_file(r, o->exclude_files[i], RDX_SUPPRESS_EXCLUDED, d) == 0;
     if (o->exclude_noisy) {
         const char *p = noisy_path(o);
-        if (!o->noisy_file && strcmp(p, "noisy-rules.txt") && access(p, R_OK) != 0)
-            p = "data/noisy-rules.txt";
-        ok &= rdx_report_exclude_file(r, p, RDX_SUPPRESS_NOISY, d) == 0;
+        if (!o->noisy_file && access(p, R_OK) != 0) p = "data/noisy-rules.txt";
+        /* the shipped list names rules of every SigmaHQ folder: one a rule
+         * set does not load is no mistake of the user's, so only its read
+         * error is said */
+        rdx_diags mine;
+        rdx_diags_init(&mine);
+        ok &= rdx_report_exclude_file(r, p, RDX_SUPPRESS_NOISY, o->noisy_file ? d : &mine) == 0;
+        for (size_t i = 0; i < mine.count; i++)
+            if (mine.items[i].severity == RDX_SEV_ERROR)
+                rdx_diag_add(d, RDX_SEV_ERROR, mine.items[i].category, mine.items[i].file, 0, 0, "%s",
+                             mine.items[i].message);
+        rdx_diags_free(&mine);
     }
     if (o->exclude_status) rdx_report_exclude_statuses(r, o->exclude_status);
     rdx_report_set_dedup(r, o->dedup_window, o->dedup_fields);
