@@ -187,7 +187,7 @@ typedef struct rdx_report_html_options {
     const char *title;           /* NULL: "ruledex hunt report" */
     const char *rule_href;
     const char *generated;       /* a line saying when and from what; may be NULL */
-    size_t max_hosts, max_rules; /* 0: 50 and 100 */
+    size_t max_hosts, max_rules; /* 0: 200 and 1000 */
 } rdx_report_html_options;
 void rdx_report_html(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_html_options *o);
 

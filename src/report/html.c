@@ -186,7 +186,7 @@ static void chart(rdx_strbuf *b, const rdx_report_summary *s) {
 }
 
 static void hosts(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_html_options *o) {
-    size_t max = o->max_hosts ? o->max_hosts : 50;
+    size_t max = o->max_hosts ? o->max_hosts : 200;
     rdx_strbuf_puts(b, "<h2>Hosts, most severe first</h2><table id=\"hosts\"><tr><th>host</th>"
                        "<th>detections</th>");
     for (int l = RDX_LEVEL_CRITICAL; l >= RDX_LEVEL_INFORMATIONAL; l--)
@@ -221,7 +221,7 @@ static void hosts(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_h
 }
 
 static void rules(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_html_options *o) {
-    size_t max = o->max_rules ? o->max_rules : 100;
+    size_t max = o->max_rules ? o->max_rules : 1000;
     rdx_strbuf_puts(b, "<h2>Rules that fired, most first</h2><table id=\"rules\"><tr><th>rule</th><th>level</th>"
                        "<th>detections</th><th>hosts</th><th>suppressed</th><th>id</th></tr>");
     for (size_t i = 0; i < s->n_rules && i < max; i++) {
