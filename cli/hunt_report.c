@@ -167,18 +167,33 @@ static void print_hosts(FILE *f, const rdx_report_summary *s, int verbose) {
     if (max < s->n_hosts) fprintf(f, "  ... %zu more hosts (--verbose)\n", s->n_hosts - max);
 }
 
+/* "suppressed: 15 of 18 detections, counted not shown: 1 by --exclude-rules
+ * (1 rule), 2 by --exclude-status, 12 repeats within 10m (--dedup)" —
+ * each part when its control is on. */
 static void print_suppressed(FILE *f, const rdx_report_summary *s) {
-    int any = s->suppressed_total || s->dedup_window;
-    for (int k = 0; k < RDX_SUPPRESS_N; k++) any |= s->excluded_rules[k] != 0;
-    if (!any) return;
-    fprintf(f, "suppressed: %s of %s detections, counted not shown (", cli_num(s->suppressed_total),
+    size_t ex = s->excluded_rules[RDX_SUPPRESS_EXCLUDED], noisy = s->excluded_rules[RDX_SUPPRESS_NOISY];
+    if (!s->suppressed_total && !s->dedup_window && !ex && !noisy) return;
+    fprintf(f, "suppressed: %s of %s detections, counted not shown:", cli_num(s->suppressed_total),
             cli_num(s->detections));
-    fprintf(f, "excluded rules %s: %s, ", cli_num(s->excluded_rules[RDX_SUPPRESS_EXCLUDED]),
-            cli_num(s->suppressed[RDX_SUPPRESS_EXCLUDED]));
-    fprintf(f, "noisy rules %s: %s, ", cli_num(s->excluded_rules[RDX_SUPPRESS_NOISY]),
-            cli_num(s->suppressed[RDX_SUPPRESS_NOISY]));
-    fprintf(f, "excluded status: %s, ", cli_num(s->suppressed[RDX_SUPPRESS_STATUS]));
-    fprintf(f, "repeats: %s)\n", cli_num(s->suppressed[RDX_SUPPRESS_REPEAT]));
+    const char *sep = " ";
+    if (ex || s->suppressed[RDX_SUPPRESS_EXCLUDED]) {
+        fprintf(f, "%s%s by --exclude-rules (%zu rule%s)", sep, cli_num(s->suppressed[RDX_SUPPRESS_EXCLUDED]),
+                ex, ex == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (noisy || s->suppressed[RDX_SUPPRESS_NOISY]) {
+        fprintf(f, "%s%s by the noisy list (%zu rule%s)", sep, cli_num(s->suppressed[RDX_SUPPRESS_NOISY]),
+                noisy, noisy == 1 ? "" : "s");
+        sep = ", ";
+    }
+    if (s->suppressed[RDX_SUPPRESS_STATUS]) {
+        fprintf(f, "%s%s by --exclude-status", sep, cli_num(s->suppressed[RDX_SUPPRESS_STATUS]));
+        sep = ", ";
+    }
+    if (s->dedup_window)
+        fprintf(f, "%s%s repeats within %llds (--dedup)", sep, cli_num(s->suppressed[RDX_SUPPRESS_REPEAT]),
+                (long long)(s->dedup_window / RDX_TICKS_PER_SECOND));
+    fputc('\n', f);
 }
 
 void hr_print_summary(FILE *f, const rdx_report_summary *s, int verbose) {

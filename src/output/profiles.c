@@ -3,7 +3,8 @@
  * timelines into expect (sink.h):
  *
  *   Timesketch   JSON Lines with the three fields its importer requires —
- *                `message`, `datetime` (ISO 8601, UTC) and
+ *                `message`, `datetime` (ISO 8601 in UTC, microseconds,
+ *                "+00:00" as in the importer's documentation) and
  *                `timestamp_desc` — plus `timestamp` (microseconds since
  *                the epoch) and flat attributes to filter on: the rule,
  *                level, tactics and techniques, computer, channel, event
@@ -95,8 +96,10 @@ static void message(rdx_strbuf *m, const rdx_detection *d) {
 }
 
 static void times(rdx_strbuf *b, const rdx_facts *f) {
-    char buf[32];
+    char buf[40];
     size_t n = rdx_time_format(f->has_time ? f->time : 0, buf);
+    /* the importer's own example shape: microseconds and +00:00 */
+    if (n == 28) memcpy(buf + 26, "+00:00", 7), n = 32;
     rdx_strbuf_puts(b, ",\"datetime\":");
     rdx_json_write_string(b, buf, n);
     /* microseconds, floor: ticks are 100 ns */

@@ -217,22 +217,26 @@ static void put_time(rdx_strbuf *b, int has, int64_t t) {
     else rdx_strbuf_puts(b, "(no time)");
 }
 
-/* "    ⋯ 3,535 more of Title (high) on HOST from T to T (--verbose shows each)" */
+/* A folded flood, in the table's shape:
+ *   2026-12-01T10:00:50.0000000Z  low           Failed Logon  0e6b4a53-...
+ *       ⋯ 7 more on dc01.corp.example until 2026-12-01T10:01:50.0000000Z (a flood: ...)
+ * the time being the first folded one's. */
 static void fold_line(rdx_strbuf *b, const filter *f, const fold *fo) {
     const rdx_rule *r = rdx_hunt_rule(f->r->h, fo->rule);
-    rdx_strbuf_puts(b, "⋯ folded ");
-    rp_num(b, fo->folded);
-    rdx_strbuf_puts(b, " more of ");
+    put_time(b, fo->has_time, fo->first);
+    rdx_strbuf_printf(b, "  %-13s ", r && r->level ? rdx_level_name(r->level) : "-");
     rdx_esc_texts(b, r && r->title ? r->title : "(untitled)", 0);
-    rdx_strbuf_printf(b, " (%s) on ", r && r->level ? rdx_level_name(r->level) : "-");
+    rdx_strbuf_puts(b, "  ");
+    if (r) rdx_esc_texts(b, r->id, 0);
+    rdx_strbuf_puts(b, "\n    ⋯ ");
+    rp_num(b, fo->folded);
+    rdx_strbuf_puts(b, " more on ");
     size_t hlen = fo->key_len - fo->host_off;
     if (hlen) rdx_esc_text(b, fo->key + fo->host_off, hlen, 0);
     else rdx_strbuf_puts(b, "(no computer)");
-    rdx_strbuf_puts(b, ", ");
-    put_time(b, fo->has_time, fo->first);
-    rdx_strbuf_puts(b, " to ");
+    rdx_strbuf_puts(b, " until ");
     put_time(b, fo->has_time, fo->last);
-    rdx_strbuf_puts(b, " (--verbose shows each)\n");
+    rdx_strbuf_printf(b, " (a flood: the first %zu are shown; --verbose shows each)\n", f->r->flood_shown);
 }
 
 static int filter_end(rdx_sink *s, void *impl) {
