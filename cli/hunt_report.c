@@ -217,7 +217,7 @@ void hr_print_summary(FILE *f, const rdx_report_summary *s, int verbose) {
         fprintf(f, "folded: %s detections of floods shown as one line each after the first %zu "
                    "(--verbose shows each)\n", cli_num(s->folded), s->flood_shown);
     if (s->n_unrunnable) {
-        fprintf(f, "correlations not run: %zu\n", s->n_unrunnable);
+        fprintf(f, "correlations that cannot run as written: %zu\n", s->n_unrunnable);
         for (size_t i = 0; i < s->n_unrunnable; i++) {
             const rdx_rule *r = s->unrunnable[i].rule;
             fprintf(f, "  %s", cli_esc(r->title ? r->title : r->name ? r->name : "(untitled)"));

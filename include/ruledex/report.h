@@ -169,6 +169,13 @@ typedef struct rdx_report_summary {
     size_t flood_shown;          /* 0: off */
 } rdx_report_summary;
 
+/* Can correlation rule r not run as written?  1 with the reason appended
+ * to why: its correlation section did not load, or a rule it references
+ * is not loaded, cannot run (an opaque stage, an unresolved placeholder),
+ * or is such a correlation itself.  0 for a runnable one or a detection.
+ * `hunt`'s summary and `lint` name these rules. */
+int rdx_correlation_not_runnable(const rdx_rule *r, rdx_strbuf *why);
+
 /* The summary of tally t (the sum of every input) and the hunt's account
  * a.  Owned by the caller. */
 rdx_report_summary *rdx_report_summarise(const rdx_report *r, const rdx_report_tally *t,

@@ -155,34 +155,31 @@ static void summarise_bins(rdx_report_summary *s, rdx_report_tally *t) {
 
 /* ---- correlations that cannot run ----------------------------------------- */
 
-static void add_unrunnable(rdx_report_summary *s, size_t cap, const rdx_rule *rule, const char *fmt,
-                           const char *a, const char *b) {
-    if (s->n_unrunnable == cap) return;
-    rdx_strbuf m = RDX_STRBUF_INIT;
-    rdx_strbuf_printf(&m, fmt, a, b ? b : "");
-    s->unrunnable[s->n_unrunnable++] = (rdx_report_unrunnable){rule, rdx_strbuf_take(&m)};
-}
-
-static void why_not_runnable(rdx_report_summary *s, size_t cap, const rdx_rule *rule) {
+int rdx_correlation_not_runnable(const rdx_rule *rule, rdx_strbuf *why) {
+    if (rule->kind != RDX_KIND_CORRELATION) return 0;
     const rdx_correlation *k = rule->correlation;
     if (!k) {
-        add_unrunnable(s, cap, rule, "its correlation section could not be read%s%s", "", NULL);
-        return;
+        rdx_strbuf_puts(why, "its correlation section could not be read");
+        return 1;
     }
     for (size_t i = 0; i < k->rules.count; i++) {
         const rdx_rule *ref = k->resolved ? k->resolved[i] : NULL;
         if (!ref) {
-            add_unrunnable(s, cap, rule, "it references '%s', which no loaded rule answers to%s",
-                           k->rules.items[i], NULL);
-            return;
+            rdx_strbuf_printf(why, "it references '%s', which no loaded rule answers to", k->rules.items[i]);
+            return 1;
         }
         if (ref->status_load != RDX_RULE_OK) {
-            const char *why = rdx_rule_opaque_reason(ref);
-            add_unrunnable(s, cap, rule, "it references '%s', which cannot run: %s", k->rules.items[i],
-                           why ? why : "an unresolved placeholder");
-            return;
+            const char *opaque = rdx_rule_opaque_reason(ref);
+            rdx_strbuf_printf(why, "it references '%s', which cannot run: %s", k->rules.items[i],
+                              opaque ? opaque : "an unresolved placeholder");
+            return 1;
+        }
+        if (ref->kind == RDX_KIND_CORRELATION && rdx_correlation_not_runnable(ref, why)) {
+            rdx_strbuf_printf(why, " (through '%s')", k->rules.items[i]);
+            return 1;
         }
     }
+    return 0;
 }
 
 static void summarise_unrunnable(rdx_report_summary *s, const rdx_ruleset *rs) {
@@ -190,8 +187,13 @@ static void summarise_unrunnable(rdx_report_summary *s, const rdx_ruleset *rs) {
     for (size_t i = 0; rs && i < rs->n_rules; i++) cap += rs->rules[i]->kind == RDX_KIND_CORRELATION;
     s->unrunnable = calloc(cap + 1, sizeof *s->unrunnable);
     if (!s->unrunnable) abort();
-    for (size_t i = 0; rs && i < rs->n_rules; i++)
-        if (rs->rules[i]->kind == RDX_KIND_CORRELATION) why_not_runnable(s, cap, rs->rules[i]);
+    rdx_strbuf why = RDX_STRBUF_INIT;
+    for (size_t i = 0; rs && i < rs->n_rules; i++) {
+        rdx_strbuf_clear(&why);
+        if (rdx_correlation_not_runnable(rs->rules[i], &why))
+            s->unrunnable[s->n_unrunnable++] = (rdx_report_unrunnable){rs->rules[i], rdx_strbuf_take(&why)};
+    }
+    rdx_strbuf_free(&why);
 }
 
 /* ---- the summary ------------------------------------------------------------- */
