@@ -419,6 +419,7 @@ static void run(hunt *h, run_totals *t) {
     for (int k = 0; k < n; k++) {
         ws[k].h = h;
         ws[k].hunter = rdx_hunter_new(h->session);
+        rdx_hunter_track_span(ws[k].hunter, hr_wants_span(&h->opt.report, h->opt.quiet));
         if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
     }
     collect(h, &pg, t);

@@ -139,6 +139,10 @@ rdx_report *hr_setup(const hunt_report_opts *o, const rdx_ruleset *rs, const rdx
     return r;
 }
 
+int hr_wants_span(const hunt_report_opts *o, int quiet) {
+    return !quiet || o->summary_record || o->report_html;
+}
+
 /* ---- the summary on stderr ------------------------------------------------ */
 
 static void print_time(FILE *f, int64_t t) {
@@ -201,6 +205,14 @@ void hr_print_summary(FILE *f, const rdx_report_summary *s, int verbose) {
         fprintf(f, "events with a detection: %s of %s evaluated (%.1f %%)\n",
                 cli_num(s->events_detected), cli_num(s->events_evaluated),
                 100.0 * (double)s->events_detected / (double)s->events_evaluated);
+    if (s->has_event_time) {
+        fputs("event times: ", f);
+        print_time(f, s->event_first);
+        fputs(" to ", f);
+        print_time(f, s->event_last);
+        if (s->events_untimed) fprintf(f, " (%s without a time)", cli_num(s->events_untimed));
+        fputc('\n', f);
+    }
     if (s->has_time) {
         fputs("detection times: ", f);
         print_time(f, s->first);

@@ -54,6 +54,8 @@ int hr_parse_option(hunt_report_opts *o, int c, const char *arg);
 rdx_report *hr_setup(const hunt_report_opts *o, const rdx_ruleset *rs, const rdx_hunt *h,
                      int table, int verbose, rdx_diags *d);
 
+/* Is the span of event time needed (a summary, a record, a report)? */
+int hr_wants_span(const hunt_report_opts *o, int quiet);
 /* The closing lines of the summary on f, after the existing ones. */
 void hr_print_summary(FILE *f, const rdx_report_summary *s, int verbose);
 /* The HTML report, written atomically; 0, or -1 (said on stderr). */

@@ -144,6 +144,9 @@ typedef struct rdx_report_summary {
     /* from the hunt's account */
     uint64_t files, events_read, events_evaluated, events_unreadable;
     uint64_t rules_selected, rules_loaded;
+    int has_event_time;          /* the account tracked the span (rdx_hunter_track_span) */
+    int64_t event_first, event_last;
+    uint64_t events_untimed;
     /* from the tally */
     uint64_t detections;         /* every detection the rules made */
     uint64_t reported;           /* detections - suppressed */

@@ -100,10 +100,17 @@ static void cards(rdx_strbuf *b, const rdx_report_summary *s) {
     card(b, "hosts with detections", s->n_hosts, "c-hosts");
     card(b, "rules that fired", s->n_rules, "c-rules");
     card(b, "files read", s->files, "c-files");
-    rdx_strbuf_puts(b, "</div>");
+    rdx_strbuf_puts(b, "</div>\n");
     if (s->events_evaluated)
         rdx_strbuf_printf(b, "<p>%.1f %% of the evaluated events have a detection.",
                           100.0 * (double)s->events_detected / (double)s->events_evaluated);
+    if (s->has_event_time) {
+        rdx_strbuf_puts(b, " Events from <time id=\"e-first\">");
+        put_time(b, s->event_first);
+        rdx_strbuf_puts(b, "</time> to <time id=\"e-last\">");
+        put_time(b, s->event_last);
+        rdx_strbuf_puts(b, "</time>.");
+    }
     if (s->has_time) {
         rdx_strbuf_puts(b, " Detections from <time id=\"t-first\">");
         put_time(b, s->first);
@@ -136,7 +143,7 @@ static void levels(rdx_strbuf *b, const rdx_report_summary *s) {
                              "</td></tr>",
                           400.0 * (double)s->by_level[l] / (double)max, level_colour[l]);
     }
-    rdx_strbuf_puts(b, "</table>");
+    rdx_strbuf_puts(b, "</table>\n");
 }
 
 /* Stacked bars, most severe on top; each bar's <title> says its span. */
@@ -171,7 +178,7 @@ static void chart(rdx_strbuf *b, const rdx_report_summary *s) {
             rdx_strbuf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
                               x + 1, y, bw > 3 ? bw - 2 : bw, h, level_colour[l]);
         }
-        rdx_strbuf_puts(b, "</g>");
+        rdx_strbuf_puts(b, "</g>\n");
     }
     rdx_strbuf_printf(b, "<text x=\"%.0f\" y=\"%.0f\">", left, top + H + 16);
     put_time(b, s->bins[0].start);
@@ -214,9 +221,9 @@ static void hosts(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_h
             rdx_strbuf_puts(b, "</span>");
         }
         if (h->n_rules > 5) rdx_strbuf_printf(b, "<br><span class=\"muted\">%zu more</span>", h->n_rules - 5);
-        rdx_strbuf_puts(b, "</td></tr>");
+        rdx_strbuf_puts(b, "</td></tr>\n");
     }
-    rdx_strbuf_puts(b, "</table>");
+    rdx_strbuf_puts(b, "</table>\n");
     if (s->n_hosts > max) rdx_strbuf_printf(b, "<p class=\"muted\">%zu more hosts not listed.</p>", s->n_hosts - max);
 }
 
@@ -244,9 +251,9 @@ static void rules(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_h
         }
         rdx_strbuf_puts(b, "</td><td><code>");
         esc(b, e->rule->id);
-        rdx_strbuf_puts(b, "</code></td></tr>");
+        rdx_strbuf_puts(b, "</code></td></tr>\n");
     }
-    rdx_strbuf_puts(b, "</table>");
+    rdx_strbuf_puts(b, "</table>\n");
     if (s->n_rules > max) rdx_strbuf_printf(b, "<p class=\"muted\">%zu more rules not listed.</p>", s->n_rules - max);
 }
 
@@ -260,9 +267,9 @@ static void noise(rdx_strbuf *b, const rdx_report_summary *s) {
         if (k <= RDX_SUPPRESS_NOISY) rp_num(b, s->excluded_rules[k]);
         rdx_strbuf_puts(b, "</td><td class=\"n\">");
         rp_num(b, s->suppressed[k]);
-        rdx_strbuf_puts(b, "</td></tr>");
+        rdx_strbuf_puts(b, "</td></tr>\n");
     }
-    rdx_strbuf_puts(b, "</table>");
+    rdx_strbuf_puts(b, "</table>\n");
     if (s->dedup_window)
         rdx_strbuf_printf(b, "<p>Repeats: the same rule, host and key fields within %lld s.</p>",
                           (long long)(s->dedup_window / RDX_TICKS_PER_SECOND));
@@ -280,9 +287,9 @@ static void unrunnable(rdx_strbuf *b, const rdx_report_summary *s) {
         esc(b, r->file);
         rdx_strbuf_puts(b, "</code></td><td>");
         esc(b, s->unrunnable[i].reason);
-        rdx_strbuf_puts(b, "</td></tr>");
+        rdx_strbuf_puts(b, "</td></tr>\n");
     }
-    rdx_strbuf_puts(b, "</table>");
+    rdx_strbuf_puts(b, "</table>\n");
 }
 
 void rdx_report_html(rdx_strbuf *b, const rdx_report_summary *s, const rdx_report_html_options *o) {

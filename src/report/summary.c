@@ -208,6 +208,10 @@ rdx_report_summary *rdx_report_summarise(const rdx_report *r, const rdx_report_t
         s->events_read = a->read;
         s->events_evaluated = a->evaluated;
         s->events_unreadable = a->unreadable;
+        s->has_event_time = a->has_event_time;
+        s->event_first = a->first_event;
+        s->event_last = a->last_event;
+        s->events_untimed = a->events_untimed;
     }
     s->rules_selected = r->n_rules;
     s->rules_loaded = r->rs ? r->rs->n_rules : 0;
@@ -361,6 +365,9 @@ void rdx_report_json(rdx_strbuf *b, const rdx_report_summary *s) {
     jnum(b, "unreadable", s->events_unreadable, 1);
     jnum(b, "with_detection", s->events_detected, 1);
     jnum(b, "with_any_detection", s->events_any, 1);
+    jtime(b, "first", s->has_event_time, s->event_first);
+    jtime(b, "last", s->has_event_time, s->event_last);
+    jnum(b, "without_time", s->events_untimed, 1);
     rdx_strbuf_puts(b, "},");
     jkey(b, "detections", 0);
     rdx_strbuf_putc(b, '{');
