@@ -37,6 +37,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ruledex/attack.h"
 #include "ruledex/correlate.h"
 #include "ruledex/hunt.h"
 #include "hunt_report.h"
@@ -81,6 +82,7 @@ typedef struct hunt {
     rdx_logsources *ls;            /* NULL: every rule sees every event */
     rdx_hunt *session;
     rdx_report *report;            /* noise control and the summary's tallies */
+    struct rdx_attack *attack;     /* --attack: tactics of techniques; NULL: none */
     rdx_sink_style style;          /* for the output stream */
     rdx_corr_hits *hits;           /* hits kept for correlations; NULL: none run */
     file_job *jobs;
@@ -447,6 +449,7 @@ static void correlate(hunt *h, FILE *out, run_totals *t) {
     if (!sink && h->opt.format == OUT_JSONL) sink = rdx_sink_jsonl_new(write_file, out);
     else if (!sink && h->opt.format == OUT_TIMESKETCH) sink = rdx_sink_timesketch_new(write_file, out);
     else if (!sink) sink = rdx_sink_table_new(&h->style, write_file, out);
+    rdx_sink_set_attack(sink, h->attack);   /* a table or JSON Lines has no tactics: ignored */
     rdx_correlator *c = rdx_correlator_new(h->session, NULL);
     t->corr_failed = rdx_correlator_run(c, h->hits, sink, &t->corr_warnings) != 0;
     t->corr = *rdx_correlator_stats(c);
@@ -591,9 +594,11 @@ static int setup_report(hunt *h, const cli_colors *ecol) {
     rdx_diags_init(&d);
     h->report = hr_setup(&h->opt.report, h->rs, h->session, h->opt.format == OUT_TABLE,
                          h->opt.verbose, &d);
+    int attack_failed = 0;
+    h->attack = hr_load_attack(&h->opt.report, &d, &attack_failed);
     cli_print_diags(stderr, &d, ecol, 0, h->opt.verbose ? 0 : 20);
     rdx_diags_free(&d);
-    return h->report != NULL;
+    return h->report != NULL && !attack_failed;
 }
 
 /* --summary-record: the summary as the last JSON Lines record. */
@@ -611,8 +616,14 @@ static rdx_sink *job_sink(hunt *h, file_job *j) {
     rdx_sink *s;
     switch (h->opt.format) {
     case OUT_JSONL: s = rdx_sink_jsonl_new(job_write, j); break;
-    case OUT_CSV: return rdx_sink_timeline_new(job_write, j);
-    case OUT_TIMESKETCH: s = rdx_sink_timesketch_new(job_write, j); break;
+    case OUT_CSV:
+        s = rdx_sink_timeline_new(job_write, j);
+        rdx_sink_set_attack(s, h->attack);
+        return s;
+    case OUT_TIMESKETCH:
+        s = rdx_sink_timesketch_new(job_write, j);
+        rdx_sink_set_attack(s, h->attack);
+        break;
     default: s = rdx_sink_table_new(&h->style, job_write, j); break;
     }
     rdx_sink_set_flush_each(s, j->in->stream);   /* live: each detection as it is found */
@@ -646,6 +657,7 @@ static void hunt_free(hunt *h) {
     free(h->jobs);
     rdx_corr_hits_free(h->hits);
     rdx_report_free(h->report);
+    rdx_attack_free(h->attack);
     rdx_hunt_free(h->session);
     rdx_logsources_free(h->ls);
     rdx_ruleset_free(h->rs);
@@ -706,6 +718,7 @@ int rdx_cmd_hunt(int argc, char **argv) {
     if (rdx_hunt_correlation_count(h.session))
         h.hits = rdx_corr_hits_new(h.opt.corr_memory, spill_file, NULL);
     if (h.opt.format == OUT_CSV) t.timeline = rdx_sink_timeline_new(write_file, out.f);
+    if (t.timeline) rdx_sink_set_attack(t.timeline, h.attack);
     make_jobs(&h, &in, &t);
     pthread_mutex_init(&h.mu, NULL);
     pthread_cond_init(&h.job_done, NULL);

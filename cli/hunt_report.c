@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "common.h"
+#include "ruledex/attack.h"
 #include "ruledex/facts.h"
 
 const char hr_usage[] =
@@ -37,7 +38,9 @@ const char hr_usage[] =
     "      --rule-link PATTERN   link each rule in the report to PATTERN, %s being\n"
     "                            its id (default rules/%s.html, a catalog beside it;\n"
     "                            'none' for no links)\n"
-    "      --summary-record      end --format jsonl with a {\"summary\": ...} record\n";
+    "      --summary-record      end --format jsonl with a {\"summary\": ...} record\n"
+    "      --attack FILE         ATT&CK STIX bundle: the csv and timesketch tactics\n"
+    "                            of each technique (default: from tag names only)\n";
 
 /* "30s", "10m", "2h", "1d", or seconds; > 0. */
 static int parse_window(const char *s, int64_t *ticks) {
@@ -91,6 +94,7 @@ int hr_parse_option(hunt_report_opts *o, int c, const char *arg) {
         o->rule_href = arg;
         return 1;
     case HR_OPT_SUMMARY_RECORD: o->summary_record = 1; return 1;
+    case HR_OPT_ATTACK: o->attack = arg; return 1;
     default: return 0;
     }
 }
@@ -137,6 +141,13 @@ rdx_report *hr_setup(const hunt_report_opts *o, const rdx_ruleset *rs, const rdx
         return NULL;
     }
     return r;
+}
+
+rdx_attack *hr_load_attack(const hunt_report_opts *o, rdx_diags *d, int *failed) {
+    if (!o->attack) return NULL;
+    rdx_attack *a = rdx_attack_load(o->attack, d);
+    *failed = a == NULL;
+    return a;
 }
 
 int hr_wants_span(const hunt_report_opts *o, int quiet) {

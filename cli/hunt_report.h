@@ -25,12 +25,13 @@ typedef struct hunt_report_opts {
     const char *report_html;       /* --report FILE */
     const char *rule_href;         /* --rule-link PATTERN */
     int summary_record;            /* --summary-record */
+    const char *attack;            /* --attack FILE: tactics from ATT&CK data */
 } hunt_report_opts;
 
 /* The long options this module handles, their codes starting at 0x200. */
 enum {
     HR_OPT_EXCLUDE_RULES = 0x200, HR_OPT_EXCLUDE_STATUS, HR_OPT_EXCLUDE_NOISY, HR_OPT_NOISY_RULES,
-    HR_OPT_DEDUP, HR_OPT_DEDUP_FIELDS, HR_OPT_REPORT, HR_OPT_RULE_LINK, HR_OPT_SUMMARY_RECORD
+    HR_OPT_DEDUP, HR_OPT_DEDUP_FIELDS, HR_OPT_REPORT, HR_OPT_RULE_LINK, HR_OPT_SUMMARY_RECORD, HR_OPT_ATTACK
 };
 #define HR_LONG_OPTIONS                                                            \
     {"exclude-rules", required_argument, 0, HR_OPT_EXCLUDE_RULES},                 \
@@ -41,7 +42,8 @@ enum {
     {"dedup-fields", required_argument, 0, HR_OPT_DEDUP_FIELDS},                   \
     {"report", required_argument, 0, HR_OPT_REPORT},                               \
     {"rule-link", required_argument, 0, HR_OPT_RULE_LINK},                         \
-    {"summary-record", no_argument, 0, HR_OPT_SUMMARY_RECORD}
+    {"summary-record", no_argument, 0, HR_OPT_SUMMARY_RECORD},                     \
+    {"attack", required_argument, 0, HR_OPT_ATTACK}
 
 /* The help text of these options. */
 extern const char hr_usage[];
@@ -54,6 +56,9 @@ int hr_parse_option(hunt_report_opts *o, int c, const char *arg);
 rdx_report *hr_setup(const hunt_report_opts *o, const rdx_ruleset *rs, const rdx_hunt *h,
                      int table, int verbose, rdx_diags *d);
 
+/* The ATT&CK bundle of --attack, or NULL (none asked; or it cannot be
+ * read: *failed set, the reason in d). */
+struct rdx_attack *hr_load_attack(const hunt_report_opts *o, rdx_diags *d, int *failed);
 /* Is the span of event time needed (a summary, a record, a report)? */
 int hr_wants_span(const hunt_report_opts *o, int quiet);
 /* The closing lines of the summary on f, after the existing ones. */

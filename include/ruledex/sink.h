@@ -138,6 +138,12 @@ rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx);
  * `timestamp` (µs) and flat attributes (rule, level, tactics, techniques,
  * computer, channel, event id, source file, record id or line, details). */
 rdx_sink *rdx_sink_timesketch_new(rdx_write_fn w, void *ctx);
+struct rdx_attack;
+/* Tactics from ATT&CK data (attack.h; borrowed, must outlive s) for the
+ * timeline's and Timesketch's tactic columns: a technique tag then also
+ * gives its tactics, named and ordered as in the matrix.  0, or -1 when s
+ * is neither sink. */
+int rdx_sink_set_attack(rdx_sink *s, const struct rdx_attack *a);
 /* Move the rows of timeline src (not yet ended) to the end of timeline dst,
  * as if they had been written to dst.  0, or -1 if either is not a
  * timeline sink. */

@@ -171,6 +171,7 @@ typedef struct tl_row {
 
 typedef struct timeline_sink {
     out_buffer o;
+    const struct rdx_attack *attack;   /* NULL: tactics from tag names only */
     tl_row *rows;
     size_t count, cap;
 } timeline_sink;
@@ -209,7 +210,7 @@ static int timeline_write(rdx_sink *s, void *impl, const rdx_detection *d, uint6
     rdx_event_details(d->event, &details);
     csv_field(&b, details.data, details.len, 0);
     rdx_strbuf_free(&details);
-    out_csv_tail(&b, d->rule, d->event);
+    out_csv_tail(&b, d->rule, d->event, t->attack);
     (void)s;
     push_row(t, (tl_row){f->time, f->has_time, seq, rdx_strbuf_take(&b)});
     return 0;
@@ -267,9 +268,9 @@ void out_timeline_push(void *impl, int64_t time, char *line) {
 
 void out_csv_field(rdx_strbuf *b, const char *s, size_t len, int last) { csv_field(b, s, len, last); }
 
-void out_csv_tail(rdx_strbuf *b, const rdx_rule *r, const rdx_event *ev) {
+void out_csv_tail(rdx_strbuf *b, const rdx_rule *r, const rdx_event *ev, const struct rdx_attack *a) {
     rdx_strbuf t = RDX_STRBUF_INIT;
-    out_attack_tactics(&t, r, "; ");
+    out_attack_tactics(&t, r, "; ", a);
     csv_field(b, t.data, t.len, 0);
     rdx_strbuf_clear(&t);
     out_attack_techniques(&t, r, "; ");
@@ -288,6 +289,15 @@ rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx) {
     t->o.w = w;
     t->o.ctx = ctx;
     return rdx_sink_new(&timeline_ops, t);
+}
+
+const struct rdx_attack *out_timeline_attack(void *impl) { return ((timeline_sink *)impl)->attack; }
+
+int out_timeline_set_attack(rdx_sink *s, const struct rdx_attack *a) {
+    timeline_sink *t = rdx_sink_impl_(s, &timeline_ops);
+    if (!t) return -1;
+    t->attack = a;
+    return 0;
 }
 
 int rdx_sink_timeline_take(rdx_sink *dst, rdx_sink *src) {

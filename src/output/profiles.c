@@ -13,7 +13,9 @@
  *                read from the rule's tags: `attack.t1059.001` is
  *                technique T1059.001, `attack.defense-evasion` (or `_`)
  *                is the tactic Defense Evasion.  Group and software tags
- *                (attack.g0016, attack.s0002) are neither.
+ *                (attack.g0016, attack.s0002) are neither.  Given ATT&CK's
+ *                data (rdx_sink_set_attack), a technique's tactics come
+ *                from it too, and tactics take ATT&CK's names and order.
  *
  * A Timesketch event must have a time; a detection on an event without
  * one is written at the epoch with timestamp_desc "No event time", so it
@@ -25,6 +27,7 @@
 #include <strings.h>
 
 #include "output/output_internal.h"
+#include "ruledex/attack.h"
 #include "ruledex/json.h"
 #include "ruledex/source.h"
 
@@ -37,20 +40,70 @@ static int is_object_id(const char *s) {   /* t1059, t1059.001, g0016, s0002, ta
            isdigit((unsigned char)s[1]);
 }
 
-void out_attack_tactics(rdx_strbuf *b, const rdx_rule *r, const char *sep) {
+/* "defense-evasion" → "Defense Evasion" (ATT&CK keeps "and" lower case). */
+static void tactic_words(rdx_strbuf *b, const char *p) {
+    int word_start = 1;
+    for (; *p; p++) {
+        char c = *p == '-' || *p == '_' ? ' ' : *p;
+        int and = word_start && !strncasecmp(p, "and", 3) && (p[3] == '-' || p[3] == '_');
+        rdx_strbuf_putc(b, word_start && !and ? (char)toupper((unsigned char)c) : c);
+        word_start = c == ' ';
+    }
+}
+
+static void add_tactic(const rdx_attack_obj **set, size_t *n, size_t cap, const rdx_attack_obj *t) {
+    for (size_t i = 0; i < *n; i++)
+        if (set[i] == t) return;
+    if (*n < cap) set[(*n)++] = t;
+}
+
+static int cmp_order(const void *x, const void *y) {
+    size_t a = (*(const rdx_attack_obj *const *)x)->order, b = (*(const rdx_attack_obj *const *)y)->order;
+    return (a > b) - (a < b);
+}
+
+/* With ATT&CK: the tactics the tags name and those of the techniques they
+ * name, in matrix order; a tactic name ATT&CK does not know is kept as
+ * written (title-cased) after them. */
+static void tactics_from_attack(rdx_strbuf *b, const rdx_rule *r, const char *sep, const rdx_attack *a) {
+    enum { CAP = 32 };
+    const rdx_attack_obj *set[CAP];
+    size_t n = 0;
+    for (size_t i = 0; i < r->tags.count; i++) {
+        const char *t = r->tags.items[i];
+        if (strncasecmp(t, "attack.", 7) || !t[7]) continue;
+        const rdx_attack_obj *o = is_object_id(t + 7) ? rdx_attack_find(a, t + 7) : rdx_attack_tactic(a, t + 7, NULL);
+        if (o && o->revoked && o->revoked_by) o = o->revoked_by;
+        if (o && o->kind == RDX_ATTACK_TACTIC) add_tactic(set, &n, CAP, o);
+        for (size_t k = 0; o && o->kind == RDX_ATTACK_TECHNIQUE && k < o->n_tactics; k++)
+            add_tactic(set, &n, CAP, o->tactics[k]);
+    }
+    qsort(set, n, sizeof *set, cmp_order);
+    size_t start = b->len;
+    for (size_t i = 0; i < n; i++) {
+        if (b->len > start) rdx_strbuf_puts(b, sep);
+        rdx_strbuf_puts(b, set[i]->name);
+    }
+    for (size_t i = 0; i < r->tags.count; i++) {
+        const char *t = r->tags.items[i];
+        if (strncasecmp(t, "attack.", 7) || !t[7] || is_object_id(t + 7) || rdx_attack_tactic(a, t + 7, NULL))
+            continue;
+        if (b->len > start) rdx_strbuf_puts(b, sep);
+        tactic_words(b, t + 7);
+    }
+}
+
+void out_attack_tactics(rdx_strbuf *b, const rdx_rule *r, const char *sep, const rdx_attack *a) {
+    if (a) {
+        tactics_from_attack(b, r, sep, a);
+        return;
+    }
     size_t start = b->len;
     for (size_t i = 0; i < r->tags.count; i++) {
         const char *t = r->tags.items[i];
         if (strncasecmp(t, "attack.", 7) || !t[7] || is_object_id(t + 7)) continue;
         if (b->len > start) rdx_strbuf_puts(b, sep);
-        int word_start = 1;
-        for (const char *p = t + 7; *p; p++) {
-            char c = *p == '-' || *p == '_' ? ' ' : *p;
-            /* "command and control" keeps ATT&CK's lower-case "and" */
-            int and = word_start && !strncasecmp(p, "and", 3) && (p[3] == '-' || p[3] == '_');
-            rdx_strbuf_putc(b, word_start && !and ? (char)toupper((unsigned char)c) : c);
-            word_start = c == ' ';
-        }
+        tactic_words(b, t + 7);
     }
 }
 
@@ -108,6 +161,11 @@ static void times(rdx_strbuf *b, const rdx_facts *f) {
     kvs(b, "timestamp_desc", f->has_time ? "Event Recorded" : "No event time");
 }
 
+typedef struct ts_sink {
+    out_buffer o;                      /* first: the buffered calls take it */
+    const rdx_attack *attack;
+} ts_sink;
+
 static int timesketch_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t seq) {
     out_buffer *o = impl;
     rdx_strbuf *b = &o->buf, t = RDX_STRBUF_INIT;
@@ -122,7 +180,7 @@ static int timesketch_write(rdx_sink *s, void *impl, const rdx_detection *d, uin
     kvs(b, "level", r->level ? rdx_level_name(r->level) : NULL);
     kvs(b, "rule_status", r->status);
     rdx_strbuf_clear(&t);
-    out_attack_tactics(&t, r, ", ");
+    out_attack_tactics(&t, r, ", ", ((ts_sink *)impl)->attack);
     kv(b, "tactics", t.data ? t.data : "", t.len);
     rdx_strbuf_clear(&t);
     out_attack_techniques(&t, r, ", ");
@@ -179,9 +237,18 @@ static const rdx_sink_ops timesketch_ops = {"timesketch", NULL, timesketch_write
                                             ts_flush, ts_free, timesketch_correlation, NULL};
 
 rdx_sink *rdx_sink_timesketch_new(rdx_write_fn w, void *ctx) {
-    out_buffer *o = calloc(1, sizeof *o);
-    if (!o) abort();
-    o->w = w;
-    o->ctx = ctx;
-    return rdx_sink_new(&timesketch_ops, o);
+    ts_sink *t = calloc(1, sizeof *t);
+    if (!t) abort();
+    t->o.w = w;
+    t->o.ctx = ctx;
+    return rdx_sink_new(&timesketch_ops, t);
+}
+
+int rdx_sink_set_attack(rdx_sink *s, const rdx_attack *a) {
+    ts_sink *t = rdx_sink_impl_(s, &timesketch_ops);
+    if (t) {
+        t->attack = a;
+        return 0;
+    }
+    return out_timeline_set_attack(s, a);
 }
