@@ -49,6 +49,7 @@ static void run_hunt(run *r, const char *jsonl) {
     rdx_hunter_run(hu, s, f, &r->d);
     rdx_sink_end(f);
     rdx_sink_end(inner);
+    rdx_hunt_account_free(&r->acct);              /* a second run replaces the first */
     rdx_hunt_account_init(&r->acct, r->h);
     rdx_hunt_account_add(&r->acct, rdx_hunter_account(hu));
     rdx_source_close(s);
