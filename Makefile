@@ -163,6 +163,7 @@ install: $(B)/ruledex
 	install -D -m 755 $(B)/ruledex $(DESTDIR)$(PREFIX)/bin/ruledex
 	install -D -m 644 data/logsources.yml $(DESTDIR)$(PREFIX)/share/ruledex/logsources.yml
 	install -D -m 644 data/fields.yml $(DESTDIR)$(PREFIX)/share/ruledex/fields.yml
+	install -D -m 644 data/noisy-rules.txt $(DESTDIR)$(PREFIX)/share/ruledex/noisy-rules.txt
 
 clean:
 	rm -rf build build-san build-fuzz

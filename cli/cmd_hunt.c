@@ -37,10 +37,12 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ruledex/attack.h"
 #include "ruledex/correlate.h"
 #include "ruledex/hunt.h"
+#include "hunt_report.h"
 
-typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
+typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV, OUT_TIMESKETCH } out_format;
 
 /* What the files not yet at the head of the output order may hold. */
 #define BUFFERED_MAX (8u << 20)
@@ -55,6 +57,7 @@ typedef struct hunt_opts {
     int threads;                /* 0 = one per CPU */
     size_t corr_memory;         /* --correlation-memory; 0 = the default */
     int quiet, verbose;
+    hunt_report_opts report;    /* noise control, summary record, HTML (hunt_report.c) */
 } hunt_opts;
 
 struct hunt;
@@ -66,6 +69,8 @@ typedef struct file_job {
     const cli_input *in;
     rdx_strbuf out;                /* found before its turn (guarded by mu) */
     rdx_sink *sink;                /* writes through job_write (timeline: keeps rows) */
+    rdx_sink *filter;              /* noise control in front of sink (report.h) */
+    rdx_report_tally *tally;       /* what the filter counted */
     rdx_diags diags;               /* its messages (the first RDX_HUNT_KEPT) */
     _Atomic uint64_t bytes_done;   /* for the progress bar */
     int done;                      /* guarded by the hunt's mutex */
@@ -76,6 +81,8 @@ typedef struct hunt {
     rdx_ruleset *rs;
     rdx_logsources *ls;            /* NULL: every rule sees every event */
     rdx_hunt *session;
+    rdx_report *report;            /* noise control and the summary's tallies */
+    struct rdx_attack *attack;     /* --attack: tactics of techniques; NULL: none */
     rdx_sink_style style;          /* for the output stream */
     rdx_corr_hits *hits;           /* hits kept for correlations; NULL: none run */
     file_job *jobs;
@@ -105,8 +112,8 @@ static void usage(FILE *f) {
           "  -p, --placeholders FILE   values for |expand placeholders (YAML map)\n"
           "      --logsources FILE     which events each logsource covers, and field maps\n"
           "                            (default: the table shipped with ruledex)\n"
-          "  -f, --format FORMAT       table (default), jsonl, or csv (a timeline sorted\n"
-          "                            by event time)\n"
+          "  -f, --format FORMAT       table (default), jsonl, csv (a timeline sorted\n"
+          "                            by event time), or timesketch (JSON Lines)\n"
           "  -o, --output FILE         write detections to FILE (atomically; not inside\n"
           "                            an input directory)\n"
           "  -l, --min-level LEVEL     informational, low, medium, high or critical\n"
@@ -121,8 +128,10 @@ static void usage(FILE *f) {
           "                            temporary files (e.g. 64M, 1G; default 256M)\n"
           "  -q, --quiet               no summary\n"
           "  -v, --verbose             show every diagnostic, not just the first 20\n"
-          "  -h, --help                this help\n"
-          "\n"
+          "  -h, --help                this help\n",
+          f);
+    fputs(hr_usage, f);
+    fputs("\n"
           "exit status: 0 nothing found; 1 detections found; 2 usage error, or no\n"
           "rule could be loaded or selected; 4 some input (rules, files or events)\n"
           "could not be read, added to 0 or 1 (so 5 = detections found and input\n"
@@ -155,7 +164,8 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         {"threads", required_argument, 0, 'j'},
         {"logsources", required_argument, 0, 'L'},
         {"correlation-memory", required_argument, 0, 'M'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"help", no_argument, 0, 'h'},          HR_LONG_OPTIONS,
+        {0, 0, 0, 0},
     };
     static const char *paths[1024];
     int c;
@@ -172,8 +182,10 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
             if (!strcmp(optarg, "table")) o->format = OUT_TABLE;
             else if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) o->format = OUT_JSONL;
             else if (!strcmp(optarg, "csv")) o->format = OUT_CSV;
+            else if (!strcmp(optarg, "timesketch")) o->format = OUT_TIMESKETCH;
             else {
-                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl, csv)\n", cli_esc(optarg));
+                fprintf(stderr, "ruledex hunt: unknown format '%s' (table, jsonl, csv, timesketch)\n",
+                        cli_esc(optarg));
                 return -1;
             }
             break;
@@ -221,7 +233,8 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
         case 'h': usage(stdout); exit(0);
-        default: return -1;
+        default:
+            if (hr_parse_option(&o->report, c, optarg) <= 0) return -1;
         }
     }
     if (!o->rules.n_paths) {
@@ -291,8 +304,9 @@ static void hunt_file(worker *w, file_job *j) {
     rdx_hunter_set_progress(w->hunter, progress, j);
     rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)j->index);
     int fd = cli_input_fd(j->in, &j->diags);
-    if (fd >= 0) rdx_hunter_run_fd(w->hunter, fd, 1, j->in->path, j->sink, &j->diags);
-    else if (fd == -2) rdx_hunter_run_path(w->hunter, j->in->path, j->sink, &j->diags);
+    if (fd >= 0) rdx_hunter_run_fd(w->hunter, fd, 1, j->in->path, j->filter, &j->diags);
+    else if (fd == -2) rdx_hunter_run_path(w->hunter, j->in->path, j->filter, &j->diags);
+    rdx_sink_end(j->filter);                                  /* folded floods */
     if (w->h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* the rest of its output */
 }
 
@@ -320,6 +334,7 @@ typedef struct run_totals {
     rdx_diags diags;            /* every input problem, in input order */
     rdx_sink *timeline;         /* csv: every file's rows, merged in input order */
     rdx_hunt_account acct;
+    rdx_report_tally *tally;    /* every file's tally, summed */
     rdx_diags corr_warnings;    /* bounds that bit while correlating */
     uint64_t corr_detections;
     rdx_corr_hits_stats hits;
@@ -375,8 +390,12 @@ static void collect(hunt *h, cli_progress *pg, run_totals *t) {
         wait_for(h, i, pg, base);
         give_turn(h, i);   /* anything it kept just before its turn */
         if (t->timeline) rdx_sink_timeline_take(t->timeline, j->sink);
+        rdx_sink_free(j->filter);
         rdx_sink_free(j->sink);
-        j->sink = NULL;
+        j->sink = j->filter = NULL;
+        rdx_report_tally_add(t->tally, j->tally);
+        rdx_report_tally_free(j->tally);
+        j->tally = NULL;
         rdx_diags_move(&t->diags, &j->diags);
         rdx_diags_free(&j->diags);
         base += file_size(j->in);
@@ -402,6 +421,7 @@ static void run(hunt *h, run_totals *t) {
     for (int k = 0; k < n; k++) {
         ws[k].h = h;
         ws[k].hunter = rdx_hunter_new(h->session);
+        rdx_hunter_track_span(ws[k].hunter, hr_wants_span(&h->opt.report, h->opt.quiet));
         if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
     }
     collect(h, &pg, t);
@@ -427,7 +447,9 @@ static void correlate(hunt *h, FILE *out, run_totals *t) {
     if (!h->hits || h->write_failed) return;
     rdx_sink *sink = t->timeline;
     if (!sink && h->opt.format == OUT_JSONL) sink = rdx_sink_jsonl_new(write_file, out);
+    else if (!sink && h->opt.format == OUT_TIMESKETCH) sink = rdx_sink_timesketch_new(write_file, out);
     else if (!sink) sink = rdx_sink_table_new(&h->style, write_file, out);
+    rdx_sink_set_attack(sink, h->attack);   /* a table or JSON Lines has no tactics: ignored */
     rdx_correlator *c = rdx_correlator_new(h->session, NULL);
     t->corr_failed = rdx_correlator_run(c, h->hits, sink, &t->corr_warnings) != 0;
     t->corr = *rdx_correlator_stats(c);
@@ -506,7 +528,8 @@ static void messages(const hunt *h, const run_totals *t, const cli_colors *c) {
                 cli_num(t->acct.messages_dropped), RDX_HUNT_KEPT, h->opt.quiet ? "" : " below");
 }
 
-static void summary(const hunt *h, const run_totals *t, size_t rule_errors) {
+static void summary(const hunt *h, const run_totals *t, size_t rule_errors,
+                    const rdx_report_summary *sum) {
     FILE *f = stderr;
     const rdx_hunt_account *s = &t->acct;
     fprintf(f, "rules: %s selected of %s loaded", cli_num(rdx_hunt_rule_count(h->session)),
@@ -530,6 +553,7 @@ static void summary(const hunt *h, const run_totals *t, size_t rule_errors) {
     }
     fputs(")\n", f);
     if (s->detections) print_top_rules(f, h, s);
+    hr_print_summary(f, sum, h->opt.verbose);
     corr_summary(f, h, t);
 }
 
@@ -563,11 +587,43 @@ static int write_file(void *ctx, const void *data, size_t n) {
     return fwrite(data, 1, n, ctx) == n ? 0 : -1;
 }
 
+/* Noise control and the summary's tallies (hunt_report.c); 0 when an
+ * exclusion list cannot be read. */
+static int setup_report(hunt *h, const cli_colors *ecol) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    h->report = hr_setup(&h->opt.report, h->rs, h->session, h->opt.format == OUT_TABLE,
+                         h->opt.verbose, &d);
+    int attack_failed = 0;
+    h->attack = hr_load_attack(&h->opt.report, &d, &attack_failed);
+    cli_print_diags(stderr, &d, ecol, 0, h->opt.verbose ? 0 : 20);
+    rdx_diags_free(&d);
+    return h->report != NULL && !attack_failed;
+}
+
+/* --summary-record: the summary as the last JSON Lines record. */
+static int write_summary_record(const hunt *h, FILE *out, const rdx_report_summary *sum) {
+    if (h->opt.format != OUT_JSONL || !h->opt.report.summary_record || h->write_failed) return 0;
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_report_json(&b, sum);
+    rdx_strbuf_putc(&b, '\n');
+    int rc = write_file(out, b.data, b.len);
+    rdx_strbuf_free(&b);
+    return rc;
+}
+
 static rdx_sink *job_sink(hunt *h, file_job *j) {
     rdx_sink *s;
     switch (h->opt.format) {
     case OUT_JSONL: s = rdx_sink_jsonl_new(job_write, j); break;
-    case OUT_CSV: return rdx_sink_timeline_new(job_write, j);
+    case OUT_CSV:
+        s = rdx_sink_timeline_new(job_write, j);
+        rdx_sink_set_attack(s, h->attack);
+        return s;
+    case OUT_TIMESKETCH:
+        s = rdx_sink_timesketch_new(job_write, j);
+        rdx_sink_set_attack(s, h->attack);
+        break;
     default: s = rdx_sink_table_new(&h->style, job_write, j); break;
     }
     rdx_sink_set_flush_each(s, j->in->stream);   /* live: each detection as it is found */
@@ -584,6 +640,8 @@ static void make_jobs(hunt *h, const cli_inputs *in, run_totals *t) {
         j->index = i;
         j->in = &in->items[i];
         j->sink = job_sink(h, j);
+        j->tally = rdx_report_tally_new(h->report);
+        j->filter = rdx_report_filter_new(h->report, j->tally, j->sink, job_write, j);
         rdx_diags_init(&j->diags);
     }
     h->n_jobs = in->n;
@@ -598,6 +656,8 @@ static rdx_sink_style style_of(const cli_colors *c) {
 static void hunt_free(hunt *h) {
     free(h->jobs);
     rdx_corr_hits_free(h->hits);
+    rdx_report_free(h->report);
+    rdx_attack_free(h->attack);
     rdx_hunt_free(h->session);
     rdx_logsources_free(h->ls);
     rdx_ruleset_free(h->rs);
@@ -638,6 +698,7 @@ int rdx_cmd_hunt(int argc, char **argv) {
     } else if (!usable && (!h.rs || h.rs->n_rules == 0)) {
         fprintf(stderr, "ruledex hunt: no rule could be loaded\n");
     }
+    if (usable) usable = setup_report(&h, &ecol);
     cli_output out;
     int opened = usable && cli_output_open(&out, h.opt.output) == 0;
     if (!opened) {
@@ -653,16 +714,20 @@ int rdx_cmd_hunt(int argc, char **argv) {
 
     rdx_diags_init(&t.corr_warnings);
     rdx_hunt_account_init(&t.acct, h.session);
+    t.tally = rdx_report_tally_new(h.report);
     if (rdx_hunt_correlation_count(h.session))
         h.hits = rdx_corr_hits_new(h.opt.corr_memory, spill_file, NULL);
     if (h.opt.format == OUT_CSV) t.timeline = rdx_sink_timeline_new(write_file, out.f);
+    if (t.timeline) rdx_sink_set_attack(t.timeline, h.attack);
     make_jobs(&h, &in, &t);
     pthread_mutex_init(&h.mu, NULL);
     pthread_cond_init(&h.job_done, NULL);
     pthread_cond_init(&h.turn, NULL);
     run(&h, &t);
     correlate(&h, out.f, &t);
+    rdx_report_summary *sum = rdx_report_summarise(h.report, t.tally, &t.acct);
     int write_ok = !h.write_failed && !t.acct.sink_failed && !t.corr_failed;
+    if (write_ok) write_ok = write_summary_record(&h, out.f, sum) == 0;
     if (t.timeline && write_ok) write_ok = rdx_sink_end(t.timeline) == 0;
     int closed = cli_output_close(&out, 1) == 0;   /* reports a failure, naming the file */
     if (!write_ok && closed) {   /* failed, and the close did not say so */
@@ -670,13 +735,18 @@ int rdx_cmd_hunt(int argc, char **argv) {
                 strerror(EIO));
     }
 
+    int report_ok = !h.opt.report.report_html ||
+                    hr_write_html(&h.opt.report, sum, argc, argv) == 0;
     messages(&h, &t, &ecol);
-    if (!h.opt.quiet) summary(&h, &t, rule_diags.errors);
+    if (!h.opt.quiet) summary(&h, &t, rule_diags.errors, sum);
     const rdx_hunt_account *s = &t.acct;
-    int rc = (s->detections || t.corr_detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
+    /* found: detections shown (noise control's are counted, not found) */
+    int rc = (sum->reported || t.corr_detections ? RDX_EXIT_FOUND : RDX_EXIT_OK) |
              ((s->unreadable || s->inputs_failed || t.dirs_failed || rule_diags.errors)
                   ? RDX_EXIT_INPUT : 0);
-    if (!write_ok || !closed) rc = RDX_EXIT_IO;
+    if (!write_ok || !closed || !report_ok) rc = RDX_EXIT_IO;
+    rdx_report_summary_free(sum);
+    rdx_report_tally_free(t.tally);
     pthread_mutex_destroy(&h.mu);
     pthread_cond_destroy(&h.job_done);
     pthread_cond_destroy(&h.turn);

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ruledex/report.h"
 
 static void usage(FILE *f) {
     fputs("usage: ruledex lint [options] [LANG:]RULES...\n"
@@ -84,6 +85,25 @@ static size_t note_opaque(const rdx_ruleset *rs, rdx_diags *d) {
     return n;
 }
 
+/* A note per correlation rule that cannot run as written (report.h): the
+ * hunt names the same rules in its summary. */
+static size_t note_correlations(const rdx_ruleset *rs, rdx_diags *d) {
+    size_t n = 0;
+    rdx_strbuf why = RDX_STRBUF_INIT;
+    for (size_t i = 0; rs && i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        rdx_strbuf_clear(&why);
+        if (!rdx_correlation_not_runnable(r, &why)) continue;
+        rdx_diag_add(d, RDX_SEV_NOTE, "correlation", r->file,
+                     r->correlation ? r->correlation->line : r->line,
+                     r->correlation ? r->correlation->column : 0, "not runnable: correlation '%s': %s",
+                     r->title ? r->title : r->name ? r->name : "?", why.data);
+        n++;
+    }
+    rdx_strbuf_free(&why);
+    return n;
+}
+
 int rdx_cmd_lint(int argc, char **argv) {
     static const struct option longs[] = {
         {"placeholders", required_argument, 0, 'p'}, {"format", required_argument, 0, 'f'},
@@ -143,6 +163,7 @@ int rdx_cmd_lint(int argc, char **argv) {
         rdx_lint(rs, &lo, &d);
     }
     size_t not_runnable = note_opaque(rs, &d);
+    size_t corr_not_runnable = note_correlations(rs, &d);
     if (jsonl) {
         print_jsonl(&d, errors_only);
     } else {
@@ -160,6 +181,9 @@ int rdx_cmd_lint(int argc, char **argv) {
     if (!quiet && not_runnable)
         fprintf(stderr, "lint: %s rules kept but not runnable (a stage the reader could not "
                 "represent: see the notes)\n", cli_num(not_runnable));
+    if (!quiet && corr_not_runnable)
+        fprintf(stderr, "lint: %s correlation rules cannot run as written (see the notes)\n",
+                cli_num(corr_not_runnable));
     int rc = d.errors ? RDX_EXIT_FOUND : RDX_EXIT_OK;
     rdx_attack_free(attack);
     rdx_logsources_free(ls);

@@ -115,6 +115,10 @@ typedef struct rdx_hunt_account {
     uint64_t corr_untimed;      /* hits of referenced rules on events without a
                                    time: no window can hold them, counted here */
     int sink_failed;            /* a sink write failed */
+    /* the span of event time, with rdx_hunter_track_span (else zero) */
+    int has_event_time;
+    int64_t first_event, last_event;   /* ticks, of evaluated events with a time */
+    uint64_t events_untimed;           /* evaluated events without a time */
 } rdx_hunt_account;
 
 void rdx_hunt_account_init(rdx_hunt_account *a, const rdx_hunt *h);
@@ -131,6 +135,12 @@ struct rdx_corr_hits;
  * the hunters; correlate.h), numbering them as input number `input`; the
  * events of the next run are numbered from 0.  hits NULL: keep none. */
 void rdx_hunter_collect(rdx_hunter *hu, struct rdx_corr_hits *hits, uint64_t input);
+
+/* Track the first and last event time of the evaluated events in the
+ * account (has_event_time, first_event, last_event, events_untimed): the
+ * time of every event is then read, a cost a hunt that needs no summary
+ * (a stream worker) does not pay.  Off by default. */
+void rdx_hunter_track_span(rdx_hunter *hu, int on);
 
 /* Progress: called after each event with the source's byte offset. */
 void rdx_hunter_set_progress(rdx_hunter *hu, void (*fn)(void *ctx, uint64_t offset), void *ctx);

@@ -50,6 +50,7 @@
 #include "pattern.h"
 #include "reader.h"
 #include "render.h"
+#include "report.h"
 #include "rule.h"
 #include "ruletest.h"
 #include "search.h"

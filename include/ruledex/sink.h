@@ -127,11 +127,23 @@ rdx_sink *rdx_sink_table_new(const rdx_sink_style *style, rdx_write_fn w, void *
 /* One JSON object per detection: {"rule": {...}, "source": {...},
  * "event": {...}}. */
 rdx_sink *rdx_sink_jsonl_new(rdx_write_fn w, void *ctx);
-/* A CSV timeline (RFC 4180): kept, then written at the end sorted by event
+/* A CSV timeline (RFC 4180) with the columns Timestamp, Computer,
+ * Channel, EventID, Level, RuleTitle, RuleID, Details, Tactics,
+ * Techniques, File, Record (the EVTX record id, or the JSON line): kept, then written at the end sorted by event
  * time (UTC instant; ties and events without a time keep their order, the
  * latter after every timed one).  Cells are neutralised against formula
  * injection and show control characters visibly (rdx_esc_csv_cell). */
 rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx);
+/* Timesketch's JSON Lines: `message`, `datetime`, `timestamp_desc`,
+ * `timestamp` (µs) and flat attributes (rule, level, tactics, techniques,
+ * computer, channel, event id, source file, record id or line, details). */
+rdx_sink *rdx_sink_timesketch_new(rdx_write_fn w, void *ctx);
+struct rdx_attack;
+/* Tactics from ATT&CK data (attack.h; borrowed, must outlive s) for the
+ * timeline's and Timesketch's tactic columns: a technique tag then also
+ * gives its tactics, named and ordered as in the matrix.  0, or -1 when s
+ * is neither sink. */
+int rdx_sink_set_attack(rdx_sink *s, const struct rdx_attack *a);
 /* Move the rows of timeline src (not yet ended) to the end of timeline dst,
  * as if they had been written to dst.  0, or -1 if either is not a
  * timeline sink. */

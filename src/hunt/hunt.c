@@ -37,6 +37,7 @@ struct rdx_hunter {
     void (*progress)(void *ctx, uint64_t offset);
     void *progress_ctx;
     rdx_corr_hits *hits;            /* NULL: no correlation hits kept */
+    int span;                       /* rdx_hunter_track_span */
     uint64_t input, seq;            /* the current input's number, event number */
     rdx_strbuf key, value, origin;  /* scratch for hits */
 };
@@ -197,6 +198,12 @@ void rdx_hunt_account_add(rdx_hunt_account *dst, const rdx_hunt_account *src) {
     dst->corr_hits += src->corr_hits;
     dst->corr_untimed += src->corr_untimed;
     dst->sink_failed |= src->sink_failed;
+    if (src->has_event_time) {
+        if (!dst->has_event_time || src->first_event < dst->first_event) dst->first_event = src->first_event;
+        if (!dst->has_event_time || src->last_event > dst->last_event) dst->last_event = src->last_event;
+        dst->has_event_time = 1;
+    }
+    dst->events_untimed += src->events_untimed;
 }
 
 void rdx_hunt_account_free(rdx_hunt_account *a) {
@@ -233,6 +240,8 @@ void rdx_hunter_collect(rdx_hunter *hu, rdx_corr_hits *hits, uint64_t input) {
     hu->input = input;
     hu->seq = 0;
 }
+
+void rdx_hunter_track_span(rdx_hunter *hu, int on) { hu->span = on; }
 
 void rdx_hunter_set_progress(rdx_hunter *hu, void (*fn)(void *, uint64_t), void *ctx) {
     hu->progress = fn;
@@ -308,6 +317,19 @@ static void on_hit(void *arg, size_t i) {
     if (rdx_sink_write(c->sink, &d) != 0) hu->acct.sink_failed = 1;
 }
 
+/* The event's time into the account's span (rdx_hunter_track_span). */
+static void note_span(rdx_hunter *hu, hit_ctx *c) {
+    facts_once(c);
+    rdx_hunt_account *a = &hu->acct;
+    if (!c->facts.has_time) {
+        a->events_untimed++;
+        return;
+    }
+    if (!a->has_event_time || c->facts.time < a->first_event) a->first_event = c->facts.time;
+    if (!a->has_event_time || c->facts.time > a->last_event) a->last_event = c->facts.time;
+    a->has_event_time = 1;
+}
+
 /* An event that was read: the time range, then the matcher. */
 static int evaluate(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
     const rdx_hunt_options *o = &hu->h->opt;
@@ -321,6 +343,7 @@ static int evaluate(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
         }
     }
     hu->acct.evaluated++;
+    if (hu->span) note_span(hu, &c);
     rdx_matcher_match(hu->h->matcher, hu->scratch, ev, on_hit, &c);
     return hu->acct.sink_failed ? -1 : c.detections;
 }

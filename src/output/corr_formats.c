@@ -146,7 +146,8 @@ int out_timeline_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *
     time_text(&t, d->end);
     rdx_strbuf_printf(&t, " ¦ %s: %.17g ¦ Events: ", d->aggregate_name, d->aggregate);
     origins_text(&t, d);
-    out_csv_field(&b, t.data, t.len, 1);
+    out_csv_field(&b, t.data, t.len, 0);
+    out_csv_tail(&b, r, NULL, out_timeline_attack(impl));
     rdx_strbuf_free(&t);
     (void)s;
     (void)seq;

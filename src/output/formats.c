@@ -171,6 +171,7 @@ typedef struct tl_row {
 
 typedef struct timeline_sink {
     out_buffer o;
+    const struct rdx_attack *attack;   /* NULL: tactics from tag names only */
     tl_row *rows;
     size_t count, cap;
 } timeline_sink;
@@ -207,8 +208,9 @@ static int timeline_write(rdx_sink *s, void *impl, const rdx_detection *d, uint6
     csv_cstr(&b, d->rule->title, 0);
     csv_cstr(&b, d->rule->id, 0);
     rdx_event_details(d->event, &details);
-    csv_field(&b, details.data, details.len, 1);
+    csv_field(&b, details.data, details.len, 0);
     rdx_strbuf_free(&details);
+    out_csv_tail(&b, d->rule, d->event, t->attack);
     (void)s;
     push_row(t, (tl_row){f->time, f->has_time, seq, rdx_strbuf_take(&b)});
     return 0;
@@ -224,7 +226,8 @@ static int cmp_rows(const void *x, const void *y) {
 static int timeline_end(rdx_sink *s, void *impl) {
     timeline_sink *t = impl;
     if (t->count) qsort(t->rows, t->count, sizeof *t->rows, cmp_rows);   /* no rows: rows is NULL */
-    rdx_strbuf_puts(&t->o.buf, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
+    rdx_strbuf_puts(&t->o.buf, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details,"
+                            "Tactics,Techniques,File,Record\n");
     int rc = 0;
     for (size_t i = 0; i < t->count; i++) {
         rdx_strbuf_puts(&t->o.buf, t->rows[i].line);
@@ -265,12 +268,36 @@ void out_timeline_push(void *impl, int64_t time, char *line) {
 
 void out_csv_field(rdx_strbuf *b, const char *s, size_t len, int last) { csv_field(b, s, len, last); }
 
+void out_csv_tail(rdx_strbuf *b, const rdx_rule *r, const rdx_event *ev, const struct rdx_attack *a) {
+    rdx_strbuf t = RDX_STRBUF_INIT;
+    out_attack_tactics(&t, r, "; ", a);
+    csv_field(b, t.data, t.len, 0);
+    rdx_strbuf_clear(&t);
+    out_attack_techniques(&t, r, "; ");
+    csv_field(b, t.data, t.len, 0);
+    rdx_strbuf_clear(&t);
+    csv_cstr(b, ev ? ev->source : NULL, 0);
+    if (ev && (ev->record_id || ev->line))
+        rdx_strbuf_printf(&t, "%llu", (unsigned long long)(ev->record_id ? ev->record_id : ev->line));
+    csv_field(b, t.data, t.len, 1);
+    rdx_strbuf_free(&t);
+}
+
 rdx_sink *rdx_sink_timeline_new(rdx_write_fn w, void *ctx) {
     timeline_sink *t = calloc(1, sizeof *t);
     if (!t) abort();
     t->o.w = w;
     t->o.ctx = ctx;
     return rdx_sink_new(&timeline_ops, t);
+}
+
+const struct rdx_attack *out_timeline_attack(void *impl) { return ((timeline_sink *)impl)->attack; }
+
+int out_timeline_set_attack(rdx_sink *s, const struct rdx_attack *a) {
+    timeline_sink *t = rdx_sink_impl_(s, &timeline_ops);
+    if (!t) return -1;
+    t->attack = a;
+    return 0;
 }
 
 int rdx_sink_timeline_take(rdx_sink *dst, rdx_sink *src) {

@@ -35,5 +35,21 @@ int out_timeline_correlation(rdx_sink *s, void *impl, const rdx_corr_detection *
 const rdx_sink_style *out_table_style(void *impl);
 void out_timeline_push(void *impl, int64_t time, char *line);  /* takes line */
 void out_csv_field(rdx_strbuf *b, const char *s, size_t len, int last);
+/* The timeline's last columns: Tactics, Techniques, File, Record (the
+ * EVTX record id, else the JSON line; ev NULL: empty), then the newline. */
+void out_csv_tail(rdx_strbuf *b, const rdx_rule *r, const rdx_event *ev, const struct rdx_attack *a);
+/* The ATT&CK data a timeline sink was given (rdx_sink_set_attack), or NULL;
+ * set it: 0, or -1 when s is no timeline. */
+const struct rdx_attack *out_timeline_attack(void *impl);
+int out_timeline_set_attack(rdx_sink *s, const struct rdx_attack *a);
+
+/* ---- profiles (profiles.c) ------------------------------------------------ */
+
+/* The ATT&CK tactics ("Defense Evasion") and techniques ("T1059.001") a
+ * rule's tags name, joined by sep.  With ATT&CK data (a non-NULL) the
+ * tactics are also those of its techniques, named and ordered as in the
+ * matrix. */
+void out_attack_tactics(rdx_strbuf *b, const rdx_rule *r, const char *sep, const struct rdx_attack *a);
+void out_attack_techniques(rdx_strbuf *b, const rdx_rule *r, const char *sep);
 
 #endif

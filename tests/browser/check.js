@@ -3,7 +3,12 @@
 // Chromium opens with --remote-debugging-pipe (fd 3 in, fd 4 out, messages
 // separated by NUL), so no WebSocket client and no npm package is needed.
 //
-//   node tests/browser/check.js SITE_DIR SCREENSHOT.png RULE_ID RULE_TITLE
+//   node tests/browser/check.js SITE_DIR SCREENSHOT.png RULE_ID RULE_TITLE [REPORT.html HUNT.jsonl]
+//
+// With REPORT.html (a `hunt --report` written inside SITE_DIR) and the same
+// hunt's --format jsonl --summary-record output, the report is checked too:
+// it loads without errors and without a single network request, its counts
+// equal the JSON Lines detections, and its rule links reach catalog pages.
 //
 // Prints "ok - ..." / "not ok - ..." per check and ends with
 // "browser: N passed, N failed".  Exit status 0 when nothing failed.
@@ -13,7 +18,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
-const [site, shot, ruleId, ruleTitle] = process.argv.slice(2);
+const [site, shot, ruleId, ruleTitle, report, huntJsonl] = process.argv.slice(2);
 const chromium = process.env.CHROMIUM || 'chromium';
 let passed = 0, failed = 0;
 
@@ -84,7 +89,7 @@ function launch() {
 async function openPage(b) {
   const { targetId } = await b.send('Target.createTarget', { url: 'about:blank' });
   const { sessionId } = await b.send('Target.attachToTarget', { targetId, flatten: true });
-  const errors = [];
+  const errors = [], requests = [];
   let loaded = null;
   b.on((m) => {
     if (m.sessionId !== sessionId) return;
@@ -94,17 +99,21 @@ async function openPage(b) {
       errors.push('console.error: ' + m.params.args.map((a) => a.value ?? a.description).join(' '));
     if (m.method === 'Log.entryAdded' && m.params.entry.level === 'error')
       errors.push('log: ' + m.params.entry.text + (m.params.entry.url ? ' (' + m.params.entry.url + ')' : ''));
+    if (m.method === 'Network.requestWillBeSent') requests.push(m.params.request.url);
     if (m.method === 'Page.loadEventFired' && loaded) { loaded(); loaded = null; }
   });
   const s = (method, params) => b.send(method, params, sessionId);
   await s('Page.enable');
   await s('Runtime.enable');
   await s('Log.enable');
+  await s('Network.enable');
   return {
     errors,
+    requests,
     send: s,
     async go(url) {
       errors.length = 0;
+      requests.length = 0;
       const done = new Promise((resolve) => { loaded = resolve; });
       await s('Page.navigate', { url });
       await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error('load timed out: ' + url)), 60000))]);
@@ -191,6 +200,71 @@ async function rulePageContent(page) {
   result(fs.statSync(shot).size > 10000, 'screenshot of the rule page written to ' + shot);
 }
 
+// ---- the hunt report (hunt --report) -----------------------------------------
+
+function huntCounts() {
+  const c = { detections: 0, byRule: {}, byLevel: {}, byHost: {}, summary: null };
+  for (const line of fs.readFileSync(huntJsonl, 'utf8').split('\n')) {
+    if (!line) continue;
+    const d = JSON.parse(line);
+    if (d.summary) { c.summary = d.summary; continue; }
+    if (!d.event) continue;   // correlations and warnings
+    c.detections++;
+    c.byRule[d.rule.id] = (c.byRule[d.rule.id] || 0) + 1;
+    const level = d.rule.level || 'none';
+    c.byLevel[level] = (c.byLevel[level] || 0) + 1;
+  }
+  return c;
+}
+
+async function reportChecks(page) {
+  const want = huntCounts();
+  await page.go('file://' + path.resolve(report));
+  const title = await page.eval('document.title');
+  result(page.errors.length === 0 && /ruledex/.test(title), 'the hunt report loads without console errors',
+    page.errors.slice(0, 3).join('; ') || 'title ' + title);
+  const self = 'file://' + path.resolve(report);
+  const others = page.requests.filter((u) => u !== self);
+  result(others.length === 0, 'the report makes no request beyond itself', others.slice(0, 3).join(', '));
+  const external = await page.eval(`[...document.querySelectorAll('[src],link[href]')].map((e) => e.getAttribute('src') || e.getAttribute('href'))`);
+  result(external.length === 0, 'the report refers to no resource', external.join(', '));
+  const main = await page.eval(`Object.assign({}, document.getElementById('summary').dataset)`);
+  result(Number(main.reported) === want.detections && want.detections > 0,
+    'its detections shown equal the JSON Lines detections', `${main.reported} vs ${want.detections}`);
+  result(want.summary && Number(main.detections) === want.summary.detections.total &&
+    Number(main.suppressed) > 0 && Number(main.reported) + Number(main.suppressed) === Number(main.detections),
+    'shown + suppressed = every detection, as the summary record says', JSON.stringify(main));
+  const rows = await page.eval(`[...document.querySelectorAll('#rules tr.rule')].map((r) => [r.dataset.id, Number(r.dataset.count)])`);
+  const wrong = rows.filter(([id, n]) => (want.byRule[id] || 0) !== n);
+  result(rows.length > 10 && wrong.length === 0, 'every rule row counts what the JSON Lines hold for it',
+    `${rows.length} rows; ${wrong.slice(0, 3).map(([id, n]) => id + ' ' + n + ' vs ' + want.byRule[id]).join(', ')}`);
+  const levels = await page.eval(`[...document.querySelectorAll('#levels tr[data-level]')].map((r) => [r.dataset.level, Number(r.dataset.count)])`);
+  const badLevels = levels.filter(([l, n]) => (want.byLevel[l] || 0) !== n);
+  result(levels.length >= 5 && badLevels.length === 0, 'the level table counts what the JSON Lines hold',
+    JSON.stringify(badLevels));
+  const hostSum = await page.eval(`[...document.querySelectorAll('#hosts tr.host')].reduce((s, r) => s + Number(r.dataset.count), 0)`);
+  const hostRows = await page.eval(`document.querySelectorAll('#hosts tr.host').length`);
+  result(hostRows === Math.min(200, Number(main.hosts)) && (hostRows === 200 || hostSum === want.detections),
+    'the host table adds up', `${hostRows} rows, ${hostSum} detections`);
+  const bins = await page.eval(`[...document.querySelectorAll('#chart g[data-count]')].reduce((s, g) => s + Number(g.dataset.count), 0)`);
+  const bars = await page.eval(`document.querySelectorAll('#chart rect').length`);
+  result(bars > 0 && bins === want.detections - want.summary.detections.without_time,
+    'the time chart draws every timed detection', `${bins} in ${bars} bars`);
+  const links = await page.eval(`[...document.querySelectorAll('#rules a[href]')].map((a) => a.getAttribute('href'))`);
+  const dead = links.filter((h) => !fs.existsSync(path.join(path.dirname(report), decodeURIComponent(h))));
+  result(links.length === rows.length && dead.length === 0, 'every rule links to its catalog page',
+    `${links.length} links, dead: ${dead.slice(0, 3).join(', ')}`);
+  await page.go(self.replace(/[^/]*$/, '') + links[0]);
+  result(page.errors.length === 0 && (await page.eval('document.title')).includes('ruledex'),
+    'a rule link opens its catalog page', page.errors.join('; '));
+  await page.go(self);
+  await page.send('Emulation.setDeviceMetricsOverride', { width: 1280, height: 1600, deviceScaleFactor: 1, mobile: false });
+  const { data } = await page.send('Page.captureScreenshot', { format: 'png' });
+  const reportShot = path.join(path.dirname(shot), 'hunt-report.png');
+  fs.writeFileSync(reportShot, Buffer.from(data, 'base64'));
+  result(fs.statSync(reportShot).size > 10000, 'screenshot of the report written to ' + reportShot);
+}
+
 (async () => {
   const b = launch();
   try {
@@ -199,6 +273,7 @@ async function rulePageContent(page) {
     await searchFindsRule(page);
     await worksWithoutJavaScript(page);
     await rulePageContent(page);
+    if (report) await reportChecks(page);
   } catch (e) {
     result(false, 'browser session', e.message);
   } finally {

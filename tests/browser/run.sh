@@ -5,7 +5,10 @@
 # protocol (tests/browser/check.js, Node built-ins only): every kind of page
 # loads without console errors, search finds a given rule, the filters
 # work, everything shows without JavaScript, and a screenshot of a rule page
-# is written to $B/browser/rule-page.png.
+# is written to $B/browser/rule-page.png.  The HTML report of a hunt over the
+# EVTX samples (`hunt --report`) is checked in the same browser: no console
+# error, no network request, its counts equal the hunt's JSON Lines, its rule
+# links reach the catalog's pages; its screenshot is $B/browser/hunt-report.png.
 #
 # Ends with "browser: N passed, N failed[, N skipped]".  Without Chromium,
 # Node or the corpus the check is skipped, unless RDX_REQUIRE_CORPUS=1 (CI),
@@ -43,4 +46,22 @@ if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
     echo "browser: 0 passed, 1 failed"
     exit 1
 fi
-CHROMIUM=$CHROMIUM node tests/browser/check.js "$site" "$B/browser/rule-page.png" "$RULE_ID" "$RULE_TITLE"
+# The hunt report, written into the site so its rule links reach the
+# catalog's pages, and the same hunt as JSON Lines to count against.
+report="" jsonl=""
+if [ -d "$CORPUS/evtx-samples" ]; then
+    report=$site/report.html
+    jsonl=$tmp/hunt.jsonl
+    "$RDX" hunt -q -f jsonl --summary-record --exclude-noisy --report "$report" \
+        -r "$CORPUS/sigma/rules" "$CORPUS/evtx-samples" >"$jsonl"
+    rc=$?
+    if [ $rc -ne 1 ]; then
+        echo "browser: hunt --report failed (exit status $rc)"
+        echo "browser: 0 passed, 1 failed"
+        exit 1
+    fi
+else
+    echo "browser: $CORPUS/evtx-samples absent: the hunt report is not checked"
+fi
+CHROMIUM=$CHROMIUM node tests/browser/check.js "$site" "$B/browser/rule-page.png" "$RULE_ID" "$RULE_TITLE" \
+    $report $jsonl

@@ -226,7 +226,7 @@ TEST(evidence_csv_timeline_with_zero_rows) {
     rdx_strbuf out = RDX_STRBUF_INIT;
     rdx_sink *s = rdx_sink_timeline_new(rdx_write_strbuf, &out);
     CHECK_INT(rdx_sink_end(s), 0);
-    CHECK_STR(out.data, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details\n");
+    CHECK_STR(out.data, "Timestamp,Computer,Channel,EventID,Level,RuleTitle,RuleID,Details,Tactics,Techniques,File,Record\n");
     rdx_sink_free(s);
     rdx_strbuf_free(&out);
 }
