@@ -444,9 +444,16 @@ static int cond_node(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_even
 }
 
 int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
-        rdx_rule_opaque_reason(r))   /* `not opaque` must not turn true */
-        return 0;
+    if (!rdx_eval_rule_runnable(r)) return 0;
+    return rdx_eval_rule_unchecked(e, r, ev);
+}
+
+int rdx_eval_rule_runnable(const rdx_rule *r) {
+    return r->kind != RDX_KIND_CORRELATION && r->status_load == RDX_RULE_OK && r->condition &&
+           !rdx_rule_opaque_reason(r);   /* `not opaque` must not turn true */
+}
+
+int rdx_eval_rule_unchecked(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
     if (r->n_stages > e->memo_cap) {
         e->memo_cap = r->n_stages * 2;
         free(e->memo);

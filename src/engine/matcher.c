@@ -762,7 +762,9 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
             s->st.candidates++;
             s->evaluated[i]++;
             rdx_eval_set_fields(s->eval, fields, m->aliases);
-            if (!rdx_eval_rule(s->eval, m->rules[i], ev)) continue;
+            /* Filtered and always rules are runnable: rdx_rule_atoms made
+             * every other rule "never" (atoms.c, rule_req). */
+            if (!rdx_eval_rule_unchecked(s->eval, m->rules[i], ev)) continue;
             n++;
             if (hit) hit(ctx, i);
         }
