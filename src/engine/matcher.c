@@ -718,7 +718,12 @@ static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, cons
         filter_add(f, l->name_hash);
         size_t seg = l->path_len;   /* start of the path's last segment */
         while (seg > 0 && l->path[seg - 1] != '.') seg--;
-        if (l->path) filter_add(f, rdx_name_hash(l->path + seg, l->path_len - seg));
+        if (!l->path) continue;
+        /* Usually the segment is the leaf's name (not for attributes, #text
+         * or names with spaces): then its hash is known already. */
+        size_t seg_len = l->path_len - seg;
+        if (seg_len == l->name_len && memcmp(l->path + seg, l->name, seg_len) == 0) continue;
+        filter_add(f, rdx_name_hash(l->path + seg, seg_len));
     }
     memcpy(s->always_now, r->always, m->n_words * sizeof *s->always_now);
     for (size_t k = 0; k < r->n_checks; k++) {

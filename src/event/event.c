@@ -138,9 +138,10 @@ static void walk_object(builder *b, const rdx_value *v, const char *name, size_t
                         const char *path, size_t path_len, int depth, int payload) {
     for (size_t i = 0; i < v->u.object.count; i++) {
         const rdx_member *m = &v->u.object.members[i];
-        if (strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
+        int hash_key = m->key[0] == '#';   /* rare: skip the compares for other keys */
+        if (hash_key && strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
             walk_attributes(b, m->value, name, name_len, path, path_len, depth, payload);
-        } else if (strcmp(m->key, "#text") == 0) {
+        } else if (hash_key && strcmp(m->key, "#text") == 0) {
             walk(b, m->value, name, name_len, path, path_len, depth + 1, payload);
         } else {
             size_t plen;
