@@ -1,6 +1,6 @@
 /*
- * fastglob.c — prefix, suffix, substring and exact matches of ASCII
- * literals, answering exactly as rdx_pattern_match (fastglob.h says why
+ * fastglob.c — prefix, suffix, substring and exact matches of literals
+ * that compare byte for byte, answering exactly as rdx_pattern_match (fastglob.h says why
  * bytes are enough).
  *
  * Example: `*\cmd.exe` against "C:\Windows\System32\CMD.EXE" is one
@@ -12,11 +12,25 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Is the literal ASCII, so that its bytes are its characters? */
-static int ascii(const unsigned char *b, size_t n) {
-    unsigned char any = 0;
-    for (size_t i = 0; i < n; i++) any |= b[i];
-    return any < 0x80;
+/* Can the literal be compared byte for byte?  When it is ASCII, or valid
+ * UTF-8 whose other characters the comparison does not fold: every
+ * character when cased, those from U+0500 up when not (pattern.c folds
+ * U+0080..U+04FF only, and nothing folds to a character above that).  A
+ * lead byte is never inside another character, so a match of the bytes
+ * starts and ends on character boundaries (windash's en and em dashes are
+ * the common case). */
+static int byteable(const unsigned char *b, size_t n, int cased) {
+    for (size_t i = 0; i < n;) {
+        if (b[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = rdx_utf8_decode(b + i, n - i, &cp);
+        if (cp >= RDX_UTF8_RAW || (!cased && cp < 0x500)) return 0;
+        i += k;
+    }
+    return 1;
 }
 
 static int is_letter(unsigned char c) {
@@ -24,7 +38,7 @@ static int is_letter(unsigned char c) {
     return c >= 'a' && c <= 'z';
 }
 
-/* n bytes of s equal the literal b (ASCII), folding ASCII case unless cased. */
+/* n bytes of s equal the literal b, folding ASCII case unless cased. */
 static int eq(const unsigned char *s, const unsigned char *b, size_t n, int cased) {
     if (cased) return memcmp(s, b, n) == 0;
     for (size_t i = 0; i < n; i++) {
@@ -65,13 +79,13 @@ static size_t find(const unsigned char *s, size_t from, size_t to, const unsigne
     return (size_t)-1;
 }
 
-/* The segments are LIT with ASCII bytes and STAR, no two LITs in a row
+/* The segments are byteable LITs and STARs, no two LITs in a row
  * (the leftmost search below would not be right for them). */
-static int simple(const rdx_pattern *p) {
+static int simple(const rdx_pattern *p, int cased) {
     for (size_t i = 0; i < p->n_segs; i++) {
         const rdx_seg *g = &p->segs[i];
         if (g->kind == RDX_SEG_STAR) continue;
-        if (g->kind != RDX_SEG_LIT || !ascii(g->bytes, g->len)) return 0;
+        if (g->kind != RDX_SEG_LIT || !byteable(g->bytes, g->len, cased)) return 0;
         if (i > 0 && p->segs[i - 1].kind == RDX_SEG_LIT) return 0;
     }
     return 1;
@@ -79,7 +93,7 @@ static int simple(const rdx_pattern *p) {
 
 int rdx_fastglob_match(const rdx_pattern *p, const char *str, size_t len, int cased) {
     const unsigned char *s = (const unsigned char *)str;
-    if (!simple(p)) return -1;
+    if (!simple(p, cased)) return -1;
     size_t n = p->n_segs, star = n;   /* star: the last STAR, n if none */
     for (size_t i = n; i-- > 0;)
         if (p->segs[i].kind == RDX_SEG_STAR) {

@@ -13,13 +13,17 @@
  * always a whole character (continuation bytes are 0x80..0xBF), so byte
  * positions are character positions.  The reference folds no character
  * outside ASCII to or from an ASCII one (pattern.c, fold), so a caseless
- * comparison folds ASCII letters only.  And a glob made of `*` and
+ * comparison folds ASCII letters only.  The same holds for a literal with
+ * valid UTF-8 characters the comparison does not fold (all of them when
+ * cased; from U+0500 up, such as windash's dashes, when not): a lead byte
+ * is never inside another character.  And a glob made of `*` and
  * literals needs no backtracking: the first literal is anchored at the
  * start (unless a `*` leads), the last at the end (unless a `*` trails),
  * and each one in between is taken at its leftmost occurrence.
  *
- * Anything else (`?`, placeholders, a non-ASCII literal byte) is left to
- * rdx_pattern_match: rdx_fastglob_match then returns -1.
+ * Anything else (`?`, placeholders, invalid UTF-8 or a folding letter such
+ * as `é` in a caseless literal) is left to rdx_pattern_match:
+ * rdx_fastglob_match then returns -1.
  * tests/unit/test_fastglob.c checks it against rdx_pattern_match on edge
  * cases and random inputs.
  */
