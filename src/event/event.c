@@ -190,7 +190,7 @@ void rdx_event_index(rdx_event *ev) {
     ev->indexed = 1;
     ev->n_leaves = 0;
     ev->name_slots = NULL;
-    if (!ev->root || !ev->arena) return;
+    if (!ev->root) return;
     builder b = {ev, 0};
     walk(&b, ev->root, "", 0, "", 0, 0, 0);
     if (ev->n_leaves < UINT32_MAX) build_name_table(ev);
