@@ -28,6 +28,12 @@ void rdx_eval_free(rdx_eval *e);
 /* 1 if rule r matches event ev.  Rules with unresolved placeholders and
  * correlation rules never match. */
 int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev);
+/* The two halves of rdx_eval_rule, for a caller that asks the same rules
+ * again and again (the matcher): whether r can match at all (a walk of its
+ * condition, so worth doing once per rule, not per event), and the
+ * evaluation of a rule for which rdx_eval_rule_runnable said 1. */
+int rdx_eval_rule_runnable(const rdx_rule *r);
+int rdx_eval_rule_unchecked(rdx_eval *e, const rdx_rule *r, rdx_event *ev);
 /* One predicate, one stage (exposed for tests and the catalog). */
 int rdx_eval_predicate(rdx_eval *e, const rdx_predicate *p, rdx_event *ev);
 int rdx_eval_stage(rdx_eval *e, const rdx_stage *s, rdx_event *ev);

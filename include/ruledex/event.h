@@ -61,6 +61,13 @@ typedef struct rdx_event {
     rdx_leaf *leaves;
     size_t n_leaves;
     int indexed;
+    /* name table over the leaves, built with them: the leaves whose name
+     * hashes to slot h & name_mask are name_slots[h & name_mask] - 1, then
+     * name_next[that] - 1, ... in leaf order (0 ends a chain).  So a lookup
+     * by name visits the few leaves of that name, not every leaf. */
+    uint32_t *name_slots;
+    uint32_t *name_next;
+    size_t name_mask;
 } rdx_event;
 
 /* Case-insensitive (ASCII) FNV-1a hash of a field name. */

@@ -80,6 +80,8 @@ typedef struct rdx_matcher_stats {
     uint64_t regex_limit_hits;  /* regex matches abandoned at the PCRE2 limits */
     uint64_t routes;            /* distinct event identities routed */
     uint64_t field_skips;       /* always rules skipped: a required field absent */
+    uint64_t key_skips;         /* always rules skipped: their key test failed
+                                   (EventID: 4728 on an event of another ID) */
 } rdx_matcher_stats;
 
 rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s);
@@ -94,6 +96,7 @@ typedef struct rdx_matcher_info {
     size_t filtered;            /* rules with an atom set: evaluated only on a hit */
     size_t always;              /* rules evaluated on every event they cover */
     size_t field_checked;       /* of those: skipped when a required field is absent */
+    size_t key_tested;          /* of those: with a key test (EventID: 4728) */
     size_t never;               /* rules that can match nothing (not loaded OK,
                                    correlations, empty conditions) */
     size_t atoms;               /* distinct atoms in the prefilter */

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/fastglob.h"
 #include "ruledex/eval.h"
 #include "ruledex/pattern.h"
 
@@ -166,8 +167,12 @@ static int event_number(const rdx_predicate *p, const char *s, size_t len, doubl
 
 static int string_match(const rdx_predicate *p, const rdx_rvalue *v, const char *s, size_t len) {
     int cased = (p->flags & RDX_PF_CASED) != 0;
-    for (size_t i = 0; i < v->variants.count; i++)
-        if (rdx_pattern_match(&v->variants.items[i], s, len, cased)) return 1;
+    for (size_t i = 0; i < v->variants.count; i++) {
+        const rdx_pattern *pat = &v->variants.items[i];
+        int hit = rdx_fastglob_match(pat, s, len, cased);   /* -1: not its shape */
+        if (hit < 0) hit = rdx_pattern_match(pat, s, len, cased);
+        if (hit) return 1;
+    }
     if (v->kind == RDX_VK_NUMBER) {   /* 4688 == "4688.0" == "0x1250" */
         double x;
         return rdx_parse_number(s, len, &x) && x == v->number;
@@ -466,9 +471,16 @@ static int cond_node(rdx_eval *e, const rdx_rule *r, const rdx_cond *c, rdx_even
 }
 
 int rdx_eval_rule(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
-    if (r->kind == RDX_KIND_CORRELATION || r->status_load != RDX_RULE_OK || !r->condition ||
-        rdx_rule_opaque_reason(r))   /* `not opaque` must not turn true */
-        return 0;
+    if (!rdx_eval_rule_runnable(r)) return 0;
+    return rdx_eval_rule_unchecked(e, r, ev);
+}
+
+int rdx_eval_rule_runnable(const rdx_rule *r) {
+    return r->kind != RDX_KIND_CORRELATION && r->status_load == RDX_RULE_OK && r->condition &&
+           !rdx_rule_opaque_reason(r);   /* `not opaque` must not turn true */
+}
+
+int rdx_eval_rule_unchecked(rdx_eval *e, const rdx_rule *r, rdx_event *ev) {
     if (r->n_stages > e->memo_cap) {
         e->memo_cap = r->n_stages * 2;
         free(e->memo);

@@ -41,6 +41,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/keytest.h"
 #include "ruledex/matcher.h"
 
 #define SEPARATOR 0xFF          /* between values in the scan: never in caseless atoms */
@@ -90,6 +91,7 @@ struct rdx_matcher {
     uint64_t *always, *filtered;    /* bitsets over rules */
     uint8_t *full;                  /* per rule: the bit mask of all its clauses */
     rdx_atomset *needs;             /* per always rule: fields it requires */
+    rdx_key_test *keys;             /* per always rule: its key test (keytest.h) */
     uint32_t *atom_off, *atom_refs;    /* atom a ticks atom_refs[atom_off[a]..[a+1]):
                                           rule << 2 | clause */
     size_t n_atoms;
@@ -126,6 +128,7 @@ struct rdx_scratch {
     uint64_t *cond_epoch;           /* per group: event the memo is for */
     const rdx_fieldmap **cond_fields;  /* per group: this event's answer (NULL: no) */
     uint64_t *evaluated;            /* per rule: times handed to the evaluator */
+    rdx_key_values key_values;      /* this event's values of the last key field */
     rdx_matcher_stats st;
 };
 
@@ -292,6 +295,7 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
     m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
     m->needs = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->needs);
+    m->keys = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->keys);
     atom_ref *refs = NULL;
     size_t n_refs = 0, cap = 0;
     for (size_t i = 0; i < m->n_rules; i++) {
@@ -301,6 +305,8 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
             set_bit(m->always, i);
             m->info.always++;
             rdx_rule_fields(m->rules[i], m->arena, &m->needs[i]);
+            rdx_key_test_of(m->rules[i], m->arena, &m->keys[i]);
+            m->info.key_tested += m->keys[i].field != NULL;
             m->info.field_checked += !m->needs[i].always;
             continue;
         }
@@ -712,7 +718,12 @@ static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, cons
         filter_add(f, l->name_hash);
         size_t seg = l->path_len;   /* start of the path's last segment */
         while (seg > 0 && l->path[seg - 1] != '.') seg--;
-        if (l->path) filter_add(f, rdx_name_hash(l->path + seg, l->path_len - seg));
+        if (!l->path) continue;
+        /* Usually the segment is the leaf's name (not for attributes, #text
+         * or names with spaces): then its hash is known already. */
+        size_t seg_len = l->path_len - seg;
+        if (seg_len == l->name_len && memcmp(l->path + seg, l->name, seg_len) == 0) continue;
+        filter_add(f, rdx_name_hash(l->path + seg, seg_len));
     }
     memcpy(s->always_now, r->always, m->n_words * sizeof *s->always_now);
     for (size_t k = 0; k < r->n_checks; k++) {
@@ -759,10 +770,17 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
             const rdx_fieldmap *fields = r->fields[g];
             if (r->conditional && r->conditional[g] && !(fields = conditional_fields(m, s, g, ev)))
                 continue;
+            rdx_eval_set_fields(s->eval, fields, m->aliases);
+            if (m->keys[i].field && !rdx_key_test_may_hold(&m->keys[i], s->eval, ev, fields,
+                                                           s->epoch, &s->key_values)) {
+                s->st.key_skips++;
+                continue;
+            }
             s->st.candidates++;
             s->evaluated[i]++;
-            rdx_eval_set_fields(s->eval, fields, m->aliases);
-            if (!rdx_eval_rule(s->eval, m->rules[i], ev)) continue;
+            /* Filtered and always rules are runnable: rdx_rule_atoms made
+             * every other rule "never" (atoms.c, rule_req). */
+            if (!rdx_eval_rule_unchecked(s->eval, m->rules[i], ev)) continue;
             n++;
             if (hit) hit(ctx, i);
         }

@@ -18,6 +18,7 @@
  */
 #include "ruledex/event.h"
 
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -137,9 +138,10 @@ static void walk_object(builder *b, const rdx_value *v, const char *name, size_t
                         const char *path, size_t path_len, int depth, int payload) {
     for (size_t i = 0; i < v->u.object.count; i++) {
         const rdx_member *m = &v->u.object.members[i];
-        if (strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
+        int hash_key = m->key[0] == '#';   /* rare: skip the compares for other keys */
+        if (hash_key && strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
             walk_attributes(b, m->value, name, name_len, path, path_len, depth, payload);
-        } else if (strcmp(m->key, "#text") == 0) {
+        } else if (hash_key && strcmp(m->key, "#text") == 0) {
             walk(b, m->value, name, name_len, path, path_len, depth + 1, payload);
         } else {
             size_t plen;
@@ -167,13 +169,31 @@ static void walk(builder *b, const rdx_value *v, const char *name, size_t name_l
     }
 }
 
+/* The name table (event.h): a power of two of at least twice as many slots
+ * as leaves, chains filled back to front so that each lists its leaves in
+ * leaf order, as a scan of the leaves would find them. */
+static void build_name_table(rdx_event *ev) {
+    size_t n = ev->n_leaves, slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    ev->name_mask = slots - 1;
+    ev->name_slots = rdx_arena_zalloc(ev->arena, slots * sizeof *ev->name_slots);
+    ev->name_next = rdx_arena_alloc(ev->arena, (n + 1) * sizeof *ev->name_next);
+    for (size_t i = n; i-- > 0;) {
+        uint32_t *head = &ev->name_slots[ev->leaves[i].name_hash & ev->name_mask];
+        ev->name_next[i] = *head;
+        *head = (uint32_t)(i + 1);
+    }
+}
+
 void rdx_event_index(rdx_event *ev) {
     if (ev->indexed) return;
     ev->indexed = 1;
     ev->n_leaves = 0;
+    ev->name_slots = NULL;
     if (!ev->root) return;
     builder b = {ev, 0};
     walk(&b, ev->root, "", 0, "", 0, 0, 0);
+    if (ev->n_leaves < UINT32_MAX) build_name_table(ev);
 }
 
 static int ieq(const char *a, const char *b, size_t n) {
@@ -196,6 +216,30 @@ static int leaf_hit(const rdx_leaf *l, const char *name, size_t len, uint64_t ha
            (dotted && path_suffix(l, name, len));
 }
 
+/* An undotted name through the name table: the same answer as the scan
+ * of every leaf below, from the leaves that share its hash slot. */
+static size_t lookup_name(const rdx_event *ev, const char *name, size_t len, uint64_t hash,
+                          const rdx_value **out, size_t max) {
+    uint32_t first = ev->name_slots[hash & ev->name_mask];
+    size_t n = 0, in_payload = 0;
+    for (uint32_t i = first; i; i = ev->name_next[i - 1]) {
+        const rdx_leaf *l = &ev->leaves[i - 1];
+        if (!leaf_hit(l, name, len, hash, 0)) continue;
+        if (n < max) out[n] = l->value;
+        n++;
+        in_payload += l->payload != 0;
+    }
+    if (in_payload == 0 || in_payload == n) return n;
+    n = 0;   /* a bare name the payload has is the payload's */
+    for (uint32_t i = first; i; i = ev->name_next[i - 1]) {
+        const rdx_leaf *l = &ev->leaves[i - 1];
+        if (!l->payload || !leaf_hit(l, name, len, hash, 0)) continue;
+        if (n < max) out[n] = l->value;
+        n++;
+    }
+    return n;
+}
+
 size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64_t hash,
                         const rdx_value **out, size_t max) {
     if (!ev->indexed) rdx_event_index(ev);
@@ -209,6 +253,7 @@ size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64
         hash = rdx_name_hash(name, name_len);
     }
     int dotted = memchr(name, '.', name_len) != NULL;
+    if (!dotted && ev->name_slots) return lookup_name(ev, name, name_len, hash, out, max);
     size_t n = 0, in_payload = 0;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];

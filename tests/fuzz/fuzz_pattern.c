@@ -9,6 +9,8 @@
  *   - parse produces a normal form: no empty literal, no two literals or
  *     two STARs in a row;
  *   - rendering and re-parsing gives the same pattern, in both syntaxes;
+ *   - rdx_fastglob_match (src/engine/fastglob.c), where it takes a pattern,
+ *     answers as rdx_pattern_match does;
  *   - rdx_pattern_match agrees with a dynamic-programming matcher written
  *     independently here (for inputs small enough to afford it), and every
  *     call returns promptly (libFuzzer's -timeout catches blowups);
@@ -17,8 +19,10 @@
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -Iinclude -Isrc \
  *     tests/fuzz/fuzz_pattern.c src/rule/pattern.c src/front/sigma/syntax.c \
- *     src/front/sigma/encode.c src/rule/typed.c src/util/arena.c -lm -o fuzz_pattern
+ *     src/front/sigma/encode.c src/rule/typed.c src/util/arena.c src/engine/fastglob.c \
+ *     -lm -o fuzz_pattern
  */
+#include "engine/fastglob.h"
 #include "ruledex/sigma_pattern.h"
 
 #include <math.h>
@@ -103,6 +107,9 @@ static int is_ascii(const uint8_t *s, size_t n) {
  * since the reference folds ASCII alone. */
 static void check_match(const rdx_pattern *p, const uint8_t *s, size_t n, int cased) {
     int got = rdx_pattern_match(p, (const char *)s, n, cased);
+    /* the evaluator's byte-compare fast path answers exactly the same */
+    int fast = rdx_fastglob_match(p, (const char *)s, n, cased);
+    if (fast >= 0 && fast != got) abort();
     if (rdx_pattern_has_placeholders(p)) {
         if (got) abort();
         return;

@@ -623,3 +623,67 @@ TEST(matcher_differential_sigmahq) {
     rdx_arena_free(c.a);
     rdx_ruleset_free(rs);
 }
+
+/* ---- key tests of always rules (src/engine/keytest.h) ------------------- */
+
+/* The rules with a key test are skipped on events whose field has none of
+ * their numbers, and still match (as the reference does) on every
+ * spelling of a number that equals: 4728, "4728", "0x1278", 4728.0, and
+ * a YAML octal written as text. */
+TEST(matcher_key_tests) {
+    const char *yaml =
+        RULE(0, "    sel:\n        EventID: 4728\n    condition: sel")
+        RULE(1, "    a:\n        EventID: 4738\n    b:\n        EventID: 5136\n"
+                "    condition: a or b")
+        RULE(2, "    sel:\n        - EventID: 1\n        - EventID: 2\n    condition: sel")
+        RULE(3, "    sel:\n        EventID: 4728\n    condition: not sel")
+        RULE(4, "    sel:\n        Mode: 0755\n    condition: sel")
+        RULE(5, "    a:\n        EventID: 7\n    b:\n        Other: 7\n    condition: a or b");
+    static const struct {
+        const char *event;
+        size_t hits;
+    } cases[] = {
+        {"{\"EventID\": 4728}", 1},           /* 0 */
+        {"{\"EventID\": \"0x1278\"}", 1},     /* 0: 4728 in hex */
+        {"{\"EventID\": 4728.0}", 1},         /* 0 */
+        {"{\"EventID\": 5136}", 2},           /* 1, 3 */
+        {"{\"EventID\": [9, 2]}", 2},         /* 2, 3 */
+        {"{\"EventID\": 7, \"Mode\": \"0755\"}", 3},   /* 3, 4 (as written), 5 */
+        {"{\"EventID\": 7, \"Mode\": 493}", 3},        /* 3, 4 (the octal's value), 5 */
+        {"{\"Other\": 7}", 2},                /* 3 (EventID absent), 5 */
+        {"{\"EventID\": \"4728x\"}", 1},      /* 3 */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        size_t got[16] = {0}, want[16] = {0};
+        CHECK(run_both(yaml, cases[c].event, got, want));
+        rdx_test_checkf(got[0] == want[0], __FILE__, __LINE__, "%s: %zu hits, reference %zu",
+                        cases[c].event, got[0], want[0]);
+        for (size_t i = 1; i <= want[0] && i <= got[0]; i++) CHECK_INT(got[i], want[i]);
+        /* rule 0 only on 4728, in every spelling */
+        int r0 = 0;
+        for (size_t i = 1; i <= want[0]; i++) r0 |= want[i] == 0;
+        CHECK_INT(r0, c < 3);
+        rdx_test_checkf(want[0] == cases[c].hits, __FILE__, __LINE__, "%s: reference %zu hits",
+                        cases[c].event, want[0]);
+    }
+    /* and they are counted as skipped, not evaluated */
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text(yaml, &d);
+    rdx_matcher *m = rdx_matcher_new((const rdx_rule *const *)rs->rules, rs->n_rules, NULL, &d);
+    CHECK_INT(rdx_matcher_get_info(m).key_tested, 4);   /* 0, 1, 2, 4; not 3 (not) nor 5 */
+    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_arena *a = rdx_arena_new(0);
+    const char *ev_json = "{\"EventID\": 4624, \"Mode\": 1}";
+    rdx_event ev;
+    rdx_event_init(&ev, a, rdx_json_parse(a, ev_json, strlen(ev_json), NULL));
+    CHECK_INT(rdx_matcher_match(m, s, &ev, NULL, NULL), 1);   /* rule 3 */
+    rdx_matcher_stats st = rdx_scratch_stats(s);
+    CHECK_INT(st.key_skips, 4);
+    CHECK_INT(st.candidates, 2);   /* 3 and 5 */
+    rdx_arena_free(a);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}

@@ -1,0 +1,109 @@
+/* test_fieldtable.c — the per-event name table (event.h) gives the same
+ * values as the scan of every leaf it replaces.  An event whose table is
+ * removed (name_slots = NULL) is looked up by the scan, so the two are
+ * compared on the same leaves: every leaf name as written, upper-cased,
+ * with a space in it, dotted suffixes, and names the event does not have. */
+#include "harness.h"
+#include "ruledex/ruledex.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define CHECKF(ok, ...) rdx_test_checkf(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
+#define MAXV 64
+
+/* The table's and the scan's answers for name agree (count and values). */
+static int agree(rdx_event *ev, const char *name, size_t len) {
+    const rdx_value *a[MAXV], *b[MAXV];
+    uint64_t h = rdx_name_hash(name, len);
+    size_t na = rdx_event_lookup(ev, name, len, h, a, MAXV);
+    uint32_t *slots = ev->name_slots;
+    ev->name_slots = NULL;   /* the scan */
+    size_t nb = rdx_event_lookup(ev, name, len, h, b, MAXV);
+    ev->name_slots = slots;
+    int same = na == nb;
+    for (size_t i = 0; same && i < na && i < MAXV; i++) same = a[i] == b[i];
+    CHECKF(same, "line %llu, name \"%.*s\": table %zu values, scan %zu",
+           (unsigned long long)ev->line, (int)len, name, na, nb);
+    return same;
+}
+
+static size_t names_of(rdx_event *ev) {
+    size_t asked = 0;
+    char buf[512];
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        if (l->name_len + 2 >= sizeof buf || l->path_len + 2 >= sizeof buf) continue;
+        agree(ev, l->name, l->name_len);
+        for (size_t k = 0; k < l->name_len; k++) buf[k] = (char)toupper((unsigned char)l->name[k]);
+        agree(ev, buf, l->name_len);
+        if (l->name_len > 1) {   /* spaces do not count */
+            buf[0] = l->name[0];
+            buf[1] = ' ';
+            memcpy(buf + 2, l->name + 1, l->name_len - 1);
+            agree(ev, buf, l->name_len + 1);
+        }
+        agree(ev, l->path, l->path_len);   /* dotted: the scan either way */
+        snprintf(buf, sizeof buf, "%.*sX", (int)l->name_len, l->name);
+        agree(ev, buf, l->name_len + 1);
+        asked += 5;
+    }
+    return asked;
+}
+
+static size_t check_file(const char *path) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_reader *r = rdx_json_reader_open(path, &d);
+    CHECKF(r != NULL, "%s cannot be read", path);
+    rdx_event ev;
+    size_t asked = 0;
+    int rc;
+    while (r && (rc = rdx_json_reader_next(r, a, &ev, &d)) != 0) {
+        if (rc < 0) continue;
+        rdx_event_index(&ev);
+        CHECK(ev.n_leaves == 0 || ev.name_slots != NULL);
+        asked += names_of(&ev);
+        rdx_arena_reset(a);
+    }
+    rdx_json_reader_close(r);
+    rdx_arena_free(a);
+    rdx_diags_free(&d);
+    return asked;
+}
+
+TEST(fieldtable_agrees_with_scan) {
+    size_t asked = check_file("examples/events/sysmon.jsonl");
+    asked += check_file("examples/events/winlogbeat.jsonl");
+    CHECKF(asked > 400, "only %zu names asked", asked);
+}
+
+/* A bare name in both System and the payload is the payload's, through
+ * the table as through the scan; and a name with many values keeps them
+ * in leaf order. */
+TEST(fieldtable_payload_and_order) {
+    static const char json[] =
+        "{\"Event\":{\"System\":{\"Channel\":\"System\",\"EventID\":104},"
+        "\"UserData\":{\"LogFileCleared\":{\"Channel\":\"Security\"}}},"
+        "\"tags\":[\"a\",\"b\",\"c\"],\"x\":{\"tags\":\"d\"}}";
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *root = rdx_json_parse(a, json, sizeof json - 1, &err);
+    CHECK(root != NULL);
+    rdx_event ev;
+    rdx_event_init(&ev, a, root);
+    rdx_event_index(&ev);
+    const rdx_value *v[8];
+    size_t len;
+    CHECK_INT(rdx_event_lookup(&ev, "channel", 7, rdx_name_hash("channel", 7), v, 8), 1);
+    CHECK_STR(rdx_value_text(v[0], &len), "Security");
+    CHECK_INT(rdx_event_lookup(&ev, "TAGS", 4, rdx_name_hash("TAGS", 4), v, 8), 4);
+    CHECK_STR(rdx_value_text(v[0], &len), "a");
+    CHECK_STR(rdx_value_text(v[3], &len), "d");
+    CHECK(agree(&ev, "Channel", 7));
+    CHECK(agree(&ev, "tags", 4));
+    CHECK(agree(&ev, "nothing", 7));
+    rdx_arena_free(a);
+}
