@@ -15,5 +15,6 @@ int rdx_cmd_catalog(int argc, char **argv);
 int rdx_cmd_test(int argc, char **argv);
 int rdx_cmd_explain(int argc, char **argv);
 int rdx_cmd_coverage(int argc, char **argv);
+int rdx_cmd_convert(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const command commands[] = {
     {"explain", rdx_cmd_explain, "why a rule did or did not match one event"},
     {"coverage", rdx_cmd_coverage, "which rules can fire at all on a data set"},
     {"test", rdx_cmd_test, "run a rule repository's regression tests and baseline"},
+    {"convert", rdx_cmd_convert, "rules as SQL, ES|QL, KQL or SPL queries"},
 };
 
 static void usage(FILE *f) {
