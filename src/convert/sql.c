@@ -65,6 +65,11 @@ int cv_sql_literal(cv_sql_kind k, const char *s, size_t len, rdx_strbuf *out) {
     rdx_strbuf_putc(out, '\'');
     for (size_t i = 0; i < len; i++) {
         char c = s[i];
+        if (k == CV_CLICKHOUSE && (c == '\n' || c == '\r' || c == '\t')) {
+            /* one statement per line group: newlines stay escaped */
+            rdx_strbuf_puts(out, c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+            continue;
+        }
         if (c == '\'') rdx_strbuf_putc(out, '\'');
         else if (c == '\\' && k == CV_CLICKHOUSE) rdx_strbuf_putc(out, '\\');
         rdx_strbuf_putc(out, c);
@@ -304,17 +309,20 @@ static int values_on(sql_ctx *c, const rdx_predicate *p, const char *key, rdx_st
         rdx_strbuf_puts(out, "(1=0)");
         return 1;
     }
+    /* OR-ed values go in runs of CHUNK, so thousands of hashes stay
+     * within the engines' expression-depth limits (SQLite: 1000). */
+    enum { CHUNK = 64 };
     rdx_strbuf_putc(out, '(');
     for (size_t k = 0; k < p->n_values; k++) {
         if (all || k == 0) {
             if (k) rdx_strbuf_puts(out, " AND ");
             rows_of(c, key, out);
-            rdx_strbuf_puts(out, key ? " AND (" : "(");
+            rdx_strbuf_puts(out, key ? " AND ((" : "((");
         } else {
-            rdx_strbuf_puts(out, " OR ");
+            rdx_strbuf_puts(out, k % CHUNK ? " OR " : ") OR (");
         }
         if (!value_sql(c, p, &p->values[k], out, why)) return 0;
-        if (all || k + 1 == p->n_values) rdx_strbuf_puts(out, "))");
+        if (all || k + 1 == p->n_values) rdx_strbuf_puts(out, ")))");
     }
     rdx_strbuf_putc(out, ')');
     return 1;

@@ -1,0 +1,239 @@
+#!/usr/bin/env python3
+"""tests/convert/check.py — converted queries against the native engine.
+
+For one set of events and one set of rules:
+  1. `ruledex hunt --format jsonl` gives the detections: (rule id, origin);
+  2. `ruledex convert -t TARGET --format jsonl` gives each rule's query, and
+     `ruledex convert --load-events -t TARGET` the SQL that loads the events;
+  3. each engine (SQLite via Python's sqlite3, DuckDB, chDB) loads the
+     events once and runs every query; the events a query returns must be
+     exactly the events hunt matched for that rule, compared by origin.
+
+Prints one line per difference and ends with
+  convert-ENGINE: N passed, N failed[, N skipped]
+per engine.  A rule hunt matched that did not convert is not a failure
+(the summary of `convert` gives the reason); it is counted.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+
+def run(cmd, out=None):
+    with open(out, "wb") if out else open(os.devnull, "wb") as f:
+        p = subprocess.run(cmd, stdout=f if out else subprocess.PIPE, stderr=subprocess.PIPE)
+    return p
+
+
+def origin(src):
+    f = src.get("file") or src.get("topic", "")
+    if src.get("record_id"):
+        return "%s#%d" % (f, src["record_id"])
+    if src.get("line"):
+        return "%s:%d" % (f, src["line"])
+    return "%s@%d" % (f, src.get("offset", 0))
+
+
+def hunt(args, rules, events):
+    cmd = [args.ruledex, "hunt", "-q", "-j", "2", "--format", "jsonl"]
+    for r in rules:
+        cmd += ["-r", r]
+    p = subprocess.run(cmd + events, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1, 4, 5):
+        sys.exit("hunt failed (%d): %s" % (p.returncode, p.stderr.decode()[:2000]))
+    got = {}
+    for line in p.stdout.splitlines():
+        d = json.loads(line)
+        rid = d["rule"].get("id") or d["rule"].get("title")
+        if "source" not in d:
+            continue   # a correlation detection
+        got.setdefault(rid, set()).add(origin(d["source"]))
+    return got
+
+
+def convert(args, target, rules, work):
+    out = os.path.join(work, "queries-%s.jsonl" % target)
+    cmd = [args.ruledex, "convert", "-t", target, "--format", "jsonl", "-o", out] + rules
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if p.returncode not in (0, 1):
+        sys.exit("convert -t %s failed (%d): %s" % (target, p.returncode, p.stderr.decode()[:2000]))
+    qs = [json.loads(l) for l in open(out, encoding="utf-8")]
+    return qs, p.stderr.decode()
+
+
+def load_script(args, target, events, work):
+    out = os.path.join(work, "load-%s.sql" % target)
+    p = run([args.ruledex, "convert", "--load-events", "-t", target] + events, out)
+    if p.returncode not in (0, 4):
+        sys.exit("convert --load-events failed: %s" % p.stderr.decode()[:2000])
+    return out
+
+
+# ---- engines ------------------------------------------------------------------
+
+def pcre_like(pattern, value):
+    """REGEXP for SQLite: Python's re (the nearest to PCRE at hand)."""
+    return value is not None and re.search(pattern, value) is not None
+
+
+class Sqlite:
+    name, target = "sqlite", "sqlite"
+
+    def __init__(self, script):
+        import sqlite3
+        self.db = sqlite3.connect(":memory:")
+        cache = {}
+
+        def regexp(pat, val):
+            r = cache.get(pat)
+            if r is None:
+                try:
+                    r = cache[pat] = re.compile(pat)
+                except re.error:
+                    r = cache[pat] = False
+            return r is not False and val is not None and r.search(val) is not None
+        self.db.create_function("regexp", 2, regexp, deterministic=True)
+        self.db.executescript(open(script, encoding="utf-8").read())
+        self.db.execute("ANALYZE")
+
+    def query(self, q):
+        return [r[1] for r in self.db.execute(q)]
+
+
+class Duck:
+    name, target = "duckdb", "duckdb"
+
+    def __init__(self, script):
+        import duckdb
+        self.db = duckdb.connect(":memory:")
+        self.db.execute("SET threads TO 2")
+        self.db.execute(open(script, encoding="utf-8").read())
+
+    def query(self, q):
+        return [r[1] for r in self.db.execute(q).fetchall()]
+
+
+def statements(path):
+    """The load script's statements: each INSERT spans lines up to one ending in ';'
+    (ClickHouse literals keep their newlines escaped, so no value ends a line)."""
+    cur = []
+    for line in open(path, encoding="utf-8"):
+        cur.append(line)
+        if line.rstrip("\n").endswith(";"):
+            yield "".join(cur)
+            cur = []
+
+
+class Chdb:
+    name, target = "chdb", "clickhouse"
+
+    def __init__(self, script):
+        from chdb import session
+        import tempfile
+        self.dir = tempfile.mkdtemp(prefix="rdx-chdb-")
+        self.s = session.Session(self.dir)
+        self.s.query("CREATE DATABASE IF NOT EXISTS rdx")
+        self.s.query("USE rdx")
+        for st in statements(script):
+            self.s.query(st)
+
+    def query(self, q):
+        res = self.s.query(q, "TabSeparated")
+        text = res.bytes().decode("utf-8") if hasattr(res, "bytes") else str(res)
+        return [line.split("\t", 1)[1] for line in text.splitlines() if line]
+
+
+def unescape_tsv(s):
+    return s.replace("\\t", "\t").replace("\\n", "\n").replace("\\\\", "\\")
+
+
+# ---- comparison ------------------------------------------------------------------
+
+def compare(engine, queries, expected, known, show=5):
+    passed = failed = 0
+    errors = {}
+    for q in queries:
+        rid = q["id"] or q["title"]
+        if "query" not in q:
+            continue
+        want = expected.get(rid, set())
+        try:
+            got = set(engine.query(q["query"]))
+        except Exception as e:   # noqa: BLE001 - every engine error is a finding
+            msg = str(e).splitlines()[0][:200]
+            if (engine.name, rid) in known:
+                passed += 1
+                continue
+            failed += 1
+            errors[msg] = errors.get(msg, 0) + 1
+            if errors[msg] <= 2:
+                print("FAIL %s %s (%s): query error: %s" % (engine.name, rid, q["file"], msg))
+            continue
+        if engine.name == "chdb":
+            got = {unescape_tsv(g) for g in got}
+        if got == want:
+            passed += 1
+            continue
+        if (engine.name, rid) in known:
+            passed += 1
+            continue
+        failed += 1
+        print("FAIL %s %s (%s): hunt %d, query %d events" % (engine.name, rid, q["file"], len(want), len(got)))
+        for o in sorted(want - got)[:show]:
+            print("    only hunt:  %s" % o)
+        for o in sorted(got - want)[:show]:
+            print("    only query: %s" % o)
+    if errors:
+        for m, n in sorted(errors.items(), key=lambda x: -x[1]):
+            print("  %s: %d queries failed with: %s" % (engine.name, n, m))
+    return passed, failed
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--ruledex", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--rules", action="append", required=True)
+    ap.add_argument("--events", action="append", required=True)
+    ap.add_argument("--engines", default="sqlite,duckdb,chdb")
+    ap.add_argument("--known", help="file of 'ENGINE RULE-ID reason' lines")
+    args = ap.parse_args()
+    known = set()
+    if args.known and os.path.exists(args.known):
+        for line in open(args.known, encoding="utf-8"):
+            line = line.strip()
+            if line and not line.startswith("#"):
+                e, rid = line.split()[:2]
+                known.add((e, rid))
+    t0 = time.time()
+    expected = hunt(args, args.rules, args.events)
+    print("convert: hunt matched %d rules, %d detections (%.0fs)" %
+          (len(expected), sum(len(v) for v in expected.values()), time.time() - t0))
+    for name in args.engines.split(","):
+        cls = {"sqlite": Sqlite, "duckdb": Duck, "chdb": Chdb}[name]
+        try:
+            __import__({"sqlite": "sqlite3", "duckdb": "duckdb", "chdb": "chdb"}[name])
+        except ImportError as e:
+            print("convert-%s: SKIP: %s is not installed (%s)" % (name, name, e))
+            print("convert-%s: 0 passed, 0 failed, 1 skipped" % name)
+            continue
+        t0 = time.time()
+        queries, summary = convert(args, cls.target, args.rules, args.work)
+        conv = {q["id"] or q["title"] for q in queries if "query" in q}
+        missed = sorted(r for r in expected if r not in conv)
+        script = load_script(args, cls.target, args.events, args.work)
+        engine = cls(script)
+        t1 = time.time()
+        p, f = compare(engine, queries, expected, known)
+        print("convert-%s: %d queries compared, %d rules hunt matched were not convertible "
+              "(load %.0fs, queries %.0fs)" % (name, p + f, len(missed), t1 - t0, time.time() - t1))
+        print("convert-%s: %d passed, %d failed" % (name, p, f))
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
