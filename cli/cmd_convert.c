@@ -12,6 +12,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
@@ -209,6 +210,14 @@ static int load_events(const opts *o, int argc, char **argv, cli_output *out) {
         rdx_diags_free(&d);
         return RDX_EXIT_USAGE;
     }
+    if ((!o->output || !strcmp(o->output, "-")) && isatty(1)) {
+        /* event data, unescaped as SQL needs it, is not for a terminal */
+        fprintf(stderr, "ruledex convert: --load-events writes SQL for a database: give -o FILE "
+                        "or a pipe (| sqlite3 events.db)\n");
+        cli_inputs_free(&in);
+        rdx_diags_free(&d);
+        return RDX_EXIT_USAGE;
+    }
     if (cli_output_conflicts(&in, o->output, "convert") || cli_output_open(out, o->output)) {
         cli_inputs_free(&in);
         rdx_diags_free(&d);
@@ -217,6 +226,9 @@ static int load_events(const opts *o, int argc, char **argv, cli_output *out) {
     rdx_convert_ctx *cx = rdx_convert_new(o->target, NULL);
     rdx_strbuf b = RDX_STRBUF_INIT;
     if (!o->no_schema) rdx_convert_schema(o->target, &b);
+    /* one transaction: row-at-a-time commits would make SQLite sync per batch */
+    int tx = strcmp(o->target->name, "clickhouse") != 0;
+    if (tx) rdx_strbuf_puts(&b, "BEGIN;\n");
     rdx_arena *a = rdx_arena_new(0);
     uint64_t rid = 0, unreadable = 0, replaced = 0;
     for (size_t i = 0; i < in.n && !cli_output_failed(out); i++) {
@@ -236,6 +248,7 @@ static int load_events(const opts *o, int argc, char **argv, cli_output *out) {
         rdx_source_close(src);
     }
     rdx_convert_load_flush(cx, &b);
+    if (tx) rdx_strbuf_puts(&b, "COMMIT;\n");
     fwrite(b.data ? b.data : "", 1, b.len, out->f);
     rdx_strbuf_free(&b);
     cli_print_diags(stderr, &d, &ecol, 0, 20);

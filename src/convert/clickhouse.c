@@ -18,6 +18,7 @@ const struct rdx_sql_dialect cv_dialect_clickhouse = {
     "CREATE TABLE fields (\n"
     "    rid      UInt64,\n"
     "    field    String,\n"
+    "    leaf     UInt8,\n"
     "    shadowed UInt8,\n"
     "    value    String,\n"
     "    fold     String,\n"

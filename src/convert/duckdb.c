@@ -18,6 +18,7 @@ const struct rdx_sql_dialect cv_dialect_duckdb = {
     "CREATE TABLE fields (\n"
     "    rid      BIGINT NOT NULL,\n"
     "    field    VARCHAR NOT NULL,\n"
+    "    leaf     INTEGER NOT NULL,\n"
     "    shadowed INTEGER NOT NULL,\n"
     "    value    VARCHAR NOT NULL,\n"
     "    fold     VARCHAR NOT NULL,\n"

@@ -158,13 +158,13 @@ static void leaf_columns(rdx_convert_ctx *cx, const rdx_leaf *l, leaf_cols *lc) 
     }
 }
 
-static void field_row(rdx_convert_ctx *cx, uint64_t rid, const char *key, size_t klen, int shadow,
-                      const leaf_cols *lc) {
+static void field_row(rdx_convert_ctx *cx, uint64_t rid, const char *key, size_t klen, int leaf,
+                      int shadow, const leaf_cols *lc) {
     rdx_strbuf *b = &cx->field_rows;
     if (cx->n_field_rows++) rdx_strbuf_puts(b, ",\n");
     rdx_strbuf_printf(b, "(%llu,", (unsigned long long)rid);
     store_lit(cx->target->sql->kind, key, klen, b);
-    rdx_strbuf_printf(b, ",%d,", shadow);
+    rdx_strbuf_printf(b, ",%d,%d,", leaf, shadow);
     rdx_strbuf_append(b, lc->tail.data, lc->tail.len);
 }
 
@@ -176,14 +176,14 @@ static void leaf_rows(rdx_convert_ctx *cx, const rdx_event *ev, const rdx_leaf *
     rdx_strbuf name = RDX_STRBUF_INIT, path = RDX_STRBUF_INIT;
     lower_into(&name, l->name, l->name_len);
     lower_into(&path, l->path, l->path_len);
-    field_row(cx, rid, name.data ? name.data : "", name.len, shadowed(ev, l), lc);
+    field_row(cx, rid, name.data ? name.data : "", name.len, 1, shadowed(ev, l), lc);
     for (size_t i = 0; i < path.len; i++) {
         if (i && path.data[i - 1] != '.') continue;   /* a suffix starts at a boundary */
         const char *suf = path.data + i;
         size_t slen = path.len - i;
         if (!memchr(suf, '.', slen)) break;             /* undotted: the leaf name's job */
         if (slen == name.len && !memcmp(suf, name.data, slen)) continue;
-        field_row(cx, rid, suf, slen, 0, lc);
+        field_row(cx, rid, suf, slen, 0, 0, lc);
     }
     rdx_strbuf_free(&name);
     rdx_strbuf_free(&path);

@@ -19,6 +19,7 @@ const struct rdx_sql_dialect cv_dialect_postgres = {
     "CREATE TABLE fields (\n"
     "    rid      BIGINT NOT NULL,\n"
     "    field    TEXT NOT NULL,\n"
+    "    leaf     INTEGER NOT NULL,\n"
     "    shadowed INTEGER NOT NULL,\n"
     "    value    TEXT NOT NULL,\n"
     "    fold     TEXT NOT NULL,\n"

@@ -100,7 +100,8 @@ int cv_route_build(const rdx_logsources *ls, const rdx_logsource *rl, cv_route *
                 rt->all[rt->n_all++] = &e->sources[k];
             }
         }
-        add_branch(rt, CV_BR_PRODUCT, aliases, aliases);
+        /* a product the table has no source for takes no identified event */
+        add_branch(rt, rt->n_all ? CV_BR_PRODUCT : CV_BR_NONE, aliases, aliases);
         return 1;
     }
     if (kind == BY_CATEGORY && rl->service) {

@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "convert/convert_internal.h"
+#include "convert/fieldq.h"
 #include "ruledex/facts.h"
 #include "ruledex/pattern.h"
 #include "ruledex/source.h"
@@ -128,6 +129,11 @@ static int pattern_sql(sql_ctx *c, const rdx_pattern *p, int cased, rdx_strbuf *
         }
         rdx_strbuf_free(&bytes);
     }
+    if (!fq_control_free(text.data ? text.data : "", text.len)) {
+        rdx_strbuf_puts(why, "a value holds control characters (a query is text a person reads)");
+        rdx_strbuf_free(&text);
+        return 0;
+    }
     rdx_strbuf_printf(out, "%s %s ", col, !wild ? "=" : c->kind == CV_SQLITE ? "GLOB" : "LIKE");
     if (!cv_sql_literal(c->kind, text.data ? text.data : "", text.len, out)) {
         rdx_strbuf_puts(why, "a value holds a NUL byte");
@@ -142,7 +148,7 @@ static int pattern_sql(sql_ctx *c, const rdx_pattern *p, int cased, rdx_strbuf *
 
 /* PCRE constructs without an equivalent in RE2 (DuckDB, ClickHouse) and
  * in PostgreSQL's AREs; NULL when none is found. */
-static const char *regex_unsupported(const char *re, size_t len) {
+const char *cv_regex_unsupported(const char *re, size_t len) {
     static const struct {
         const char *s;
         const char *what;
@@ -174,7 +180,11 @@ static const char *regex_unsupported(const char *re, size_t len) {
 
 static int regex_sql(sql_ctx *c, const rdx_predicate *p, const rdx_rvalue *v, rdx_strbuf *out,
                      rdx_strbuf *why) {
-    const char *bad = regex_unsupported(v->text, v->text_len);
+    if (!fq_control_free(v->text, v->text_len)) {
+        rdx_strbuf_puts(why, "a value holds control characters (a query is text a person reads)");
+        return 0;
+    }
+    const char *bad = cv_regex_unsupported(v->text, v->text_len);
     if (bad) {
         rdx_strbuf_printf(why, "regex: %s has no equivalent in the target's regular expressions", bad);
         return 0;
@@ -291,6 +301,8 @@ static void rows_of(sql_ctx *c, const char *key, rdx_strbuf *out) {
         rdx_strbuf_puts(out, "field = ");
         lit(c, key, out);
         rdx_strbuf_puts(out, " AND shadowed = 0");
+    } else {
+        rdx_strbuf_puts(out, "leaf = 1");   /* keywords: every leaf once */
     }
 }
 
@@ -317,7 +329,7 @@ static int values_on(sql_ctx *c, const rdx_predicate *p, const char *key, rdx_st
         if (all || k == 0) {
             if (k) rdx_strbuf_puts(out, " AND ");
             rows_of(c, key, out);
-            rdx_strbuf_puts(out, key ? " AND ((" : "((");
+            rdx_strbuf_puts(out, " AND ((");
         } else {
             rdx_strbuf_puts(out, k % CHUNK ? " OR " : ") OR (");
         }

@@ -19,6 +19,7 @@ const struct rdx_sql_dialect cv_dialect_sqlite = {
     "CREATE TABLE fields (\n"
     "    rid      INTEGER NOT NULL,     -- events.rid\n"
     "    field    TEXT NOT NULL,        -- a name the leaf answers to, ASCII lower case\n"
+    "    leaf     INTEGER NOT NULL,     -- 1: the leaf's own name (one row per leaf)\n"
     "    shadowed INTEGER NOT NULL,     -- 1: a bare name the payload also has\n"
     "    value    TEXT NOT NULL,        -- the value as text\n"
     "    fold     TEXT NOT NULL,        -- the value case-folded as ruledex folds\n"

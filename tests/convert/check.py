@@ -10,7 +10,7 @@ For one set of events and one set of rules:
      exactly the events hunt matched for that rule, compared by origin.
 
 Prints one line per difference and ends with
-  convert-ENGINE: N passed, N failed[, N skipped]
+  engine ENGINE: N passed, N failed[, N skipped]
 per engine.  A rule hunt matched that did not convert is not a failure
 (the summary of `convert` gives the reason); it is counted.
 """
@@ -68,6 +68,9 @@ def convert(args, target, rules, work):
 def load_script(args, target, events, work):
     out = os.path.join(work, "load-%s.sql" % target)
     p = run([args.ruledex, "convert", "--load-events", "-t", target] + events, out)
+    if target == "clickhouse":   # chDB takes the schema statement by statement
+        run([args.ruledex, "convert", "--load-events", "--no-schema", "-t", target] + events,
+            out.replace(".sql", "-rows.sql"))
     if p.returncode not in (0, 4):
         sys.exit("convert --load-events failed: %s" % p.stderr.decode()[:2000])
     return out
@@ -85,7 +88,7 @@ class Sqlite:
 
     def __init__(self, script):
         import sqlite3
-        self.db = sqlite3.connect(":memory:")
+        self.db = sqlite3.connect(os.environ.get("RDX_CONVERT_SQLITE_DB", ":memory:"))
         cache = {}
 
         def regexp(pat, val):
@@ -97,21 +100,60 @@ class Sqlite:
                     r = cache[pat] = False
             return r is not False and val is not None and r.search(val) is not None
         self.db.create_function("regexp", 2, regexp, deterministic=True)
-        self.db.executescript(open(script, encoding="utf-8").read())
-        self.db.execute("ANALYZE")
+        if not self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+            self.db.executescript(open(script, encoding="utf-8").read())
+            self.db.execute("ANALYZE")
+            self.db.commit()
 
     def query(self, q):
         return [r[1] for r in self.db.execute(q)]
 
 
+def cell(c):
+    if c is None:
+        return ""
+    if isinstance(c, str):
+        return '"' + c.replace('"', '""') + '"'
+    return repr(c)
+
+
+def export_csv(sqlite_engine, work):
+    """The SQLite tables as CSV, for the engines that load text slowly: a
+    180 MB INSERT script costs DuckDB gigabytes, CSV seconds.  (The INSERT
+    scripts of every dialect are checked on a small load: see small_load.)
+    Strings are quoted, NULLs are empty and unquoted."""
+    paths = {}
+    db = sqlite_engine.db
+    db.text_factory = lambda b: b.decode("utf-8", "replace")
+    for table in ("events", "fields"):
+        path = paths[table] = os.path.join(work, table + ".csv")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            for row in db.execute("SELECT * FROM " + table):
+                f.write(",".join(cell(c) for c in row) + "\n")
+    db.text_factory = str
+    return paths
+
+
 class Duck:
     name, target = "duckdb", "duckdb"
 
-    def __init__(self, script):
+    def __init__(self, schema, csvs=None, script=None):
         import duckdb
         self.db = duckdb.connect(":memory:")
         self.db.execute("SET threads TO 2")
-        self.db.execute(open(script, encoding="utf-8").read())
+        if script:
+            self.db.execute(open(script, encoding="utf-8").read())
+            return
+        self.db.execute(schema)
+        for table, path in csvs.items():
+            self.db.execute("INSERT INTO %s SELECT * FROM read_csv('%s', header=false, "
+                            "quote='\"', escape='\"', allow_quoted_nulls=false, "
+                            "auto_detect=false, columns=%s)" % (table, path, self.columns(table)))
+
+    def columns(self, table):
+        cols = self.db.execute("SELECT column_name, data_type FROM information_schema.columns "
+                               "WHERE table_name = ? ORDER BY ordinal_position", [table]).fetchall()
+        return "{%s}" % ", ".join("'%s': '%s'" % c for c in cols)
 
     def query(self, q):
         return [r[1] for r in self.db.execute(q).fetchall()]
@@ -131,15 +173,22 @@ def statements(path):
 class Chdb:
     name, target = "chdb", "clickhouse"
 
-    def __init__(self, script):
+    def __init__(self, schema, csvs=None, script=None, work="."):
         from chdb import session
-        import tempfile
-        self.dir = tempfile.mkdtemp(prefix="rdx-chdb-")
-        self.s = session.Session(self.dir)
+        self.s = session.Session(os.path.join(work, "chdb"))
         self.s.query("CREATE DATABASE IF NOT EXISTS rdx")
         self.s.query("USE rdx")
-        for st in statements(script):
-            self.s.query(st)
+        for st in schema.split(";"):
+            if st.strip():
+                self.s.query(st)
+        if script:
+            for st in statements(script):
+                self.s.query(st)
+            return
+        for table, path in csvs.items():
+            self.s.query("INSERT INTO %s SELECT * FROM file('%s', 'CSV') SETTINGS "
+                         "input_format_csv_empty_as_default = 1, format_csv_allow_single_quotes = 0"
+                         % (table, path))
 
     def query(self, q):
         res = self.s.query(q, "TabSeparated")
@@ -153,12 +202,12 @@ def unescape_tsv(s):
 
 # ---- comparison ------------------------------------------------------------------
 
-def compare(engine, queries, expected, known, show=5):
+def compare(engine, queries, expected, known, tested, show=5):
     passed = failed = 0
     errors = {}
     for q in queries:
         rid = q["id"] or q["title"]
-        if "query" not in q:
+        if "query" not in q or (tested is not None and rid not in tested):
             continue
         want = expected.get(rid, set())
         try:
@@ -201,6 +250,11 @@ def main():
     ap.add_argument("--events", action="append", required=True)
     ap.add_argument("--engines", default="sqlite,duckdb,chdb")
     ap.add_argument("--known", help="file of 'ENGINE RULE-ID reason' lines")
+    ap.add_argument("--index", help="SigmaHQ regression INDEX.tsv: its rules are tested")
+    ap.add_argument("--scripts", action="store_true",
+                    help="load every engine from its own --load-events script (small data)")
+    ap.add_argument("--all", action="store_true",
+                    help="run every converted query, not only the tested rules'")
     args = ap.parse_args()
     known = set()
     if args.known and os.path.exists(args.known):
@@ -211,27 +265,49 @@ def main():
                 known.add((e, rid))
     t0 = time.time()
     expected = hunt(args, args.rules, args.events)
+    # The rules under test: those with regression data, and those that fire.
+    tested = None
+    if not args.all:
+        tested = set(expected)
+        if args.index:
+            for line in open(args.index, encoding="utf-8"):
+                tested.add(line.split("\t", 1)[0])
     print("convert: hunt matched %d rules, %d detections (%.0fs)" %
           (len(expected), sum(len(v) for v in expected.values()), time.time() - t0))
+    sqlite_engine = csvs = None
     for name in args.engines.split(","):
         cls = {"sqlite": Sqlite, "duckdb": Duck, "chdb": Chdb}[name]
         try:
             __import__({"sqlite": "sqlite3", "duckdb": "duckdb", "chdb": "chdb"}[name])
         except ImportError as e:
-            print("convert-%s: SKIP: %s is not installed (%s)" % (name, name, e))
-            print("convert-%s: 0 passed, 0 failed, 1 skipped" % name)
+            print("skip engine %s: not installed (%s)" % (name, e))
+            print("engine %s: 0 passed, 0 failed, 1 skipped" % name)
             continue
         t0 = time.time()
         queries, summary = convert(args, cls.target, args.rules, args.work)
         conv = {q["id"] or q["title"] for q in queries if "query" in q}
         missed = sorted(r for r in expected if r not in conv)
-        script = load_script(args, cls.target, args.events, args.work)
-        engine = cls(script)
+        if args.scripts:
+            script = load_script(args, cls.target, args.events, args.work)
+            schema = "" if cls is not Chdb else subprocess.run(
+                [args.ruledex, "convert", "--schema", "-t", cls.target],
+                stdout=subprocess.PIPE, check=True).stdout.decode()
+            engine = (cls(script) if cls is Sqlite else cls(schema, script=script) if cls is Duck
+                      else cls(schema, script=script.replace(".sql", "-rows.sql"), work=args.work))
+        elif cls is Sqlite:
+            script = load_script(args, cls.target, args.events, args.work)
+            engine = sqlite_engine = cls(script)
+        else:
+            if csvs is None:
+                csvs = export_csv(sqlite_engine, args.work)
+            schema = subprocess.run([args.ruledex, "convert", "--schema", "-t", cls.target],
+                                    stdout=subprocess.PIPE, check=True).stdout.decode()
+            engine = cls(schema, csvs) if cls is Duck else cls(schema, csvs, work=args.work)
         t1 = time.time()
-        p, f = compare(engine, queries, expected, known)
-        print("convert-%s: %d queries compared, %d rules hunt matched were not convertible "
+        p, f = compare(engine, queries, expected, known, tested)
+        print("engine %s: %d queries compared, %d rules hunt matched were not convertible "
               "(load %.0fs, queries %.0fs)" % (name, p + f, len(missed), t1 - t0, time.time() - t1))
-        print("convert-%s: %d passed, %d failed" % (name, p, f))
+        print("engine %s: %d passed, %d failed" % (name, p, f))
         sys.stdout.flush()
 
 
