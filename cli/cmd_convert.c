@@ -95,9 +95,9 @@ static void reasons_add(reasons *r, const char *why) {
 
 static void text_header(rdx_strbuf *b, const rdx_rule *r) {
     rdx_strbuf_puts(b, "-- ");   /* every target here takes -- or // comments: see below */
-    rdx_esc_texts(b, r->title ? r->title : "(untitled)", RDX_ESC_NEWLINES | RDX_ESC_TABS);
+    rdx_esc_texts(b, r->title ? r->title : "(untitled)", 0);
     rdx_strbuf_puts(b, " (");
-    rdx_esc_texts(b, r->id ? r->id : r->name ? r->name : r->file, RDX_ESC_NEWLINES | RDX_ESC_TABS);
+    rdx_esc_texts(b, r->id ? r->id : r->name ? r->name : r->file, 0);
     rdx_strbuf_puts(b, ")\n");
 }
 
@@ -133,7 +133,7 @@ static void write_rule(const opts *o, rdx_strbuf *b, const rdx_rule *r, int ok, 
         rdx_strbuf_puts(b, o->target->sql ? ";\n\n" : "\n\n");
     } else {
         rdx_strbuf_printf(b, "%s not convertible: ", c);
-        rdx_esc_texts(b, why, RDX_ESC_NEWLINES | RDX_ESC_TABS);
+        rdx_esc_texts(b, why, 0);
         rdx_strbuf_puts(b, !strcmp(c, "```") ? " ```\n\n" : "\n\n");
     }
 }
