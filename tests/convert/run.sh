@@ -11,6 +11,9 @@
 # message (a failure with RDX_REQUIRE_ORACLE=1).  Without the corpus the
 # suite is skipped (a failure with RDX_REQUIRE_CORPUS=1).
 #
+# pySigma's SQLite backend is a second opinion (tests/convert/pysigma.py);
+# its differences are listed in tests/convert/pysigma-differences.txt.
+#
 # Prints "engine ENGINE: N passed, N failed[, N skipped]" per engine and
 # "convert: N passed, N failed, N skipped" last.
 set -u
@@ -19,7 +22,7 @@ B=${RDX_BUILD:-build}
 CORPUS=${RDX_CORPUS:-../shared/corpus}
 PYTHON=${PYTHON:-python3}
 VENV=$B/convert-venv
-PINS="duckdb==2.0.1 chdb==4.4.0"
+PINS="duckdb==2.0.1 chdb==4.4.0 pysigma-backend-sqlite==2.1.1"
 
 finish() {   # passed failed skipped
     echo "convert: $1 passed, $2 failed, $3 skipped"
@@ -87,6 +90,27 @@ else
         cat "$work/out"
         echo "engine corpus: 0 passed, 1 failed (check.py failed)" >>"$work/all"
     fi
+fi
+# 3. pySigma's SQLite backend as a second opinion on the regression rules:
+#    its differences from hunt must be those listed, with their reasons, in
+#    tests/convert/pysigma-differences.txt.
+if [ -d "$CORPUS/sigma-regression" ] && "$py" -c "import sigma.backends.sqlite" 2>/dev/null; then
+    if "$py" tests/convert/pysigma.py "$B/ruledex" "$CORPUS" "$work" "$work/pysigma.txt" >"$work/out" 2>&1 &&
+        grep -v '^#' tests/convert/pysigma-differences.txt | cmp -s - "$work/pysigma.txt"; then
+        cat "$work/out"
+        echo "engine pysigma: 1 passed, 0 failed" >>"$work/all"
+    else
+        cat "$work/out"
+        echo "FAIL convert: pySigma's differences changed (< listed, > now):"
+        grep -v '^#' tests/convert/pysigma-differences.txt | diff - "$work/pysigma.txt" | head -20
+        echo "engine pysigma: 0 passed, 1 failed" >>"$work/all"
+    fi
+elif [ -d "$CORPUS/sigma-regression" ] && [ "${RDX_REQUIRE_ORACLE:-0}" = 1 ]; then
+    echo "FAIL convert: pysigma-backend-sqlite is not installed (RDX_REQUIRE_ORACLE=1)"
+    echo "engine pysigma: 0 passed, 1 failed" >>"$work/all"
+else
+    echo "skip convert pysigma: no corpus or no pysigma-backend-sqlite"
+    echo "engine pysigma: 0 passed, 0 failed, 1 skipped" >>"$work/all"
 fi
 p=$(awk '/^engine [a-z-]+: [0-9]+ passed/ { s += $3 } END { print s + 0 }' "$work/all")
 f=$(awk '/^engine [a-z-]+: [0-9]+ passed/ { s += $5 } END { print s + 0 }' "$work/all")
