@@ -74,9 +74,8 @@ typedef struct reasons {
 } reasons;
 
 static void reasons_add(reasons *r, const char *why) {
-    size_t len = strcspn(why, "(");
     const char *cut = strstr(why, " (stage ");
-    len = cut ? (size_t)(cut - why) : strlen(why);
+    size_t len = cut ? (size_t)(cut - why) : strlen(why);
     for (size_t i = 0; i < r->n; i++)
         if (strlen(r->text[i]) == len && !strncmp(r->text[i], why, len)) {
             r->count[i]++;

@@ -84,8 +84,7 @@ fq_shape fq_pattern_shape(const rdx_pattern *p, const rdx_seg **lit) {
 
 typedef struct fq_ctx {
     const fq_lang *lang;
-    const char *field;        /* the store's name for the predicate's field */
-    const rdx_fieldmap *map, *aliases;
+    const rdx_fieldmap *map, *aliases;   /* the branch's (NULL: a `where:`, names as written) */
 } fq_ctx;
 
 static const char *store_name(const fq_ctx *c, const char *field) {
@@ -156,7 +155,7 @@ static int pred(void *ctx, const rdx_predicate *p, rdx_strbuf *out, rdx_strbuf *
 /* ---- routing ------------------------------------------------------------------------ */
 
 static int where_of(fq_ctx *c, const rdx_event_source *s, rdx_strbuf *out, rdx_strbuf *why) {
-    fq_ctx raw = {c->lang, NULL, NULL, NULL};
+    fq_ctx raw = {c->lang, NULL, NULL};
     for (size_t i = 0; s->where && i < s->where->n_preds; i++) {
         rdx_strbuf_puts(out, c->lang->t_and);
         if (!pred(&raw, &s->where->preds[i], out, why)) return 0;
@@ -168,7 +167,7 @@ int fq_rule(rdx_convert_ctx *cx, const fq_lang *lang, const rdx_rule *r, rdx_str
             rdx_strbuf *why) {
     cv_route rt;
     if (!cv_route_build(cx->ls, &r->logsource, &rt, why)) return 0;
-    fq_ctx c = {lang, NULL, NULL, NULL};
+    fq_ctx c = {lang, NULL, NULL};
     cv_emit em = {&c, pred, lang->t_and, lang->t_or, lang->t_not, lang->t_true, lang->t_false};
     rdx_strbuf body = RDX_STRBUF_INIT;
     size_t emitted = 0;

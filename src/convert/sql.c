@@ -39,16 +39,12 @@
  * Not convertible, with the reason: |fieldref, time parts (|minute ...),
  * whole-term matches (KQL `has`), values holding a NUL byte.
  */
-#include <arpa/inet.h>
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "convert/convert_internal.h"
 #include "convert/fieldq.h"
-#include "ruledex/facts.h"
 #include "ruledex/pattern.h"
-#include "ruledex/source.h"
 
 #define MAX_KEYS 16
 
@@ -443,9 +439,12 @@ static void origin_sql(sql_ctx *c, const rdx_event_source *s, rdx_strbuf *out) {
         lower_lit(c, s->provider, out);
         rdx_strbuf_puts(out, ") AND ");
     }
-    rdx_strbuf_printf(out, "(%s%s(channel IS NULL AND provider IS NULL)))",
-                      s->channel ? "channel IS NOT NULL OR " : "",
-                      s->provider ? "provider IS NOT NULL OR " : "");
+    /* An event whose channel/provider the source has neither of is not
+     * vouched for, unless it has neither itself: with both on the source
+     * this always holds. */
+    if (s->channel && s->provider) rdx_strbuf_puts(out, "(1=1))");
+    else if (s->channel) rdx_strbuf_puts(out, "(channel IS NOT NULL OR provider IS NULL))");
+    else rdx_strbuf_puts(out, "(provider IS NOT NULL OR channel IS NULL))");
 }
 
 /* match_in_entry() for one source: event ID, origin, `where`. */
