@@ -224,10 +224,7 @@ static int load_events(const opts *o, int argc, char **argv, cli_output *out) {
     }
     rdx_convert_ctx *cx = rdx_convert_new(o->target, NULL);
     rdx_strbuf b = RDX_STRBUF_INIT;
-    if (!o->no_schema) rdx_convert_schema(o->target, &b);
-    /* one transaction: row-at-a-time commits would make SQLite sync per batch */
-    int tx = strcmp(o->target->name, "clickhouse") != 0;
-    if (tx) rdx_strbuf_puts(&b, "BEGIN;\n");
+    rdx_convert_load_begin(cx, !o->no_schema, &b);
     rdx_arena *a = rdx_arena_new(0);
     uint64_t rid = 0, unreadable = 0, replaced = 0;
     for (size_t i = 0; i < in.n && !cli_output_failed(out); i++) {
@@ -246,8 +243,7 @@ static int load_events(const opts *o, int argc, char **argv, cli_output *out) {
         }
         rdx_source_close(src);
     }
-    rdx_convert_load_flush(cx, &b);
-    if (tx) rdx_strbuf_puts(&b, "COMMIT;\n");
+    rdx_convert_load_finish(cx, &b);
     fwrite(b.data ? b.data : "", 1, b.len, out->f);
     rdx_strbuf_free(&b);
     cli_print_diags(stderr, &d, &ecol, 0, 20);

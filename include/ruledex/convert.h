@@ -102,4 +102,11 @@ int rdx_convert_schema(const rdx_convert_target *t, rdx_strbuf *out);
 size_t rdx_convert_load_event(rdx_convert_ctx *cx, rdx_event *ev, uint64_t rid, rdx_strbuf *out);
 void rdx_convert_load_flush(rdx_convert_ctx *cx, rdx_strbuf *out);
 
+/* A whole load is begin, the events, finish.  begin appends the schema
+ * (with_schema) and opens a transaction (not on ClickHouse, which has
+ * none); finish flushes, commits, and appends what the dialect does after
+ * a load (DuckDB orders the fields table by name, for its zone maps). */
+void rdx_convert_load_begin(rdx_convert_ctx *cx, int with_schema, rdx_strbuf *out);
+void rdx_convert_load_finish(rdx_convert_ctx *cx, rdx_strbuf *out);
+
 #endif

@@ -25,4 +25,5 @@ const struct rdx_sql_dialect cv_dialect_clickhouse = {
     "    num      Nullable(Float64),\n"
     "    ip       Nullable(String)\n"
     ") ENGINE = MergeTree ORDER BY (field, rid);\n",
+    NULL,
 };

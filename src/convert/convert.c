@@ -115,6 +115,13 @@ void cv_fold_init(rdx_convert_ctx *cx) {
             }
         }
     }
+    /* Any member would do; the largest is the lower-case letter nearly
+     * always (É → é, А → а, Σ → σ), which reads better in the fold column. */
+    uint16_t top[CV_FOLD_MAX];
+    for (uint32_t c = 0; c < CV_FOLD_MAX; c++) top[c] = (uint16_t)c;
+    for (uint32_t c = 0x80; c < CV_FOLD_MAX; c++)
+        if (c > top[cx->fold[c]]) top[cx->fold[c]] = (uint16_t)c;
+    for (uint32_t c = 0x80; c < CV_FOLD_MAX; c++) cx->fold[c] = top[cx->fold[c]];
 }
 
 void cv_fold(const rdx_convert_ctx *cx, const char *str, size_t len, rdx_strbuf *out) {

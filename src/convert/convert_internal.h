@@ -106,6 +106,7 @@ typedef enum cv_sql_kind { CV_SQLITE, CV_DUCKDB, CV_POSTGRES, CV_CLICKHOUSE } cv
 struct rdx_sql_dialect {
     cv_sql_kind kind;
     const char *schema;          /* the CREATE statements */
+    const char *after_load;      /* run after a load (NULL: nothing) */
 };
 
 int cv_sql_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);

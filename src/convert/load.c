@@ -219,3 +219,17 @@ size_t rdx_convert_load_event(rdx_convert_ctx *cx, rdx_event *ev, uint64_t rid, 
     flush_if_full(cx, out);
     return bad;
 }
+
+void rdx_convert_load_begin(rdx_convert_ctx *cx, int with_schema, rdx_strbuf *out) {
+    if (!cx->target->sql) return;
+    if (with_schema) rdx_convert_schema(cx->target, out);
+    /* one transaction: a commit per batch would make SQLite sync per batch */
+    if (cx->target->sql->kind != CV_CLICKHOUSE) rdx_strbuf_puts(out, "BEGIN;\n");
+}
+
+void rdx_convert_load_finish(rdx_convert_ctx *cx, rdx_strbuf *out) {
+    if (!cx->target->sql) return;
+    rdx_convert_load_flush(cx, out);
+    if (cx->target->sql->kind != CV_CLICKHOUSE) rdx_strbuf_puts(out, "COMMIT;\n");
+    if (cx->target->sql->after_load) rdx_strbuf_puts(out, cx->target->sql->after_load);
+}

@@ -27,4 +27,5 @@ const struct rdx_sql_dialect cv_dialect_postgres = {
     "    ip       TEXT COLLATE \"C\"\n"
     ");\n"
     "CREATE INDEX fields_field ON fields (field, rid);\n",
+    NULL,
 };

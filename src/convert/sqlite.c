@@ -27,4 +27,5 @@ const struct rdx_sql_dialect cv_dialect_sqlite = {
     "    ip       TEXT                  -- the value as an IPv6 address in 32 hex digits\n"
     ");\n"
     "CREATE INDEX fields_field ON fields (field, rid);\n",
+    NULL,
 };
