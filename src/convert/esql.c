@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ruledex/pattern.h"
+
 #include "convert/fieldq.h"
 
 static void field(const fq_lang *l, const char *name, int mapped, rdx_strbuf *out) {
@@ -29,10 +31,27 @@ static void field(const fq_lang *l, const char *name, int mapped, rdx_strbuf *ou
     rdx_strbuf_putc(out, '`');
 }
 
+/* Could TO_LOWER and ruledex disagree on cp?  Only for letters with case:
+ * those ruledex folds (Latin-1 and Extended-A/B, Greek, Cyrillic) and
+ * those only Unicode does (Armenian, Georgian, Latin Extended Additional,
+ * Greek Extended, Glagolitic, Cyrillic and Latin Extended-C/D, full-width,
+ * Deseret and the rest of the supplementary planes).  Dashes, quotes,
+ * symbols and CJK compare the same either way (windash's dashes are fine). */
+static int cased_letter(uint32_t cp) {
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||
+           (cp >= 0x370 && cp <= 0x58F) || (cp >= 0x10A0 && cp <= 0x10FF) ||
+           (cp >= 0x1E00 && cp <= 0x1FFF) || (cp >= 0x2C00 && cp <= 0x2D2F) ||
+           (cp >= 0xA640 && cp <= 0xA7FF) || (cp >= 0xFF21 && cp <= 0xFF5A) ||
+           (cp >= 0x10000 && cp < RDX_UTF8_RAW);
+}
+
 static int ascii_only(const rdx_pattern *p) {
     for (size_t i = 0; i < p->n_segs; i++)
-        for (size_t k = 0; k < p->segs[i].len; k++)
-            if (p->segs[i].bytes[k] >= 0x80) return 0;
+        for (size_t k = 0; k < p->segs[i].len;) {
+            uint32_t cp;
+            k += rdx_utf8_decode(p->segs[i].bytes + k, p->segs[i].len - k, &cp);
+            if (cased_letter(cp)) return 0;
+        }
     return 1;
 }
 
