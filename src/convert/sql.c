@@ -241,6 +241,80 @@ static void cidr_sql(sql_ctx *c, const rdx_cidr *net, rdx_strbuf *out) {
     if (c->kind == CV_POSTGRES) rdx_strbuf_puts(out, " COLLATE \"C\"");
 }
 
+/* ---- whole terms ------------------------------------------------------------------ *
+ *
+ * RDX_OP_TERM (rule.h): the value occurs with no ASCII letter or digit
+ * right before or after it, except on a side where the value's own edge is
+ * no letter or digit.  SQLite: four GLOBs (alone, at the start, at the
+ * end, inside); the others: one regular expression over the folded text. */
+
+static int alnum(unsigned char ch) {
+    return (ch >= '0' && ch <= '9') || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'z');
+}
+
+static int term_sql(sql_ctx *c, const rdx_predicate *p, const rdx_rvalue *v, rdx_strbuf *out,
+                    rdx_strbuf *why) {
+    int cased = (p->flags & RDX_PF_CASED) != 0;
+    const char *col = cased ? "value" : "fold", *cls = cased ? "A-Za-z0-9" : "a-z0-9";
+    rdx_strbuf_putc(out, '(');
+    for (size_t i = 0; i < v->variants.count; i++) {
+        const rdx_pattern *pat = &v->variants.items[i];
+        if (pat->n_segs != 1 || pat->segs[0].kind != RDX_SEG_LIT) {
+            rdx_strbuf_puts(why, "a whole-term match with wildcards is not converted");
+            return 0;
+        }
+        rdx_strbuf t = RDX_STRBUF_INIT, q = RDX_STRBUF_INIT;
+        if (cased) rdx_strbuf_append(&t, pat->segs[0].bytes, pat->segs[0].len);
+        else cv_fold(c->cx, (const char *)pat->segs[0].bytes, pat->segs[0].len, &t);
+        int left = t.len && alnum((unsigned char)t.data[0]);
+        int right = t.len && alnum((unsigned char)t.data[t.len - 1]);
+        if (i) rdx_strbuf_puts(out, " OR ");
+        int ok = fq_control_free(t.data ? t.data : "", t.len);
+        if (c->kind == CV_SQLITE) {
+            for (size_t k = 0; k < t.len; k++) {
+                char ch = t.data[k];
+                if (ch == '*' || ch == '?' || ch == '[') rdx_strbuf_printf(&q, "[%c]", ch);
+                else rdx_strbuf_putc(&q, ch);
+            }
+            /* where the term may stand: alone, first, last, inside */
+            for (int form = 0; ok && form < 4; form++) {
+                rdx_strbuf g = RDX_STRBUF_INIT;
+                if (form & 2) rdx_strbuf_printf(&g, left ? "*[^%s]" : "*", cls);
+                rdx_strbuf_append(&g, q.data ? q.data : "", q.len);
+                if (form & 1) rdx_strbuf_printf(&g, right ? "[^%s]*" : "*", cls);
+                rdx_strbuf_printf(out, "%s%s GLOB ", form ? " OR " : "(", col);
+                ok = cv_sql_literal(c->kind, g.data, g.len, out);
+                rdx_strbuf_free(&g);
+            }
+            rdx_strbuf_putc(out, ')');
+        } else {
+            rdx_strbuf_puts(&q, c->kind == CV_POSTGRES ? "(?p)" : "(?-ims)");
+            if (left) rdx_strbuf_printf(&q, "(^|[^%s])", cls);
+            for (size_t k = 0; k < t.len; k++) {
+                char ch = t.data[k];
+                if (strchr("\\.^$|?*+()[]{}", ch)) rdx_strbuf_putc(&q, '\\');
+                rdx_strbuf_putc(&q, ch);
+            }
+            if (right) rdx_strbuf_printf(&q, "([^%s]|$)", cls);
+            rdx_strbuf_puts(out, c->kind == CV_DUCKDB     ? "regexp_matches(fold, "
+                                 : c->kind == CV_POSTGRES ? "fold ~ "
+                                                          : "match(fold, ");
+            if (cased) out->len -= c->kind == CV_POSTGRES ? 7 : 6,
+                       rdx_strbuf_puts(out, c->kind == CV_POSTGRES ? "value ~ " : "value, ");
+            ok = ok && cv_sql_literal(c->kind, q.data, q.len, out);
+            if (c->kind != CV_POSTGRES) rdx_strbuf_putc(out, ')');
+        }
+        rdx_strbuf_free(&t);
+        rdx_strbuf_free(&q);
+        if (!ok) {
+            rdx_strbuf_puts(why, "a value holds control characters (a query is text a person reads)");
+            return 0;
+        }
+    }
+    rdx_strbuf_putc(out, ')');
+    return 1;
+}
+
 /* ---- one value against a row --------------------------------------------------- */
 
 static int value_sql(sql_ctx *c, const rdx_predicate *p, const rdx_rvalue *v, rdx_strbuf *out,
@@ -252,9 +326,7 @@ static int value_sql(sql_ctx *c, const rdx_predicate *p, const rdx_rvalue *v, rd
     switch (p->op) {
     case RDX_OP_REGEX: return regex_sql(c, p, v, out, why);
     case RDX_OP_CIDR: cidr_sql(c, &v->cidr, out); return 1;
-    case RDX_OP_TERM:
-        rdx_strbuf_puts(why, "whole-term match (KQL has, SPL terms) is not converted to SQL");
-        return 0;
+    case RDX_OP_TERM: return term_sql(c, p, v, out, why);
     case RDX_OP_LT:
     case RDX_OP_LTE:
     case RDX_OP_GT:

@@ -61,7 +61,7 @@ done
 #    engine loads its own --load-events script, so each dialect's INSERT
 #    statements are checked too.  Needs no corpus.
 "$py" tests/convert/check.py --ruledex "$B/ruledex" --work "$work" --all --scripts \
-    --rules tests/convert/rules --events tests/convert/events \
+    --rules tests/convert/rules --rules tests/convert/rules-other --events tests/convert/events \
     --engines "$engines" >"$work/out" 2>&1 || echo "FAIL convert: check.py failed on the edge cases" >>"$work/out"
 sed 's/^engine /engine edge-/' "$work/out" >"$work/all"
 cat "$work/all"
