@@ -180,7 +180,8 @@ class Chdb:
 
     def __init__(self, schema, csvs=None, script=None, work="."):
         from chdb import session
-        self.s = session.Session(os.path.join(work, "chdb"))
+        import tempfile
+        self.s = session.Session(tempfile.mkdtemp(prefix="chdb-", dir=work))   # fresh per load
         self.s.query("CREATE DATABASE IF NOT EXISTS rdx")
         self.s.query("USE rdx")
         for st in schema.split(";"):
