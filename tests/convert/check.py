@@ -182,6 +182,9 @@ class Chdb:
         from chdb import session
         import tempfile
         self.s = session.Session(tempfile.mkdtemp(prefix="chdb-", dir=work))   # fresh per load
+        # A rule with thousands of hashes is a query above ClickHouse's default
+        # max_query_size (256 KiB): a client setting, raised as a user would.
+        self.s.query("SET max_query_size = 67108864")
         self.s.query("CREATE DATABASE IF NOT EXISTS rdx")
         self.s.query("USE rdx")
         for st in schema.split(";"):
