@@ -17,5 +17,6 @@ int rdx_cmd_explain(int argc, char **argv);
 int rdx_cmd_coverage(int argc, char **argv);
 int rdx_cmd_search(int argc, char **argv);
 int rdx_cmd_stream(int argc, char **argv);
+int rdx_cmd_convert(int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@ static const command commands[] = {
     {"test", rdx_cmd_test, "run a rule repository's regression tests and baseline"},
     {"search", rdx_cmd_search, "find events by keyword, regex or Sigma field expression"},
     {"stream", rdx_cmd_stream, "detect over Kafka topics as consumer-group workers"},
+    {"convert", rdx_cmd_convert, "rules as SQL, ES|QL, KQL or SPL queries"},
 };
 
 static void usage(FILE *f) {

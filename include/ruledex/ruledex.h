@@ -32,6 +32,7 @@
 #include "build.h"
 #include "correlate.h"
 #include "catalog.h"
+#include "convert.h"
 #include "coverage.h"
 #include "diag.h"
 #include "escape.h"

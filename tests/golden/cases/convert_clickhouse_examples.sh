@@ -1,0 +1,1 @@
+$RDX convert -t clickhouse examples/rules/proc_creation_win_whoami_recon.yml examples/rules/net_connection_win_internal_smb_from_office.yml examples/rules/registry_set_win_run_key_user_path.yml

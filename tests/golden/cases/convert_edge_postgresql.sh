@@ -1,0 +1,1 @@
+$RDX convert -t postgresql tests/convert/rules/edge.yml

@@ -1,0 +1,1 @@
+$RDX convert -t spl tests/convert/rules/edge.yml

@@ -1,0 +1,1 @@
+$RDX convert --help

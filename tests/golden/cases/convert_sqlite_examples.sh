@@ -1,0 +1,1 @@
+$RDX convert -t sqlite examples/rules/proc_creation_win_whoami_recon.yml examples/rules/net_connection_win_internal_smb_from_office.yml examples/rules/generic_mimikatz_keywords.yml

@@ -1,0 +1,5 @@
+$RDX convert examples/rules; echo "status $?"
+$RDX convert -t oracle examples/rules; echo "status $?"
+$RDX convert -t kql --schema; echo "status $?"
+$RDX convert -t sqlite; echo "status $?"
+$RDX convert -t sqlite --load-events; echo "status $?"
