@@ -54,6 +54,8 @@ typedef struct hunt_opts {
     const char *logsources;     /* table file; NULL = the default */
     int threads;                /* 0 = one per CPU */
     size_t corr_memory;         /* --correlation-memory; 0 = the default */
+    const char *cache_dir;      /* --cache-dir; NULL = the default */
+    int no_cache;               /* --no-cache */
     int quiet, verbose;
 } hunt_opts;
 
@@ -155,6 +157,7 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
         {"threads", required_argument, 0, 'j'},
         {"logsources", required_argument, 0, 'L'},
         {"correlation-memory", required_argument, 0, 'M'},
+        {"cache-dir", required_argument, 0, 'D'}, {"no-cache", no_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     static const char *paths[1024];
@@ -218,6 +221,8 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
                 return -1;
             }
             break;
+        case 'D': o->cache_dir = optarg; break;
+        case 'N': o->no_cache = 1; break;
         case 'q': o->quiet = 1; break;
         case 'v': o->verbose = 1; break;
         case 'h': usage(stdout); exit(0);
@@ -552,7 +557,11 @@ static int build_session(hunt *h, rdx_diags *rule_diags, const cli_colors *ecol)
         fprintf(stderr, "ruledex hunt: warning: no log-source table (%s): every rule runs on "
                 "every event; set RULEDEX_DATA or --logsources\n", cli_esc(path));
     rdx_diags_clear(&d);
+    rdx_cache *cache = h->opt.no_cache ? NULL : rdx_cache_open(h->opt.cache_dir, &d);
+    rdx_blob_cache blob = rdx_cache_blob(cache);
+    h->opt.session.cache = cache ? &blob : NULL;
     h->session = rdx_hunt_new(h->rs, h->ls, &h->opt.session, &d);
+    rdx_cache_close(cache);
     cli_print_diags(stderr, &d, ecol, 0, 20);
     rdx_diags_move(rule_diags, &d);
     rdx_diags_free(&d);

@@ -30,6 +30,7 @@
 #include "atoms.h"
 #include "attack.h"
 #include "build.h"
+#include "cache.h"
 #include "correlate.h"
 #include "catalog.h"
 #include "coverage.h"
