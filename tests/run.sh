@@ -31,6 +31,7 @@ suite stream env RDX_BUILD="$B" sh tests/stream/run.sh
 suite python env RDX_BUILD="$B" sh tests/python/run.sh
 suite evidence env RDX_BUILD="$B" sh tests/evidence/run.sh
 suite corpus env RDX_BUILD="$B" sh tests/corpus/run.sh
+suite speed env RDX_BUILD="$B" sh tests/speed/run.sh
 awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4; s += ($6 == "" ? 0 : $6) }
      END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' "$out" || status=1
 exit $status
