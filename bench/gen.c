@@ -3,6 +3,8 @@
  *
  *     gen evtx  OUT.evtx SIZE_MB [-l LIST] FILES...   a big EVTX file
  *     gen jsonl OUT.jsonl IN.evtx                      the same events as JSON Lines
+ *     gen flat  OUT.jsonl IN.evtx                      the same, flat (for rsigma)
+ *     gen literals RULES...                            the prefilter's literals (grep -F)
  *
  * `gen evtx` writes one EVTX file of about SIZE_MB from the chunks of real
  * sample logs (FILES, or the paths listed in LIST), replicated: the n-th
@@ -331,7 +333,108 @@ static int gen_jsonl(int argc, char **argv) {
     return 0;
 }
 
+/* ---- flat JSON Lines (rsigma reads flat events) ------------------------------ */
+
+/* Scalars of obj (and of the #attributes of its members, as Member_attr)
+ * into flat, as top-level keys. */
+static void flatten_into(rdx_arena *a, rdx_value *flat, const rdx_value *obj, const char *skip) {
+    if (!obj || obj->type != RDX_OBJECT) return;
+    for (size_t i = 0; i < obj->u.object.count; i++) {
+        const rdx_member *m = &obj->u.object.members[i];
+        if (skip && !strcmp(m->key, skip)) continue;
+        const rdx_value *v = m->value;
+        if (v->type != RDX_OBJECT) {
+            if (v->type != RDX_ARRAY) rdx_object_add(a, flat, m->key, m->key_len, (rdx_value *)v);
+            continue;
+        }
+        const rdx_value *attrs = rdx_object_get(v, "#attributes");
+        for (size_t k = 0; attrs && attrs->type == RDX_OBJECT && k < attrs->u.object.count; k++) {
+            const rdx_member *am = &attrs->u.object.members[k];
+            char key[256];
+            int n = snprintf(key, sizeof key, "%s_%s", m->key, am->key);
+            if (n > 0 && (size_t)n < sizeof key && am->value->type != RDX_OBJECT)
+                rdx_object_add(a, flat, rdx_arena_strndup(a, key, (size_t)n), (size_t)n, am->value);
+        }
+        const rdx_value *text = rdx_object_get(v, "#text");
+        if (text && text->type != RDX_OBJECT) rdx_object_add(a, flat, m->key, m->key_len, (rdx_value *)text);
+    }
+}
+
+/* gen flat OUT IN.evtx: each event as one flat object: System's fields
+ * (Provider_Name, EventID, Channel, Computer, TimeCreated_SystemTime, ...)
+ * and EventData's (or UserData's first element's) at the top level. */
+static int gen_flat(int argc, char **argv) {
+    if (argc != 4) die("usage: gen flat OUT.jsonl IN.evtx");
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_evtx *x = rdx_evtx_open(argv[3], &d);
+    if (!x) die("cannot read the EVTX file");
+    FILE *out = fopen(argv[2], "w");
+    if (!out) die("cannot write the output file");
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_event ev;
+    int rc;
+    while ((rc = rdx_evtx_next(x, a, &ev, &d)) != 0) {
+        const rdx_value *e = rc > 0 ? rdx_object_get(ev.root, "Event") : NULL;
+        if (e) {
+            rdx_value *flat = rdx_value_object(a);
+            flatten_into(a, flat, rdx_object_get(e, "System"), NULL);
+            flatten_into(a, flat, rdx_object_get(e, "EventData"), NULL);
+            const rdx_value *ud = rdx_object_get(e, "UserData");
+            if (ud && ud->type == RDX_OBJECT && ud->u.object.count)
+                flatten_into(a, flat, ud->u.object.members[0].value, NULL);
+            rdx_strbuf_clear(&b);
+            rdx_json_write(&b, flat, 0);
+            rdx_strbuf_putc(&b, '\n');
+            fwrite(b.data, 1, b.len, out);
+        }
+        rdx_arena_reset(a);
+        rdx_diags_clear(&d);
+    }
+    if (fclose(out) != 0) die("write failed");
+    rdx_strbuf_free(&b);
+    rdx_arena_free(a);
+    rdx_evtx_close(x);
+    rdx_diags_free(&d);
+    return 0;
+}
+
+/* ---- the rule set's literals, for grep -F ------------------------------------ */
+
+/* gen literals RULES...: every atom of every detection that loads (what
+ * the matcher's prefilter looks for), one per line; caseless and cased
+ * alike (grep -F -i is the fair comparison with a caseless scan). */
+static int gen_literals(int argc, char **argv) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = rdx_ruleset_new();
+    for (int i = 2; i < argc; i++) rdx_sigma_load_path(rs, argv[i], &d);
+    rdx_ruleset_apply_filters(rs, &d);
+    rdx_arena *a = rdx_arena_new(0);
+    for (size_t i = 0; i < rs->n_rules; i++) {
+        const rdx_rule *r = rs->rules[i];
+        if (r->kind != RDX_KIND_DETECTION || r->status_load != RDX_RULE_OK) continue;
+        rdx_atomset set;
+        rdx_rule_atoms(r, a, &set);
+        for (size_t c = 0; !set.always && !set.never && c < set.n_clauses; c++)
+            for (size_t k = 0; k < set.clauses[c].n; k++) {
+                const rdx_atom *at = &set.clauses[c].atoms[k];
+                if (!memchr(at->bytes, '\n', at->len) && !memchr(at->bytes, 0, at->len)) {
+                    fwrite(at->bytes, 1, at->len, stdout);
+                    putchar('\n');
+                }
+            }
+    }
+    rdx_arena_free(a);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc > 1 && !strcmp(argv[1], "flat")) return gen_flat(argc, argv);
+    if (argc > 1 && !strcmp(argv[1], "literals")) return gen_literals(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "evtx")) return gen_evtx(argc, argv);
     if (argc > 1 && !strcmp(argv[1], "jsonl")) return gen_jsonl(argc, argv);
     die("usage: gen evtx OUT.evtx SIZE_MB [-l LIST] FILES... | gen jsonl OUT.jsonl IN.evtx");

@@ -57,6 +57,7 @@
 #include "sigma_pattern.h"
 #include "sink.h"
 #include "source.h"
+#include "split.h"
 #include "strbuf.h"
 #include "value.h"
 #define RULEDEX_VERSION "0.1.0"
