@@ -64,8 +64,10 @@ LIBS="$(pkg-config --libs libfyaml libpcre2-8 libhs zlib) -lpthread -lm"
 # shellcheck disable=SC2086
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror \
     -Iinclude $(pkg-config --cflags libhs) bench/bench.c "$B/libruledex.a" $LIBS -o "$B/bench" || exit 1
+# bench/gen.c is built by the Makefile (make bench); by hand otherwise
 # shellcheck disable=SC2086
-$CC -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude bench/gen.c "$B/libruledex.a" $LIBS -o "$B/gen" || exit 1
+[ -x "$B/gen" ] || $CC -std=c11 -O2 -g -Wall -Wextra -Werror -Iinclude bench/gen.c "$B/libruledex.a" \
+    $LIBS -o "$B/gen" || exit 1
 
 mkdir -p "$DIR"
 DIR=$(cd "$DIR" && pwd)
@@ -106,7 +108,10 @@ timed() {
     out=$1 err=$2
     shift 2
     /usr/bin/time -o "$DIR/time.txt" -f "%e %U %S %M" "$@" >"$out" 2>"$err"
-    read -r WALL U S RSS <"$DIR/time.txt" || true
+    # (a failing command's status comes first: the figures are the last line)
+    read -r WALL U S RSS <<EOF
+$(tail -1 "$DIR/time.txt")
+EOF
     CPU=$(awk "BEGIN { printf \"%.2f\", $U + $S }")
 }
 record() {   # record WORKLOAD TOOL THREADS EVENTS DETECTIONS
@@ -130,11 +135,11 @@ ruledex_runs() {
 has_peer() { case " $PEERS " in *" $1 "*) command -v "$1" >/dev/null 2>&1 ;; *) return 1 ;; esac; }
 not_built() { printf '%s\t%s\t-\t-\t-\t-\t-\tnot built\n' "$1" "$2" >>"$RES"; }
 
-evtx_dump_run() {   # evtx_dump_run WORKLOAD FILES...: one process per file, one thread
+evtx_dump_run() {   # evtx_dump_run WORKLOAD LIST: one process per file listed, one thread
     w=$1
-    shift
     if ! has_peer evtx_dump; then not_built "$w" evtx_dump; return; fi
-    timed "$DIR/evtx_dump.out" "$DIR/err" sh -c 'for f; do evtx_dump -t 1 -o jsonl "$f"; done' sh "$@"
+    timed "$DIR/evtx_dump.out" "$DIR/err" sh -c \
+        'while IFS= read -r f; do evtx_dump -t 1 -o jsonl "$f"; done <"$1"' sh "$2"
     record "$w" evtx_dump 1 "$(wc -l <"$DIR/evtx_dump.out")" "-"
     rm -f "$DIR/evtx_dump.out"
 }
@@ -147,7 +152,7 @@ hayabusa_run() {   # hayabusa_run WORKLOAD (-d DIR | -f FILE)
     for j in 1 2; do
         rm -f "$DIR/hayabusa.csv"
         (cd "$hdir" && timed /dev/null "$DIR/err" hayabusa csv-timeline "$@" -o "$DIR/hayabusa.csv" \
-            -w -q -C --threads $j && echo "$WALL $CPU $RSS" >"$DIR/peer.time")
+            -w -C -Q -N -K --threads $j && echo "$WALL $CPU $RSS" >"$DIR/peer.time")
         read -r WALL CPU RSS <"$DIR/peer.time"
         record "$w" hayabusa "$j" "-" "$(($(wc -l <"$DIR/hayabusa.csv" 2>/dev/null || echo 1) - 1))"
     done
@@ -158,8 +163,9 @@ chainsaw_run() {   # chainsaw_run WORKLOAD PATH
     if ! has_peer chainsaw; then not_built "$w" chainsaw; return; fi
     cdir=$(dirname "$(readlink -f "$(command -v chainsaw)")")/../..
     for j in 1 2; do
-        timed "$DIR/chainsaw.out" "$DIR/err" chainsaw hunt "$2" -s "$R1" -s "$R2" -s "$R3" \
-            --mapping "$cdir/mappings/sigma-event-logs-all.yml" --jsonl -q --num-threads $j
+        timed "$DIR/chainsaw.out" "$DIR/err" chainsaw --no-banner --num-threads $j hunt "$2" \
+            -s "$R1" -s "$R2" -s "$R3" --mapping "$cdir/mappings/sigma-event-logs-all.yml" \
+            --jsonl -q --skip-errors
         record "$w" chainsaw "$j" "-" "$(wc -l <"$DIR/chainsaw.out")"
     done
     rm -f "$DIR/chainsaw.out"
@@ -204,13 +210,13 @@ SETUP=$("$B/bench" -m match $RULES "$DIR/empty.jsonl" | sed -n 's/^setup: //p')
 
 echo "bench: samples" >&2
 ruledex_runs samples "$SAMPLES"
-# shellcheck disable=SC2046
-evtx_dump_run samples $(cat "$DIR/samples.list")
+evtx_dump_run samples "$DIR/samples.list"
 hayabusa_run samples -d "$SAMPLES"
 chainsaw_run samples "$SAMPLES"
 echo "bench: evtx" >&2
 ruledex_runs evtx "$EVTX"
-evtx_dump_run evtx "$EVTX"
+echo "$EVTX" >"$DIR/evtx.list"
+evtx_dump_run evtx "$DIR/evtx.list"
 hayabusa_run evtx -f "$EVTX"
 chainsaw_run evtx "$EVTX"
 echo "bench: jsonl" >&2
