@@ -41,13 +41,16 @@ export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-2}
 
 say() { echo "peers: $*" >&2; }
 
-# checkout URL DIR REF: a fresh clone of URL at REF (or the default branch)
+# checkout URL DIR REF: a clone of URL at REF (or the default branch).
+# Test data is left out (sparse checkout): some snapshots of these
+# repositories lack their large test files, and the builds never need them.
 checkout() {
     if [ ! -d "$2/.git" ]; then
         rm -rf "$2"
-        git clone -q "$1" "$2"
+        git clone -q --no-checkout "$1" "$2"
+        git -C "$2" sparse-checkout set --no-cone '/*' '!/tests/' '!/test_files/' '!/images/'
     fi
-    if [ -n "$3" ]; then git -C "$2" checkout -q -f "$3"; fi
+    git -C "$2" checkout -q -f ${3:+"$3"}
 }
 
 build_evtx() {
