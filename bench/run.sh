@@ -34,6 +34,7 @@
 #   RDX_BUILD=build  RDX_CORPUS=../shared/corpus  RDX_BENCH_DIR=...
 #   RDX_BENCH_EVTX_MB=256  RDX_BENCH_BIG_MB=1024  RDX_BENCH_EVENTS=300000
 #   RDX_BENCH_PEERS="evtx_dump rsigma hayabusa chainsaw grep"   (which peers)
+#   RDX_BENCH_PEER_THREADS="1 2"   thread counts Hayabusa and Chainsaw run with
 #   RDX_PEERS_DIR=bench/peers
 #   RDX_BENCH_MICRO=1   also the matcher micro-benchmarks (reference
 #                       evaluator, read-only, matcher) of bench/bench.c
@@ -47,6 +48,7 @@ BIG_MB=${RDX_BENCH_BIG_MB:-1024}
 EVENTS=${RDX_BENCH_EVENTS:-300000}
 PEERS=${RDX_BENCH_PEERS:-evtx_dump rsigma hayabusa chainsaw grep}
 PEERS_DIR=${RDX_PEERS_DIR:-bench/peers}
+PEER_THREADS=${RDX_BENCH_PEER_THREADS:-1 2}   # Hayabusa and Chainsaw: "1" halves their time
 export RDX_NO_PROGRESS=1 NO_COLOR=1
 
 if [ ! -d "$CORPUS/sigma/rules" ] || [ ! -d "$CORPUS/evtx-samples" ]; then
@@ -150,7 +152,7 @@ hayabusa_run() {   # hayabusa_run WORKLOAD (-d DIR | -f FILE)
     shift
     if ! has_peer hayabusa; then not_built "$w" hayabusa; return; fi
     hdir=$(dirname "$(readlink -f "$(command -v hayabusa)")")/../..   # its source tree: rules/, config/
-    for j in 1 2; do
+    for j in $PEER_THREADS; do
         rm -f "$DIR/hayabusa.csv"
         (cd "$hdir" && timed /dev/null "$DIR/err" hayabusa csv-timeline "$@" -o "$DIR/hayabusa.csv" \
             -w -C -Q -N -K --threads $j && echo "$WALL $CPU $RSS" >"$DIR/peer.time")
@@ -163,7 +165,7 @@ chainsaw_run() {   # chainsaw_run WORKLOAD PATH
     w=$1
     if ! has_peer chainsaw; then not_built "$w" chainsaw; return; fi
     cdir=$(dirname "$(readlink -f "$(command -v chainsaw)")")/../..
-    for j in 1 2; do
+    for j in $PEER_THREADS; do
         timed "$DIR/chainsaw.out" "$DIR/err" chainsaw --no-banner --num-threads $j hunt "$2" \
             -s "$R1" -s "$R2" -s "$R3" --mapping "$cdir/mappings/sigma-event-logs-all.yml" \
             --jsonl -q --skip-errors
