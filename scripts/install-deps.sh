@@ -5,6 +5,7 @@
 #   tests:  clang (a second compiler; libFuzzer and sanitizers), python3,
 #           chromium and nodejs (the catalog site in a browser, tests/browser),
 #           python3-dev, python3-venv and pytest (the Python bindings)
+#   bench:  GNU time (make bench: CPU time and peak RSS of each run)
 # Runs apt-get directly as root, through sudo otherwise.
 set -eu
 SUDO=""
@@ -12,7 +13,8 @@ if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
 PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev
-      clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest"
+      clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest
+      time"
 # libclang-rt-dev is called libclang-rt-14-dev on Debian 12.
 if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
     PKGS=$(echo "$PKGS" | sed 's/libclang-rt-dev/libclang-rt-14-dev/')
