@@ -57,7 +57,9 @@ typedef struct rdx_cache rdx_cache;
 
 /* The directory dir (created, mode 0700), or the default when dir is NULL.
  * NULL, with a note in d, when it cannot be created, is not a directory,
- * or belongs to or is writable by another user. */
+ * or belongs to or is writable by another user.  For the default directory
+ * only the last is reported (no HOME, or a read-only one, just means no
+ * cache), and a failed write is not reported either. */
 rdx_cache *rdx_cache_open(const char *dir, rdx_diags *d);
 void rdx_cache_close(rdx_cache *c);
 const char *rdx_cache_dir(const rdx_cache *c);

@@ -36,6 +36,7 @@
 
 struct rdx_cache {
     char *dir;
+    int implicit;   /* the default directory: failing to use it is no news */
 };
 
 /* ---- the format ----------------------------------------------------------- */
@@ -139,6 +140,13 @@ static const char *untrusted(const struct stat *st) {
     return NULL;
 }
 
+/* A directory that exists but belongs to or is writable by someone else:
+ * worth saying even for the default one (someone may be tampering). */
+static int untrusted_dir_exists(const char *dir) {
+    struct stat st;
+    return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && untrusted(&st) != NULL;
+}
+
 /* mkdir -p with mode 0700 for what it creates. */
 static int make_dirs(const char *dir) {
     char *p = strdup(dir);
@@ -157,13 +165,12 @@ static int make_dirs(const char *dir) {
 
 rdx_cache *rdx_cache_open(const char *dir, rdx_diags *d) {
     char def[PATH_MAX];
+    int implicit = dir == NULL;
+    /* The default directory being unusable (no HOME, a read-only home in a
+     * container) is not worth a message on every run: the rules are simply
+     * compiled.  A directory the caller named is reported. */
     if (!dir) {
-        if (rdx_cache_default_dir(def, sizeof def) != 0) {
-            rdx_diag_add(d, RDX_SEV_NOTE, "cache", NULL, 0, 0,
-                         "no cache directory (neither XDG_CACHE_HOME nor HOME is set): "
-                         "rules are compiled every run");
-            return NULL;
-        }
+        if (rdx_cache_default_dir(def, sizeof def) != 0) return NULL;
         dir = def;
     }
     struct stat st;
@@ -173,12 +180,14 @@ rdx_cache *rdx_cache_open(const char *dir, rdx_diags *d) {
     else if (!S_ISDIR(st.st_mode)) bad = "not a directory";
     else bad = untrusted(&st);
     if (bad) {
-        rdx_diag_add(d, RDX_SEV_NOTE, "cache", dir, 0, 0,
-                     "cache directory not used (%s): rules are compiled every run", bad);
+        if (!implicit || untrusted_dir_exists(dir))
+            rdx_diag_add(d, RDX_SEV_NOTE, "cache", dir, 0, 0,
+                         "cache directory not used (%s): rules are compiled every run", bad);
         return NULL;
     }
     rdx_cache *c = calloc(1, sizeof *c);
     if (!c) abort();
+    c->implicit = implicit;
     c->dir = strdup(dir);
     if (!c->dir) abort();
     return c;
@@ -328,8 +337,9 @@ static void cache_put(void *ctx, const void *key, size_t key_len, const void *da
     if (ok && rename(tmp, path) != 0) ok = 0, err = errno;
     if (!ok) {
         if (fd >= 0) unlink(tmp);
-        rdx_diag_add(d, RDX_SEV_NOTE, "cache", path, 0, 0,
-                     "compiled rules not cached (%s)", strerror(err ? err : EIO));
+        if (!c->implicit)
+            rdx_diag_add(d, RDX_SEV_NOTE, "cache", path, 0, 0,
+                         "compiled rules not cached (%s)", strerror(err ? err : EIO));
     }
     free(file);
     free(tmp);
