@@ -154,8 +154,8 @@ hayabusa_run() {   # hayabusa_run WORKLOAD (-d DIR | -f FILE)
     hdir=$(dirname "$(readlink -f "$(command -v hayabusa)")")/../..   # its source tree: rules/, config/
     for j in $PEER_THREADS; do
         rm -f "$DIR/hayabusa.csv"
-        (cd "$hdir" && timed /dev/null "$DIR/err" hayabusa csv-timeline "$@" -o "$DIR/hayabusa.csv" \
-            -w -C -Q -N -K --threads $j && echo "$WALL $CPU $RSS" >"$DIR/peer.time")
+        (cd "$hdir" && timed /dev/null "$DIR/err" hayabusa dfir-timeline "$@" -o "$DIR/hayabusa.csv" \
+            -w -C -Q -N -K -q --threads $j && echo "$WALL $CPU $RSS" >"$DIR/peer.time")
         read -r WALL CPU RSS <"$DIR/peer.time"
         record "$w" hayabusa "$j" "-" "$(($(wc -l <"$DIR/hayabusa.csv" 2>/dev/null || echo 1) - 1))"
     done
