@@ -83,8 +83,13 @@ examples: $(EXAMPLES)
 # The whole suite: unit tests (corpus conformance included), golden CLI
 # tests, the example programs.  tests/run.sh prints each suite's line and
 # the total last.
-check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES) $(B)/toml_dump
+check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES) $(B)/toml_dump $(B)/gen
 	@RDX_BUILD=$(B) sh tests/run.sh
+
+# bench/gen.c: the bench's workloads (big EVTX and JSON Lines), also what
+# tests/speed/run.sh splits across threads.
+$(B)/gen: bench/gen.c $(B)/libruledex.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
 
 # The TOML reader's dump for tests/oracle/toml_check.sh (against tomllib).
 $(B)/toml_dump: tests/oracle/toml_dump.c $(B)/libruledex.a
@@ -134,7 +139,7 @@ oracle: $(B)/libruledex.a $(B)/toml_dump $(B)/elastic_dump $(B)/kusto_dump
 lint-oracle: $(B)/ruledex
 	@RDX_BUILD=$(B) CC="$(CC)" SANFLAGS="$(SANFLAGS)" sh tests/lint/run.sh
 
-bench: $(B)/ruledex
+bench: $(B)/ruledex $(B)/gen
 	sh bench/run.sh
 
 # `ruledex stream` on a local Kafka broker, one worker and two

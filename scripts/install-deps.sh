@@ -9,6 +9,7 @@
 #   stream: librdkafka-dev (`ruledex stream`; optional: without it the command
 #           says so); kcat, maven and a Java runtime (tests/kafka: a real
 #           Kafka broker from Maven Central)
+#   bench:  GNU time (make bench: CPU time and peak RSS of each run)
 # Runs apt-get directly as root, through sudo otherwise.
 set -eu
 SUDO=""
@@ -17,7 +18,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev
       clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest
-      librdkafka-dev kcat maven default-jre-headless"
+      librdkafka-dev kcat maven default-jre-headless time"
 # libclang-rt-dev is called libclang-rt-14-dev on Debian 12.
 if ! apt-cache show libclang-rt-dev >/dev/null 2>&1; then
     PKGS=$(echo "$PKGS" | sed 's/libclang-rt-dev/libclang-rt-14-dev/')

@@ -34,6 +34,7 @@ suite corpus env RDX_BUILD="$B" sh tests/corpus/run.sh
 suite fidelity env RDX_BUILD="$B" sh tests/corpus/fidelity.sh
 suite kafka env RDX_BUILD="$B" sh tests/kafka/run.sh
 suite convert env RDX_BUILD="$B" sh tests/convert/run.sh
+suite speed env RDX_BUILD="$B" sh tests/speed/run.sh
 awk '/^[a-z-]+: [0-9]+ passed, [0-9]+ failed/ { p += $2; f += $4; s += ($6 == "" ? 0 : $6) }
      END { printf "total: %d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' "$out" || status=1
 exit $status

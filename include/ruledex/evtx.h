@@ -54,6 +54,9 @@ rdx_evtx *rdx_evtx_open_buffer(const void *buf, size_t len, const char *name, rd
  * skipped (a diagnostic with category "evtx" was added; call again). */
 int rdx_evtx_next(rdx_evtx *x, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 const rdx_evtx_stats *rdx_evtx_get_stats(const rdx_evtx *x);
+/* Read only chunks [first, end) (a part of the file, split.h: chunks are
+ * independent).  Call before the first next. */
+void rdx_evtx_set_chunk_range(rdx_evtx *x, uint64_t first, uint64_t end);
 /* Bytes of the file covered so far, and its size (for progress). */
 uint64_t rdx_evtx_offset(const rdx_evtx *x);
 uint64_t rdx_evtx_size(const rdx_evtx *x);

@@ -38,6 +38,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "cache.h"
 #include "diag.h"
 #include "event.h"
 #include "logsource.h"
@@ -52,10 +53,12 @@ typedef struct rdx_hunt_options {
     int64_t from, to;           /* [from, to) in ticks (facts.h), when has_from / has_to */
     int has_from, has_to;
     size_t kept;                /* messages kept per input; 0: RDX_HUNT_KEPT */
+    const rdx_blob_cache *cache;  /* the compiled prefilter's cache (cache.h); NULL: none.
+                                     Borrowed: used only inside rdx_hunt_new */
 } rdx_hunt_options;
 
 #define RDX_HUNT_KEPT 100
-#define RDX_HUNT_OPTIONS_INIT {RDX_LEVEL_NONE, NULL, 0, 0, 0, 0, 0}
+#define RDX_HUNT_OPTIONS_INIT {RDX_LEVEL_NONE, NULL, 0, 0, 0, 0, 0, NULL}
 
 typedef struct rdx_hunt rdx_hunt;       /* immutable after rdx_hunt_new; shared */
 typedef struct rdx_hunter rdx_hunter;   /* per thread */

@@ -57,6 +57,10 @@ rdx_json_reader *rdx_json_reader_from_fd(int fd, int own_fd, const char *name, c
 int rdx_json_reader_next(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 /* Bytes consumed so far (for progress). */
 size_t rdx_json_reader_offset(const rdx_json_reader *r);
+/* Read only bytes [start, end) of a regular file opened with
+ * rdx_json_reader_from_fd (no head), numbering lines from line, which
+ * start must begin (split.h).  Call before the first next.  0, or -1. */
+int rdx_json_reader_set_range(rdx_json_reader *r, uint64_t start, uint64_t end, uint64_t line);
 void rdx_json_reader_close(rdx_json_reader *r);
 
 /* Append v as JSON.  indent 0 = compact (one line); otherwise spaces per

@@ -45,6 +45,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "atoms.h"
+#include "cache.h"
 #include "eval.h"
 #include "event.h"
 #include "logsource.h"
@@ -59,6 +60,12 @@ typedef struct rdx_scratch rdx_scratch;   /* per thread: hs scratch, rdx_eval, b
  * evaluated on every event it covers, which is slow but still right. */
 rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
                              rdx_diags *d);
+/* The same, taking the prefilter's compiled database from cache when it
+ * holds one for exactly this compile input, and storing it there after
+ * compiling (cache.h).  cache NULL: rdx_matcher_new. */
+rdx_matcher *rdx_matcher_new_cached(const rdx_rule *const *rules, size_t n,
+                                    const rdx_logsources *ls, const rdx_blob_cache *cache,
+                                    rdx_diags *d);
 void rdx_matcher_free(rdx_matcher *m);
 
 rdx_scratch *rdx_scratch_new(const rdx_matcher *m);
@@ -102,6 +109,7 @@ typedef struct rdx_matcher_info {
     size_t atoms;               /* distinct atoms in the prefilter */
     size_t logsource_groups;    /* distinct logsources among the rules */
     int prefilter_ok;           /* 0: compile failed, every rule is "always" */
+    int prefilter_cached;       /* 1: its database came from the cache */
 } rdx_matcher_info;
 
 rdx_matcher_info rdx_matcher_get_info(const rdx_matcher *m);

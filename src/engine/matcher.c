@@ -43,6 +43,7 @@
 
 #include "engine/keytest.h"
 #include "ruledex/matcher.h"
+#include "ruledex/strbuf.h"
 
 #define SEPARATOR 0xFF          /* between values in the scan: never in caseless atoms */
 #define MAX_ROUTES 1024         /* distinct identities cached per scratch */
@@ -234,7 +235,55 @@ static void atom_expression(const rdx_atom *at, char *e) {
     *p = 0;
 }
 
-static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first, rdx_diags *d) {
+/* ---- the compiled database's cache (cache.h) ------------------------------ */
+
+/* The key: everything hs_compile_multi is given, and the vectorscan that
+ * compiles it.  Any change to rules, tables or atom derivation changes an
+ * expression, a flag or the count, hence the key. */
+static void db_key(rdx_strbuf *k, const char *const *exprs, const unsigned *flags,
+                   const unsigned *ids, size_t n) {
+    rdx_strbuf_printf(k, "ruledex matcher prefilter 1; block mode; %s; %zu patterns\n",
+                       hs_version(), n);
+    for (size_t i = 0; i < n; i++)
+        rdx_strbuf_printf(k, "%u %u %s\n", flags[i], ids[i], exprs[i]);
+}
+
+/* A database from the cache, if it deserialises and can scan; NULL
+ * otherwise (a note in d).  The ids it reports are bounded by the scan
+ * callback (on_atom), so a hostile database cannot index past the table. */
+static hs_database_t *db_from_cache(const rdx_blob_cache *c, const rdx_strbuf *key, size_t n,
+                                    rdx_diags *d) {
+    size_t len = 0;
+    char *bytes = c->get(c->ctx, key->data, key->len, &len, d);
+    if (!bytes) return NULL;
+    hs_database_t *db = NULL;
+    hs_scratch_t *scratch = NULL;
+    size_t size = 0;
+    int ok = hs_deserialize_database(bytes, len, &db) == HS_SUCCESS &&
+             hs_database_size(db, &size) == HS_SUCCESS &&
+             hs_alloc_scratch(db, &scratch) == HS_SUCCESS;
+    hs_free_scratch(scratch);
+    free(bytes);
+    if (!ok) {
+        rdx_diag_add(d, RDX_SEV_NOTE, "cache", NULL, 0, 0,
+                     "cached prefilter (%zu patterns) is not a usable database; recompiling", n);
+        hs_free_database(db);
+        return NULL;
+    }
+    return db;
+}
+
+static void db_to_cache(const rdx_blob_cache *c, const rdx_strbuf *key, const hs_database_t *db,
+                        rdx_diags *d) {
+    char *bytes = NULL;
+    size_t len = 0;
+    if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return;
+    c->put(c->ctx, key->data, key->len, bytes, len, d);
+    free(bytes);
+}
+
+static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first,
+                      const rdx_blob_cache *cache, rdx_diags *d) {
     size_t n = m->n_atoms, longest = 0;
     char **exprs = xcalloc(n, sizeof *exprs);
     unsigned *flags = xcalloc(n, sizeof *flags), *ids = xcalloc(n, sizeof *ids);
@@ -250,9 +299,18 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
         ids[i] = (unsigned)i;
     }
     free(buf);
+    rdx_strbuf key = RDX_STRBUF_INIT;
+    if (cache) {
+        db_key(&key, (const char *const *)exprs, flags, ids, n);
+        m->db = db_from_cache(cache, &key, n, d);
+        m->info.prefilter_cached = m->db != NULL;
+    }
     hs_compile_error_t *err = NULL;
-    hs_error_t rc = hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
-                                     HS_MODE_BLOCK, NULL, &m->db, &err);
+    hs_error_t rc = m->db ? HS_SUCCESS
+                          : hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
+                                             HS_MODE_BLOCK, NULL, &m->db, &err);
+    if (rc == HS_SUCCESS && cache && !m->info.prefilter_cached) db_to_cache(cache, &key, m->db, d);
+    rdx_strbuf_free(&key);
     if (rc != HS_SUCCESS) {
         if (d)
             rdx_diag_add(d, RDX_SEV_ERROR, "matcher", NULL, 0, 0,
@@ -270,7 +328,8 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
 }
 
 /* Distinct atoms → ids, and for each atom the clauses it ticks (CSR). */
-static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_diags *d) {
+static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs,
+                             const rdx_blob_cache *cache, rdx_diags *d) {
     if (n_refs) qsort(refs, n_refs, sizeof *refs, ref_cmp);
     uint32_t *first = xcalloc(n_refs, sizeof *first);   /* per atom: its first ref */
     m->atom_refs = rdx_arena_alloc(m->arena, (n_refs + 1) * sizeof *m->atom_refs);
@@ -285,12 +344,12 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs, rdx_
     }
     m->atom_off[m->n_atoms] = (uint32_t)k;
     m->info.atoms = m->n_atoms;
-    m->info.prefilter_ok = m->n_atoms == 0 || compile_db(m, refs, first, d);
+    m->info.prefilter_ok = m->n_atoms == 0 || compile_db(m, refs, first, cache, d);
     free(first);
 }
 
 /* Every rule's requirement; the always/filtered bitsets; the atom table. */
-static void classify_rules(rdx_matcher *m, rdx_diags *d) {
+static void classify_rules(rdx_matcher *m, const rdx_blob_cache *cache, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
     m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
@@ -328,7 +387,7 @@ static void classify_rules(rdx_matcher *m, rdx_diags *d) {
                 refs[n_refs++] = (atom_ref){cl->atoms[k], (uint32_t)(i << 2 | c)};
         }
     }
-    build_atom_table(m, refs, n_refs, d);
+    build_atom_table(m, refs, n_refs, cache, d);
     free(refs);
     if (!m->info.prefilter_ok) {   /* no scan: filtered rules become always rules */
         for (size_t w = 0; w < m->n_words; w++) m->always[w] |= m->filtered[w], m->filtered[w] = 0;
@@ -435,6 +494,12 @@ static void build_everything(rdx_matcher *m) {
 
 rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
                              rdx_diags *d) {
+    return rdx_matcher_new_cached(rules, n, ls, NULL, d);
+}
+
+rdx_matcher *rdx_matcher_new_cached(const rdx_rule *const *rules, size_t n,
+                                    const rdx_logsources *ls, const rdx_blob_cache *cache,
+                                    rdx_diags *d) {
     rdx_matcher *m = xcalloc(1, sizeof *m);
     m->rules = rules;
     m->n_rules = n;
@@ -444,7 +509,7 @@ rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_l
     m->info.rules = n;
     if (ls) m->aliases = rdx_logsources_shape_aliases(ls);
     group_rules(m);
-    classify_rules(m, d);
+    classify_rules(m, cache, d);
     build_everything(m);
     return m;
 }
@@ -647,6 +712,7 @@ static int on_atom(unsigned int id, unsigned long long from, unsigned long long 
                    unsigned int flags, void *ctx) {
     rdx_scratch *s = ctx;
     const rdx_matcher *m = s->m;
+    if (id >= m->n_atoms) return 0;   /* only a foreign (cached) database could say so */
     s->st.prefilter_hits++;
     for (uint32_t k = m->atom_off[id]; k < m->atom_off[id + 1]; k++) {
         uint32_t rule = m->atom_refs[k] >> 2;

@@ -277,6 +277,11 @@ void rdx_evtx_close(rdx_evtx *x) {
 }
 
 const rdx_evtx_stats *rdx_evtx_get_stats(const rdx_evtx *x) { return &x->stats; }
+
+void rdx_evtx_set_chunk_range(rdx_evtx *x, uint64_t first, uint64_t end) {
+    if (first > x->next_chunk) x->next_chunk = first;
+    if (end < x->n_chunks) x->n_chunks = end;
+}
 uint64_t rdx_evtx_size(const rdx_evtx *x) { return x->size; }
 
 uint64_t rdx_evtx_offset(const rdx_evtx *x) {

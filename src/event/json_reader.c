@@ -524,6 +524,8 @@ struct rdx_json_reader {
     uint64_t base;          /* stream offset of buf[0] */
     uint64_t line;          /* line of buf[pos] */
     uint64_t line_start;    /* stream offset of that line's first byte */
+    uint64_t limit;         /* with limited: read no byte at or past this offset */
+    int limited;            /* a part of a file (rdx_json_reader_set_range) */
 };
 
 static rdx_json_reader *reader_new(FILE *f, int fd, int close_f, const char *name) {
@@ -577,6 +579,18 @@ void rdx_json_reader_close(rdx_json_reader *r) {
 
 size_t rdx_json_reader_offset(const rdx_json_reader *r) { return (size_t)(r->base + r->pos); }
 
+int rdx_json_reader_set_range(rdx_json_reader *r, uint64_t start, uint64_t end, uint64_t line) {
+    if (r->fd < 0 || r->started || r->len || end < start ||
+        lseek(r->fd, (off_t)start, SEEK_SET) != (off_t)start)
+        return -1;
+    r->base = r->line_start = start;
+    r->line = line;
+    r->limit = end;
+    r->limited = 1;
+    r->started = start > 0;   /* a byte order mark only opens a file */
+    return 0;
+}
+
 static uint32_t clamp32(uint64_t v) { return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v; }
 
 static void report(rdx_json_reader *r, rdx_diags *d, uint64_t line, uint64_t column,
@@ -590,6 +604,11 @@ static void report(rdx_json_reader *r, rdx_diags *d, uint64_t line, uint64_t col
  * then treated as the end). */
 static size_t read_some(rdx_json_reader *r, char *dst, size_t n, rdx_diags *d) {
     errno = 0;
+    if (r->limited) {   /* a part of a file: its end is the end of input */
+        uint64_t at = r->base + r->len;
+        if (at >= r->limit) return 0;
+        if (r->limit - at < n) n = (size_t)(r->limit - at);
+    }
     if (r->fd >= 0) {
         for (;;) {
             ssize_t k = read(r->fd, dst, n);

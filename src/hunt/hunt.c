@@ -138,7 +138,8 @@ rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
         h->opt.statuses = h->statuses;
     }
     select_rules(h, rs);
-    h->matcher = rdx_matcher_new(h->rules, h->n_rules, ls, d);
+    h->matcher = rdx_matcher_new_cached(h->rules, h->n_rules, ls, h->opt.cache, d);
+    h->opt.cache = NULL;   /* borrowed for the build only */
     return h;
 }
 

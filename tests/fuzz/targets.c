@@ -510,3 +510,131 @@ int rdx_fuzz_kusto(const uint8_t *data, size_t size) {
 int rdx_fuzz_splunk(const uint8_t *data, size_t size) {
     return fuzz_front(rdx_splunk_load_buffer, "fuzz.yml", data, size, 1);
 }
+
+/* ---- cache ---------------------------------------------------------------
+ *
+ * The bytes are a compiled-rules cache file (cache.h), or — when the first
+ * byte is odd — bytes laid over a genuine serialised prefilter database,
+ * so that vectorscan's deserialiser sees near-valid input too.  The cache
+ * hands them to a matcher over three fixed rules.  What must hold: decode
+ * accepts only a payload inside the file; whatever the bytes, the matcher
+ * built from them finds exactly what a freshly compiled one finds on fixed
+ * events (a bad entry is ignored and recompiled, never trusted). */
+
+typedef struct cache_fixture {
+    rdx_ruleset *rs;
+    unsigned want;              /* hits of the fresh matcher, a bit per (event, rule) */
+    char *db;                   /* the genuine serialised database */
+    size_t db_len;
+} cache_fixture;
+
+static const char *const CACHE_EVENTS[] = {
+    "{\"CommandLine\": \"mimikatz sekurlsa\"}",
+    "{\"CommandLine\": \"rubeus\", \"Image\": \"C:\\\\certutil.exe\"}",
+};
+
+typedef struct cache_input {
+    const uint8_t *data;
+    size_t size;
+    cache_fixture *fx;          /* put: keeps the genuine database */
+} cache_input;
+
+static void *fuzz_cache_get(void *ctx, const void *key, size_t key_len, size_t *len, rdx_diags *d) {
+    cache_input *in = ctx;
+    (void)d;
+    if (!in->data) return NULL;
+    const void *payload;
+    size_t plen;
+    const char *why;
+    if (in->size && (in->data[0] & 1)) {   /* overlay on the genuine database */
+        if (!in->fx->db) return NULL;
+        char *db = malloc(in->fx->db_len);
+        FUZZ_ASSERT(db);
+        memcpy(db, in->fx->db, in->fx->db_len);
+        for (size_t i = 1; i + 4 <= in->size; i += 4) {   /* (offset:u16, byte, mask) */
+            size_t at = ((size_t)in->data[i] | (size_t)in->data[i + 1] << 8) % in->fx->db_len;
+            db[at] = (char)((db[at] & ~in->data[i + 3]) | (in->data[i + 2] & in->data[i + 3]));
+        }
+        *len = in->fx->db_len;
+        return db;
+    }
+    if (rdx_cache_decode(in->data, in->size, key, key_len, &payload, &plen, &why) != 0) {
+        FUZZ_ASSERT(why && *why);
+        return NULL;
+    }
+    FUZZ_ASSERT((const uint8_t *)payload >= in->data &&
+                (const uint8_t *)payload + plen <= in->data + in->size);
+    char *out = malloc(plen ? plen : 1);
+    FUZZ_ASSERT(out);
+    memcpy(out, payload, plen);
+    *len = plen;
+    return out;
+}
+
+static void fuzz_cache_put(void *ctx, const void *key, size_t key_len, const void *data,
+                           size_t len, rdx_diags *d) {
+    cache_input *in = ctx;
+    (void)key, (void)key_len, (void)d;
+    if (in->data || in->fx->db) return;
+    in->fx->db = malloc(len ? len : 1);
+    FUZZ_ASSERT(in->fx->db);
+    memcpy(in->fx->db, data, len);
+    in->fx->db_len = len;
+}
+
+static void cache_hit(void *ctx, size_t rule) {
+    unsigned *bits = ctx;
+    *bits |= 1u << rule;
+}
+
+static unsigned cache_hits(const cache_fixture *fx, const rdx_blob_cache *bc) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_matcher *m = rdx_matcher_new_cached((const rdx_rule *const *)fx->rs->rules,
+                                            fx->rs->n_rules, NULL, bc, &d);
+    rdx_scratch *s = rdx_scratch_new(m);
+    unsigned all = 0;
+    for (size_t e = 0; e < sizeof CACHE_EVENTS / sizeof *CACHE_EVENTS; e++) {
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_event ev;
+        unsigned bits = 0;
+        rdx_event_init(&ev, a, rdx_json_parse(a, CACHE_EVENTS[e], strlen(CACHE_EVENTS[e]), NULL));
+        rdx_matcher_match(m, s, &ev, cache_hit, &bits);
+        all |= bits << (8 * e);
+        rdx_arena_free(a);
+    }
+    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_diags_free(&d);
+    return all;
+}
+
+static cache_fixture *cache_fixture_get(void) {
+    static cache_fixture fx;
+    if (fx.rs) return &fx;
+    static const char rules[] =
+        "title: a\nlogsource:\n    product: windows\ndetection:\n    sel:\n"
+        "        CommandLine|contains: 'mimikatz'\n    condition: sel\n---\n"
+        "title: b\nlogsource:\n    product: windows\ndetection:\n    sel:\n"
+        "        CommandLine|contains: 'rubeus'\n    condition: sel\n---\n"
+        "title: c\nlogsource:\n    product: windows\ndetection:\n    sel:\n"
+        "        Image|endswith: '\\certutil.exe'\n    condition: sel\n";
+    rdx_diags d;
+    rdx_diags_init(&d);
+    fx.rs = rdx_ruleset_new();
+    rdx_sigma_load_buffer(fx.rs, "cache-fixture.yml", rules, sizeof rules - 1, &d);
+    rdx_diags_free(&d);
+    cache_input in = {NULL, 0, &fx};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    fx.want = cache_hits(&fx, &bc);   /* compiles, and keeps the database */
+    return &fx;
+}
+
+int rdx_fuzz_cache(const uint8_t *data, size_t size) {
+    cache_fixture *fx = cache_fixture_get();
+    cache_input in = {data, size, fx};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    FUZZ_ASSERT(cache_hits(fx, &bc) == fx->want);
+    return 0;
+}

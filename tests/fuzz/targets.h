@@ -41,5 +41,9 @@ int rdx_fuzz_yaral(const uint8_t *data, size_t size);
  * same invariants, and every field prefixed by its language. */
 int rdx_fuzz_kusto(const uint8_t *data, size_t size);
 int rdx_fuzz_splunk(const uint8_t *data, size_t size);
+/* A compiled-rules cache file (cache.h) handed to a matcher over fixed
+ * rules (or, first byte odd, bytes laid over a genuine database): the
+ * matcher finds what a freshly compiled one finds, whatever the bytes. */
+int rdx_fuzz_cache(const uint8_t *data, size_t size);
 
 #endif

@@ -215,6 +215,7 @@ static const target TARGETS[] = {
     {"attack", replay_attack},       {"correlation", rdx_fuzz_correlation},
     {"elastic", rdx_fuzz_elastic},   {"yaral", rdx_fuzz_yaral},
     {"kusto", rdx_fuzz_kusto},       {"splunk", rdx_fuzz_splunk},
+    {"cache", rdx_fuzz_cache},
 };
 
 typedef struct job {

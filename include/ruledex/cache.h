@@ -1,0 +1,94 @@
+/*
+ * cache.h — the compiled-rules cache: what took long to build, kept on
+ * disk under a key that says exactly what it was built from.
+ *
+ * Compiling the prefilter of the whole SigmaHQ set (17,000 literals into a
+ * vectorscan database) takes about 0.6 s; deserialising the same database
+ * takes a few milliseconds.  The matcher asks a cache (rdx_blob_cache) for
+ * the serialised database under a key made of its exact compile input —
+ * every pattern expression, flag and id, the vectorscan version and the
+ * compile mode — and stores it there after compiling.  Because the key
+ * *is* the input, any change to a rule, to the log-source or field tables,
+ * to ruledex's atom derivation or to vectorscan gives another key: there
+ * is no invalidation rule to forget.
+ *
+ * rdx_cache is the file store behind that interface: one file per key in
+ * a directory ($XDG_CACHE_HOME/ruledex, else ~/.cache/ruledex, or the
+ * caller's), named by a hash of the key.  A file is
+ *
+ *     "RDXCACHE" | u32 format | u32 0 | char[32] producer | u64 key_len |
+ *     u64 payload_len | u32 crc32 | u32 0 | key | payload
+ *
+ * (integers little-endian; producer = ruledex and vectorscan versions; the
+ * CRC covers the header before it, the key and the payload).  It is read
+ * whole, its length must be exactly the header's, its key must equal the
+ * caller's byte for byte, and its checksum must hold; otherwise it is
+ * ignored with a note and rebuilt.  Nothing read from it is ever used as a
+ * pointer or an index without a bound: vectorscan rebuilds its database
+ * from the bytes, and the matcher bounds every pattern id the database
+ * reports.  Files are written to a temporary name and renamed, so readers
+ * never see half a file.  A checksum catches corruption, not an attacker:
+ * a cache directory or file that another user owns or may write is not
+ * used (like ssh with ~/.ssh) — the cache is as trusted as the user's home.
+ *
+ *     rdx_cache *c = rdx_cache_open(NULL, &d);      // NULL + a note: no cache
+ *     rdx_blob_cache bc = rdx_cache_blob(c);
+ *     rdx_matcher *m = rdx_matcher_new_cached(rules, n, ls, c ? &bc : NULL, &d);
+ *     rdx_cache_close(c);
+ */
+#ifndef RULEDEX_CACHE_H
+#define RULEDEX_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "diag.h"
+
+/* Any key → bytes store.  get returns a malloc'd copy (the caller frees
+ * it) and its length, or NULL when there is none (a bad entry is a note in
+ * d).  put stores a copy; a failure is a note in d, never fatal. */
+typedef struct rdx_blob_cache {
+    void *ctx;
+    void *(*get)(void *ctx, const void *key, size_t key_len, size_t *len, rdx_diags *d);
+    void (*put)(void *ctx, const void *key, size_t key_len, const void *data, size_t len,
+                rdx_diags *d);
+} rdx_blob_cache;
+
+typedef struct rdx_cache rdx_cache;
+
+/* The directory dir (created, mode 0700), or the default when dir is NULL.
+ * NULL, with a note in d, when it cannot be created, is not a directory,
+ * or belongs to or is writable by another user.  For the default directory
+ * only the last is reported (no HOME, or a read-only one, just means no
+ * cache), and a failed write is not reported either. */
+rdx_cache *rdx_cache_open(const char *dir, rdx_diags *d);
+void rdx_cache_close(rdx_cache *c);
+const char *rdx_cache_dir(const rdx_cache *c);
+
+/* The store as the matcher's interface (c must outlive it). */
+rdx_blob_cache rdx_cache_blob(rdx_cache *c);
+
+/* The default directory into buf; 0, or -1 when neither XDG_CACHE_HOME
+ * nor HOME is set (or buf is too small). */
+int rdx_cache_default_dir(char *buf, size_t size);
+
+/* Entries kept per directory: the oldest beyond this are removed on put. */
+#define RDX_CACHE_KEEP 8
+/* Files larger than this are not read (nor written). */
+#define RDX_CACHE_MAX_FILE ((size_t)1 << 30)
+
+/* ---- the file format, for the store and its fuzz target ------------------- */
+
+#define RDX_CACHE_FORMAT 1
+#define RDX_CACHE_HEADER 72
+
+/* A cache file's bytes for (key, payload): malloc'd, *len set. */
+unsigned char *rdx_cache_encode(const void *key, size_t key_len, const void *payload,
+                                size_t payload_len, size_t *len);
+
+/* Check a cache file's bytes against key.  0 and the payload (pointing
+ * into file) when it is whole and for this key; -1 and a reason otherwise
+ * ("truncated", "checksum mismatch", "another key", ...). */
+int rdx_cache_decode(const void *file, size_t len, const void *key, size_t key_len,
+                     const void **payload, size_t *payload_len, const char **why);
+
+#endif
