@@ -74,6 +74,10 @@ same_for_threads() {
 same_for_threads "evtx jsonl output" "$T/big.evtx" -f jsonl
 same_for_threads "evtx csv timeline" "$T/big.evtx" -f csv
 same_for_threads "jsonl" "$T/big.jsonl" -f jsonl
+# repeat suppression and the table's flood folding follow a whole file: the
+# same for any --threads too (such files are read whole)
+same_for_threads "evtx table, floods folded" "$T/big.evtx"
+same_for_threads "jsonl with --dedup" "$T/big.jsonl" -f jsonl --dedup=10m
 grep -q '"line":[0-9]*[1-9][0-9][0-9][0-9]' "$T/out.1" && ok || no "jsonl: line numbers past 1000 expected"
 # damage some lines: the messages (with their line numbers) agree too
 awk 'NR % 977 == 5 { print substr($0, 1, 40); next } NR == 3001 { print "{\"broken\": "; next } { print }' \
