@@ -61,6 +61,7 @@
 #include <zlib.h>
 
 #include "binxml.h"
+#include "util/file.h"
 
 #define FILE_HEADER_SIZE 4096
 #define CHUNK_SIZE 65536
@@ -207,19 +208,6 @@ static ssize_t read_full(int fd, uint8_t *p, size_t n) {
     return (ssize_t)got;
 }
 
-/* pread, all of it unless the file ends first; -1 on an error. */
-static ssize_t pread_full(int fd, uint8_t *p, size_t n, uint64_t off) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = pread(fd, p + got, n - got, (off_t)(off + got));
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return -1;
-        if (k == 0) break;
-        got += (size_t)k;
-    }
-    return (ssize_t)got;
-}
-
 rdx_evtx *rdx_evtx_open_fd(int fd, int own_fd, const char *name, const void *head, size_t head_len,
                            rdx_diags *d) {
     struct stat st;
@@ -240,7 +228,7 @@ rdx_evtx *rdx_evtx_open_fd(int fd, int own_fd, const char *name, const void *hea
     if (!x->stream) head_len = 0;
     if (head_len) memcpy(x->buf, head, head_len);
     ssize_t k = x->stream ? read_full(fd, x->buf + head_len, FILE_HEADER_SIZE - head_len)
-                          : pread_full(fd, x->buf, FILE_HEADER_SIZE, 0);
+                          : rdx_pread_full(fd, x->buf, FILE_HEADER_SIZE, 0);
     if (k < 0) {
         diag(d, RDX_SEV_ERROR, name, UINT64_MAX, "cannot read: %s", strerror(errno));
         rdx_evtx_close(x);
@@ -347,7 +335,7 @@ static const uint8_t *fetch_chunk(rdx_evtx *x, uint64_t idx, uint64_t off, size_
         }
     }
 #endif
-    ssize_t k = x->stream ? read_full(x->fd, x->buf, want) : pread_full(x->fd, x->buf, want, off);
+    ssize_t k = x->stream ? read_full(x->fd, x->buf, want) : rdx_pread_full(x->fd, x->buf, want, off);
     if (k < 0) {
         diag(d, RDX_SEV_ERROR, x->name, off, "chunk %" PRIu64 ": cannot read: %s; the rest of the file is not read",
              idx, strerror(errno));

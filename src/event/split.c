@@ -20,24 +20,13 @@
 
 #include "ruledex/evtx.h"
 #include "ruledex/json.h"
+#include "util/file.h"
 
 #define EVTX_HEADER 4096
 #define EVTX_CHUNK 65536
 #define SAMPLE (64u << 10)
 #define WINDOW (1u << 20)      /* looked through for a cut point, at most 4 times */
 #define COUNT_BLOCK (1u << 20)
-
-static ssize_t pread_all(int fd, char *p, size_t n, uint64_t off) {
-    size_t got = 0;
-    while (got < n) {
-        ssize_t k = pread(fd, p + got, n - got, (off_t)(off + got));
-        if (k < 0 && errno == EINTR) continue;
-        if (k < 0) return -1;
-        if (k == 0) break;
-        got += (size_t)k;
-    }
-    return (ssize_t)got;
-}
 
 static void add_part(rdx_split *s, uint64_t start, uint64_t end, uint64_t line) {
     s->parts[s->n++] = (rdx_part){start, end, line};
@@ -81,7 +70,7 @@ static int looks_like_jsonl(const char *p, size_t n) {
 static uint64_t cut_point(int fd, char *buf, uint64_t from, uint64_t limit) {
     for (int tries = 0; tries < 4 && from < limit; tries++) {
         uint64_t base = from >= 3 ? from - 3 : 0;
-        ssize_t n = pread_all(fd, buf, WINDOW, base);
+        ssize_t n = rdx_pread_full(fd, buf, WINDOW, base);
         if (n <= 0) return 0;
         for (size_t i = (size_t)(from - base); i < (size_t)n; i++) {
             if (buf[i] != '{' || i < 2 || buf[i - 1] != '\n') continue;
@@ -103,7 +92,7 @@ static int count_lines(int fd, const uint64_t *cuts, size_t n, uint64_t *lines) 
     while (k < n) {
         size_t want = COUNT_BLOCK;
         if (cuts[k] - off < want) want = (size_t)(cuts[k] - off);
-        ssize_t got = want ? pread_all(fd, buf, want, off) : 0;
+        ssize_t got = want ? rdx_pread_full(fd, buf, want, off) : 0;
         if (got < 0 || (want && got == 0)) break;
         for (const char *p = buf, *e = buf + got; (p = memchr(p, '\n', (size_t)(e - p))); p++) nl++;
         off += (uint64_t)got;
@@ -116,7 +105,7 @@ static int count_lines(int fd, const uint64_t *cuts, size_t n, uint64_t *lines) 
 static void plan_json(rdx_split *s, int fd, uint64_t size, size_t parts) {
     char *buf = malloc(WINDOW);
     if (!buf) abort();
-    ssize_t n = pread_all(fd, buf, SAMPLE, 0);
+    ssize_t n = rdx_pread_full(fd, buf, SAMPLE, 0);
     uint64_t *cuts = calloc(parts + 1, sizeof *cuts), *lines = calloc(parts + 1, sizeof *lines);
     if (!cuts || !lines) abort();
     size_t n_cuts = 0;
@@ -160,7 +149,7 @@ int rdx_split_plan(const char *path, size_t max_parts, uint64_t min_bytes, rdx_s
     size_t parts = max_parts ? max_parts : 1;
     if (min_bytes && size / min_bytes < parts) parts = (size_t)(size / min_bytes);
     if (parts < 1) parts = 1;
-    ssize_t h = pread_all(fd, head, sizeof head, 0);
+    ssize_t h = rdx_pread_full(fd, head, sizeof head, 0);
     int evtx = (h > 0 && rdx_evtx_sniff(head, (size_t)h)) || named_evtx(path);
     out->fmt = evtx ? RDX_FMT_EVTX : RDX_FMT_JSON;
     out->parts = calloc(parts + 1, sizeof *out->parts);

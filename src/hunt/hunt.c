@@ -13,11 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "correlate/corr_internal.h"
 #include "ruledex/correlate.h"
 #include "ruledex/facts.h"
+#include "util/namelist.h"
 
 struct rdx_hunt {
     rdx_hunt_options opt;
@@ -45,16 +45,7 @@ struct rdx_hunter {
 /* ---- the session ------------------------------------------------------------ */
 
 static int status_listed(const char *list, const char *status) {
-    if (!list) return 1;
-    if (!status) return 0;
-    size_t n = strlen(status);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !strncasecmp(p, status, n)) return 1;
-        p += len + (e != NULL);
-    }
-    return 0;
+    return !list || rdx_namelist_has(list, status);   /* no list: every status */
 }
 
 int rdx_hunt_selects(const rdx_hunt_options *o, const rdx_rule *r) {

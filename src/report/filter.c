@@ -25,10 +25,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ruledex/escape.h"
 #include "ruledex/facts.h"
+#include "util/namelist.h"
 
 typedef struct fold {            /* one rule on one host in this input */
     size_t rule;
@@ -58,15 +58,7 @@ typedef struct filter {
 } filter;
 
 static int status_listed(const char *list, const char *status) {
-    if (!list || !status) return 0;
-    size_t n = strlen(status);
-    for (const char *p = list; *p;) {
-        const char *e = strchr(p, ',');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !strncasecmp(p, status, n)) return 1;
-        p += len + (e != NULL);
-    }
-    return 0;
+    return list && rdx_namelist_has(list, status);    /* no list: nothing excluded */
 }
 
 /* A new event since the last detection?  Counts it. */

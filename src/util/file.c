@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 int rdx_read_file(const char *path, size_t max, char **out, size_t *len) {
     FILE *f = fopen(path, "rb");
@@ -31,4 +32,17 @@ int rdx_read_file(const char *path, size_t max, char **out, size_t *len) {
     *out = buf;
     *len = n;
     return 0;
+}
+
+ssize_t rdx_pread_full(int fd, void *buf, size_t n, uint64_t off) {
+    char *p = buf;
+    size_t got = 0;
+    while (got < n) {
+        ssize_t k = pread(fd, p + got, n - got, (off_t)(off + got));
+        if (k < 0 && errno == EINTR) continue;
+        if (k < 0) return -1;
+        if (k == 0) break;
+        got += (size_t)k;
+    }
+    return (ssize_t)got;
 }
