@@ -6,16 +6,15 @@
  * The hunt itself — rule selection, time range, routing, prefilter,
  * verification, the account of every event — is the library's hunt
  * session (hunt.h).  What is left here is the command line: arguments,
- * the file walk, a thread pool, the progress bar, and ordered writing.
+ * the file walk, and the jobs (file parts, filters, tallies) that the
+ * ordered thread pool of jobs.h runs.
  *
- * Files are the units of work: N worker threads, each with its own
- * hunter, take the next file and write its detections through a sink of
- * that file's own.  Output is written strictly in input order
- * (directories recursively, sorted), so it is the same whatever the
- * number of threads: the file at the head of the order writes straight to
- * the output; the others keep what they find in memory until their turn,
- * and a worker whose file would take the memory held this way past
- * BUFFERED_MAX waits for its turn.  So a stream — `-`, a FIFO, `tail -f
+ * Files are the units of work (big ones split in parts, split.h): N
+ * worker threads, each with its own hunter, take the next file and write
+ * its detections through a sink of that file's own.  Output is written
+ * strictly in input order (directories recursively, sorted), so it is the
+ * same whatever the number of threads; the ordering, bounded buffering
+ * and progress bar are jobs.h's.  So a stream — `-`, a FIFO, `tail -f
  * events.jsonl | ruledex hunt -r rules -` — is written as it is read,
  * each detection flushed as soon as it is found, in bounded memory
  * however long it runs, and a multi-file run keeps its order with
@@ -27,12 +26,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -41,12 +37,10 @@
 #include "ruledex/correlate.h"
 #include "ruledex/hunt.h"
 #include "hunt_report.h"
+#include "jobs.h"
 #include "ruledex/split.h"
 
 typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV, OUT_TIMESKETCH } out_format;
-
-/* What the files not yet at the head of the output order may hold. */
-#define BUFFERED_MAX (8u << 20)
 
 typedef struct hunt_opts {
     cli_rules rules;
@@ -64,22 +58,18 @@ typedef struct hunt_opts {
     hunt_report_opts report;    /* noise control, summary record, HTML (hunt_report.c) */
 } hunt_opts;
 
-struct hunt;
-
-/* One input file: run by one worker, written in its turn. */
+/* One input file, or a part of one: run by one worker, written in its
+ * turn (jobs.h). */
 typedef struct file_job {
-    struct hunt *h;
-    size_t index;                  /* in input order */
+    size_t index;                  /* in input order: its job number */
     const cli_input *in;
+    void *handle;                  /* the runner's: its sinks' writer, its progress */
     const rdx_split *split;        /* a part of a big file (part), or NULL: the whole file */
     size_t part;
-    rdx_strbuf out;                /* found before its turn (guarded by mu) */
-    rdx_sink *sink;                /* writes through job_write (timeline: keeps rows) */
+    rdx_sink *sink;                /* writes in its turn (timeline: keeps rows) */
     rdx_sink *filter;              /* noise control in front of sink (report.h) */
     rdx_report_tally *tally;       /* what the filter counted */
     rdx_diags diags;               /* its messages (the first RDX_HUNT_KEPT) */
-    _Atomic uint64_t bytes_done;   /* for the progress bar */
-    int done;                      /* guarded by the hunt's mutex */
 } file_job;
 
 typedef struct hunt {
@@ -95,14 +85,9 @@ typedef struct hunt {
     size_t n_jobs;
     rdx_split *splits;             /* per input: its parts (n 0: read whole) */
     size_t n_splits, extra_parts;  /* extra_parts: jobs beyond one per input */
-    size_t next_job;               /* guarded by mu */
-    FILE *out;                     /* written under mu */
-    size_t head;                   /* the job whose turn it is to write (mu) */
-    size_t buffered;               /* bytes the other jobs hold (mu) */
-    int write_failed;              /* (mu) */
-    pthread_mutex_t mu;
-    pthread_cond_t job_done;       /* a job is done */
-    pthread_cond_t turn;           /* the head moved, or buffered shrank */
+    cli_jobs *runner;              /* runs the jobs, writes their output in order */
+    struct run_totals *totals;     /* while the jobs run: what they add up to */
+    int write_failed;              /* the jobs' output could not be written */
 } hunt;
 
 static void usage(FILE *f) {
@@ -280,86 +265,31 @@ static int parse_args(hunt_opts *o, int argc, char **argv) {
 
 /* ---- the workers -------------------------------------------------------------- */
 
-typedef struct worker {
-    hunt *h;
-    rdx_hunter *hunter;
-    pthread_t tid;
-} worker;
-
-/* The writer of a job's sink.  At the head of the order its bytes go
- * straight out (flushed at once for a stream: live output); before that
- * they are kept, and the worker waits for its turn rather than keep more
- * than BUFFERED_MAX. */
-static int out_write(hunt *h, const file_job *j, const void *data, size_t n) {
-    if (h->write_failed) return -1;
-    if ((n && fwrite(data, 1, n, h->out) != n) || (j->in->stream && fflush(h->out) != 0)) {
-        h->write_failed = 1;
-        pthread_cond_broadcast(&h->turn);   /* nobody waits for a turn any more */
-        return -1;
-    }
-    return 0;
-}
-
-static int job_write(void *ctx, const void *data, size_t n) {
-    file_job *j = ctx;
-    hunt *h = j->h;
-    int rc = 0;
-    pthread_mutex_lock(&h->mu);
-    while (!h->write_failed && h->head != j->index && h->buffered && h->buffered + n > BUFFERED_MAX)
-        pthread_cond_wait(&h->turn, &h->mu);
-    if (h->write_failed) {
-        rc = -1;
-    } else if (h->head == j->index) {
-        rc = out_write(h, j, data, n);
-    } else {
-        rdx_strbuf_append(&j->out, data, n);
-        h->buffered += n;
-    }
-    pthread_mutex_unlock(&h->mu);
-    return rc;
-}
-
+/* The hunter's progress: the bytes read of the job's part, or file. */
 static void progress(void *ctx, uint64_t offset) {
     file_job *j = ctx;
     uint64_t start = j->split ? j->split->parts[j->part].start : 0;
-    atomic_store_explicit(&j->bytes_done, offset > start ? offset - start : 0, memory_order_relaxed);
+    cli_jobs_progress(j->handle, offset > start ? offset - start : 0);
 }
 
 /* A part of a big file (split.h): its own source over its byte range. */
-static void hunt_part(worker *w, file_job *j) {
+static void hunt_part(rdx_hunter *hunter, file_job *j) {
     rdx_source *src = rdx_source_open_part(j->in->path, j->split, j->part, &j->diags);
-    if (src) rdx_hunter_run(w->hunter, src, j->filter, &j->diags);
+    if (src) rdx_hunter_run(hunter, src, j->filter, &j->diags);
     rdx_source_close(src);
 }
 
 /* A file found in a directory must still be a regular file when it is
  * opened (never wait on a FIFO put there since the walk). */
-static void hunt_file(worker *w, file_job *j) {
-    rdx_hunter_set_progress(w->hunter, progress, j);
-    rdx_hunter_collect(w->hunter, w->h->hits, (uint64_t)j->index);
+static void hunt_file(hunt *h, rdx_hunter *hunter, file_job *j) {
+    rdx_hunter_set_progress(hunter, progress, j);
+    rdx_hunter_collect(hunter, h->hits, (uint64_t)j->index);
     int fd = j->split ? -3 : cli_input_fd(j->in, &j->diags);
-    if (j->split) hunt_part(w, j);
-    if (fd >= 0) rdx_hunter_run_fd(w->hunter, fd, 1, j->in->path, j->filter, &j->diags);
-    else if (fd == -2) rdx_hunter_run_path(w->hunter, j->in->path, j->filter, &j->diags);
-    rdx_sink_end(j->filter);                                  /* folded floods */
-    if (w->h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* the rest of its output */
-}
-
-static void *worker_main(void *arg) {
-    worker *w = arg;
-    hunt *h = w->h;
-    for (;;) {
-        pthread_mutex_lock(&h->mu);
-        size_t i = h->next_job < h->n_jobs && !h->write_failed ? h->next_job++ : h->n_jobs;
-        pthread_mutex_unlock(&h->mu);
-        if (i == h->n_jobs) break;
-        hunt_file(w, &h->jobs[i]);
-        pthread_mutex_lock(&h->mu);
-        h->jobs[i].done = 1;
-        pthread_cond_broadcast(&h->job_done);
-        pthread_mutex_unlock(&h->mu);
-    }
-    return NULL;
+    if (j->split) hunt_part(hunter, j);
+    if (fd >= 0) rdx_hunter_run_fd(hunter, fd, 1, j->in->path, j->filter, &j->diags);
+    else if (fd == -2) rdx_hunter_run_path(hunter, j->in->path, j->filter, &j->diags);
+    rdx_sink_end(j->filter);                               /* folded floods */
+    if (h->opt.format != OUT_CSV) rdx_sink_end(j->sink);   /* the rest of its output */
 }
 
 /* ---- the main thread: write results in input order ---------------------------- */
@@ -389,92 +319,58 @@ static uint64_t job_size(const file_job *j) {
     return p->end - p->start;
 }
 
-/* Wait for job i, updating the progress bar while waiting. */
-static void wait_for(hunt *h, size_t i, cli_progress *pg, uint64_t base) {
-    pthread_mutex_lock(&h->mu);
-    while (!h->jobs[i].done) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&h->job_done, &h->mu, &ts);
-        uint64_t done = base;
-        for (size_t k = i; k < h->n_jobs && k < i + 256; k++)
-            done += atomic_load_explicit(&h->jobs[k].bytes_done, memory_order_relaxed);
-        pthread_mutex_unlock(&h->mu);
-        cli_progress_update(pg, done, h->jobs[i].in->path);
-        pthread_mutex_lock(&h->mu);
-    }
-    pthread_mutex_unlock(&h->mu);
+/* ---- the jobs, as jobs.h runs them ---------------------------------------------- */
+
+/* Each worker thread's hunter. */
+static void *job_worker_new(void *ctx) {
+    hunt *h = ctx;
+    rdx_hunter *hunter = rdx_hunter_new(h->session);
+    rdx_hunter_track_span(hunter, hr_wants_span(&h->opt.report, h->opt.quiet));
+    return hunter;
 }
 
-/* Job i's turn: what it found so far goes out, and from now on it writes
- * straight to the output. */
-static void give_turn(hunt *h, size_t i) {
-    pthread_mutex_lock(&h->mu);
+/* A worker's hunter once its thread ended: its account summed. */
+static void job_worker_free(void *ctx, void *worker) {
+    hunt *h = ctx;
+    rdx_hunt_account_add(&h->totals->acct, rdx_hunter_account(worker));
+    rdx_hunter_free(worker);
+}
+
+static void job_run(void *ctx, void *worker, size_t i) {
+    hunt *h = ctx;
+    hunt_file(h, worker, &h->jobs[i]);
+}
+
+/* Job i written: its rows, tally and messages join the totals, in order. */
+static void job_finish(void *ctx, size_t i) {
+    hunt *h = ctx;
+    run_totals *t = h->totals;
     file_job *j = &h->jobs[i];
-    if (j->out.len) out_write(h, j, j->out.data, j->out.len);
-    h->buffered -= j->out.len;
-    rdx_strbuf_free(&j->out);
-    h->head = i;
-    pthread_cond_broadcast(&h->turn);
-    pthread_mutex_unlock(&h->mu);
+    if (t->timeline) rdx_sink_timeline_take(t->timeline, j->sink);
+    rdx_sink_free(j->filter);
+    rdx_sink_free(j->sink);
+    j->sink = j->filter = NULL;
+    rdx_report_tally_add(t->tally, j->tally);
+    rdx_report_tally_free(j->tally);
+    j->tally = NULL;
+    rdx_diags_move(&t->diags, &j->diags);
+    rdx_diags_free(&j->diags);
 }
 
-static void collect(hunt *h, cli_progress *pg, run_totals *t) {
-    uint64_t base = 0;
-    for (size_t i = 0; i < h->n_jobs; i++) {
-        file_job *j = &h->jobs[i];
-        give_turn(h, i);
-        wait_for(h, i, pg, base);
-        give_turn(h, i);   /* anything it kept just before its turn */
-        if (t->timeline) rdx_sink_timeline_take(t->timeline, j->sink);
-        rdx_sink_free(j->filter);
-        rdx_sink_free(j->sink);
-        j->sink = j->filter = NULL;
-        rdx_report_tally_add(t->tally, j->tally);
-        rdx_report_tally_free(j->tally);
-        j->tally = NULL;
-        rdx_diags_move(&t->diags, &j->diags);
-        rdx_diags_free(&j->diags);
-        base += job_size(j);
-    }
+static uint64_t job_bytes(void *ctx, size_t i) {
+    return job_size(&((hunt *)ctx)->jobs[i]);
 }
 
-static int thread_count(const hunt *h) {
-    long n = h->opt.threads ? h->opt.threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    if ((size_t)n > h->n_jobs) n = h->n_jobs ? (long)h->n_jobs : 1;
-    return (int)n;
-}
+static const cli_jobs_ops job_ops = {job_worker_new, job_worker_free, job_run, job_finish,
+                                     job_bytes};
 
 /* Run every job on the workers; sum their accounts into t. */
 static void run(hunt *h, run_totals *t) {
-    int n = thread_count(h);
-    worker *ws = calloc((size_t)n, sizeof *ws);
-    if (!ws) abort();
-    uint64_t total = 0;
-    for (size_t i = 0; i < h->n_jobs; i++) total += job_size(&h->jobs[i]);
-    cli_progress pg;
-    cli_progress_start(&pg, total, NULL);
-    for (int k = 0; k < n; k++) {
-        ws[k].h = h;
-        ws[k].hunter = rdx_hunter_new(h->session);
-        rdx_hunter_track_span(ws[k].hunter, hr_wants_span(&h->opt.report, h->opt.quiet));
-        if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
-    }
-    collect(h, &pg, t);
-    cli_progress_end(&pg);
-    for (int k = 0; k < n; k++) {
-        pthread_join(ws[k].tid, NULL);
-        rdx_hunt_account_add(&t->acct, rdx_hunter_account(ws[k].hunter));
-        rdx_hunter_free(ws[k].hunter);
-    }
+    h->totals = t;
+    cli_jobs_run(h->runner);
+    h->write_failed = cli_jobs_failed(h->runner);
+    h->totals = NULL;
     t->acct.inputs -= h->extra_parts;   /* a file read in parts is one input */
-    free(ws);
 }
 
 /* ---- correlations: after every file, over the hits in event time ---------- */
@@ -662,16 +558,16 @@ static int write_summary_record(const hunt *h, FILE *out, const rdx_report_summa
 static rdx_sink *job_sink(hunt *h, file_job *j) {
     rdx_sink *s;
     switch (h->opt.format) {
-    case OUT_JSONL: s = rdx_sink_jsonl_new(job_write, j); break;
+    case OUT_JSONL: s = rdx_sink_jsonl_new(cli_jobs_write, j->handle); break;
     case OUT_CSV:
-        s = rdx_sink_timeline_new(job_write, j);
+        s = rdx_sink_timeline_new(cli_jobs_write, j->handle);
         rdx_sink_set_attack(s, h->attack);
         return s;
     case OUT_TIMESKETCH:
-        s = rdx_sink_timesketch_new(job_write, j);
+        s = rdx_sink_timesketch_new(cli_jobs_write, j->handle);
         rdx_sink_set_attack(s, h->attack);
         break;
-    default: s = rdx_sink_table_new(&h->style, job_write, j); break;
+    default: s = rdx_sink_table_new(&h->style, cli_jobs_write, j->handle); break;
     }
     rdx_sink_set_flush_each(s, j->in->stream);   /* live: each detection as it is found */
     return s;
@@ -704,7 +600,8 @@ static size_t plan_parts(hunt *h, const cli_input *in, size_t i) {
     return 1;
 }
 
-static void make_jobs(hunt *h, const cli_inputs *in, run_totals *t) {
+/* The jobs (a file each, or a part), written to out. */
+static void make_jobs(hunt *h, const cli_inputs *in, FILE *out, run_totals *t) {
     t->dirs_failed = in->errors;
     h->splits = calloc(in->n + 1, sizeof *h->splits);
     size_t n_jobs = 0, cap = in->n + 1;
@@ -722,7 +619,6 @@ static void make_jobs(hunt *h, const cli_inputs *in, run_totals *t) {
         for (size_t k = 0; k < parts; k++) {
             file_job *j = &h->jobs[n_jobs];
             memset(j, 0, sizeof *j);
-            j->h = h;
             j->index = n_jobs++;
             j->in = &in->items[i];
             j->split = parts > 1 ? &h->splits[i] : NULL;
@@ -731,11 +627,13 @@ static void make_jobs(hunt *h, const cli_inputs *in, run_totals *t) {
         }
     }
     h->n_jobs = n_jobs;
+    h->runner = cli_jobs_new(n_jobs, h->opt.threads, out, &job_ops, h);
     for (size_t i = 0; i < n_jobs; i++) {
         file_job *j = &h->jobs[i];
+        j->handle = cli_jobs_job(h->runner, i, j->in);
         j->sink = job_sink(h, j);
         j->tally = rdx_report_tally_new(h->report);
-        j->filter = rdx_report_filter_new(h->report, j->tally, j->sink, job_write, j);
+        j->filter = rdx_report_filter_new(h->report, j->tally, j->sink, cli_jobs_write, j->handle);
     }
 }
 
@@ -746,6 +644,7 @@ static rdx_sink_style style_of(const cli_colors *c) {
 }
 
 static void hunt_free(hunt *h) {
+    cli_jobs_free(h->runner);
     free(h->jobs);
     for (size_t i = 0; i < h->n_splits; i++) rdx_split_free(&h->splits[i]);
     free(h->splits);
@@ -804,7 +703,6 @@ int rdx_cmd_hunt(int argc, char **argv) {
     }
     cli_colors col = cli_colors_for(out.f, h.opt.output ? "never" : h.opt.color);
     h.style = style_of(&col);
-    h.out = out.f;
 
     rdx_diags_init(&t.corr_warnings);
     rdx_hunt_account_init(&t.acct, h.session);
@@ -813,10 +711,7 @@ int rdx_cmd_hunt(int argc, char **argv) {
         h.hits = rdx_corr_hits_new(h.opt.corr_memory, spill_file, NULL);
     if (h.opt.format == OUT_CSV) t.timeline = rdx_sink_timeline_new(write_file, out.f);
     if (t.timeline) rdx_sink_set_attack(t.timeline, h.attack);
-    make_jobs(&h, &in, &t);
-    pthread_mutex_init(&h.mu, NULL);
-    pthread_cond_init(&h.job_done, NULL);
-    pthread_cond_init(&h.turn, NULL);
+    make_jobs(&h, &in, out.f, &t);
     run(&h, &t);
     correlate(&h, out.f, &t);
     rdx_report_summary *sum = rdx_report_summarise(h.report, t.tally, &t.acct);
@@ -841,9 +736,6 @@ int rdx_cmd_hunt(int argc, char **argv) {
     if (!write_ok || !closed || !report_ok) rc = RDX_EXIT_IO;
     rdx_report_summary_free(sum);
     rdx_report_tally_free(t.tally);
-    pthread_mutex_destroy(&h.mu);
-    pthread_cond_destroy(&h.job_done);
-    pthread_cond_destroy(&h.turn);
     cli_inputs_free(&in);
     rdx_sink_free(t.timeline);
     rdx_hunt_account_free(&t.acct);

@@ -8,29 +8,25 @@
  * The search itself — the criteria made into a one-off Sigma rule, the
  * time range, the account of every event — is the library's (search.h).
  * What is left here is the command line, as for hunt: arguments, the file
- * walk, worker threads that each take the next file, output written in
- * input order whatever the thread count (the file at the head of the order
- * writes straight out, a stream flushing every event; the others keep
- * what they find, at most BUFFERED_MAX between them, until their turn),
- * the progress bar and the summary on stderr.
+ * walk, one job per file for the ordered parallel jobs of jobs.h (worker
+ * threads each take the next file; output is written in input order
+ * whatever the thread count, a stream flushing every event; progress on
+ * stderr), and the summary on stderr.
  */
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "common.h"
+#include "jobs.h"
 #include "ruledex/search.h"
 
 typedef enum out_format { OUT_TABLE, OUT_JSONL, OUT_CSV } out_format;
 
-#define BUFFERED_MAX (8u << 20)
 #define ARGS_MAX 256   /* -e options */
 
 typedef struct search_opts {
@@ -49,17 +45,12 @@ typedef struct search_opts {
     int keywords_stdin;         /* -K - read standard input */
 } search_opts;
 
-struct run;
-
+/* One input file: run by one worker, written in its turn (jobs.h). */
 typedef struct job {
-    struct run *r;
-    size_t index;
     const cli_input *in;
-    rdx_strbuf out;                /* found before its turn (mu) */
+    void *handle;                  /* the runner's: its sink's writer, its progress */
     rdx_sink *sink;                /* NULL with --count */
     rdx_diags diags;
-    _Atomic uint64_t bytes_done;
-    int done;                      /* (mu) */
 } job;
 
 typedef struct run {
@@ -67,12 +58,9 @@ typedef struct run {
     rdx_search *search;
     rdx_sink_style style;
     job *jobs;
-    size_t n_jobs, next_job;       /* next_job: (mu) */
-    FILE *out;
-    size_t head, buffered;         /* (mu) */
-    int write_failed;              /* (mu) */
-    pthread_mutex_t mu;
-    pthread_cond_t job_done, turn;
+    size_t n_jobs;
+    cli_jobs *runner;              /* runs the jobs, writes their output in order */
+    int write_failed;
     rdx_search_account acct;
     rdx_diags diags;               /* input problems, in input order */
 } run;
@@ -292,174 +280,75 @@ static int parse_args(search_opts *o, int argc, char **argv) {
     return optind;
 }
 
-/* ---- the workers ---------------------------------------------------------------- */
-
-static int out_write(run *r, const job *j, const void *data, size_t n) {
-    if (r->write_failed) return -1;
-    if ((n && fwrite(data, 1, n, r->out) != n) || (j->in->stream && fflush(r->out) != 0)) {
-        r->write_failed = 1;
-        pthread_cond_broadcast(&r->turn);
-        return -1;
-    }
-    return 0;
-}
-
-/* A job's sink writes here: straight out at the head of the order, kept
- * before that (waiting for its turn rather than keep more than
- * BUFFERED_MAX). */
-static int job_write(void *ctx, const void *data, size_t n) {
-    job *j = ctx;
-    run *r = j->r;
-    int rc = 0;
-    pthread_mutex_lock(&r->mu);
-    while (!r->write_failed && r->head != j->index && r->buffered && r->buffered + n > BUFFERED_MAX)
-        pthread_cond_wait(&r->turn, &r->mu);
-    if (r->write_failed) {
-        rc = -1;
-    } else if (r->head == j->index) {
-        rc = out_write(r, j, data, n);
-    } else {
-        rdx_strbuf_append(&j->out, data, n);
-        r->buffered += n;
-    }
-    pthread_mutex_unlock(&r->mu);
-    return rc;
-}
-
-static void progress(void *ctx, uint64_t offset) {
-    atomic_store_explicit(&((job *)ctx)->bytes_done, offset, memory_order_relaxed);
-}
+/* ---- the jobs, as jobs.h runs them ------------------------------------------------ */
 
 static void search_file(rdx_searcher *u, job *j) {
-    rdx_searcher_set_progress(u, progress, j);
+    rdx_searcher_set_progress(u, cli_jobs_progress, j->handle);
     int fd = cli_input_fd(j->in, &j->diags);
     if (fd >= 0) rdx_searcher_run_fd(u, fd, 1, j->in->path, j->sink, &j->diags);
     else if (fd == -2) rdx_searcher_run_path(u, j->in->path, j->sink, &j->diags);
     if (j->sink) rdx_sink_end(j->sink);
 }
 
-typedef struct worker {
-    run *r;
-    rdx_searcher *searcher;
-    pthread_t tid;
-} worker;
-
-static void *worker_main(void *arg) {
-    worker *w = arg;
-    run *r = w->r;
-    for (;;) {
-        pthread_mutex_lock(&r->mu);
-        size_t i = r->next_job < r->n_jobs && !r->write_failed ? r->next_job++ : r->n_jobs;
-        pthread_mutex_unlock(&r->mu);
-        if (i == r->n_jobs) break;
-        search_file(w->searcher, &r->jobs[i]);
-        pthread_mutex_lock(&r->mu);
-        r->jobs[i].done = 1;
-        pthread_cond_broadcast(&r->job_done);
-        pthread_mutex_unlock(&r->mu);
-    }
-    return NULL;
-}
-
-/* ---- the main thread: output in input order -------------------------------------- */
-
 static uint64_t file_size(const cli_input *in) {
     struct stat st;
     return !in->stream && stat(in->path, &st) == 0 ? (uint64_t)st.st_size : 0;
 }
 
-static void wait_for(run *r, size_t i, cli_progress *pg, uint64_t base) {
-    pthread_mutex_lock(&r->mu);
-    while (!r->jobs[i].done) {
-        struct timespec ts;
-        clock_gettime(CLOCK_REALTIME, &ts);
-        ts.tv_nsec += 100 * 1000 * 1000;
-        if (ts.tv_nsec >= 1000000000L) {
-            ts.tv_sec++;
-            ts.tv_nsec -= 1000000000L;
-        }
-        pthread_cond_timedwait(&r->job_done, &r->mu, &ts);
-        uint64_t done = base;
-        for (size_t k = i; k < r->n_jobs && k < i + 256; k++)
-            done += atomic_load_explicit(&r->jobs[k].bytes_done, memory_order_relaxed);
-        pthread_mutex_unlock(&r->mu);
-        cli_progress_update(pg, done, r->jobs[i].in->path);
-        pthread_mutex_lock(&r->mu);
-    }
-    pthread_mutex_unlock(&r->mu);
+/* Each worker thread's searcher. */
+static void *job_worker_new(void *ctx) {
+    return rdx_searcher_new(((run *)ctx)->search);
 }
 
-static void give_turn(run *r, size_t i) {
-    pthread_mutex_lock(&r->mu);
+/* A worker's searcher once its thread ended: its account summed. */
+static void job_worker_free(void *ctx, void *worker) {
+    run *r = ctx;
+    rdx_search_account_add(&r->acct, rdx_searcher_account(worker));
+    rdx_searcher_free(worker);
+}
+
+static void job_run(void *ctx, void *worker, size_t i) {
+    search_file(worker, &((run *)ctx)->jobs[i]);
+}
+
+/* Job i written: its messages join the run's, in input order. */
+static void job_finish(void *ctx, size_t i) {
+    run *r = ctx;
     job *j = &r->jobs[i];
-    if (j->out.len) out_write(r, j, j->out.data, j->out.len);
-    r->buffered -= j->out.len;
-    rdx_strbuf_free(&j->out);
-    r->head = i;
-    pthread_cond_broadcast(&r->turn);
-    pthread_mutex_unlock(&r->mu);
+    rdx_sink_free(j->sink);
+    j->sink = NULL;
+    rdx_diags_move(&r->diags, &j->diags);
+    rdx_diags_free(&j->diags);
 }
 
-static void collect(run *r, cli_progress *pg) {
-    uint64_t base = 0;
-    for (size_t i = 0; i < r->n_jobs; i++) {
-        job *j = &r->jobs[i];
-        give_turn(r, i);
-        wait_for(r, i, pg, base);
-        give_turn(r, i);
-        rdx_sink_free(j->sink);
-        j->sink = NULL;
-        rdx_diags_move(&r->diags, &j->diags);
-        rdx_diags_free(&j->diags);
-        base += file_size(j->in);
-    }
+static uint64_t job_bytes(void *ctx, size_t i) {
+    return file_size(((run *)ctx)->jobs[i].in);
 }
 
-static void run_all(run *r) {
-    long n = r->opt.threads ? r->opt.threads : sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1) n = 1;
-    if ((size_t)n > r->n_jobs) n = r->n_jobs ? (long)r->n_jobs : 1;
-    worker *ws = calloc((size_t)n, sizeof *ws);
-    if (!ws) abort();
-    uint64_t total = 0;
-    for (size_t i = 0; i < r->n_jobs; i++) total += file_size(r->jobs[i].in);
-    cli_progress pg;
-    cli_progress_start(&pg, total, NULL);
-    for (long k = 0; k < n; k++) {
-        ws[k].r = r;
-        ws[k].searcher = rdx_searcher_new(r->search);
-        if (pthread_create(&ws[k].tid, NULL, worker_main, &ws[k]) != 0) abort();
-    }
-    collect(r, &pg);
-    cli_progress_end(&pg);
-    for (long k = 0; k < n; k++) {
-        pthread_join(ws[k].tid, NULL);
-        rdx_search_account_add(&r->acct, rdx_searcher_account(ws[k].searcher));
-        rdx_searcher_free(ws[k].searcher);
-    }
-    free(ws);
-}
+static const cli_jobs_ops job_ops = {job_worker_new, job_worker_free, job_run, job_finish,
+                                     job_bytes};
 
 static rdx_sink *job_sink(run *r, job *j) {
     if (r->opt.count) return NULL;
     rdx_sink *s;
     switch (r->opt.format) {
-    case OUT_JSONL: s = rdx_search_sink_jsonl_new(job_write, j); break;
-    case OUT_CSV: s = rdx_search_sink_csv_new(0, job_write, j); break;
-    default: s = rdx_search_sink_table_new(&r->style, job_write, j); break;
+    case OUT_JSONL: s = rdx_search_sink_jsonl_new(cli_jobs_write, j->handle); break;
+    case OUT_CSV: s = rdx_search_sink_csv_new(0, cli_jobs_write, j->handle); break;
+    default: s = rdx_search_sink_table_new(&r->style, cli_jobs_write, j->handle); break;
     }
     rdx_sink_set_flush_each(s, j->in->stream);
     return s;
 }
 
-static void make_jobs(run *r, const cli_inputs *in) {
+/* A job per input, written to out. */
+static void make_jobs(run *r, const cli_inputs *in, FILE *out) {
     r->jobs = calloc(in->n + 1, sizeof *r->jobs);
     if (!r->jobs) abort();
+    r->runner = cli_jobs_new(in->n, r->opt.threads, out, &job_ops, r);
     for (size_t i = 0; i < in->n; i++) {
         job *j = &r->jobs[i];
-        j->r = r;
-        j->index = i;
         j->in = &in->items[i];
+        j->handle = cli_jobs_job(r->runner, i, j->in);
         j->sink = job_sink(r, j);
         rdx_diags_init(&j->diags);
     }
@@ -531,16 +420,11 @@ static int print_rule(rdx_search *s, rdx_logsources *ls) {
 
 /* Write the output: the CSV header, every file's events, the count. */
 static int produce(run *r, cli_output *out) {
-    r->out = out->f;
     if (r->opt.format == OUT_CSV && !r->opt.count)
         r->write_failed = fputs(RDX_SEARCH_CSV_HEADER, out->f) == EOF;
-    pthread_mutex_init(&r->mu, NULL);
-    pthread_cond_init(&r->job_done, NULL);
-    pthread_cond_init(&r->turn, NULL);
-    run_all(r);
-    pthread_mutex_destroy(&r->mu);
-    pthread_cond_destroy(&r->job_done);
-    pthread_cond_destroy(&r->turn);
+    if (r->write_failed) cli_jobs_fail(r->runner);
+    cli_jobs_run(r->runner);
+    r->write_failed = cli_jobs_failed(r->runner);
     if (r->opt.count && !r->write_failed)
         r->write_failed = fprintf(out->f, "%llu\n", (unsigned long long)r->acct.found) < 0;
     int write_ok = !r->write_failed && !r->acct.sink_failed;
@@ -580,7 +464,7 @@ int rdx_cmd_search(int argc, char **argv) {
         if (cli_output_open(&out, r.opt.output) == 0) {
             cli_colors col = cli_colors_for(out.f, r.opt.output ? "never" : r.opt.color);
             r.style = style_of(&col);   /* before the sinks copy it */
-            make_jobs(&r, &in);
+            make_jobs(&r, &in, out.f);
             int wrote = produce(&r, &out);
             cli_print_diags(stderr, &r.diags, &ecol, 0, r.opt.verbose ? 0 : 20);
             if (r.acct.messages_dropped)
@@ -594,6 +478,7 @@ int rdx_cmd_search(int argc, char **argv) {
         }
     }
     free(r.jobs);
+    cli_jobs_free(r.runner);
     cli_inputs_free(&in);
     rdx_diags_free(&r.diags);
     rdx_search_free(r.search);
