@@ -164,10 +164,17 @@ static void *thread_main(void *arg) {
 
 /* ---- the calling thread: turns in job order ----------------------------------- */
 
+/* Whether job i has ended or never will run (under mu): once the output
+ * failed, workers take no new job, so a job not yet handed out stays
+ * undone — waiting for it would hang the run. */
+static int settled(const cli_jobs *js, size_t i) {
+    return js->jobs[i].done || (js->write_failed && i >= js->next_job);
+}
+
 /* Wait for job i, updating the progress bar while waiting. */
 static void wait_for(cli_jobs *js, size_t i, cli_progress *pg, uint64_t base) {
     pthread_mutex_lock(&js->mu);
-    while (!js->jobs[i].done) {
+    while (!settled(js, i)) {
         struct timespec ts;
         clock_gettime(CLOCK_REALTIME, &ts);
         ts.tv_nsec += 100 * 1000 * 1000;

@@ -278,6 +278,18 @@ checkx "full disk (fault hook): dump exit $rc (74), no file" '[ $rc = 74 ] && [ 
 RDX_FAULT_WRITE_LIMIT=200 timeout 30 "$RDX" show "$RULES/proc_creation_win_whoami_recon.yml" --no-attack -o "$T/page.txt" 2>"$T/err"
 rc=$?
 checkx "full disk (fault hook): show exit $rc (74), no file" '[ $rc = 74 ] && [ ! -e "$T/page.txt" ]'
+# ... with more files than threads: once the output fails, the files not yet
+# started are never read, and the run must end rather than wait for them
+mkdir -p "$T/files"
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do cp "$EVENTS/sysmon.jsonl" "$T/files/$i.jsonl"; done
+for cmd in "hunt -r $RULES" "search -k whoami"; do
+    RDX_FAULT_WRITE_LIMIT=300 timeout 30 "$RDX" $cmd -q -j 2 -f jsonl "$T/files" -o "$T/many-out.jsonl" 2>"$T/err"
+    rc=$?
+    checkx "full disk (fault hook), 12 files on 2 threads: ${cmd%% *} ends with exit $rc (74, not a hang)" '[ $rc = 74 ]'
+    RDX_FAULT_WRITE_LIMIT=300 timeout 30 "$RDX" $cmd -q -j 2 -f jsonl "$T/files" >/dev/full 2>"$T/err"
+    rc=$?
+    checkx "/dev/full as standard output, 12 files on 2 threads: ${cmd%% *} ends with exit $rc (74)" '[ $rc = 74 ]'
+done
 mkdir -p "$T/small"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null; then
     MNT="$T/small"
