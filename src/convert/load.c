@@ -133,10 +133,9 @@ typedef struct leaf_cols {   /* the columns after rid and field, written once pe
     int bad;
 } leaf_cols;
 
-static void leaf_columns(rdx_convert_ctx *cx, const rdx_leaf *l, leaf_cols *lc) {
+/* The columns of a leaf whose value reads as s (len bytes). */
+static void leaf_columns(rdx_convert_ctx *cx, const char *s, size_t len, leaf_cols *lc) {
     cv_sql_kind k = cx->target->sql->kind;
-    size_t len;
-    const char *s = rdx_value_text(l->value, &len);
     if (!s) s = "", len = 0;
     rdx_strbuf_clear(&lc->tail);
     lc->bad = store_lit(k, s, len, &lc->tail);
@@ -211,9 +210,21 @@ size_t rdx_convert_load_event(rdx_convert_ctx *cx, rdx_event *ev, uint64_t rid, 
     else rdx_strbuf_puts(b, ",NULL)");
     leaf_cols lc = {RDX_STRBUF_INIT, 0};
     for (size_t i = 0; i < ev->n_leaves; i++) {
-        leaf_columns(cx, &ev->leaves[i], &lc);
+        const rdx_leaf *l = &ev->leaves[i];
+        size_t len, tlen;
+        const char *s = rdx_value_text(l->value, &len);
+        leaf_columns(cx, s, len, &lc);
         bad += (size_t)lc.bad;
-        leaf_rows(cx, ev, &ev->leaves[i], rid, &lc);
+        leaf_rows(cx, ev, l, rid, &lc);
+        /* The white-space rule (docs/FIELDS.md): a value also matches as
+         * it reads without white space at its edges, so such a value gets
+         * the rows of its trimmed form too; every test is "some row
+         * passes", which is then "the value as logged or trimmed passes". */
+        const char *t = s ? rdx_text_trim(s, len, &tlen) : NULL;
+        if (t && tlen != len) {
+            leaf_columns(cx, t, tlen, &lc);
+            leaf_rows(cx, ev, l, rid, &lc);
+        }
     }
     rdx_strbuf_free(&lc.tail);
     flush_if_full(cx, out);
