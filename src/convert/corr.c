@@ -98,8 +98,9 @@ static const char *aliased(const rdx_correlation *k, const char *name, const rdx
     return name;
 }
 
-/* Every group-by field and the value field of ref, each exactly as named
- * (no alias, no field map): the one name an ES|QL / SPL query can use. */
+/* 1 when every referenced rule reads every group-by field under its own
+ * name: an ES|QL / SPL query names one field per group-by, so an alias
+ * (another field per rule) would need a per-rule EVAL not written yet. */
 static int same_fields_everywhere(const rdx_correlation *k, rdx_strbuf *why) {
     for (size_t i = 0; i < k->rules.count; i++)
         for (size_t g = 0; g < k->group_by.count; g++)
@@ -119,9 +120,10 @@ static void cmp_text(const rdx_corr_test *t, const char *agg, int first, rdx_str
 
 /* ---- SQL --------------------------------------------------------------------- */
 
-/* A subquery giving (rid, v) for the first... value of `name`: MIN(value),
- * because the fields table keeps no order of a multi-valued field's
- * elements (hunt takes the first; docs/CONVERT.md names the difference).
+/* A subquery giving (rid, v, present) for field `name` as the correlator
+ * looks it up (the name as written, no field map, not shadowed).  v is
+ * MIN(value): the fields table keeps no order of a multi-valued field's
+ * elements, where hunt takes the first (docs/CONVERT.md names this).
  * `present` is 1 for every row, so a LEFT JOIN tells a missing field
  * (NULL, or ClickHouse's default 0) from an empty value. */
 static void field_value(cv_sql_kind kind, const char *name, rdx_strbuf *out) {
