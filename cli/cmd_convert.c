@@ -114,6 +114,9 @@ static void write_rule(const opts *o, rdx_strbuf *b, const rdx_rule *r, int ok, 
         json_field(b, "title", r->title);
         json_field(b, "file", r->file);
         json_field(b, "target", o->target->name);
+        /* a correlation's query returns windows, not events: say so */
+        if (r->kind == RDX_KIND_CORRELATION && r->correlation)
+            json_field(b, "correlation", rdx_corr_type_name(r->correlation->type));
         json_field(b, ok ? "query" : "not_convertible", ok ? q : why);
         rdx_strbuf_puts(b, "}\n");
         return;

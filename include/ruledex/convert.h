@@ -67,18 +67,24 @@ void rdx_convert_free(rdx_convert_ctx *cx);
 const rdx_convert_target *rdx_convert_target_of(const rdx_convert_ctx *cx);
 
 /* Convert rule r: 1 and the query appended to out; 0 and the reason it is
- * not convertible appended to why (a correlation, a filter document, an
- * opaque stage, an unresolved placeholder, or a predicate the target
- * cannot express exactly). */
+ * not convertible appended to why (a filter document, an opaque stage, an
+ * unresolved placeholder, a predicate the target cannot express exactly,
+ * or a correlation the target's windows cannot express).  A correlation
+ * rule (event_count, value_count, temporal with gt/gte conditions) becomes
+ * a query over windows: SQL targets a sliding window per hit, ES|QL and
+ * SPL tumbling buckets, KQL none (docs/CONVERT.md, "Window semantics");
+ * r's referenced rules must be resolved (rdx_ruleset_resolve_correlations). */
 int rdx_convert_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);
 
 /* ---- the flattened events (SQL targets) ---------------------------------
  *
  * Two tables (docs/CONVERT.md has the full definition):
  *
- *   events(rid, origin, channel, provider, event_id)
+ *   events(rid, origin, channel, provider, event_id, ticks)
  *       one row per event; channel and provider ASCII-lower-cased as the
- *       router compares them, NULL when the event has none
+ *       router compares them, NULL when the event has none; ticks the
+ *       event time as the correlator reads it (facts.h: 100 ns since 1970,
+ *       UTC), NULL when none — the time converted correlations window on
  *   fields(rid, field, shadowed, value, fold, num, ip)
  *       one row per (leaf, name the leaf answers to): its leaf name, and
  *       every dotted suffix of its path, ASCII-lower-cased, spaces removed

@@ -70,9 +70,30 @@ void rdx_convert_free(rdx_convert_ctx *cx) {
 
 const rdx_convert_target *rdx_convert_target_of(const rdx_convert_ctx *cx) { return cx->target; }
 
+/* The correlation converter of t: the targets with windows (SQL window
+ * frames by self-join, ES|QL BUCKET, SPL bin); NULL for KQL. */
+static int (*corr_fn(const rdx_convert_target *t))(rdx_convert_ctx *, const rdx_rule *,
+                                                     rdx_strbuf *, rdx_strbuf *) {
+    if (t->sql) return cv_sql_correlation;
+    if (t->rule == cv_esql_rule) return cv_esql_correlation;
+    if (t->rule == cv_spl_rule) return cv_spl_correlation;
+    return NULL;
+}
+
 int rdx_convert_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why) {
-    if (!cv_rule_convertible(r, why)) return 0;
     size_t mark = out->len;
+    if (r->kind == RDX_KIND_CORRELATION) {
+        if (!corr_fn(cx->target)) {
+            rdx_strbuf_printf(why, "correlation rule: %s correlations are not converted",
+                              cx->target->name);
+            return 0;
+        }
+        if (corr_fn(cx->target)(cx, r, out, why)) return 1;
+        out->len = mark;
+        if (out->data) out->data[mark] = 0;
+        return 0;
+    }
+    if (!cv_rule_convertible(r, why)) return 0;
     if (cx->target->rule(cx, r, out, why)) return 1;
     out->len = mark;   /* a half-written query is never handed out */
     if (out->data) out->data[mark] = 0;
@@ -145,8 +166,8 @@ void cv_fold(const rdx_convert_ctx *cx, const char *str, size_t len, rdx_strbuf 
 
 int cv_rule_convertible(const rdx_rule *r, rdx_strbuf *why) {
     const char *reason = NULL;
-    if (r->kind == RDX_KIND_CORRELATION)
-        reason = "correlation rule: converting correlations is not implemented yet";
+    if (r->kind == RDX_KIND_CORRELATION)   /* rdx_convert_rule takes them to corr.c */
+        reason = "correlation rule: referenced by a correlation (nested correlations are not converted)";
     else if (r->kind == RDX_KIND_FILTER)
         reason = "filter document: it is applied to the rules it names, not converted";
     else if (rdx_rule_opaque_reason(r)) {

@@ -113,6 +113,12 @@ int cv_sql_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_str
 /* A string literal of the dialect; 0 when s cannot be one (a NUL byte). */
 int cv_sql_literal(cv_sql_kind k, const char *s, size_t len, rdx_strbuf *out);
 
+/* Correlation rules (corr.c): SQL over a sliding window; ES|QL and SPL
+ * over tumbling buckets.  Same contract as a rule function. */
+int cv_sql_correlation(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);
+int cv_esql_correlation(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);
+int cv_spl_correlation(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);
+
 /* The field-based targets. */
 int cv_kql_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);
 int cv_spl_rule(rdx_convert_ctx *cx, const rdx_rule *r, rdx_strbuf *out, rdx_strbuf *why);

@@ -206,7 +206,13 @@ size_t rdx_convert_load_event(rdx_convert_ctx *cx, rdx_event *ev, uint64_t rid, 
     opt_lower(k, id.channel, id.channel_len, b);
     rdx_strbuf_putc(b, ',');
     opt_lower(k, id.provider, id.provider_len, b);
-    if (id.has_event_id) rdx_strbuf_printf(b, ",%lld)", (long long)id.event_id);
+    if (id.has_event_id) rdx_strbuf_printf(b, ",%lld", (long long)id.event_id);
+    else rdx_strbuf_puts(b, ",NULL");
+    /* the event time as the correlator reads it (facts.h), for the
+     * windows of converted correlation rules */
+    rdx_facts facts;
+    rdx_event_facts(ev, &facts);
+    if (facts.has_time) rdx_strbuf_printf(b, ",%lld)", (long long)facts.time);
     else rdx_strbuf_puts(b, ",NULL)");
     leaf_cols lc = {RDX_STRBUF_INIT, 0};
     for (size_t i = 0; i < ev->n_leaves; i++) {

@@ -66,6 +66,15 @@ done
 sed 's/^engine /engine edge-/' "$work/out" >"$work/all"
 cat "$work/all"
 
+# 1b. Correlation rules (tests/convert/corr/): the groups and window ends of
+#     each converted correlation against hunt's correlation detections, by
+#     the comparison rule of docs/CONVERT.md.  SQLite, DuckDB and chDB.
+corr_engines=$(echo "$engines" | tr ',' '\n' | grep -E '^(sqlite|duckdb|chdb)$' | paste -sd, -)
+"$py" tests/convert/corr.py --ruledex "$B/ruledex" --work "$work" --engines "$corr_engines" \
+    >"$work/out" 2>&1 || echo "engine corr: 0 passed, 1 failed (corr.py failed)" >>"$work/out"
+cat "$work/out"
+cat "$work/out" >>"$work/all"
+
 # 2. The corpus: SigmaHQ's rules over the EVTX samples and regression data.
 if [ ! -d "$CORPUS/sigma/rules" ] || [ ! -d "$CORPUS/evtx-samples" ]; then
     if [ "${RDX_REQUIRE_CORPUS:-0}" = 1 ]; then
