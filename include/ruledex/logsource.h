@@ -52,11 +52,26 @@ int rdx_event_identify(rdx_event *ev, rdx_event_identity *id);
 
 /* Field-name mapping for one (logsource, event source): a Sigma field name
  * and the event field names to try for it, in order. */
+/* A value translation of a mapped field (`values:` in the table): the
+ * rule's value `rule` is written `event[0..n_event)` in these events (a
+ * Sysmon 3 rule's Initiated 'true' is Direction %%14593 on Security 5156).
+ * The evaluator shows an event value equal (caselessly) to one of event[]
+ * as as_rule, a string value holding `rule`; other values are shown as
+ * logged. */
+typedef struct rdx_value_translation {
+    const char *rule;               /* e.g. "true" */
+    const char **event;             /* e.g. {"%%14593", "Outbound"} */
+    size_t n_event;
+    const struct rdx_value *as_rule;
+} rdx_value_translation;
+
 typedef struct rdx_fieldmap_entry {
     const char *sigma;        /* e.g. "Image" */
     uint64_t sigma_hash;      /* rdx_name_hash(sigma) */
     const char **names;       /* e.g. {"NewProcessName"} */
     size_t n_names;
+    const rdx_value_translation *values;   /* NULL: the entry only renames */
+    size_t n_values;
 } rdx_fieldmap_entry;
 
 typedef struct rdx_fieldmap {
@@ -108,5 +123,14 @@ int rdx_logsources_covers_event(const rdx_logsources *ls, const rdx_logsource *r
  * names for the ECS and Winlogbeat spellings (EventID ← winlog.event_id,
  * Channel ← winlog.channel, Computer ← winlog.computer_name, ...). */
 const rdx_fieldmap *rdx_logsources_shape_aliases(const rdx_logsources *ls);
+
+/* Every rule-side value of every value translation in the table (each
+ * once), for the matcher's prefilter; *n gets the count. */
+const char *const *rdx_logsources_translated_values(const rdx_logsources *ls, size_t *n);
+
+/* The translation of field entry fe for an event value (text, len), or
+ * NULL when fe translates no such value. */
+const rdx_value_translation *rdx_fieldmap_translate(const rdx_fieldmap_entry *fe,
+                                                    const char *text, size_t len);
 
 #endif

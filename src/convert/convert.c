@@ -287,6 +287,15 @@ static void add_key(const char *name, rdx_strbuf *buf, size_t *offs, size_t *n, 
     if (*n < max) offs[(*n)++] = start;
 }
 
+int cv_translated_field(const char *field, const rdx_fieldmap *map, rdx_strbuf *why) {
+    const rdx_fieldmap_entry *e = field ? map_find(map, field) : NULL;
+    if (!e || !e->n_values) return 0;
+    rdx_strbuf_printf(why, "field %s is a value translation on some events of this logsource "
+                           "(%s '%s' is %s '%s' there, docs/FIELDS.md), which convert does not do",
+                      field, field, e->values[0].rule, e->names[0], e->values[0].event[0]);
+    return 1;
+}
+
 size_t cv_field_keys(const char *field, const rdx_fieldmap *map, const rdx_fieldmap *aliases,
                      rdx_strbuf *buf, size_t *offs, size_t max) {
     size_t n = 0;

@@ -96,6 +96,11 @@ int cv_route_build(const rdx_logsources *ls, const rdx_logsource *rl, cv_route *
  * evaluator's order: map names, the name itself, alias names; duplicates
  * dropped.  Returns how many (at most max); names point into arena-free
  * storage of buf (a NUL-separated list). */
+/* 1 (and the reason in why) when map translates the values of field: the
+ * converters do not rewrite a rule's values, so such a rule is refused
+ * rather than converted to a query that would miss those events. */
+int cv_translated_field(const char *field, const rdx_fieldmap *map, rdx_strbuf *why);
+
 size_t cv_field_keys(const char *field, const rdx_fieldmap *map, const rdx_fieldmap *aliases,
                      rdx_strbuf *buf, size_t *offs, size_t max);
 

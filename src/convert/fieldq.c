@@ -135,6 +135,7 @@ static int pred(void *ctx, const rdx_predicate *p, rdx_strbuf *out, rdx_strbuf *
         rdx_strbuf_puts(why, "a field name holds control characters");
         return 0;
     }
+    if (cv_translated_field(p->field, c->map, why)) return 0;
     const char *name = store_name(c, p->field);
     rdx_strbuf f = RDX_STRBUF_INIT;
     c->lang->field(c->lang, name ? name : p->field, name != NULL, &f);

@@ -445,6 +445,7 @@ static void has_any(sql_ctx *c, const rdx_strbuf *kb, const size_t *offs, size_t
 }
 
 static int field_pred(sql_ctx *c, const rdx_predicate *p, rdx_strbuf *out, rdx_strbuf *why) {
+    if (!c->raw && cv_translated_field(p->field, c->map, why)) return 0;
     rdx_strbuf kb = RDX_STRBUF_INIT;
     size_t offs[MAX_KEYS];
     size_t n = c->raw ? cv_field_keys(p->field, NULL, NULL, &kb, offs, MAX_KEYS)

@@ -98,6 +98,14 @@ static size_t lookup_names(rdx_event *ev, const rdx_fieldmap_entry *fe, const rd
         size_t n = rdx_event_lookup(ev, fe->names[i], len, rdx_name_hash(fe->names[i], len), out, max);
         if (n) {
             if (found) *found = fe->names[i];
+            /* A value translation (Direction %%14593 is Initiated 'true'):
+             * the rule sees its own spelling of the values the table names. */
+            for (size_t j = 0; fe->n_values && j < n && j < max; j++) {
+                size_t tl = 0;
+                const char *t = rdx_value_text(out[j], &tl);
+                const rdx_value_translation *vt = t ? rdx_fieldmap_translate(fe, t, tl) : NULL;
+                if (vt) out[j] = vt->as_rule;
+            }
             return n;
         }
     }

@@ -64,6 +64,8 @@ typedef struct route {
     const rdx_fieldmap **fields;    /* per logsource group: its field map */
     unsigned char *conditional;     /* per group: ask per event; NULL if none is */
     int scan;                       /* some rule of mask is filtered */
+    int translated;                 /* a field map may translate values: the
+                                       scan also holds the rule-side values */
     /* Always rules that need some field present: clause c of check k holds
      * when one of hashes[clause_off[c] .. clause_off[c + 1]) is in the
      * event's name filter (the names the field map and aliases give). */
@@ -634,6 +636,12 @@ static int probe_group(const rdx_matcher *m, size_t g, const rdx_event_identity 
     return 1;
 }
 
+static int map_translates(const rdx_fieldmap *f) {
+    for (size_t i = 0; f && i < f->count; i++)
+        if (f->entries[i].n_values) return 1;
+    return 0;
+}
+
 /* Ask the table, logsource group by logsource group, whether it covers an
  * event of this identity and under which field names. */
 static void route_build(const rdx_matcher *m, const rdx_event_identity *id, route *r) {
@@ -648,6 +656,8 @@ static void route_build(const rdx_matcher *m, const rdx_event_identity *id, rout
         covered[g] = (unsigned char)probe_group(m, g, id, &r->fields[g], &cond);
         r->conditional[g] = (unsigned char)cond;
         any_conditional |= cond;
+        /* a conditional group's map is only known per event: assume it may */
+        if (covered[g] && (cond || map_translates(r->fields[g]))) r->translated = 1;
     }
     if (!any_conditional) {
         free(r->conditional);
@@ -725,13 +735,21 @@ static int on_atom(unsigned int id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-/* Join the event's scalar values, each followed by the separator. */
-static size_t join_values(rdx_scratch *s, const rdx_event *ev) {
-    size_t total = 0;
+/* Join the event's scalar values, each followed by the separator; where
+ * the route's field maps translate values, also every rule-side value of
+ * the table's translations, since the evaluator may show one of them in
+ * place of an event value (rdx_fieldmap_entry.values): a rule's atom
+ * 'true' must still be found on a 5156 event whose Direction is %%14593. */
+static size_t join_values(const rdx_matcher *m, rdx_scratch *s, const route *r,
+                          const rdx_event *ev) {
+    size_t total = 0, n_extra = 0;
+    const char *const *extra = r->translated ? rdx_logsources_translated_values(m->ls, &n_extra)
+                                             : NULL;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         size_t len = 0;
         if (rdx_value_text(ev->leaves[i].value, &len)) total += len + 1;
     }
+    for (size_t i = 0; i < n_extra; i++) total += strlen(extra[i]) + 1;
     if (total > MAX_SCAN) return SIZE_MAX;
     if (total > s->buf_cap) {
         s->buf_cap = total * 2;
@@ -748,13 +766,19 @@ static size_t join_values(rdx_scratch *s, const rdx_event *ev) {
         at += len;
         s->buf[at++] = SEPARATOR;
     }
+    for (size_t i = 0; i < n_extra; i++) {
+        size_t len = strlen(extra[i]);
+        memcpy(s->buf + at, extra[i], len);
+        at += len;
+        s->buf[at++] = SEPARATOR;
+    }
     return at;
 }
 
 /* Mark the filtered rules whose atoms occur in ev (all of them if the
  * event is too large to scan or the scan fails: slow, but right). */
-static void scan(const rdx_matcher *m, rdx_scratch *s, const rdx_event *ev) {
-    size_t len = join_values(s, ev);
+static void scan(const rdx_matcher *m, rdx_scratch *s, const route *r, const rdx_event *ev) {
+    size_t len = join_values(m, s, r, ev);
     if (len == 0) return;
     if (len == SIZE_MAX ||
         hs_scan(m->db, (const char *)s->buf, (unsigned)len, 0, s->hs, on_atom, s) != HS_SUCCESS)
@@ -824,7 +848,7 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
     rdx_event_index(ev);
     const route *r = route_for(m, s, ev);
     memset(s->hits, 0, m->n_words * sizeof *s->hits);
-    if (r->scan && m->db) scan(m, s, ev);
+    if (r->scan && m->db) scan(m, s, r, ev);
     const uint64_t *always = r->n_checks ? checked_always(m, s, r, ev) : r->always;
     size_t n = 0;
     for (size_t w = 0; w < m->n_words; w++) {

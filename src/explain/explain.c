@@ -199,6 +199,19 @@ static void text_head(rdx_strbuf *b, const rdx_rule *r, rdx_event *ev, const rdx
         if (rt->n_sources > 8) rdx_strbuf_printf(b, "\n                    and %d more", rt->n_sources - 8);
     }
     rdx_strbuf_printf(b, "\n           field map: %zu names\n", rt->fields ? rt->fields->count : 0);
+    /* value translations: the rule's value on the left reads the event's
+     * values on the right (docs/FIELDS.md) */
+    for (size_t i = 0; rt->fields && i < rt->fields->count; i++) {
+        const rdx_fieldmap_entry *fe = &rt->fields->entries[i];
+        if (!fe->n_values) continue;
+        rdx_strbuf_printf(b, "           value translation: %s → %s:", fe->sigma, fe->names[0]);
+        for (size_t v = 0; v < fe->n_values; v++) {
+            rdx_strbuf_printf(b, "%s '%s' =", v ? ";" : "", fe->values[v].rule);
+            for (size_t k = 0; k < fe->values[v].n_event; k++)
+                rdx_strbuf_printf(b, "%s '%s'", k ? " or" : "", fe->values[v].event[k]);
+        }
+        rdx_strbuf_putc(b, '\n');
+    }
 }
 
 static void text_predicate(rdx_strbuf *b, const rdx_predicate *p, const pred_rec *x) {

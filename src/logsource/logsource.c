@@ -97,6 +97,19 @@ const rdx_fieldmap *rdx_logsources_shape_aliases(const rdx_logsources *ls) {
     return ls ? &ls->aliases : &no_fields;
 }
 
+const char *const *rdx_logsources_translated_values(const rdx_logsources *ls, size_t *n) {
+    *n = ls ? ls->n_translated : 0;
+    return ls ? ls->translated : NULL;
+}
+
+const rdx_value_translation *rdx_fieldmap_translate(const rdx_fieldmap_entry *fe,
+                                                    const char *text, size_t len) {
+    for (size_t i = 0; fe && i < fe->n_values; i++)
+        for (size_t k = 0; k < fe->values[i].n_event; k++)
+            if (rdx_ls_ieq(fe->values[i].event[k], text, len)) return &fe->values[i];
+    return NULL;
+}
+
 /* ---- routing a rule to entries ------------------------------------------- */
 
 static int same_name(const char *a, const char *b) {

@@ -40,6 +40,8 @@ struct rdx_logsources {
     size_t n_entries;
     rdx_fieldmap aliases;                       /* shape aliases */
     rdx_fieldmap empty;                         /* for sources without fields */
+    const char **translated;                    /* every translation's rule value, once */
+    size_t n_translated;
 };
 
 /* Parse text (named name in diagnostics) into ls, which the caller has

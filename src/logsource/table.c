@@ -24,6 +24,7 @@
 #include "logsource/ls_internal.h"
 #include "util/yaml.h"
 #include "ruledex/pattern.h"
+#include "ruledex/value.h"
 
 #define MAX_EVENT_ID 65535   /* Windows event IDs are 16-bit */
 
@@ -130,8 +131,63 @@ static int is_map(pctx *c, const ynode *n, const char *what) {
 
 /* ---- field maps and conditions ----------------------------------------- */
 
-/* {Sigma: name or [names]} → an rdx_fieldmap in the table's arena. */
-static const rdx_fieldmap *parse_fieldmap(pctx *c, const ynode *n, const char *what) {
+static void note_translated(pctx *c, const char *rule) {
+    rdx_logsources *ls = c->ls;
+    for (size_t i = 0; i < ls->n_translated; i++)
+        if (strcmp(ls->translated[i], rule) == 0) return;
+    const char **v = rdx_arena_alloc(c->a, (ls->n_translated + 1) * sizeof *v);
+    if (ls->n_translated) memcpy(v, ls->translated, ls->n_translated * sizeof *v);
+    v[ls->n_translated++] = rule;
+    ls->translated = v;
+}
+
+/* `{field: name or [names], values: {rule value: event value or [values]}}`:
+ * a renaming with value translations (docs/FIELDS.md).  0 after an error. */
+static int parse_translated(pctx *c, const ynode *n, rdx_fieldmap_entry *e) {
+    static const char *const keys[] = {"field", "values", NULL};
+    if (!check_keys(c, n, keys, "a translated field")) return 0;
+    const ynode *fn = rdx_ymap_get(n, "field"), *vn = rdx_ymap_get(n, "values");
+    if (!fn || !vn) {
+        error_at(c, n, "a translated field needs 'field' and 'values'");
+        return 0;
+    }
+    e->n_names = strings_of(c, fn, "the names of a mapped field", &e->names);
+    if (!e->n_names || !is_map(c, vn, "'values'")) return 0;
+    if (vn->n == 0) {
+        error_at(c, vn, "'values' must translate at least one value");
+        return 0;
+    }
+    rdx_value_translation *t = rdx_arena_zalloc(c->a, vn->n * sizeof *t);
+    for (size_t i = 0; i < vn->n; i++) {
+        t[i].rule = string_of(c, vn->keys[i], "a rule value");
+        if (!t[i].rule) return 0;
+        t[i].n_event = strings_of(c, vn->items[i], "an event value", &t[i].event);
+        if (!t[i].n_event) return 0;
+        for (size_t j = 0; j < i; j++) {
+            if (strcasecmp(t[j].rule, t[i].rule) == 0) {
+                error_at(c, vn->keys[i], "value '%s' translated twice", t[i].rule);
+                return 0;
+            }
+            for (size_t k = 0; k < t[i].n_event; k++)
+                for (size_t l = 0; l < t[j].n_event; l++)
+                    if (strcasecmp(t[i].event[k], t[j].event[l]) == 0) {
+                        error_at(c, vn->items[i], "event value '%s' stands for both '%s' and '%s'",
+                                 t[i].event[k], t[j].rule, t[i].rule);
+                        return 0;
+                    }
+        }
+        t[i].as_rule = rdx_value_string(c->a, t[i].rule, strlen(t[i].rule));
+        note_translated(c, t[i].rule);
+    }
+    e->values = t;
+    e->n_values = vn->n;
+    return 1;
+}
+
+/* {Sigma: name or [names] or {field:, values:}} → an rdx_fieldmap in the
+ * table's arena (translations only where allow_values). */
+static const rdx_fieldmap *parse_fieldmap(pctx *c, const ynode *n, const char *what,
+                                          int allow_values) {
     if (!is_map(c, n, what)) return NULL;
     rdx_fieldmap_entry *e = rdx_arena_zalloc(c->a, (n->n + 1) * sizeof *e);
     size_t count = 0;
@@ -141,11 +197,20 @@ static const rdx_fieldmap *parse_fieldmap(pctx *c, const ynode *n, const char *w
         for (size_t j = 0; j < count; j++)
             if (strcasecmp(e[j].sigma, sigma) == 0)
                 error_at(c, n->keys[i], "field '%s' mapped twice in %s", sigma, what);
-        size_t k = strings_of(c, n->items[i], "the names of a mapped field", &e[count].names);
-        if (!k) continue;
+        if (n->items[i]->kind == Y_MAP) {
+            if (!allow_values) {
+                error_at(c, n->items[i], "%s only rename fields: a value translation belongs "
+                         "in a source's 'fields'", what);
+                continue;
+            }
+            if (!parse_translated(c, n->items[i], &e[count])) continue;
+        } else {
+            size_t k = strings_of(c, n->items[i], "the names of a mapped field", &e[count].names);
+            if (!k) continue;
+            e[count].n_names = k;
+        }
         e[count].sigma = sigma;
         e[count].sigma_hash = rdx_name_hash(sigma, strlen(sigma));
-        e[count].n_names = k;
         count++;
     }
     rdx_fieldmap *m = rdx_arena_alloc(c->a, sizeof *m);
@@ -293,7 +358,7 @@ static void parse_source(pctx *c, const ynode *n, srcvec *out) {
     const char *provider = pv ? string_of(c, pv, "'provider'") : NULL;
     const char *title = tn ? string_of(c, tn, "'title'") : NULL;
     event_list ev = {0};
-    const rdx_fieldmap *fields = fn ? parse_fieldmap(c, fn, "'fields'") : NULL;
+    const rdx_fieldmap *fields = fn ? parse_fieldmap(c, fn, "'fields'", 1) : NULL;
     const rdx_group *where = wn ? parse_where(c, wn) : NULL;
     if (!n_ch || (pv && !provider) || (tn && !title) || (evn && !parse_events(c, evn, &ev)) ||
         (fn && !fields) || (wn && !where))
@@ -408,7 +473,7 @@ static void parse_root(pctx *c, const ynode *root) {
     parse_version(c, rdx_ymap_get(root, "version"));
     const ynode *al = rdx_ymap_get(root, "aliases");
     if (al) {
-        const rdx_fieldmap *m = parse_fieldmap(c, al, "'aliases'");
+        const rdx_fieldmap *m = parse_fieldmap(c, al, "'aliases'", 0);
         if (m) c->ls->aliases = *m;
     }
     const ynode *list = rdx_ymap_get(root, "logsources");

@@ -5,6 +5,7 @@
  * through the hunt session and counts its detections.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -83,4 +84,44 @@ TEST(corpus_fields_productless_foreign_category_not_on_windows) {
     CHECK_INT(hunt_one(corpus, "rules/category/database/db_anomalous_query.yml",
                        "EVTX-ATTACK-SAMPLES/Credential Access/babyshark_mimikatz_powershell.evtx"),
               0);
+}
+
+/* Security 5156 writes the direction Sysmon 3 calls Initiated as Direction
+ * %%14593 (outbound) / %%14592 (inbound), a value translation of the
+ * table: this sample has 36 outbound and 27 inbound connections. */
+static long hunt_initiated(const char *corpus, const char *value) {
+    char rpath[] = "/tmp/rdx_initiated_XXXXXX";
+    int fd = mkstemp(rpath);
+    if (fd < 0) return -2;
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "title: direction\nlogsource: {product: windows, category: network_connection}\n"
+               "detection: {sel: {Initiated: '%s'}, condition: sel}\n", value);
+    fclose(f);
+    char lpath[1024], epath[1024];
+    snprintf(lpath, sizeof lpath, "%s/data/logsources.yml", rdx_test_root());
+    snprintf(epath, sizeof epath, "%s/evtx-samples/EVTX-ATTACK-SAMPLES/Command and Control/"
+             "DE_RDP_Tunnel_5156.evtx", corpus);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_load_rules_path(rs, rpath, NULL, &d);
+    rdx_logsources *ls = rdx_logsources_load(lpath, &d);
+    rdx_hunt *h = rdx_hunt_new(rs, ls, NULL, &d);
+    rdx_hunter *hu = rdx_hunter_new(h);
+    long n = -1;
+    if (rs->n_rules == 1 && ls && rdx_hunter_run_path(hu, epath, NULL, &d) == 0)
+        n = (long)rdx_hunter_account(hu)->detections;
+    rdx_hunter_free(hu);
+    rdx_hunt_free(h);
+    rdx_logsources_free(ls);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+    remove(rpath);
+    return n;
+}
+
+TEST(corpus_fields_5156_direction_is_initiated) {
+    REQUIRE_CORPUS(corpus);
+    CHECK_INT(hunt_initiated(corpus, "true"), 36);
+    CHECK_INT(hunt_initiated(corpus, "false"), 27);
 }

@@ -501,7 +501,18 @@ TEST(logsource_malformed_tables_report_positions) {
          5, 5, "already defined at line 3"},
         {GOOD_HEAD "  - category: x\n    sources:\n      - channel: C\n        fields:\n"
                    "          Image: {a: b}\n",
-         7, 18, "string or a non-empty list"},
+         7, 19, "unknown key 'a' in a translated field"},
+        {GOOD_HEAD "  - category: x\n    sources:\n      - channel: C\n        fields:\n"
+                   "          Image: {field: a}\n",
+         7, 18, "needs 'field' and 'values'"},
+        {GOOD_HEAD "  - category: x\n    sources:\n      - channel: C\n        fields:\n"
+                   "          Initiated: {field: D, values: {'true': x, 'false': X}}\n",
+         7, 62, "stands for both 'true' and 'false'"},
+        {GOOD_HEAD "  - category: x\n    sources:\n      - channel: C\n        fields:\n"
+                   "          Initiated: {field: D, values: {}}\n",
+         7, 41, "at least one value"},
+        {"version: 1\naliases:\n  X: {field: D, values: {a: b}}\nlogsources: []\n", 3, 6,
+         "only rename fields"},
         {GOOD_HEAD "  - category: x\n    sources:\n      - channel: C\n        fields:\n"
                    "          Image: a\n          image: b\n",
          8, 11, "mapped twice"},
@@ -802,5 +813,95 @@ TEST(logsource_4688_integrity_level_and_parent_user) {
     CHECK_STR(mapped(f, "IntegrityLevel"), "MandatoryLabel");
     CHECK_STR(mapped(f, "ParentUser"), "SubjectUserName");
     CHECK_STR(mapped(f, "User"), "SubjectUserName");
+    rdx_logsources_free(ls);
+}
+
+/* A value translation (issue #13): a network_connection rule's Initiated
+ * 'true' is Direction %%14593 on Security 5156 (and 'false' %%14592); the
+ * evaluator and the compiled matcher (whose prefilter looks for the rule's
+ * literal 'true') agree, and Sysmon 3 events are judged as logged. */
+static const char *wfp_event(char *buf, size_t size, const char *direction) {
+    snprintf(buf, size,
+             "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" SEC_PV "\"}},"
+             "\"EventID\":5156,\"Channel\":\"Security\"},\"EventData\":{\"Application\":"
+             "\"\\\\device\\\\harddiskvolume1\\\\windows\\\\system32\\\\svchost.exe\","
+             "\"Direction\":\"%s\",\"DestPort\":\"443\"}}}",
+             direction);
+    return buf;
+}
+
+static const char *sysmon3_event(char *buf, size_t size, const char *initiated) {
+    snprintf(buf, size,
+             "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" SYSMON_PV "\"}},"
+             "\"EventID\":3,\"Channel\":\"" SYSMON_CH "\"},\"EventData\":{\"Image\":"
+             "\"C:\\\\Windows\\\\System32\\\\svchost.exe\",\"Initiated\":\"%s\","
+             "\"DestinationPort\":\"443\"}}}",
+             initiated);
+    return buf;
+}
+
+static void count_hit(void *ctx, size_t rule) { ((int *)ctx)[rule]++; }
+
+TEST(logsource_value_translation_initiated_is_5156_direction) {
+    rdx_logsources *ls = shipped_table();
+    if (!ls) SKIP("table did not load");
+    const rdx_fieldmap *f = NULL;
+    CHECK(covers_evtx(ls, ls_of("windows", "network_connection", NULL), "Security", SEC_PV,
+                      5156, &f));
+    CHECK_STR(mapped(f, "Initiated"), "Direction");
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_text(
+        "title: out\nlogsource:\n    product: windows\n    category: network_connection\n"
+        "detection:\n    sel:\n        Initiated: 'true'\n        DestinationPort: 443\n"
+        "    condition: sel\n---\n"
+        "title: in\nlogsource:\n    product: windows\n    category: network_connection\n"
+        "detection:\n    sel:\n        Initiated: 'false'\n    condition: sel\n---\n"
+        "title: not out\nlogsource:\n    product: windows\n    category: network_connection\n"
+        "detection:\n    sel:\n        Initiated: 'true'\n    condition: not sel\n",
+        &d);
+    CHECK_INT(rs->n_rules, 3);
+    CHECK_INT(d.errors, 0);
+    if (rs->n_rules != 3) {
+        rdx_ruleset_free(rs);
+        rdx_diags_free(&d);
+        rdx_logsources_free(ls);
+        return;
+    }
+    rdx_matcher *m = rdx_matcher_new((const rdx_rule *const *)rs->rules, 3, ls, &d);
+    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_eval *e = rdx_eval_new();
+    /* event, then whether each rule fires */
+    static const struct {
+        int sysmon;
+        const char *value;
+        int want[3];
+    } cases[] = {
+        {0, "%%14593", {1, 0, 0}},  {0, "%%14592", {0, 1, 1}}, {0, "Outbound", {1, 0, 0}},
+        {0, "inbound", {0, 1, 1}},  {0, "true", {1, 0, 0}},    {0, "%%14590", {0, 0, 1}},
+        {1, "true", {1, 0, 0}},     {1, "false", {0, 1, 1}},   {1, "%%14593", {0, 0, 1}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        char json[1024];
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_event ev = event_of(a, cases[c].sysmon ? sysmon3_event(json, sizeof json, cases[c].value)
+                                                   : wfp_event(json, sizeof json, cases[c].value));
+        int hits[3] = {0, 0, 0};
+        rdx_matcher_match(m, s, &ev, count_hit, hits);
+        rdx_event_identity id;
+        rdx_event_identify(&ev, &id);
+        for (size_t r = 0; r < 3; r++) {
+            CHECK_INT(hits[r], cases[c].want[r]);
+            int ref = rdx_logsources_covers_event(ls, &rs->rules[r]->logsource, &id, &ev, &f);
+            rdx_eval_set_fields(e, f, rdx_logsources_shape_aliases(ls));
+            CHECK_INT(ref && rdx_eval_rule(e, rs->rules[r], &ev), cases[c].want[r]);
+        }
+        rdx_arena_free(a);
+    }
+    rdx_eval_free(e);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
     rdx_logsources_free(ls);
 }
