@@ -130,24 +130,17 @@ static void null(const char *f, rdx_strbuf *out) {
     rdx_strbuf_printf(out, "(%s IS NULL OR COALESCE(%s == \"\", false))", f, f);
 }
 
-static void lower_string(const char *s, rdx_strbuf *out) {
-    rdx_strbuf t = RDX_STRBUF_INIT;
-    for (; *s; s++) rdx_strbuf_putc(&t, (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s));
-    fq_string(out, t.data ? t.data : "", t.len);
-    rdx_strbuf_free(&t);
-}
-
 static void source(const fq_lang *l, const rdx_event_source *s, int with_id, rdx_strbuf *out) {
     int any = 0;
     if (s->channel) {
         rdx_strbuf_puts(out, "COALESCE(TO_LOWER(winlog.channel) == ");
-        lower_string(s->channel, out);
+        fq_lower_string(out, s->channel);
         rdx_strbuf_puts(out, ", false)");
         any = 1;
     }
     if (s->provider && !s->channel) {
         rdx_strbuf_puts(out, "COALESCE(TO_LOWER(winlog.provider_name) == ");
-        lower_string(s->provider, out);
+        fq_lower_string(out, s->provider);
         rdx_strbuf_puts(out, ", false)");
         any = 1;
     }

@@ -36,6 +36,13 @@ void fq_string(rdx_strbuf *out, const char *s, size_t len) {
     rdx_strbuf_putc(out, '"');
 }
 
+void fq_lower_string(rdx_strbuf *out, const char *s) {
+    rdx_strbuf t = RDX_STRBUF_INIT;
+    for (; *s; s++) rdx_strbuf_putc(&t, (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s));
+    fq_string(out, t.data ? t.data : "", t.len);
+    rdx_strbuf_free(&t);
+}
+
 int fq_control_free(const char *s, size_t len) {
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];

@@ -35,6 +35,9 @@ int fq_rule(rdx_convert_ctx *cx, const fq_lang *lang, const rdx_rule *r, rdx_str
             rdx_strbuf *why);
 /* A double-quoted string with \" \\ \n \r \t escapes (all three languages). */
 void fq_string(rdx_strbuf *out, const char *s, size_t len);
+/* fq_string of s in ASCII lower case (channel and provider names, which
+ * the queries compare lower-cased). */
+void fq_lower_string(rdx_strbuf *out, const char *s);
 /* No control characters but tab, CR, LF: what a query printed to a
  * terminal may hold. */
 int fq_control_free(const char *s, size_t len);

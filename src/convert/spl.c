@@ -128,13 +128,6 @@ static void null(const char *f, rdx_strbuf *out) {
     rdx_strbuf_printf(out, "(isnull(%s) OR %s==\"\")", f, f);
 }
 
-static void lower_string(const char *s, rdx_strbuf *out) {
-    rdx_strbuf t = RDX_STRBUF_INIT;
-    for (; *s; s++) rdx_strbuf_putc(&t, (char)((*s >= 'A' && *s <= 'Z') ? *s + 32 : *s));
-    fq_string(out, t.data ? t.data : "", t.len);
-    rdx_strbuf_free(&t);
-}
-
 /* The add-on names a channel's events source=WinEventLog:CHANNEL, or
  * XmlWinEventLog:CHANNEL when it renders them as XML. */
 static void source(const fq_lang *l, const rdx_event_source *s, int with_id, rdx_strbuf *out) {
@@ -143,17 +136,17 @@ static void source(const fq_lang *l, const rdx_event_source *s, int with_id, rdx
         rdx_strbuf t = RDX_STRBUF_INIT;
         rdx_strbuf_printf(&t, "wineventlog:%s", s->channel);
         rdx_strbuf_puts(out, "(lower(source)==");
-        lower_string(t.data, out);
+        fq_lower_string(out, t.data);
         rdx_strbuf_clear(&t);
         rdx_strbuf_printf(&t, "xmlwineventlog:%s", s->channel);
         rdx_strbuf_puts(out, " OR lower(source)==");
-        lower_string(t.data, out);
+        fq_lower_string(out, t.data);
         rdx_strbuf_puts(out, ")");
         rdx_strbuf_free(&t);
         any = 1;
     } else if (s->provider) {
         rdx_strbuf_puts(out, "lower(SourceName)==");
-        lower_string(s->provider, out);
+        fq_lower_string(out, s->provider);
         any = 1;
     }
     if (with_id && s->event_id >= 0)
