@@ -12,10 +12,10 @@
 #include "ruledex/ruledex.h"
 
 /* Detections of the rule file on the sample (both relative to the corpus). */
-static long hunt_one(const char *corpus, const char *rule, const char *sample) {
-    char rpath[1024], epath[1024], lpath[1024];
-    snprintf(rpath, sizeof rpath, "%s/sigma/%s", corpus, rule);
-    snprintf(epath, sizeof epath, "%s/evtx-samples/%s", corpus, sample);
+/* Detections of the one rule in rpath on the events of epath (-1: the
+ * rule did not load or the file could not be read). */
+static long hunt_paths(const char *rpath, const char *epath) {
+    char lpath[1024];
     snprintf(lpath, sizeof lpath, "%s/data/logsources.yml", rdx_test_root());
     rdx_diags d;
     rdx_diags_init(&d);
@@ -33,6 +33,13 @@ static long hunt_one(const char *corpus, const char *rule, const char *sample) {
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
     return n;
+}
+
+static long hunt_one(const char *corpus, const char *rule, const char *sample) {
+    char rpath[1024], epath[1024];
+    snprintf(rpath, sizeof rpath, "%s/sigma/%s", corpus, rule);
+    snprintf(epath, sizeof epath, "%s/evtx-samples/%s", corpus, sample);
+    return hunt_paths(rpath, epath);
 }
 
 #define CLEARED "hayabusa-sample-evtx/EVTX-to-MITRE-Attack/TA0005-Defense Evasion/" \
@@ -97,25 +104,10 @@ static long hunt_initiated(const char *corpus, const char *value) {
     fprintf(f, "title: direction\nlogsource: {product: windows, category: network_connection}\n"
                "detection: {sel: {Initiated: '%s'}, condition: sel}\n", value);
     fclose(f);
-    char lpath[1024], epath[1024];
-    snprintf(lpath, sizeof lpath, "%s/data/logsources.yml", rdx_test_root());
+    char epath[1024];
     snprintf(epath, sizeof epath, "%s/evtx-samples/EVTX-ATTACK-SAMPLES/Command and Control/"
              "DE_RDP_Tunnel_5156.evtx", corpus);
-    rdx_diags d;
-    rdx_diags_init(&d);
-    rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_load_rules_path(rs, rpath, NULL, &d);
-    rdx_logsources *ls = rdx_logsources_load(lpath, &d);
-    rdx_hunt *h = rdx_hunt_new(rs, ls, NULL, &d);
-    rdx_hunter *hu = rdx_hunter_new(h);
-    long n = -1;
-    if (rs->n_rules == 1 && ls && rdx_hunter_run_path(hu, epath, NULL, &d) == 0)
-        n = (long)rdx_hunter_account(hu)->detections;
-    rdx_hunter_free(hu);
-    rdx_hunt_free(h);
-    rdx_logsources_free(ls);
-    rdx_ruleset_free(rs);
-    rdx_diags_free(&d);
+    long n = hunt_paths(rpath, epath);
     remove(rpath);
     return n;
 }
