@@ -23,6 +23,9 @@ import os
 import sys
 
 LANGS = ["splunk", "kusto", "lucene", "eql", "esql", "yaral"]
+# RDX_LANG_ORACLE_LANGS="lucene esql" compares those languages only (run.sh)
+if os.environ.get("RDX_LANG_ORACLE_LANGS"):
+    LANGS = [l for l in LANGS if l in os.environ["RDX_LANG_ORACLE_LANGS"].split()]
 
 
 def hits(path):
@@ -126,7 +129,13 @@ def main():
               f"{same} match the original's events exactly ({share:.1f} %), "
               f"{explained} differ for a listed reason"
               + (f"; refused: {dict(refused)}" if refused else ""))
-    for key in sorted(set(allowed) - used):
+    # An entry whose rule this run handed to the backend but did not use
+    # (the backend now refuses it) is stale.  Rules outside this run (the
+    # default run converts only those with regression data;
+    # RDX_LANG_ORACLE_ALL=1 all of SigmaHQ) and languages left out by
+    # RDX_LANG_ORACLE_LANGS are not judged.
+    in_run = {(lang, rid) for lang in LANGS for rid in conv[lang]}
+    for key in sorted((set(allowed) - used) & in_run):
         print(f"{key[0]} {key[1]}: listed in known-differences but not compared (stale entry?)")
         failed += 1
     print(f"oracle-languages: {passed} passed, {failed} failed")

@@ -56,6 +56,11 @@ BACKENDS = [
     ("esql", ESQLBackend, {}),
     ("yaral", SecOpsBackend, {"output_format": "yara_l"}),
 ]
+# RDX_LANG_ORACLE_LANGS="lucene esql" converts with those backends only
+# (run.sh: a quicker run while working on one reader).
+if os.environ.get("RDX_LANG_ORACLE_LANGS"):
+    _want = os.environ["RDX_LANG_ORACLE_LANGS"].split()
+    BACKENDS = [b for b in BACKENDS if b[0] in _want]
 
 # The field map sections the languages' readers normalise through
 # (data/fields.yml: lucene, eql and esql are aliases of elastic, yaral of

@@ -89,8 +89,10 @@ n=0
     n=$((n + 1))
     ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$OUT/events/$n-$(basename "$f" | tr ' ' _)"
 done
+# RDX_LANG_ORACLE_LANGS="lucene esql": those languages only (convert.py and
+# compare.py read it too); the originals and emulations always run
 for l in sigma sigma-cased sigma-anchored sigma-cased+anchored sigma-esql \
-         splunk kusto lucene eql esql yaral; do
+         ${RDX_LANG_ORACLE_LANGS:-splunk kusto lucene eql esql yaral}; do
     case $l in lucene|eql|esql) reader=elastic ;; sigma*) reader=sigma ;; *) reader=$l ;; esac
     RULEDEX_DATA=$OUT "$B/ruledex" hunt -j 2 -q -f jsonl -o "$OUT/$l.hits.jsonl" \
         -r "$reader:$OUT/$l" "$OUT/events" 2>"$OUT/$l.stderr"
