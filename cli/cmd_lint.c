@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "common.h"
+#include "ruledex/ir.h"
 #include "ruledex/report.h"
 
 static void usage(FILE *f) {
@@ -26,7 +27,9 @@ static void usage(FILE *f) {
           "\n"
           "options:\n"
           "  -p, --placeholders FILE   values for |expand placeholders\n"
-          "  -f, --format FORMAT       text (default) or jsonl\n"
+          "  -f, --format FORMAT       text (default) or jsonl; ir: each rule's\n"
+          "                            intermediate form as JSON Lines on stdout\n"
+          "                            (ir.h), the diagnostics on stderr\n"
           "  -W, --errors-only         do not show warnings\n"
           "      --attack FILE         ATT&CK STIX bundle for tag checks (default: the\n"
           "                            installed one, when present)\n"
@@ -41,6 +44,19 @@ static void usage(FILE *f) {
           "exit status: 0 every rule loaded; 1 some rule or file has an error;\n"
           "2 usage error.\n",
           f);
+}
+
+/* -f ir: the intermediate form of every rule loaded, one JSON line each
+ * (the languages round trip compares them across readers). */
+static void print_ir(const rdx_ruleset *rs) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    for (size_t i = 0; rs && i < rs->n_rules; i++) {
+        rdx_strbuf_clear(&b);
+        rdx_rule_ir_json(&b, rs->rules[i]);
+        rdx_strbuf_putc(&b, '\n');
+        fwrite(b.data, 1, b.len, stdout);
+    }
+    rdx_strbuf_free(&b);
 }
 
 static void print_jsonl(const rdx_diags *d, int errors_only) {
@@ -116,7 +132,7 @@ int rdx_cmd_lint(int argc, char **argv) {
     cli_rules ro = {0};
     const char *color = NULL;
     const char *attack_path = NULL, *logsources = NULL;
-    int jsonl = 0, errors_only = 0, quiet = 0, no_attack = 0, checks = 1, c;
+    int jsonl = 0, ir = 0, errors_only = 0, quiet = 0, no_attack = 0, checks = 1, c;
     rdx_lint_opts lo = {0};
     optind = 1;
     while ((c = getopt_long(argc, argv, "p:f:Wqh", longs, NULL)) != -1) {
@@ -124,8 +140,9 @@ int rdx_cmd_lint(int argc, char **argv) {
         case 'p': ro.placeholders = optarg; break;
         case 'f':
             if (!strcmp(optarg, "jsonl") || !strcmp(optarg, "json")) jsonl = 1;
+            else if (!strcmp(optarg, "ir")) ir = 1;
             else if (strcmp(optarg, "text") != 0) {
-                fprintf(stderr, "ruledex lint: unknown format '%s' (text, jsonl)\n", cli_esc(optarg));
+                fprintf(stderr, "ruledex lint: unknown format '%s' (text, jsonl, ir)\n", cli_esc(optarg));
                 return RDX_EXIT_USAGE;
             }
             break;
@@ -164,7 +181,11 @@ int rdx_cmd_lint(int argc, char **argv) {
     }
     size_t not_runnable = note_opaque(rs, &d);
     size_t corr_not_runnable = note_correlations(rs, &d);
-    if (jsonl) {
+    if (ir) {
+        print_ir(rs);
+        cli_colors col = cli_colors_for(stderr, color);
+        cli_print_diags(stderr, &d, &col, errors_only, 0);
+    } else if (jsonl) {
         print_jsonl(&d, errors_only);
     } else {
         cli_colors col = cli_colors_for(stdout, color);
