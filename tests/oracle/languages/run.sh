@@ -105,4 +105,20 @@ done
 # 4. the verdict
 python3 "$HERE/compare.py" "$OUT" "$HERE/known-differences.txt" | tee "$OUT/compare.txt" |
     grep -v '^    '
-grep -q '^oracle-languages: [0-9]* passed, 0 failed' "$OUT/compare.txt"
+events_ok=0
+grep -q '^oracle-languages: [0-9]* passed, 0 failed' "$OUT/compare.txt" || events_ok=1
+
+# 5. the structure (structure.py, docs/ORACLE.md "Structure"): the
+#    intermediate form each reader built of a converted rule (`ruledex lint
+#    -f ir`) against the original's, modulo the documented normalisations
+structure_ok=0
+for l in sigma sigma-esql ${RDX_LANG_ORACLE_LANGS:-splunk kusto lucene eql esql yaral}; do
+    case $l in lucene|eql|esql) reader=elastic ;; sigma*) reader=sigma ;; *) reader=$l ;; esac
+    RULEDEX_DATA=$OUT "$B/ruledex" lint -q --no-checks -f ir "$reader:$OUT/$l" \
+        >"$OUT/$l.ir.jsonl" 2>"$OUT/$l.ir.stderr"
+done
+# shellcheck disable=SC2086  # a list of languages
+python3 "$HERE/structure.py" "$OUT" "$HERE/known-differences.txt" "$HERE/known-structure.txt" \
+    ${RDX_LANG_ORACLE_LANGS:-} | tee "$OUT/structure.txt" | grep -v '^    '
+grep -q '^oracle-languages-structure: [0-9]* passed, 0 failed' "$OUT/structure.txt" || structure_ok=1
+[ "$events_ok" = 0 ] && [ "$structure_ok" = 0 ]
