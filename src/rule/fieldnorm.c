@@ -137,10 +137,20 @@ static const char *section_of(const rdx_fieldnorm *m, const char *lang) {
     return lang;
 }
 
+/* A prefix entry `PREFIX*: "*"` maps every name under PREFIX to the rest
+ * of the name: ECS keeps a Windows event's data as it is under
+ * winlog.event_data (winlog.event_data.TaskName is TaskName).  Only the
+ * exact form "*" on the right is a prefix entry; see docs/FIELDS.md. */
+static int prefix_entry(const entry *x, const char *field) {
+    size_t n = strlen(x->native);
+    return n > 1 && x->native[n - 1] == '*' && !strcmp(x->sigma, "*") &&
+           !strncmp(x->native, field, n - 1) && field[n - 1];
+}
+
 static const entry *lookup(const rdx_fieldnorm *m, const char *lang, const char *native,
                            const char *field) {
     if (!m) return NULL;
-    const entry *plain = NULL;
+    const entry *plain = NULL, *prefix = NULL;
     size_t nl = native ? strlen(native) : 0;
     for (size_t i = 0; i < m->n; i++) {
         const entry *x = &m->e[i];
@@ -148,8 +158,9 @@ static const entry *lookup(const rdx_fieldnorm *m, const char *lang, const char 
         if (nl && !strncmp(x->native, native, nl) && x->native[nl] == '.' && !strcmp(x->native + nl + 1, field))
             return x;
         if (!plain && !strcmp(x->native, field)) plain = x;
+        if (!prefix && prefix_entry(x, field)) prefix = x;
     }
-    return plain;
+    return plain ? plain : prefix;
 }
 
 /* A file name where Sigma has a path: "*\" before each pattern that does
@@ -208,7 +219,9 @@ static size_t normalise_rule(rdx_ruleset *rs, const rdx_fieldnorm *m, rdx_rule *
                 if (!p->field) continue;
                 const char *written = p->field_written ? p->field_written : p->field;
                 const entry *x = lookup(m, lang, native, written);
-                if (x) {   /* copied: the table's strings die with the table */
+                if (x && prefix_entry(x, written)) {
+                    p->field = rdx_arena_strdup(rs->arena, written + strlen(x->native) - 1);
+                } else if (x) {   /* copied: the table's strings die with the table */
                     p->field = rdx_arena_strdup(rs->arena, x->sigma);
                     if (x->basename) basename_values(rs, p);
                 } else {

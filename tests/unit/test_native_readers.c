@@ -399,6 +399,31 @@ TEST(fieldnorm_maps_basename_and_prefixes_unmapped) {
     cleanup(&f);
 }
 
+/* A prefix entry (`Ev_*: "*"`) strips the prefix; a plain entry for the
+ * same name wins; the bare prefix is no name under it. */
+TEST(fieldnorm_prefix_entry_strips_the_prefix) {
+    static const char ptable[] = "kusto:\n  Ev_*: \"*\"\n  Ev_Special: Other\n";
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql",
+        "T | where Ev_TaskName == 'a' and Ev_Special == 'b' and Ev_ == 'c'");
+    rdx_fieldnorm *m = rdx_fieldnorm_parse("t.yml", ptable, sizeof ptable - 1, &f.d);
+    CHECK(m != NULL && r != NULL);
+    if (m && r) {
+        CHECK_INT(rdx_ruleset_normalise_fields(f.rs, m, &f.d), 1);
+        const rdx_group *g = &r->stages[0].groups[0];
+        CHECK_INT(g->n_preds, 3);
+        if (g->n_preds == 3) {
+            CHECK_STR(g->preds[0].field, "TaskName");
+            CHECK_STR(g->preds[0].field_written, "Ev_TaskName");
+            CHECK(g->preds[0].field_hash == rdx_name_hash("TaskName", 8));
+            CHECK_STR(g->preds[1].field, "Other");
+            CHECK_STR(g->preds[2].field, "kusto:Ev_");
+        }
+    }
+    rdx_fieldnorm_free(m);
+    cleanup(&f);
+}
+
 TEST(fieldnorm_rejects_bad_tables) {
     rdx_diags d;
     rdx_diags_init(&d);

@@ -250,6 +250,67 @@ def convert(out, path, fields, log):
         else:
             write(os.path.join(d, rid + ".yaral"), yaral_doc(query))
         log.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if pipeline_runs():
+        convert_pipelines(out, path, rid, log)
+
+
+# ---- pipelines (RDX_LANG_ORACLE_PIPELINES=1; docs/ORACLE.md "Pipelines")
+#
+# The same rules converted through the processing pipelines users run, so
+# that the queries use the target's field names (`Processes.process`,
+# `ProcessCommandLine`, `process.command_line`, `principal.process...`) and
+# ruledex's data/fields.yml must map them back.  OUT/LANG@PIPELINE/ holds
+# each pair's rules in its language's shape; convert.jsonl records them
+# with backend "LANG@PIPELINE".  The KQL pipelines write their own table
+# (`DeviceProcessEvents | where ...`), kept as written.
+
+PIPELINE_RUNS = [
+    ("splunk", "splunk_windows"), ("splunk", "splunk_cim"),
+    ("kusto", "microsoft_xdr"), ("kusto", "sentinel_asim"),
+    ("lucene", "ecs_windows"), ("eql", "ecs_windows"), ("esql", "ecs_windows"),
+    ("yaral", "secops_udm"),
+]
+
+
+def pipeline_runs():
+    if os.environ.get("RDX_LANG_ORACLE_PIPELINES", "0") != "1":
+        return []
+    langs = dict((b[0], b) for b in BACKENDS)
+    return [(langs[l], pipe) for l, pipe in PIPELINE_RUNS if l in langs]
+
+
+def convert_pipelines(out, path, rid, log):
+    from sigma.plugins import InstalledSigmaPlugins
+    plugins = convert_pipelines.plugins = getattr(convert_pipelines, "plugins", None) or \
+        InstalledSigmaPlugins.autodiscover()
+    text = open(path, encoding="utf-8").read()
+    for (name, backend, kw), pipe in pipeline_runs():
+        tag = f"{name}@{pipe}"
+        rec = {"file": path, "id": rid, "backend": tag}
+        try:
+            res = backend(plugins.pipelines[pipe]()).convert(SigmaCollection.from_yaml(text), **kw)
+        except Exception as e:
+            rec["error"] = f"{type(e).__name__}: {str(e)[:300]}"
+            log.write(json.dumps(rec) + "\n")
+            continue
+        if not isinstance(res, list) or len(res) != 1 or not isinstance(res[0], str):
+            rec["error"] = f"{len(res) if isinstance(res, list) else '?'} queries, not one"
+            log.write(json.dumps(rec) + "\n")
+            continue
+        query = rec["query"] = res[0]
+        rule = SigmaCollection.from_yaml(text).rules[0]
+        d = os.path.join(out, tag)
+        os.makedirs(d, exist_ok=True)
+        if name == "splunk":
+            write(os.path.join(d, rid + ".yml"), splunk_doc(rule, query))
+        elif name == "kusto":
+            doc = kusto_doc(rule, query).replace(q("SigmaEvents | where " + query), q(query))
+            write(os.path.join(d, rid + ".yaml"), doc)
+        elif name in ("lucene", "eql", "esql"):
+            write(os.path.join(d, rid + ".toml"), elastic_doc(rule, name, query))
+        else:
+            write(os.path.join(d, rid + ".yaral"), yaral_doc(query))
+        log.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
 def main():

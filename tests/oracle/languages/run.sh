@@ -121,4 +121,28 @@ done
 python3 "$HERE/structure.py" "$OUT" "$HERE/known-differences.txt" "$HERE/known-structure.txt" \
     ${RDX_LANG_ORACLE_LANGS:-} | tee "$OUT/structure.txt" | grep -v '^    '
 grep -q '^oracle-languages-structure: [0-9]* passed, 0 failed' "$OUT/structure.txt" || structure_ok=1
-[ "$events_ok" = 0 ] && [ "$structure_ok" = 0 ]
+
+# 6. RDX_LANG_ORACLE_PIPELINES=1 (docs/ORACLE.md "Pipelines"): the rules
+#    convert.py also converted through the backends' processing pipelines
+#    (OUT/LANG@PIPELINE), read back with the real data/fields.yml, compared
+#    by structure; their entries in known-structure.txt are LANG@PIPELINE
+pipelines_ok=0
+if [ "${RDX_LANG_ORACLE_PIPELINES:-0}" = 1 ]; then
+    mkdir -p "$OUT/pipeline-data"
+    cp data/fields.yml data/logsources.yml "$OUT/pipeline-data/"
+    runs=""
+    for d in "$OUT"/*@*; do
+        [ -d "$d" ] || continue
+        l=$(basename "$d")
+        runs="$runs $l"
+        case ${l%@*} in lucene|eql|esql) reader=elastic ;; *) reader=${l%@*} ;; esac
+        RULEDEX_DATA=$OUT/pipeline-data "$B/ruledex" lint -q --no-checks -f ir "$reader:$d" \
+            >"$OUT/$l.ir.jsonl" 2>"$OUT/$l.ir.stderr"
+    done
+    # shellcheck disable=SC2086  # a list of runs
+    python3 "$HERE/structure.py" "$OUT" "$HERE/known-differences.txt" "$HERE/known-structure.txt" \
+        $runs | tee "$OUT/structure-pipelines.txt" | grep -v '^    '
+    grep -q '^oracle-languages-structure: [0-9]* passed, 0 failed' "$OUT/structure-pipelines.txt" ||
+        pipelines_ok=1
+fi
+[ "$events_ok" = 0 ] && [ "$structure_ok" = 0 ] && [ "$pipelines_ok" = 0 ]

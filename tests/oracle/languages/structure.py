@@ -68,9 +68,11 @@ LANG_TRAITS = {
 
 
 def lang_norms(lang):
-    """Every combination of the language's traits, fewest first."""
+    """Every combination of the language's traits, fewest first.  A
+    pipeline run ("LANG@PIPELINE") adds `logsource`."""
     import itertools
-    t = LANG_TRAITS.get(lang, [])
+    base, _, pipe = lang.partition("@")
+    t = LANG_TRAITS.get(base, []) + (["logsource"] if pipe else [])
     return [c for n in range(1, len(t) + 1) for c in itertools.combinations(t, n)]
 
 
@@ -330,6 +332,28 @@ def atoms_of(f, out):
     return out
 
 
+def drop_fields(f, keep):
+    """`logsource`: a pipeline ANDs conditions of its own (the log source as
+    the target stores it: `source=...`, `EventCode=1`, a UDM event type)
+    onto the rule; atoms on fields the original never tests are read as
+    true.  A field the pipeline renamed and fields.yml does not map back
+    still shows, as an atom only the original has."""
+    dropped = set()
+
+    def walk(g):
+        if g[0] == "atom":
+            if g[1][1] not in keep:
+                dropped.add(g[1][1])
+                return ("const", True)
+            return g
+        if g[0] in ("and", "or"):
+            return (g[0], [walk(k) for k in g[1]])
+        if g[0] == "not":
+            return ("not", walk(g[1]))
+        return g
+    return walk(f), dropped
+
+
 # ---- a small ROBDD ---------------------------------------------------------
 
 class BDD:
@@ -446,6 +470,10 @@ def compare(orig, conv, norms):
     except Opaque as e:
         return f"not runnable: {e}"
     ao, ac = atoms_of(fo, set()), atoms_of(fc, set())
+    dropped = set()
+    if "logsource" in norms:
+        fc, dropped = drop_fields(fc, {a[1] for a in ao})
+        ac = atoms_of(fc, set())
     order = sorted(ao | ac, key=repr)
     bdd = BDD(order)
     no, nc = bdd.build(fo), bdd.build(fc)
@@ -460,6 +488,8 @@ def compare(orig, conv, norms):
         if only_c:
             parts.append("only the converted: " + show_atom(only_c[0])
                          + (f" (+{len(only_c) - 1} more)" if len(only_c) > 1 else ""))
+        if dropped:
+            parts.append("read as true: " + ", ".join(sorted(dropped)[:4]))
         return "; ".join(parts)
     x = bdd.apply("and", no, bdd.neg(nc))
     who = "the original"
