@@ -30,7 +30,8 @@ docs/ORACLE.md defines:
     sides), `anchored` (the target's regex matches the whole value: the
     reader's `^(?:re)$` read as `re`), `esql` (the original compared as
     convert.py's esql emulation, sigma-esql/: ES|QL's LIKE reads `\X` as
-    X), `null` (Sigma's `F: null`, absent or empty, as the target's "no
+    X), `like` (ES|QL's LIKE reads the backend's `\\*` as a literal star:
+    the original's `\\` before a wildcard read so), `null` (Sigma's `F: null`, absent or empty, as the target's "no
     value": NOT `F: '*'`).
 
 Verdicts per (language, rule): equal; equal after NORM; known (listed in
@@ -62,7 +63,7 @@ LANG_TRAITS = {
     "kusto": ["null"],
     "lucene": ["cased", "anchored", "null"],
     "eql": ["anchored", "null"],
-    "esql": ["cased", "esql", "null"],
+    "esql": ["cased", "like", "esql", "null"],
     "yaral": ["cased", "null"],
 }
 
@@ -122,6 +123,34 @@ def render_glob(segs):
         else:
             out.append(s[0])
     return "".join(out)
+
+
+def like_escape(segs):
+    """`like`: the original's pattern as ES|QL's LIKE reads the backend's
+    text for it.  The backend writes Sigma's value unescaped into the
+    pattern, and LIKE takes a backslash before `*`, `?` or `\\` as an
+    escape: a literal `\\` then `*` is a literal star (`*\\Windows\\*`
+    is "ends with `\\Windows*`"), two literal backslashes are one."""
+    toks = []
+    for s in segs:
+        toks.extend(list(s) if isinstance(s, str) else [s])
+    out, i = [], 0
+    while i < len(toks):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t == "\\" and nxt is not None and (isinstance(nxt, tuple) and nxt[0] in "*?" or nxt == "\\"):
+            out.append(nxt if isinstance(nxt, str) else nxt[0])
+            i += 2
+            continue
+        out.append(t)
+        i += 1
+    segs = []
+    for t in out:
+        if isinstance(t, str) and segs and isinstance(segs[-1], str):
+            segs[-1] += t
+        else:
+            segs.append(t)
+    return segs
 
 
 def has_case(segs):
@@ -268,7 +297,10 @@ def value_formula(p, v, norms, side):
         return ("atom", ("unresolved", field or "", v["text"]))
     atoms = []
     for s in pats:
-        a = glob_atom(field, parse_glob(s), cased, kw=(op == "keyword"))
+        segs = parse_glob(s)
+        if "like" in norms and side == "original" and op in ("contains", "equals"):
+            segs = like_escape(segs)
+        a = glob_atom(field, segs, cased, kw=(op == "keyword"))
         if tp:
             a = a + (tp,)
         atoms.append(("atom", a))
