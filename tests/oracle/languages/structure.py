@@ -63,7 +63,7 @@ LANG_TRAITS = {
     "kusto": ["null"],
     "lucene": ["cased", "anchored", "null"],
     "eql": ["anchored", "null"],
-    "esql": ["cased", "like", "esql", "null"],
+    "esql": ["cased", "like", "esql", "anchored", "null"],
     "yaral": ["cased", "null"],
 }
 
@@ -245,6 +245,8 @@ def split_alternation(text):
 
 def regex_formula(field, text, flags, norms, side):
     re_i = "re_i" in flags
+    # `\/` is `/` to PCRE; Lucene and YARA-L must escape it in /.../
+    text = re.sub(r"(?<!\\)((?:\\\\)*)\\/", r"\1/", text)
     if "anchored" in norms and side == "converted":
         m = re.fullmatch(r"\^\(\?:(.*)\)\$", text, re.S)
         if m:
