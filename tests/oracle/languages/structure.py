@@ -62,7 +62,7 @@ LANG_TRAITS = {
     "splunk": ["null"],
     "kusto": ["null"],
     "lucene": ["cased", "anchored", "null"],
-    "eql": ["anchored", "null"],
+    "eql": ["cased", "anchored", "null"],   # cased: `regex~` for Sigma's cased `re`
     "esql": ["cased", "like", "esql", "anchored", "null"],
     "yaral": ["cased", "null"],
 }
