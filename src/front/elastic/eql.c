@@ -86,6 +86,49 @@ static int lx_fail(lx *x, size_t off, const char *fmt, ...) {
 static int ident_start(int c) { return isalpha(c) || c == '_' || c == '@' || c == '?'; }
 static int ident_char(int c) { return isalnum(c) || c == '_' || c == '.' || c == '@'; }
 
+/* The escape at s[*k] (the character after a backslash), appended to b
+ * decoded, with *k moved past it; 0 when the language has no such escape.
+ * Both grammars list their escapes and reject any other (a lexer error in
+ * Elasticsearch, so the whole query fails): EQL (EqlBase.g4) \b \t \n \f
+ * \r \" \' \\ and \u{hex}; ES|QL (Expression.g4) \t \n \r \" \\ only.
+ * So `"\*"` is no literal star in either: a wildcard cannot be escaped in
+ * an EQL string, and ES|QL's LIKE escape needs `"\\*"`. */
+static int string_escape(const lx *x, const char *s, size_t *k, size_t to, rdx_strbuf *b) {
+    int esql = x->dialect == EQL_DIALECT_ESQL;
+    char c = s[*k];
+    const char *plain = esql ? "tnr\"\\" : "btnfr\"'\\";
+    if (c && strchr(plain, c)) {
+        static const char from[] = "btnfr", dec[] = "\b\t\n\f\r";
+        const char *m = strchr(from, c);
+        rdx_strbuf_putc(b, m ? dec[m - from] : c);
+        (*k)++;
+        return 1;
+    }
+    if (esql || c != 'u' || *k + 2 >= to || s[*k + 1] != '{') return 0;
+    unsigned long cp = 0;   /* EQL \u{XXXX}: a code point, written as UTF-8 */
+    size_t i = *k + 2, digits = 0;
+    for (; i < to && isxdigit((unsigned char)s[i]) && digits < 8; i++, digits++)
+        cp = cp * 16 + (unsigned long)(isdigit((unsigned char)s[i]) ? s[i] - '0' : (s[i] | 32) - 'a' + 10);
+    if (!digits || i >= to || s[i] != '}' || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    if (cp < 0x80) {
+        rdx_strbuf_putc(b, (char)cp);
+    } else if (cp < 0x800) {
+        rdx_strbuf_putc(b, (char)(0xC0 | (cp >> 6)));
+        rdx_strbuf_putc(b, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        rdx_strbuf_putc(b, (char)(0xE0 | (cp >> 12)));
+        rdx_strbuf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        rdx_strbuf_putc(b, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        rdx_strbuf_putc(b, (char)(0xF0 | (cp >> 18)));
+        rdx_strbuf_putc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+        rdx_strbuf_putc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        rdx_strbuf_putc(b, (char)(0x80 | (cp & 0x3F)));
+    }
+    *k = i + 1;
+    return 1;
+}
+
 /* A quoted string at x->i (", ' or """), decoded. */
 static void lex_string(lx *x) {
     const char *s = x->q->text;
@@ -118,16 +161,19 @@ static void lex_string(lx *x) {
             rdx_strbuf_putc(&b, s[k]);
             continue;
         }
-        char c = s[++k];
-        switch (c) {
-        case 'n': rdx_strbuf_putc(&b, '\n'); break;
-        case 't': rdx_strbuf_putc(&b, '\t'); break;
-        case 'r': rdx_strbuf_putc(&b, '\r'); break;
-        case '"': case '\'': case '\\': rdx_strbuf_putc(&b, c); break;
-        default:   /* unknown escapes keep the backslash (EQL is lenient here) */
-            rdx_strbuf_putc(&b, '\\');
-            rdx_strbuf_putc(&b, c);
+        size_t esc = k++;
+        if (!string_escape(x, s, &k, to, &b)) {
+            rdx_strbuf_free(&b);
+            x->t.kind = T_BAD;
+            lx_fail(x, esc, x->dialect == EQL_DIALECT_ESQL
+                                ? "'\\%c' is no escape of an ES|QL string (only \\t \\n \\r \\\" \\\\; "
+                                  "Elasticsearch rejects the query)"
+                                : "'\\%c' is no escape of an EQL string (only \\b \\t \\n \\f \\r \\\" \\' "
+                                  "\\\\ \\u{hex}; Elasticsearch rejects the query)",
+                    s[esc + 1] > 31 && s[esc + 1] < 127 ? s[esc + 1] : '?');
+            return;
         }
+        k--;   /* the loop steps past the escape's last character */
     }
     if (k >= to || s[k] != q) {
         rdx_strbuf_free(&b);
@@ -498,6 +544,39 @@ static int rhs_parse(lx *x, operand **vals, size_t *n) {
     return 1;
 }
 
+/* An ES|QL LIKE pattern as Elasticsearch accepts it: `\` escapes only `*`,
+ * `?` and itself (StringUtils.wildcardToJavaPattern: any other character
+ * after it, or a `\` at the end, is "Invalid pattern for LIKE" and the
+ * query fails).  So `like "*\\Windows\\*"` — the string `*\Windows\*` —
+ * is rejected, not read as `*Windows*`; a literal backslash is `\\\\` in
+ * a quoted string, `\\` in a triple-quoted one. */
+static int like_pattern_ok(lx *x, const operand *o) {
+    for (size_t i = 0; i < o->len; i++) {
+        if (o->s[i] != '\\') continue;
+        char next = i + 1 < o->len ? o->s[i + 1] : 0;
+        if (next != '*' && next != '?' && next != '\\')
+            return lx_fail(x, o->start,
+                           "invalid LIKE pattern \"%.*s\": '\\' must escape '*', '?' or '\\' "
+                           "(Elasticsearch rejects the query)",
+                           (int)(o->len < 80 ? o->len : 80), o->s);
+        i++;
+    }
+    return 1;
+}
+
+/* ES|QL `a == b` (`!=`) over two fields: a field reference, compared
+ * case-sensitively, or insensitively when both sides are TO_LOWER'd.
+ * (EQL rejects comparisons of two fields; there it stays opaque.) */
+static fx_node *field_ref(lx *x, const operand *lhs, const operand *rhs, unsigned flags, size_t start,
+                          size_t end, uint32_t l, uint32_t c) {
+    if (lhs->folded != rhs->folded) return opaque_span(x, start, end, "a field compared with a folded field");
+    flags = (flags & RDX_PF_NEQ) | RDX_PF_FIELDREF | (lhs->folded ? 0 : RDX_PF_CASED);
+    fx_node *leaf = fx_leaf(x->a, fname(x, lhs), RDX_OP_EQUALS, flags, l, c);
+    fx_val *v = fx_val_add(x->a, leaf, FXV_PATTERN, rhs->s, rhs->len);
+    v->pat = fx_literal(x->a, rhs->s, rhs->len);
+    return leaf;
+}
+
 static fx_node *comparison(lx *x) {
     size_t start = x->t.start;
     uint32_t l, c;
@@ -554,6 +633,12 @@ static fx_node *comparison(lx *x) {
     if (neg) flags ^= RDX_PF_NEQ;
     if (n == 1 && vals[0].kind == O_NULL && op->op == RDX_OP_EQUALS)
         return fx_leaf(x->a, fname(x, &lhs), RDX_OP_NULL, flags & RDX_PF_NEQ, l, c);
+    if (x->dialect == EQL_DIALECT_ESQL && n == 1 && vals[0].kind == O_FIELD && op->op == RDX_OP_EQUALS &&
+        !op->glob && op->list != 2)
+        return field_ref(x, &lhs, &vals[0], flags, start, end, l, c);
+    if (op->glob & FX_GLOB_ESC)
+        for (size_t i = 0; i < n; i++)
+            if (vals[i].kind == O_STRING && !like_pattern_ok(x, &vals[i])) return NULL;
     fx_node *leaf = fx_leaf(x->a, fname(x, &lhs), op->op, flags, l, c);
     for (size_t i = 0; i < n; i++)
         if (!add_value(x, leaf, &vals[i], op->glob, op->regex))

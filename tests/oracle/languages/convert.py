@@ -144,10 +144,14 @@ def relaxed(text, how=None):
 #             keyword fields; YARA-L `=` without nocase)
 #   anchored  a regex must match the whole value (EQL `regex`, Lucene
 #             `/re/`); Sigma's `re` searches
-#   esql      cased, and `like` reads `\` as an escape (ES|QL LIKE): the
-#             backend writes Sigma's backslashes into LIKE patterns as they
-#             are, so `\Control\` means `Control`, and a trailing `\*`
-#             is a literal star
+#   esql      cased, and `like` reads `\` as its escape (ES|QL LIKE): the
+#             backend writes Sigma's value with one escape level, so a
+#             LIKE pattern Elasticsearch accepts (each `\` before `*`, `?`
+#             or `\`) reads Sigma's `\\` as one backslash and `\*` as a
+#             literal star.  A `\` before any other character makes
+#             Elasticsearch reject the query (tag `no-hits`, not this).
+#   Keywords (a list of bare values) are searched case-sensitively too:
+#   `cased` writes them as {"|cased": [...]}.
 
 NOT_STRING = {"re", "cidr", "exists", "lt", "lte", "gt", "gte", "fieldref", "base64",
               "base64offset", "wide", "utf16", "utf16le", "utf16be", "expand", "cased",
@@ -155,8 +159,9 @@ NOT_STRING = {"re", "cidr", "exists", "lt", "lte", "gt", "gte", "fieldref", "bas
 
 
 def esql_like(v):
-    """A Sigma pattern as ES|QL's LIKE reads the same text: `\X` is X,
-    except `\*` and `\?`, which stay literal (escaped in Sigma too)."""
+    """A Sigma pattern as ES|QL's LIKE reads the same text: `\\` is one
+    backslash, `\*` and `\?` stay literal (escaped in Sigma too).  (`\X`
+    for any other X is rejected by Elasticsearch; the result is unused.)"""
     out, i = [], 0
     while i < len(v):
         if v[i] == "\\" and i + 1 < len(v):
@@ -198,9 +203,12 @@ def emulate(doc, how):
                 k2, vals2 = emulate_item(k, vals, how)
                 out[k2] = vals2 if isinstance(v, list) or len(vals2) != 1 else vals2[0]
             return out
+        cased = how in ("cased", "cased+anchored", "esql")
         if isinstance(x, list):
+            if cased and x and all(isinstance(i, str) for i in x):
+                return {"|cased": x}   # keywords: searched case-sensitively too
             return [sel(i) if isinstance(i, dict) else i for i in x]
-        return x
+        return {"|cased": [x]} if cased and isinstance(x, str) else x
     det = doc["detection"]
     doc["detection"] = {k: (v if k in ("condition", "timeframe") else sel(v)) for k, v in det.items()}
     return doc
