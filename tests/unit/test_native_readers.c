@@ -608,3 +608,75 @@ TEST(lucene_cidr_value) {
     CHECK_INT(exists, 1);
     cleanup(&f);
 }
+
+/* ---- text Microsoft's Kusto parser rejects; files that hold no rule ------- */
+
+/* The diagnostic for text that is no KQL: a warning with line and column,
+ * once per query, the rest still read (tests/oracle/kusto_check.sh found
+ * five corpus files read without a word). */
+static void kql_invalid(const char *name, const char *text, uint32_t line, uint32_t col, const char *why) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, name, text);
+    CHECK(r != NULL);   /* kept */
+    size_t n = 0;
+    for (size_t i = 0; i < f.d.count; i++)
+        if (strstr(f.d.items[i].message, "not valid KQL:")) {
+            n++;
+            CHECK_INT((int)f.d.items[i].line, (int)line);
+            CHECK_INT((int)f.d.items[i].column, (int)col);
+            CHECK(strstr(f.d.items[i].message, why) != NULL);
+        }
+    CHECK_INT((int)n, 1);
+    cleanup(&f);
+}
+
+TEST(kql_invalid_text_is_reported) {
+    /* a pipe left out before `where` */
+    kql_invalid("a.kql", "EmailPostDeliveryEvents\n where ActionType =~ 'x'\n", 2, 2,
+                "'where' follows the table 'EmailPostDeliveryEvents'");
+    /* prose before a query in a .txt file */
+    kql_invalid("b.txt", "Bar Chart:\nSignInLogs\n| where SessionType == 'x'\n", 1, 5,
+                "'Chart' follows the table 'Bar'");
+    /* an `or` missing between two comparisons in parentheses, and at the top */
+    kql_invalid("c.kql", "T\n| where (A contains 'x' or B contains 'y' C contains 'z')\n", 2, 43,
+                "expected 'and', 'or' or ')'");
+    kql_invalid("d.kql", "T\n| where A has 'x' B has 'y'\n", 2, 19, "expected 'and' or 'or'");
+    /* valid sources with words of their own are not flagged */
+    fixture f;
+    load_kql(&f, "e.kql", "union DeviceProcessEvents, DeviceFileEvents\n| where FileName =~ 'a'\n");
+    CHECK(!has_diag(&f.d, RDX_SEV_WARNING, "not valid KQL"));
+    cleanup(&f);
+}
+
+TEST(kql_files_without_a_rule_say_so) {
+    fixture f;
+    CHECK(load_kql(&f, "README.md", "# Notes\n\nNo query here.\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no fenced code block"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "r.yaml", "id: x\nname: y\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no `query:`"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "s.yaml", "id: x\nquery:\n  - T\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_ERROR, "query: must be a string of KQL"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "t.yaml", "id: x\nquery: T | where A == 1\n---\nid: y\nquery: U\n") != NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
+    cleanup(&f);
+}
+
+/* A second YAML document in a Splunk detection is not read, and says so. */
+TEST(spl_second_yaml_document_warns) {
+    fixture f;
+    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-spl-XXXXXX");
+    rdx_diags_init(&f.d);
+    f.rs = rdx_ruleset_new();
+    CHECK(mkdtemp(f.dir) != NULL);
+    char path[256], spec[300];
+    snprintf(path, sizeof path, "%s/two.yml", f.dir);
+    write_file(path, "name: a\nsearch: index=x a=1\n---\nname: b\nsearch: index=x b=2\n");
+    snprintf(spec, sizeof spec, "splunk:%s", f.dir);
+    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK_INT((int)f.rs->n_rules, 1);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
+    cleanup(&f);
+}

@@ -576,6 +576,9 @@ int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, 
     size_t nd = rdx_yaml_parse(c.a, c.file, text, len, &docs, &failed, d);
     if (failed && !nd) return -1;
     const ynode *root = nd ? docs[0].root : NULL;
+    if (nd > 1)   /* security_content writes one detection a file */
+        rdx_diag_add(d, RDX_SEV_WARNING, "spl", c.file, docs[1].line, 1,
+                     "%zu YAML documents: only the first is read", nd);
     const ynode *search = root && root->kind == Y_MAP ? rdx_ymap_get(root, "search") : NULL;
     if (!search) {
         /* a macro (`definition:`) is no detection and says nothing; any
