@@ -152,30 +152,36 @@ static int value_token(spl_parse *p, const char *stops, const char **v, size_t *
 
 static flt *s_and(spl_parse *p, int depth);
 
+/* One value of an IN list as written. */
+typedef struct in_val { const char *v; size_t n; int q; } in_val;
+
+/* FIELD IN (v, ...): as many values as the list holds (a SigmaHQ hash or
+ * driver list runs to thousands), kept on the heap while parsing. */
 static flt *s_in_list(spl_parse *p, const char *f) {
     p->i++;   /* ( */
-    const char *vals[256];
-    size_t lens[256];
-    int qs[256];
-    size_t k = 0;
+    in_val *vals = NULL;
+    size_t k = 0, cap = 0;
     while (!at(p, ')')) {
-        if (k == 256) return fail(p, "IN list longer than 256 values"), NULL;
-        if (!value_token(p, ",()", &vals[k], &lens[k], &qs[k])) return NULL;
+        if (k == cap && !(vals = realloc(vals, (cap = cap ? 2 * cap : 16) * sizeof *vals))) abort();
+        if (!value_token(p, ",()", &vals[k].v, &vals[k].n, &vals[k].q)) return free(vals), NULL;
         k++;
         if (at(p, ',')) p->i++;
-        else if (!at(p, ')')) return fail(p, "expected ',' or ')' in an IN list"), NULL;
+        else if (!at(p, ')')) return free(vals), fail(p, "expected ',' or ')' in an IN list"), NULL;
     }
     p->i++;
+    flt *e;
     if (is_selector(f)) {
-        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j]);
-        return flt_new(p->a, FLT_TRUE, NULL, NULL);
+        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j].v);
+        e = flt_new(p->a, FLT_TRUE, NULL, NULL);
+    } else {
+        /* One op for the list when every value says the same; else glob-equals. */
+        rdx_op op = k ? glob_op(vals[0].v, vals[0].n) : RDX_OP_EQUALS;
+        for (size_t j = 1; j < k; j++)
+            if (glob_op(vals[j].v, vals[j].n) != op) op = RDX_OP_EQUALS;
+        e = flt_leaf_new(p->a, field_name(p, f), op, 0, k, p->line, p->column);
+        for (size_t j = 0; j < k; j++) search_value(p, &e->leaf.vals[j], vals[j].v, vals[j].n, vals[j].q);
     }
-    /* One op for the list when every value says the same; else glob-equals. */
-    rdx_op op = k ? glob_op(vals[0], lens[0]) : RDX_OP_EQUALS;
-    for (size_t j = 1; j < k; j++)
-        if (glob_op(vals[j], lens[j]) != op) op = RDX_OP_EQUALS;
-    flt *e = flt_leaf_new(p->a, field_name(p, f), op, 0, k, p->line, p->column);
-    for (size_t j = 0; j < k; j++) search_value(p, &e->leaf.vals[j], vals[j], lens[j], qs[j]);
+    free(vals);
     return e;
 }
 
