@@ -680,3 +680,42 @@ TEST(spl_second_yaml_document_warns) {
     CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
     cleanup(&f);
 }
+
+/* `f=*` holds where f has a non-empty value (Splunk extracts no field from
+ * an empty one); `NOT f=*` is then the null test, as pySigma writes
+ * Sigma's `f: null` (the round trip found an empty StartModule missed). */
+TEST(spl_field_star_is_not_null) {
+    spl_golden("sourcetype=x StartModule=*", "+search_1: !StartModule null \n", 1);
+    spl_golden("sourcetype=x NOT StartModule=*", "+search_1: StartModule null \n", 1);
+}
+
+/* An IN list longer than any fixed buffer is read whole, and so is an OR
+ * chain of hundreds of KQL comparisons (SigmaHQ's driver and hash lists). */
+TEST(spl_kql_long_lists_are_read) {
+    rdx_strbuf s = RDX_STRBUF_INIT, k = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&s, "sourcetype=x Hashes IN (");
+    rdx_strbuf_puts(&k, "T\n| where ");
+    for (int i = 0; i < 1200; i++) {
+        rdx_strbuf_printf(&s, "%s\"*MD5=%04d*\"", i ? ", " : "", i);
+        rdx_strbuf_printf(&k, "%sHashes contains \"MD5=%04d\"", i ? " or " : "", i);
+    }
+    rdx_strbuf_puts(&s, ")");
+    rdx_strbuf_puts(&k, "\n");
+    fixture f;
+    const rdx_rule *r = load_spl(&f, s.data);
+    CHECK(r != NULL && r->status_load != RDX_RULE_NOT_RUNNABLE);
+    size_t vals = 0;
+    for (size_t i = 0; r && i < r->n_stages; i++)
+        for (size_t g = 0; g < r->stages[i].n_groups; g++)
+            for (size_t p = 0; p < r->stages[i].groups[g].n_preds; p++) vals += r->stages[i].groups[g].preds[p].n_values;
+    CHECK_INT((int)vals, 1200);
+    cleanup(&f);
+    r = load_kql(&f, "q.kql", k.data);
+    CHECK(r != NULL && r->status_load != RDX_RULE_NOT_RUNNABLE);
+    size_t groups = 0;
+    for (size_t i = 0; r && i < r->n_stages; i++) groups += r->stages[i].n_groups;
+    CHECK_INT((int)groups, 1200);   /* one comparison a group, in runs of stages */
+    cleanup(&f);
+    rdx_strbuf_free(&s);
+    rdx_strbuf_free(&k);
+}

@@ -230,6 +230,11 @@ static flt *s_compare(spl_parse *p, const char *f) {
         e->leaf.vals[0] = (flt_val){.kind = FLTV_CIDR, .text = v, .len = n};
         return neq_exists(p, e);
     }
+    /* f=*: f has a value.  Splunk extracts no field from an empty value, so
+     * an empty f fails it, and NOT f=* is the null test (absent or empty:
+     * how pySigma writes Sigma's `f: null`). */
+    if (op0 == '=' && n == 1 && v[0] == '*')
+        return flt_leaf_new(p->a, field_name(p, f), RDX_OP_NULL, RDX_PF_NEQ, 0, p->line, p->column);
     flt *e = flt_leaf_new(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
                         p->line, p->column);
     search_value(p, &e->leaf.vals[0], v, n, q);
