@@ -719,3 +719,20 @@ TEST(spl_kql_long_lists_are_read) {
     rdx_strbuf_free(&s);
     rdx_strbuf_free(&k);
 }
+
+/* pySigma's SPL regex idiom: rex with one named group, an eval flag of its
+ * isnotnull(), a search on the flag — the flag is the regex on the field
+ * ("false", or !=, its negation); the rule runs. */
+TEST(spl_rex_eval_flag_is_the_regex) {
+    spl_golden("Image=\"*\\\\svchost.exe\" "
+               "| rex field=CommandLine \"(?<CommandLineMatch>-k\\\\s\\\\w+)\" "
+               "| eval CommandLineCondition=if(isnotnull(CommandLineMatch), \"true\", \"false\") "
+               "| search NOT CommandLineCondition=\"true\" User=\"x\"",
+               "+search_1: Image endswith '*\\svchost.exe'\n"
+               "rex_2: opaque(not a filter: kept as text)\n"
+               "eval_3: opaque(not a filter: kept as text)\n"
+               "+search_4: !CommandLine regex /(?<CommandLineMatch>-k\\s\\w+)/ & User equals 'x'\n", 1);
+    /* a search beginning with OR is no SPL: not runnable, with the reason */
+    spl_golden("sourcetype=x | search OR a=1",
+               "+search_2: opaque('OR' with no term on its left)\n", 0);
+}

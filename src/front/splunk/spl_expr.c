@@ -280,6 +280,11 @@ static flt *s_atom(spl_parse *p, int depth) {
         }
     }
     if (n == 1 && w[0] == '*') return flt_new(p->a, FLT_TRUE, NULL, NULL);
+    /* OR or AND where a term must be (`search OR a=1`): Splunk rejects it
+     * ("Comparator 'OR' has an invalid term on the left hand side"); a
+     * keyword "OR" would be a silent misreading */
+    if (!q && ((n == 2 && !strncmp(w, "OR", 2)) || (n == 3 && !strncmp(w, "AND", 3))))
+        return fail(p, n == 2 ? "'OR' with no term on its left" : "'AND' with no term on its left"), NULL;
     flt *e = flt_leaf_new(p->a, NULL, RDX_OP_KEYWORD, 0, 1, p->line, p->column);
     e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = w, .len = n,
                                .pat = flt_glob(p->a, w, n, 1, 1, 1)};
