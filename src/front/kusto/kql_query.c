@@ -74,8 +74,7 @@ static kql_tok *tok(kq *k) {
 }
 static int is_p(const kql_tok *t, const char *p) { return t->kind == KT_PUNCT && !strcmp(t->text, p); }
 static int is_w(const kql_tok *t, const char *w) { return t->kind == KT_IDENT && !strcmp(t->text, w); }
-typedef struct kop kop;
-static const kop *find_op(const kql_tok *t);
+static const struct kop *find_op(const kql_tok *t);
 static int fail(kq *k, const char *why) {
     if (!k->err) k->err = why;
     return 0;
