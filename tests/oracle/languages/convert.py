@@ -113,7 +113,8 @@ class RepairedSecOpsBackend(SecOpsBackend):
         if not v.contains_special() or simple:
             return super().convert_condition_field_eq_val_str(cond, state)
         rx = v.to_regex(custom_escaped=self.add_escaped_re).to_plain()
-        return f"{self.escape_and_quote_field(cond.field)} = /^{rx}$/ nocase"
+        # (?s): a Sigma `*` spans line breaks (PowerShell's Data field has them)
+        return f"{self.escape_and_quote_field(cond.field)} = /(?s)^{rx}$/ nocase"
 
 
 BACKENDS = [
