@@ -17,7 +17,8 @@ shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
   OUT/eql/ID.toml      Elastic TOML, language = "eql"
   OUT/esql/ID.toml     Elastic TOML, language = "esql"
-  OUT/yaral/ID.yaral   the secops backend's YARA-L rule
+  OUT/yaral/ID.yaral   the secops backend's YARA-L rule (its defects repaired:
+                       RepairedSecOpsBackend)
   OUT/fields.yml       a field map in which every Sigma field the rules use
                        is itself in every language (see below)
   OUT/convert.jsonl    per rule and backend: converted, or why not
