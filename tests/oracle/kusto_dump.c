@@ -120,10 +120,13 @@ int main(int argc, char **argv) {
         rdx_diags_init(&d);
         const rdx_load_opts opts = {.lang = "kusto"};
         rdx_load_rules_path(rs, argv[i], &opts, &d);
-        int several = 0;   /* the reader's warning: several queries without ';' */
+        /* the reader's warnings that the text is no valid KQL: several
+         * queries without ';', or a syntax error read around */
+        int several = 0;
         for (size_t k = 0; k < d.count; k++)
             several |= strstr(d.items[k].message, "a second query begins") != NULL ||
-                       strstr(d.items[k].message, "`let` inside a statement") != NULL;
+                       strstr(d.items[k].message, "`let` inside a statement") != NULL ||
+                       strstr(d.items[k].message, "not valid KQL:") != NULL;
         for (size_t k = 0; k < rs->n_rules; k++) dump(rs->arena, rs->rules[k], d.errors, several);
         if (!rs->n_rules) {   /* a file with no rule: the checker reads it itself */
             rdx_strbuf b = {0};

@@ -81,6 +81,19 @@ static const golden GOLDEN[] = {
      "  condition:\n    $e\n",
      "e{target.resource.attribute.labels.value equals/c ADD} e_2{principal.ip equals/c 127.0.0.1}",
      "and(e, not(e_2))", 1},
+    /* 12. an omitted field has its zero value: `= ""` is the null test
+     *     (absent or empty), `!= ""` its exclusion */
+    {"    $e.principal.process.file.full_path = \"\"\n    $e.target.process.command_line != \"\"",
+     "  condition:\n    $e\n",
+     "e{principal.process.file.full_path null } e_2{target.process.command_line null }",
+     "and(e, not(e_2))", 1},
+    /* 13. a regex holding an unbalanced `\{` (and a `}` in a string) does
+     *     not end the rule's braces early or late */
+    {"    $e.target.registry.registry_value_data = /\\\\Classes\\\\\\{/ nocase\n"
+     "    $e.target.process.command_line != \"}\"",
+     "  condition:\n    $e\n",
+     "e{target.registry.registry_value_data regex/i \\\\Classes\\\\\\{} e_2{target.process.command_line equals/c }}",
+     "and(e, not(e_2))", 1},
 };
 
 static void run_golden(const golden *g, size_t k) {

@@ -633,3 +633,131 @@ TEST(lucene_cidr_value) {
     CHECK_INT(exists, 1);
     cleanup(&f);
 }
+
+/* ---- text Microsoft's Kusto parser rejects; files that hold no rule ------- */
+
+/* The diagnostic for text that is no KQL: a warning with line and column,
+ * once per query, the rest still read (tests/oracle/kusto_check.sh found
+ * five corpus files read without a word). */
+static void kql_invalid(const char *name, const char *text, uint32_t line, uint32_t col, const char *why) {
+    fixture f;
+    const rdx_rule *r = load_kql(&f, name, text);
+    CHECK(r != NULL);   /* kept */
+    size_t n = 0;
+    for (size_t i = 0; i < f.d.count; i++)
+        if (strstr(f.d.items[i].message, "not valid KQL:")) {
+            n++;
+            CHECK_INT((int)f.d.items[i].line, (int)line);
+            CHECK_INT((int)f.d.items[i].column, (int)col);
+            CHECK(strstr(f.d.items[i].message, why) != NULL);
+        }
+    CHECK_INT((int)n, 1);
+    cleanup(&f);
+}
+
+TEST(kql_invalid_text_is_reported) {
+    /* a pipe left out before `where` */
+    kql_invalid("a.kql", "EmailPostDeliveryEvents\n where ActionType =~ 'x'\n", 2, 2,
+                "'where' follows the table 'EmailPostDeliveryEvents'");
+    /* prose before a query in a .txt file */
+    kql_invalid("b.txt", "Bar Chart:\nSignInLogs\n| where SessionType == 'x'\n", 1, 5,
+                "'Chart' follows the table 'Bar'");
+    /* an `or` missing between two comparisons in parentheses, and at the top */
+    kql_invalid("c.kql", "T\n| where (A contains 'x' or B contains 'y' C contains 'z')\n", 2, 43,
+                "expected 'and', 'or' or ')'");
+    kql_invalid("d.kql", "T\n| where A has 'x' B has 'y'\n", 2, 19, "expected 'and' or 'or'");
+    /* valid sources with words of their own are not flagged */
+    fixture f;
+    load_kql(&f, "e.kql", "union DeviceProcessEvents, DeviceFileEvents\n| where FileName =~ 'a'\n");
+    CHECK(!has_diag(&f.d, RDX_SEV_WARNING, "not valid KQL"));
+    cleanup(&f);
+}
+
+TEST(kql_files_without_a_rule_say_so) {
+    fixture f;
+    CHECK(load_kql(&f, "README.md", "# Notes\n\nNo query here.\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no fenced code block"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "r.yaml", "id: x\nname: y\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no `query:`"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "s.yaml", "id: x\nquery:\n  - T\n") == NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_ERROR, "query: must be a string of KQL"));
+    cleanup(&f);
+    CHECK(load_kql(&f, "t.yaml", "id: x\nquery: T | where A == 1\n---\nid: y\nquery: U\n") != NULL);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
+    cleanup(&f);
+}
+
+/* A second YAML document in a Splunk detection is not read, and says so. */
+TEST(spl_second_yaml_document_warns) {
+    fixture f;
+    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-spl-XXXXXX");
+    rdx_diags_init(&f.d);
+    f.rs = rdx_ruleset_new();
+    CHECK(mkdtemp(f.dir) != NULL);
+    char path[256], spec[300];
+    snprintf(path, sizeof path, "%s/two.yml", f.dir);
+    write_file(path, "name: a\nsearch: index=x a=1\n---\nname: b\nsearch: index=x b=2\n");
+    snprintf(spec, sizeof spec, "splunk:%s", f.dir);
+    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK_INT((int)f.rs->n_rules, 1);
+    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
+    cleanup(&f);
+}
+
+/* `f=*` holds where f has a non-empty value (Splunk extracts no field from
+ * an empty one); `NOT f=*` is then the null test, as pySigma writes
+ * Sigma's `f: null` (the round trip found an empty StartModule missed). */
+TEST(spl_field_star_is_not_null) {
+    spl_golden("sourcetype=x StartModule=*", "+search_1: !StartModule null \n", 1);
+    spl_golden("sourcetype=x NOT StartModule=*", "+search_1: StartModule null \n", 1);
+}
+
+/* An IN list longer than any fixed buffer is read whole, and so is an OR
+ * chain of hundreds of KQL comparisons (SigmaHQ's driver and hash lists). */
+TEST(spl_kql_long_lists_are_read) {
+    rdx_strbuf s = RDX_STRBUF_INIT, k = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&s, "sourcetype=x Hashes IN (");
+    rdx_strbuf_puts(&k, "T\n| where ");
+    for (int i = 0; i < 1200; i++) {
+        rdx_strbuf_printf(&s, "%s\"*MD5=%04d*\"", i ? ", " : "", i);
+        rdx_strbuf_printf(&k, "%sHashes contains \"MD5=%04d\"", i ? " or " : "", i);
+    }
+    rdx_strbuf_puts(&s, ")");
+    rdx_strbuf_puts(&k, "\n");
+    fixture f;
+    const rdx_rule *r = load_spl(&f, s.data);
+    CHECK(r != NULL && r->status_load != RDX_RULE_NOT_RUNNABLE);
+    size_t vals = 0;
+    for (size_t i = 0; r && i < r->n_stages; i++)
+        for (size_t g = 0; g < r->stages[i].n_groups; g++)
+            for (size_t p = 0; p < r->stages[i].groups[g].n_preds; p++) vals += r->stages[i].groups[g].preds[p].n_values;
+    CHECK_INT((int)vals, 1200);
+    cleanup(&f);
+    r = load_kql(&f, "q.kql", k.data);
+    CHECK(r != NULL && r->status_load != RDX_RULE_NOT_RUNNABLE);
+    size_t groups = 0;
+    for (size_t i = 0; r && i < r->n_stages; i++) groups += r->stages[i].n_groups;
+    CHECK_INT((int)groups, 1200);   /* one comparison a group, in runs of stages */
+    cleanup(&f);
+    rdx_strbuf_free(&s);
+    rdx_strbuf_free(&k);
+}
+
+/* pySigma's SPL regex idiom: rex with one named group, an eval flag of its
+ * isnotnull(), a search on the flag — the flag is the regex on the field
+ * ("false", or !=, its negation); the rule runs. */
+TEST(spl_rex_eval_flag_is_the_regex) {
+    spl_golden("Image=\"*\\\\svchost.exe\" "
+               "| rex field=CommandLine \"(?<CommandLineMatch>-k\\\\s\\\\w+)\" "
+               "| eval CommandLineCondition=if(isnotnull(CommandLineMatch), \"true\", \"false\") "
+               "| search NOT CommandLineCondition=\"true\" User=\"x\"",
+               "+search_1: Image endswith '*\\svchost.exe'\n"
+               "rex_2: opaque(not a filter: kept as text)\n"
+               "eval_3: opaque(not a filter: kept as text)\n"
+               "+search_4: !CommandLine regex /(?<CommandLineMatch>-k\\s\\w+)/ & User equals 'x'\n", 1);
+    /* a search beginning with OR is no SPL: not runnable, with the reason */
+    spl_golden("sourcetype=x | search OR a=1",
+               "+search_2: opaque('OR' with no term on its left)\n", 0);
+}

@@ -93,6 +93,57 @@ static dnf constant(rdx_arena *a, int truth) {
     return d;
 }
 
+/* The operands of the chain of e's own kind (AND or OR) below e, left to
+ * right, gathered without recursion: `a or b or c ...` with a thousand
+ * values (a hash list) is one level, not a thousand, so only the nesting
+ * of different operators counts against the depth limit.  Returns the
+ * count; *out is malloc'd (freed by the caller). */
+static size_t chain(const flt *e, const flt ***out) {
+    size_t n = 0, cap = 16, sp = 0, scap = 16;
+    const flt **ops = malloc(cap * sizeof *ops), **stack = malloc(scap * sizeof *stack);
+    if (!ops || !stack) abort();
+    stack[sp++] = e;
+    while (sp) {
+        const flt *x = stack[--sp];
+        if (x->kind == e->kind) {   /* right pushed first: a comes out first */
+            if (sp + 2 > scap && !(stack = realloc(stack, (scap *= 2) * sizeof *stack))) abort();
+            stack[sp++] = x->b;
+            stack[sp++] = x->a;
+            continue;
+        }
+        if (n == cap && !(ops = realloc(ops, (cap *= 2) * sizeof *ops))) abort();
+        ops[n++] = x;
+    }
+    free(stack);
+    *out = ops;
+    return n;
+}
+
+/* x OR y (is_and 0) or x AND y into *out; 0 when it would exceed the cap. */
+static int combine(rdx_arena *a, const dnf *x, const dnf *y, int is_and, dnf *out) {
+    if (!is_and) {
+        if (x->n + y->n > FLT_MAX_GROUPS) return 0;
+        out->n = x->n + y->n;
+        out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
+        if (x->n) memcpy(out->g, x->g, x->n * sizeof *x->g);
+        if (y->n) memcpy(out->g + x->n, y->g, y->n * sizeof *y->g);
+        return 1;
+    }
+    if (x->n * y->n > FLT_MAX_GROUPS) return 0;
+    out->n = x->n * y->n;
+    out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
+    for (size_t i = 0; i < x->n; i++)
+        for (size_t j = 0; j < y->n; j++) {
+            grp *g = &out->g[i * y->n + j];
+            g->n = x->g[i].n + y->g[j].n;
+            if (g->n > 4 * FLT_MAX_GROUPS) return 0;
+            g->l = rdx_arena_alloc(a, (g->n ? g->n : 1) * sizeof *g->l);
+            if (x->g[i].n) memcpy(g->l, x->g[i].l, x->g[i].n * sizeof *g->l);
+            if (y->g[j].n) memcpy(g->l + x->g[i].n, y->g[j].l, y->g[j].n * sizeof *g->l);
+        }
+    return 1;
+}
+
 /* The OR of ANDs of e (negated when neg); 0 when it would exceed the cap. */
 static int to_dnf(rdx_arena *a, const flt *e, int neg, dnf *out, int depth) {
     if (depth > 200) return 0;
@@ -109,30 +160,16 @@ static int to_dnf(rdx_arena *a, const flt *e, int neg, dnf *out, int depth) {
     case FLT_NOT: return to_dnf(a, e->a, !neg, out, depth + 1);
     default: break;
     }
-    dnf x, y;
-    if (!to_dnf(a, e->a, neg, &x, depth + 1) || !to_dnf(a, e->b, neg, &y, depth + 1)) return 0;
     int is_and = (e->kind == FLT_AND) != neg;
-    if (!is_and) {
-        if (x.n + y.n > FLT_MAX_GROUPS) return 0;
-        out->n = x.n + y.n;
-        out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
-        if (x.n) memcpy(out->g, x.g, x.n * sizeof *x.g);
-        if (y.n) memcpy(out->g + x.n, y.g, y.n * sizeof *y.g);
-        return 1;
+    const flt **ops;
+    size_t n = chain(e, &ops);
+    int ok = to_dnf(a, ops[0], neg, out, depth + 1);
+    for (size_t i = 1; i < n && ok; i++) {
+        dnf y, acc = *out;
+        ok = to_dnf(a, ops[i], neg, &y, depth + 1) && combine(a, &acc, &y, is_and, out);
     }
-    if (x.n * y.n > FLT_MAX_GROUPS) return 0;
-    out->n = x.n * y.n;
-    out->g = rdx_arena_alloc(a, (out->n ? out->n : 1) * sizeof *out->g);
-    for (size_t i = 0; i < x.n; i++)
-        for (size_t j = 0; j < y.n; j++) {
-            grp *g = &out->g[i * y.n + j];
-            g->n = x.g[i].n + y.g[j].n;
-            if (g->n > 4 * FLT_MAX_GROUPS) return 0;
-            g->l = rdx_arena_alloc(a, (g->n ? g->n : 1) * sizeof *g->l);
-            if (x.g[i].n) memcpy(g->l, x.g[i].l, x.g[i].n * sizeof *g->l);
-            if (y.g[j].n) memcpy(g->l + x.g[i].n, y.g[j].l, y.g[j].n * sizeof *g->l);
-        }
-    return 1;
+    free(ops);
+    return ok;
 }
 
 /* ---- building ------------------------------------------------------------ */
@@ -227,12 +264,36 @@ typedef struct split {
     int bad;              /* a value did not build */
 } split;
 
+/* One stage holding f (a name of its own after the first); its condition. */
+static rdx_cond *split_stage(split *s, const dnf *f) {
+    if (f->n == 1 && f->g[0].n == 0) return NULL;   /* TRUE */
+    const char *name = s->n_stages ? rdx_arena_printf(s->rs->arena, "%s_part%zu", s->name,
+                                                      s->n_stages + 1)
+                                   : s->name;
+    size_t si;
+    if (!emit_stage(s->rs, s->r, name, f, s->line, s->column, &si, s->lang, s->text, s->d))
+        s->bad = 1;
+    s->n_stages++;
+    return rdx_build_cond_stage(s->rs->arena, si);
+}
+
+/* x AND/OR y as conditions, NULL being TRUE. */
+static rdx_cond *split_join(split *s, rdx_cond *x, rdx_cond *y, int is_and, int *have) {
+    if (!*have) {
+        *have = 1;
+        return y;
+    }
+    if (!x || !y) return is_and ? (x ? x : y) : NULL;   /* TRUE and y = y; TRUE or y = TRUE */
+    return is_and ? rdx_build_cond_and(s->rs->arena, x, y) : rdx_build_cond_or(s->rs->arena, x, y);
+}
+
 /* e (negated when neg) as a condition over stages.  What multiplies out
- * within FLT_MAX_GROUPS is one stage; an AND or OR that does not is split
- * at that node into a condition over its two sides, each built the same
- * way — so `(a or b) (c or d) ...` with hundreds of combinations is a few
- * stages AND-ed, as a Sigma author would write it, never truncated.
- * NULL: e is TRUE; *fail set when even a split cannot hold it (depth). */
+ * within FLT_MAX_GROUPS is one stage; an AND or OR chain that does not is
+ * cut into runs of operands that do, each a stage, under a condition — so
+ * `(a or b) (c or d) ...` with hundreds of combinations, or an OR of a
+ * thousand values, is a few stages, as a Sigma author would write it,
+ * never truncated.  NULL: e is TRUE; *fail set when even a split cannot
+ * hold it (depth). */
 static rdx_cond *split_build(split *s, const flt *e, int neg, int depth, int *fail) {
     if (depth > 200) {
         *fail = 1;
@@ -241,32 +302,43 @@ static rdx_cond *split_build(split *s, const flt *e, int neg, int depth, int *fa
     rdx_arena *tmp = rdx_arena_new(0);
     dnf f;
     if (to_dnf(tmp, e, neg, &f, 0)) {
-        rdx_cond *c = NULL;
-        if (!(f.n == 1 && f.g[0].n == 0)) {
-            const char *name = s->n_stages ? rdx_arena_printf(s->rs->arena, "%s_part%zu", s->name,
-                                                              s->n_stages + 1)
-                                           : s->name;
-            size_t si;
-            if (!emit_stage(s->rs, s->r, name, &f, s->line, s->column, &si, s->lang, s->text, s->d))
-                s->bad = 1;
-            s->n_stages++;
-            c = rdx_build_cond_stage(s->rs->arena, si);
-        }
+        rdx_cond *c = split_stage(s, &f);
         rdx_arena_free(tmp);
         return c;
     }
-    rdx_arena_free(tmp);
-    if (e->kind == FLT_NOT) return split_build(s, e->a, !neg, depth + 1, fail);
+    if (e->kind == FLT_NOT) {
+        rdx_arena_free(tmp);
+        return split_build(s, e->a, !neg, depth + 1, fail);
+    }
     if (e->kind != FLT_AND && e->kind != FLT_OR) {
+        rdx_arena_free(tmp);
         *fail = 1;
         return NULL;
     }
-    rdx_cond *x = split_build(s, e->a, neg, depth + 1, fail);
-    rdx_cond *y = *fail ? NULL : split_build(s, e->b, neg, depth + 1, fail);
-    if (*fail) return NULL;
-    int is_and = (e->kind == FLT_AND) != neg;
-    if (!x || !y) return is_and ? (x ? x : y) : NULL;   /* TRUE and y = y; TRUE or y = TRUE */
-    return is_and ? rdx_build_cond_and(s->rs->arena, x, y) : rdx_build_cond_or(s->rs->arena, x, y);
+    int is_and = (e->kind == FLT_AND) != neg, have = 0, run = 0;
+    const flt **ops;
+    size_t n = chain(e, &ops);
+    rdx_cond *c = NULL;
+    dnf acc = {NULL, 0};
+    for (size_t i = 0; i < n && !*fail; i++) {
+        dnf y, both;
+        if (to_dnf(tmp, ops[i], neg, &y, 0)) {
+            if (run && combine(tmp, &acc, &y, is_and, &both)) {
+                acc = both;
+                continue;
+            }
+            if (run) c = split_join(s, c, split_stage(s, &acc), is_and, &have);
+            acc = y, run = 1;
+            continue;
+        }
+        if (run) c = split_join(s, c, split_stage(s, &acc), is_and, &have), run = 0;
+        rdx_cond *x = split_build(s, ops[i], neg, depth + 1, fail);
+        if (!*fail) c = split_join(s, c, x, is_and, &have);
+    }
+    if (run && !*fail) c = split_join(s, c, split_stage(s, &acc), is_and, &have);
+    free(ops);
+    rdx_arena_free(tmp);
+    return *fail ? NULL : c;
 }
 
 int flt_build(rdx_ruleset *rs, rdx_rule *r, const char *name, const flt *e, uint32_t line,

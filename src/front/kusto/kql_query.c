@@ -61,6 +61,7 @@ typedef struct kq {
     const char **by;
     size_t n_by;
     kql_tok eof;
+    int invalid;           /* a syntax error reported: one per query */
 } kq;
 
 /* The current token; past the step's end an END token, so no loop that
@@ -73,9 +74,25 @@ static kql_tok *tok(kq *k) {
 }
 static int is_p(const kql_tok *t, const char *p) { return t->kind == KT_PUNCT && !strcmp(t->text, p); }
 static int is_w(const kql_tok *t, const char *w) { return t->kind == KT_IDENT && !strcmp(t->text, w); }
+static const struct kop *find_op(const kql_tok *t);
 static int fail(kq *k, const char *why) {
     if (!k->err) k->err = why;
     return 0;
+}
+
+/* What Microsoft's parser rejects (tests/oracle/kusto_check.sh) but the
+ * reader can read around, it reports once per query as a warning saying
+ * "not valid KQL", with where and why, and keeps what it read. */
+static void invalid(kq *k, const kql_tok *at, const char *why) {
+    if (k->invalid++) return;
+    rdx_diag_add(k->d, RDX_SEV_WARNING, "kql", k->r->file, at->line, at->col,
+                 "not valid KQL: %s (read around it)", why);
+}
+
+/* A comparison beginning at token i: a column and an operator. */
+static int comparison_at(const kq *k, size_t i) {
+    return i + 1 < k->end && k->t[i].kind == KT_IDENT && !is_w(&k->t[i], "and") &&
+           !is_w(&k->t[i], "or") && find_op(&k->t[i + 1]) != NULL;
 }
 
 static const letv *find_let(kq *k, const char *name) {
@@ -374,6 +391,8 @@ static flt *e_atom(kq *k, int depth) {
     if (is_p(t, "(")) {
         k->i++;
         flt *e = e_or(k, depth + 1);
+        if (e && comparison_at(k, k->i))   /* `(a has "x" b has "y")` */
+            invalid(k, tok(k), "expected 'and', 'or' or ')' before this comparison");
         if (!e || !is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
         k->i++;
         return e;
@@ -452,6 +471,8 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
     k->end = e;
     k->err = NULL;
     flt *x = e_or(k, 0);
+    if (x && comparison_at(k, k->i))
+        invalid(k, tok(k), "expected 'and' or 'or' before this comparison");
     if (x && k->i < e) x = NULL, fail(k, "expression the reader does not represent");
     if (!x) {
         opaque(k, name, b, e, k->err ? k->err : "not represented", 1);
@@ -560,6 +581,22 @@ static void table_logsource(rdx_rule *r, const char *table) {
     }
 }
 
+/* A source `T word ...`: a table name followed by a name or a literal with
+ * no '|' between is no KQL (Microsoft: "Expected: ;"): prose read as a
+ * query, or a pipe left out before `where`.  Sources that take words of
+ * their own (union, search, range, ...) or calls are not checked. */
+static void source_syntax(kq *k, size_t b, size_t se) {
+    static const char *const own[] = {"union", "search", "find", "range", "print", "datatable",
+                                      "externaldata", "evaluate", "materialize", "view",
+                                      "toscalar", "macro-expand", "pattern", "alias", NULL};
+    const kql_tok *t = &k->t[b], *x = &k->t[b + 1];
+    if (se < b + 2 || t->kind != KT_IDENT || x->kind == KT_PUNCT || x->kind == KT_END) return;
+    for (size_t i = 0; own[i]; i++)
+        if (is_w(t, own[i])) return;
+    invalid(k, x, rdx_arena_printf(k->a, "'%s' follows the table '%s' with no '|' or ';' between",
+                                   x->text, t->text));
+}
+
 /* [b, e) split at depth-0 '|' into steps. */
 static void pipeline(kq *k, size_t b, size_t e) {
     size_t starts[128], n = 0;
@@ -578,6 +615,7 @@ static void pipeline(kq *k, size_t b, size_t e) {
         rdx_build_native(k->rs, k->r, RDX_NATIVE_KQL_TABLE, &src->text, 1);
         table_logsource(k->r, src->text);
     } else {
+        source_syntax(k, b, se);
         opaque(k, "source", b, se, "the source is not a table", 1);
         k->poisoned = "source that is not a table";
     }

@@ -218,7 +218,10 @@ static int load_markdown(rdx_ruleset *rs, const char *file, const char *s, size_
             if (r) return markdown_rule(rs, r, file, s, n, d);
         }
     }
-    if (blocks)
+    if (!blocks)
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
+                     "no fenced code block (```) in the Markdown file: no rule");
+    else
         rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, 1, 1,
                      "%zu code block%s, none a query (only let statements, definitions or prose): "
                      "no rule%s%s",
@@ -252,8 +255,19 @@ static int load_yaml(rdx_ruleset *rs, const char *file, const char *s, size_t n,
     size_t nd = rdx_yaml_parse(rs->arena, file, s, n, &docs, &failed, d);
     if (failed && !nd) return -1;
     const ynode *root = nd ? docs[0].root : NULL;
+    if (nd > 1)   /* Sentinel writes one rule a file; the rest must not vanish */
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, docs[1].line, 1,
+                     "%zu YAML documents: only the first is read", nd);
     const ynode *q = root && root->kind == Y_MAP ? rdx_ymap_get(root, "query") : NULL;
-    if (!q || q->kind != Y_SCALAR) return 0;
+    if (!q) {
+        rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, root ? root->line : 1, root ? root->column : 1,
+                     "no `query:` (a Sentinel rule's KQL): no rule");
+        return 0;
+    }
+    if (q->kind != Y_SCALAR) {
+        rdx_diag_add(d, RDX_SEV_ERROR, "kql", file, q->line, q->column, "query: must be a string of KQL");
+        return 0;
+    }
     rdx_rule *r = rdx_build_rule(rs, "kusto", file, 1);
     if (!kql_read_query(rs, r, q->text, q->len, q->line + 1, 1, 1, d)) {
         rdx_diag_add(d, RDX_SEV_WARNING, "kql", file, q->line + 1, 1,

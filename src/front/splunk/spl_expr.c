@@ -152,30 +152,36 @@ static int value_token(spl_parse *p, const char *stops, const char **v, size_t *
 
 static flt *s_and(spl_parse *p, int depth);
 
+/* One value of an IN list as written. */
+typedef struct in_val { const char *v; size_t n; int q; } in_val;
+
+/* FIELD IN (v, ...): as many values as the list holds (a SigmaHQ hash or
+ * driver list runs to thousands), kept on the heap while parsing. */
 static flt *s_in_list(spl_parse *p, const char *f) {
     p->i++;   /* ( */
-    const char *vals[256];
-    size_t lens[256];
-    int qs[256];
-    size_t k = 0;
+    in_val *vals = NULL;
+    size_t k = 0, cap = 0;
     while (!at(p, ')')) {
-        if (k == 256) return fail(p, "IN list longer than 256 values"), NULL;
-        if (!value_token(p, ",()", &vals[k], &lens[k], &qs[k])) return NULL;
+        if (k == cap && !(vals = realloc(vals, (cap = cap ? 2 * cap : 16) * sizeof *vals))) abort();
+        if (!value_token(p, ",()", &vals[k].v, &vals[k].n, &vals[k].q)) return free(vals), NULL;
         k++;
         if (at(p, ',')) p->i++;
-        else if (!at(p, ')')) return fail(p, "expected ',' or ')' in an IN list"), NULL;
+        else if (!at(p, ')')) return free(vals), fail(p, "expected ',' or ')' in an IN list"), NULL;
     }
     p->i++;
+    flt *e;
     if (is_selector(f)) {
-        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j]);
-        return flt_new(p->a, FLT_TRUE, NULL, NULL);
+        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j].v);
+        e = flt_new(p->a, FLT_TRUE, NULL, NULL);
+    } else {
+        /* One op for the list when every value says the same; else glob-equals. */
+        rdx_op op = k ? glob_op(vals[0].v, vals[0].n) : RDX_OP_EQUALS;
+        for (size_t j = 1; j < k; j++)
+            if (glob_op(vals[j].v, vals[j].n) != op) op = RDX_OP_EQUALS;
+        e = flt_leaf_new(p->a, field_name(p, f), op, 0, k, p->line, p->column);
+        for (size_t j = 0; j < k; j++) search_value(p, &e->leaf.vals[j], vals[j].v, vals[j].n, vals[j].q);
     }
-    /* One op for the list when every value says the same; else glob-equals. */
-    rdx_op op = k ? glob_op(vals[0], lens[0]) : RDX_OP_EQUALS;
-    for (size_t j = 1; j < k; j++)
-        if (glob_op(vals[j], lens[j]) != op) op = RDX_OP_EQUALS;
-    flt *e = flt_leaf_new(p->a, field_name(p, f), op, 0, k, p->line, p->column);
-    for (size_t j = 0; j < k; j++) search_value(p, &e->leaf.vals[j], vals[j], lens[j], qs[j]);
+    free(vals);
     return e;
 }
 
@@ -224,6 +230,11 @@ static flt *s_compare(spl_parse *p, const char *f) {
         e->leaf.vals[0] = (flt_val){.kind = FLTV_CIDR, .text = v, .len = n};
         return neq_exists(p, e);
     }
+    /* f=*: f has a value.  Splunk extracts no field from an empty value, so
+     * an empty f fails it, and NOT f=* is the null test (absent or empty:
+     * how pySigma writes Sigma's `f: null`). */
+    if (op0 == '=' && n == 1 && v[0] == '*')
+        return flt_leaf_new(p->a, field_name(p, f), RDX_OP_NULL, RDX_PF_NEQ, 0, p->line, p->column);
     flt *e = flt_leaf_new(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
                         p->line, p->column);
     search_value(p, &e->leaf.vals[0], v, n, q);
@@ -269,6 +280,11 @@ static flt *s_atom(spl_parse *p, int depth) {
         }
     }
     if (n == 1 && w[0] == '*') return flt_new(p->a, FLT_TRUE, NULL, NULL);
+    /* OR or AND where a term must be (`search OR a=1`): Splunk rejects it
+     * ("Comparator 'OR' has an invalid term on the left hand side"); a
+     * keyword "OR" would be a silent misreading */
+    if (!q && ((n == 2 && !strncmp(w, "OR", 2)) || (n == 3 && !strncmp(w, "AND", 3))))
+        return fail(p, n == 2 ? "'OR' with no term on its left" : "'AND' with no term on its left"), NULL;
     flt *e = flt_leaf_new(p->a, NULL, RDX_OP_KEYWORD, 0, 1, p->line, p->column);
     e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = w, .len = n,
                                .pat = flt_glob(p->a, w, n, 1, 1, 1)};

@@ -247,6 +247,11 @@ typedef struct walk {
     size_t n_computed;
     spl_sel sel;
     const char *datamodel;
+    /* rex's one-group captures and the eval flags made of them (below) */
+    struct capture { const char *group, *field, *re; } caps[16];
+    size_t n_caps;
+    struct flag { const char *name; flt *test; } flags[16];
+    size_t n_flags;
 } walk;
 
 static const char *strn(walk *w, const char *s, size_t n) { return rdx_arena_strndup(w->c->a, s, n); }
@@ -274,6 +279,71 @@ static int lost_field(const flt_leaf *l, void *arg) {
     return 1;
 }
 
+/* The regex idiom pySigma's Splunk backend writes for a Sigma `re`:
+ *
+ *     | rex field=CommandLine "(?<CommandLineMatch>net\\s+user)"
+ *     | eval CommandLineCondition=if(isnotnull(CommandLineMatch), "true", "false")
+ *     | search CommandLineCondition="true" ...
+ *
+ * The flag is "true" exactly where the regex finds a match in the field:
+ * `C="true"` is match(field, re) and `C="false"` its negation (`!=`
+ * swaps them), so the filter tests the event's own field again and the
+ * rule runs.  Anything else about C stays a test of a computed field. */
+static void note_rex(walk *w, const char *s, size_t n) {
+    const char *f = NULL, *q;
+    size_t fl = 0;
+    for (size_t i = 0; i + 6 < n && !f; i++)
+        if (!strncmp(s + i, "field=", 6) && (i == 0 || isspace((unsigned char)s[i - 1]))) {
+            f = s + i + 6;
+            while (f + fl < s + n && !isspace((unsigned char)f[fl])) fl++;
+        }
+    q = memchr(s, '"', n);
+    if (!f || !fl || !q || w->n_caps == sizeof w->caps / sizeof *w->caps) return;
+    size_t qn = (size_t)(s + n - q);
+    while (qn && isspace((unsigned char)q[qn - 1])) qn--;
+    /* one named group spanning the whole quoted regex: "(?<M>...)" */
+    if (qn < 7 || strncmp(q, "\"(?<", 4) || q[qn - 1] != '"' || q[qn - 2] != ')') return;
+    const char *g = q + 4, *ge = memchr(g, '>', qn - 4);
+    if (!ge) return;
+    w->caps[w->n_caps++] = (struct capture){strn(w, g, (size_t)(ge - g)), strn(w, f, fl), strn(w, q, qn)};
+}
+
+static void note_flag(walk *w, const char *s, size_t n) {
+    char name[128], group[128], t[8], fv[8];
+    const char *text = strn(w, s, n);
+    int used = 0;
+    if (sscanf(text, "eval %127[A-Za-z0-9_]=if(isnotnull(%127[A-Za-z0-9_]), \"%7[a-z]\", \"%7[a-z]\")%n",
+               name, group, t, fv, &used) != 4 || (size_t)used != n || strcmp(t, "true") ||
+        strcmp(fv, "false"))
+        return;
+    for (size_t i = 0; i < w->n_caps; i++) {
+        if (strcmp(w->caps[i].group, group) || w->n_flags == sizeof w->flags / sizeof *w->flags) continue;
+        const char *m = rdx_arena_printf(w->c->a, "match(%s, %s)", w->caps[i].field, w->caps[i].re);
+        spl_parse p = {.a = w->c->a, .s = m, .n = strlen(m), .prefix = w->prefix, .sel = &w->sel};
+        flt *x = spl_parse_where(&p);
+        if (x) w->flags[w->n_flags++] = (struct flag){strn(w, name, strlen(name)), x};
+        return;
+    }
+}
+
+/* e with every `FLAG="true"` / `FLAG="false"` leaf replaced by its test. */
+static flt *flag_tests(walk *w, flt *e) {
+    if (!e || !w->n_flags) return e;
+    if (e->kind != FLT_LEAF) {
+        e->a = flag_tests(w, e->a);
+        e->b = flag_tests(w, e->b);
+        return e;
+    }
+    const flt_leaf *l = &e->leaf;
+    if (!l->field || l->op != RDX_OP_EQUALS || l->n_vals != 1 || l->vals[0].kind != FLTV_PATTERN) return e;
+    int is_true = l->vals[0].len == 4 && !strncmp(l->vals[0].text, "true", 4);
+    int is_false = l->vals[0].len == 5 && !strncmp(l->vals[0].text, "false", 5);
+    for (size_t i = 0; (is_true || is_false) && i < w->n_flags; i++)
+        if (!strcmp(w->flags[i].name, l->field))
+            return is_true == !(l->flags & RDX_PF_NEQ) ? w->flags[i].test : flt_not(w->c->a, w->flags[i].test);
+    return e;
+}
+
 /* A filter step: a stage in the condition, real or opaque. */
 static void filter(walk *w, const char *name, const char *text, size_t n, const char *body,
                    size_t blen, int where) {
@@ -290,6 +360,7 @@ static void filter(walk *w, const char *name, const char *text, size_t n, const 
         opaque(w, name, text, n, p.err ? p.err : "not represented", 1);
         return;
     }
+    e = flag_tests(w, e);
     const flt_leaf *lost = flt_find_leaf(e, lost_field, w);
     if (lost) {
         opaque(w, name, text, n,
@@ -473,6 +544,8 @@ static void do_step(walk *w, const step *st, size_t idx) {
         } else if (!harmless(cmd) && !note_computed(w, cmd, s, n)) {
             w->poisoned = cmd;
         }
+        if (!strcasecmp(cmd, "rex")) note_rex(w, s, n);
+        if (!strcasecmp(cmd, "eval")) note_flag(w, s, n);
     }
 }
 
@@ -576,6 +649,9 @@ int rdx_splunk_load_buffer(rdx_ruleset *rs, const char *path, const char *text, 
     size_t nd = rdx_yaml_parse(c.a, c.file, text, len, &docs, &failed, d);
     if (failed && !nd) return -1;
     const ynode *root = nd ? docs[0].root : NULL;
+    if (nd > 1)   /* security_content writes one detection a file */
+        rdx_diag_add(d, RDX_SEV_WARNING, "spl", c.file, docs[1].line, 1,
+                     "%zu YAML documents: only the first is read", nd);
     const ynode *search = root && root->kind == Y_MAP ? rdx_ymap_get(root, "search") : NULL;
     if (!search) {
         /* a macro (`definition:`) is no detection and says nothing; any

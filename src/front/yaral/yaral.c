@@ -22,6 +22,8 @@
  *     $e.f = "v"          EQUALS "v", CASED (YARA-L compares strings
  *                         case-sensitively); `nocase` after it: not CASED
  *     $e.f != "v"         NOT of the same
+ *     $e.f = ""           NULL (absent or empty): an omitted field has its
+ *                         zero value, "" for a string (YARA-L best practices)
  *     $e.f = /re/         REGEX, unanchored (RE2 partial match), nocase: RE_I
  *     re.regex($e.f, `re`) [nocase]          the same
  *     strings.contains/starts_with/ends_with($e.f, "v"), with
@@ -432,8 +434,15 @@ static fx_node *ycomparison(yl *x) {
                : !strcmp(op, ">") ? RDX_OP_GT : !strcmp(op, ">=") ? RDX_OP_GTE : RDX_OP_EQUALS;
     if (all && !strcmp(op, "=")) return yopaque(x, start, end, "`all` over a repeated field");
     unsigned flags = nc || lhs.folded || rop != RDX_OP_EQUALS ? 0 : RDX_PF_CASED;
-    fx_node *leaf = fx_leaf(x->a, lhs.field, rop, flags, l, c);
-    if (!yvalue(x, leaf, &rhs, 0)) return yopaque(x, start, end, "a comparison with a computed value");
+    fx_node *leaf;
+    if (rop == RDX_OP_EQUALS && rhs.kind == YO_STRING && rhs.len == 0) {
+        /* An omitted field has its zero value ("" for a string), so `= ""`
+         * is true of an absent field too: the null test, absent or empty. */
+        leaf = fx_leaf(x->a, lhs.field, RDX_OP_NULL, 0, l, c);
+    } else {
+        leaf = fx_leaf(x->a, lhs.field, rop, flags, l, c);
+        if (!yvalue(x, leaf, &rhs, 0)) return yopaque(x, start, end, "a comparison with a computed value");
+    }
     if (!strcmp(op, "!=")) neg = !neg;
     return neg ? fx_not(x->a, leaf) : leaf;
 }
@@ -507,6 +516,14 @@ typedef struct span {
     size_t from, to;   /* 0, 0: absent */
 } span;
 
+/* Does the '/' at i begin a /regex/ literal?  It does where an operand is
+ * expected: after a comparison operator, '(' or ','; elsewhere it divides.
+ * (A regex may hold an unbalanced `\{`, which must not count as a brace.) */
+static int regex_starts(const char *s, size_t from, size_t i) {
+    while (i > from && isspace((unsigned char)s[i - 1])) i--;
+    return i > from && strchr("=(,", s[i - 1]) != NULL;
+}
+
 /* The end of the balanced {...} starting at open (the index of '{'),
  * strings, regexes and comments skipped; 0 when unbalanced. */
 static size_t block_end(const char *s, size_t open, size_t len) {
@@ -517,7 +534,7 @@ static size_t block_end(const char *s, size_t open, size_t len) {
             i = skip_space(s, i, len) - 1;
             continue;
         }
-        if (c == '"' || c == '`') {
+        if (c == '"' || c == '`' || (c == '/' && regex_starts(s, open, i))) {
             for (i++; i < len && s[i] != c && s[i] != '\n'; i++)
                 if (s[i] == '\\') i++;
             continue;

@@ -17,7 +17,8 @@ shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
   OUT/eql/ID.toml      Elastic TOML, language = "eql"
   OUT/esql/ID.toml     Elastic TOML, language = "esql"
-  OUT/yaral/ID.yaral   the secops backend's YARA-L rule
+  OUT/yaral/ID.yaral   the secops backend's YARA-L rule (its defects repaired:
+                       RepairedSecOpsBackend)
   OUT/fields.yml       a field map in which every Sigma field the rules use
                        is itself in every language (see below)
   OUT/convert.jsonl    per rule and backend: converted, or why not
@@ -46,7 +47,76 @@ from sigma.backends.kusto import KustoBackend
 from sigma.backends.secops import SecOpsBackend
 from sigma.backends.splunk import SplunkBackend
 from sigma.collection import SigmaCollection
+from sigma.conditions import ConditionAND, ConditionNOT, ConditionOR
+from sigma.conversion.base import TextQueryBackend
 from sigma.rule import SigmaDetection, SigmaDetectionItem
+from sigma.types import SpecialChars
+
+
+class RepairedSecOpsBackend(SecOpsBackend):
+    """The secops backend 1.0.0 with its boolean and value-list defects
+    repaired, so that the YARA-L the reader gets means what the Sigma rule
+    means and the round trip tests the reader, not the backend.  Stock
+    1.0.0 (every case seen in the whole-corpus run, docs/ORACLE.md):
+      - precedence is declared lowest first (OR, AND, NOT) where pySigma
+        expects highest first, so an OR inside an AND is not parenthesised
+        (`a AND x OR y AND b`; YARA-L binds `and` tighter);
+      - NOT is written as `!=` on every leaf below it, without De Morgan:
+        `not (a and b)` becomes `a' != AND b' !=`, and `not (a or b)` keeps
+        the OR;
+      - a value list becomes one regex alternation /a|b/ that keeps no
+        anchor (an endswith or equals list matches anywhere) and does not
+        escape the plain values (`.`, `(`);
+      - a Sigma `re` value has its backslashes doubled inside /.../, and
+        is written `nocase` where Sigma's `re` is case-sensitive (its `i`
+        modifier is a (?i) prefix);
+      - a plain value holding a literal `*` or `?` is written unquoted.
+    The repairs use pySigma's own machinery: the right precedence and the
+    base class's and/or/not (which group by precedence and write `not`),
+    one comparison per value, the escape character left alone in regexes,
+    and a value with an inner wildcard as an anchored regex (the stock
+    backend only ever wrote those inside an alternation)."""
+    precedence = (ConditionNOT, ConditionAND, ConditionOR)
+    convert_not_as_not_eq = False
+    not_token = "not"
+    convert_or_as_in = False
+    re_escape_escape_char = False
+    re_expression = "{field} = /{regex}/"
+    re_not_expression = "{field} != /{regex}/"
+    convert_condition_not = TextQueryBackend.convert_condition_not
+    convert_condition_or = TextQueryBackend.convert_condition_or
+    convert_condition_and = TextQueryBackend.convert_condition_and
+
+    def convert_condition_field_eq_expansion(self, cond, state):
+        # an expansion (windash) is an OR in place of one test: grouped, so
+        # that `not` or an AND around it takes all of it
+        expr = super().convert_condition_field_eq_expansion(cond, state)
+        return self.group_expression.format(expr=expr) if isinstance(expr, str) else expr
+
+    def decide_string_quoting(self, s):
+        # stock: a literal `*` or `?` in a plain value (Sigma `\\*`) leaves
+        # it unquoted, which is no YARA-L string
+        return not s.contains_special()
+
+    def convert_value_str(self, s, state, quote_string=True):
+        if s.contains_special():
+            return super().convert_value_str(s, state, quote_string)
+        # a plain value is compared whole: only `"` and `\` need escaping
+        # in a YARA-L string (stock escapes a literal `*` as `\*` too)
+        v = s.convert(self.escape_char, None, None, self.str_quote + self.add_escaped, "")
+        return self.quote_string(v) if quote_string else v
+
+    def convert_condition_field_eq_val_str(self, cond, state):
+        v, w = cond.value, SpecialChars.WILDCARD_MULTI
+        simple = ((v.endswith(w) and not v[:-1].contains_special())
+                  or (v.startswith(w) and not v[1:].contains_special())
+                  or (v.startswith(w) and v.endswith(w) and not v[1:-1].contains_special()))
+        if not v.contains_special() or simple:
+            return super().convert_condition_field_eq_val_str(cond, state)
+        rx = v.to_regex(custom_escaped=self.add_escaped_re).to_plain()
+        # (?s): a Sigma `*` spans line breaks (PowerShell's Data field has them)
+        return f"{self.escape_and_quote_field(cond.field)} = /(?s)^{rx}$/ nocase"
+
 
 BACKENDS = [
     ("splunk", SplunkBackend, {}),
@@ -54,7 +124,7 @@ BACKENDS = [
     ("lucene", LuceneBackend, {}),
     ("eql", EqlBackend, {}),
     ("esql", ESQLBackend, {}),
-    ("yaral", SecOpsBackend, {"output_format": "yara_l"}),
+    ("yaral", RepairedSecOpsBackend, {"output_format": "yara_l"}),
 ]
 # RDX_LANG_ORACLE_LANGS="lucene esql" converts with those backends only
 # (run.sh: a quicker run while working on one reader).
