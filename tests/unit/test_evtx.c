@@ -277,6 +277,37 @@ TEST(evtx_guid_sid_text_vs_printf) {
     CHECK_INT(bad, 0);
 }
 
+/* Integers (put_dec, two digits per step) against printf: random 64-bit
+ * values of every magnitude, signed and unsigned, and FILETIMEs' seven
+ * zero-padded tick digits. */
+TEST(evtx_integers_vs_printf) {
+    rdx_arena *a = rdx_arena_new(0);
+    uint64_t st = UINT64_C(0xC0FFEE1234567);
+    size_t bad = 0;
+    for (int round = 0; round < 20000; round++) {
+        uint64_t u = fp_next(&st) >> (fp_next(&st) % 64);   /* every magnitude */
+        uint8_t b[8];
+        for (int i = 0; i < 8; i++) b[i] = (uint8_t)(u >> (8 * i));
+        char want[32];
+        snprintf(want, sizeof want, "%" PRId64, (int64_t)u);
+        bad += strcmp(value_json(a, RDX_BX_INT64, b, 8), want) != 0;
+        if (u <= INT64_MAX) {
+            snprintf(want, sizeof want, "%" PRIu64, u);
+            bad += strcmp(value_json(a, RDX_BX_UINT64, b, 8), want) != 0;
+        }
+        snprintf(want, sizeof want, "%" PRIu32, (uint32_t)u);
+        bad += strcmp(value_json(a, RDX_BX_UINT32, b, 4), want) != 0;
+        /* the tick digits of a FILETIME: ".%07u" */
+        char ft[40];
+        rdx_bx_filetime_text(u & INT64_MAX, ft);
+        snprintf(want, sizeof want, ".%07uZ", (unsigned)((u & INT64_MAX) % 10000000u));
+        bad += strcmp(ft + 19, want) != 0;
+        rdx_arena_reset(a);
+    }
+    CHECK_INT(bad, 0);
+    rdx_arena_free(a);
+}
+
 TEST(evtx_value_types) {
     rdx_arena *a = rdx_arena_new(0);
     const uint8_t b8[8] = {0xa8, 0xeb, 0x01, 0, 0, 0, 0, 0x80};
