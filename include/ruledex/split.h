@@ -51,7 +51,9 @@ typedef struct rdx_split {
 } rdx_split;
 
 /* Plan at most max_parts parts of at least min_bytes each for the regular
- * file at path.  0 with out filled (n may be 1: small, not JSON Lines, no
+ * file at path (max_parts SIZE_MAX: as many as min_bytes allows, which is
+ * what a caller wants when its parts' output is written in order: small
+ * parts keep every thread busy; a part is never under 64 KiB).  0 with out filled (n may be 1: small, not JSON Lines, no
  * cut point found), or -1 when the file is not a regular file or cannot be
  * read (nothing is reported: reading it whole will say why). */
 int rdx_split_plan(const char *path, size_t max_parts, uint64_t min_bytes, rdx_split *out);

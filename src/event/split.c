@@ -148,6 +148,9 @@ int rdx_split_plan(const char *path, size_t max_parts, uint64_t min_bytes, rdx_s
     uint64_t size = (uint64_t)st.st_size;
     size_t parts = max_parts ? max_parts : 1;
     if (min_bytes && size / min_bytes < parts) parts = (size_t)(size / min_bytes);
+    /* a part is at least one EVTX chunk (or 64 KiB of lines): a caller
+     * may ask for "as many as min_bytes allows" with SIZE_MAX */
+    if (parts > size / EVTX_CHUNK + 1) parts = (size_t)(size / EVTX_CHUNK + 1);
     if (parts < 1) parts = 1;
     ssize_t h = rdx_pread_full(fd, head, sizeof head, 0);
     int evtx = (h > 0 && rdx_evtx_sniff(head, (size_t)h)) || named_evtx(path);

@@ -155,6 +155,159 @@ TEST(evtx_sid_text) {
     CHECK_INT(rdx_bx_sid_text(cut, 7, buf, sizeof buf), 0);
 }
 
+/* ---- fast paths against their references -------------------------------- */
+
+/* A deterministic PRNG (xorshift64*), so a failure repeats. */
+static uint64_t fp_next(uint64_t *st) {
+    *st ^= *st >> 12;
+    *st ^= *st << 25;
+    *st ^= *st >> 27;
+    return *st * UINT64_C(2685821657736338717);
+}
+
+/* The obvious UTF-16LE to UTF-8, one unit at a time: what
+ * rdx_bx_utf16_to_utf8 must give (stop at NUL, pairs joined, lone
+ * surrogates U+FFFD). */
+static size_t ref_utf16(const uint8_t *p, size_t n, char *out) {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t u = (uint32_t)(p[2 * i] | (p[2 * i + 1] << 8));
+        if (u == 0) break;
+        if (u >= 0xD800 && u <= 0xDBFF && i + 1 < n) {
+            uint32_t lo = (uint32_t)(p[2 * i + 2] | (p[2 * i + 3] << 8));
+            if (lo >= 0xDC00 && lo <= 0xDFFF) {
+                u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+                i++;
+            }
+        }
+        if (u >= 0xD800 && u <= 0xDFFF) u = 0xFFFD;
+        if (u < 0x80) {
+            out[o++] = (char)u;
+        } else if (u < 0x800) {
+            out[o++] = (char)(0xC0 | (u >> 6));
+            out[o++] = (char)(0x80 | (u & 0x3F));
+        } else if (u < 0x10000) {
+            out[o++] = (char)(0xE0 | (u >> 12));
+            out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (u & 0x3F));
+        } else {
+            out[o++] = (char)(0xF0 | (u >> 18));
+            out[o++] = (char)(0x80 | ((u >> 12) & 0x3F));
+            out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+            out[o++] = (char)(0x80 | (u & 0x3F));
+        }
+    }
+    out[o] = 0;
+    return o;
+}
+
+/* The ASCII fast path (8 and 4 units at a time) against the reference:
+ * mostly-ASCII strings of every length up to 70, with NUL, 0x7F/0x80
+ * boundaries, high bytes, surrogates (paired and not) dropped in at
+ * random places, so that each lands in every lane of a word. */
+TEST(evtx_utf16_fast_path_vs_reference) {
+    static const uint16_t odd[] = {0x0000, 0x007F, 0x0080, 0x00FF, 0x0100, 0x7F41, 0x4100,
+                                   0xFF41, 0xD83D, 0xDE00, 0xDBFF, 0xDC00, 0xFFFD, 0x0001};
+    rdx_arena *a = rdx_arena_new(0);
+    uint64_t st = UINT64_C(0x9E3779B97F4A7C15);
+    uint8_t in[2 * 72];
+    char want[72 * 4 + 1];
+    size_t bad = 0, cases = 0;
+    for (size_t n = 0; n <= 70; n++) {
+        for (int round = 0; round < 200; round++, cases++) {
+            for (size_t i = 0; i < n; i++) {
+                uint16_t u = (uint16_t)(0x20 + fp_next(&st) % 0x5F);   /* printable ASCII */
+                uint64_t r = fp_next(&st) % 100;
+                if (round % 4 && r < 6) u = odd[fp_next(&st) % (sizeof odd / sizeof odd[0])];
+                in[2 * i] = (uint8_t)u;
+                in[2 * i + 1] = (uint8_t)(u >> 8);
+            }
+            size_t want_len = ref_utf16(in, n, want), got_len = 99999;
+            char *got = rdx_bx_utf16_to_utf8(a, in, n, &got_len);
+            if (got_len != want_len || memcmp(got, want, want_len + 1) != 0) bad++;
+            rdx_arena_reset(a);
+        }
+    }
+    CHECK_INT(bad, 0);
+    CHECK(cases > 14000);
+    rdx_arena_free(a);
+}
+
+/* GUID and SID texts made by hand against printf on random bytes. */
+TEST(evtx_guid_sid_text_vs_printf) {
+    uint64_t st = UINT64_C(0x1234567890ABCDEF);
+    size_t bad = 0;
+    for (int round = 0; round < 5000; round++) {
+        uint8_t g[16];
+        for (int i = 0; i < 16; i++) g[i] = (uint8_t)fp_next(&st);
+        char got[40], want[40];
+        rdx_bx_guid_text(g, got);
+        snprintf(want, sizeof want, "%08" PRIX32 "-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X",
+                 (uint32_t)(g[0] | g[1] << 8 | g[2] << 16 | (uint32_t)g[3] << 24),
+                 (unsigned)(g[4] | g[5] << 8), (unsigned)(g[6] | g[7] << 8), g[8], g[9], g[10],
+                 g[11], g[12], g[13], g[14], g[15]);
+        bad += strcmp(got, want) != 0;
+
+        /* a SID: revision, count (0-15), a 48-bit authority (small or not),
+         * sub-authorities of any size */
+        uint8_t sid[8 + 4 * 15];
+        unsigned count = (unsigned)(fp_next(&st) % 16);
+        sid[0] = (uint8_t)fp_next(&st);
+        sid[1] = (uint8_t)count;
+        int big = round % 3 == 0;
+        for (int i = 2; i < 8; i++) sid[i] = (uint8_t)(big || i >= 4 ? fp_next(&st) : 0);
+        for (unsigned i = 0; i < 4 * count; i++) {
+            uint64_t r = fp_next(&st);
+            sid[8 + i] = (uint8_t)(round % 2 ? r : r % 10);   /* small and full-size numbers */
+        }
+        char sgot[2900], swant[2900];
+        size_t glen = rdx_bx_sid_text(sid, 8 + 4 * count, sgot, sizeof sgot);
+        uint64_t auth = 0;
+        for (int i = 2; i < 8; i++) auth = (auth << 8) | sid[i];
+        int w = auth < (UINT64_C(1) << 32)
+                    ? snprintf(swant, sizeof swant, "S-%u-%" PRIu64, sid[0], auth)
+                    : snprintf(swant, sizeof swant, "S-%u-0x%012" PRIX64, sid[0], auth);
+        for (unsigned i = 0; i < count; i++) {
+            const uint8_t *q = sid + 8 + 4 * i;
+            w += snprintf(swant + w, sizeof swant - (size_t)w, "-%" PRIu32,
+                          (uint32_t)(q[0] | q[1] << 8 | q[2] << 16 | (uint32_t)q[3] << 24));
+        }
+        bad += glen != (size_t)w || strcmp(sgot, swant) != 0;
+    }
+    CHECK_INT(bad, 0);
+}
+
+/* Integers (put_dec, two digits per step) against printf: random 64-bit
+ * values of every magnitude, signed and unsigned, and FILETIMEs' seven
+ * zero-padded tick digits. */
+TEST(evtx_integers_vs_printf) {
+    rdx_arena *a = rdx_arena_new(0);
+    uint64_t st = UINT64_C(0xC0FFEE1234567);
+    size_t bad = 0;
+    for (int round = 0; round < 20000; round++) {
+        uint64_t u = fp_next(&st) >> (fp_next(&st) % 64);   /* every magnitude */
+        uint8_t b[8];
+        for (int i = 0; i < 8; i++) b[i] = (uint8_t)(u >> (8 * i));
+        char want[32];
+        snprintf(want, sizeof want, "%" PRId64, (int64_t)u);
+        bad += strcmp(value_json(a, RDX_BX_INT64, b, 8), want) != 0;
+        if (u <= INT64_MAX) {
+            snprintf(want, sizeof want, "%" PRIu64, u);
+            bad += strcmp(value_json(a, RDX_BX_UINT64, b, 8), want) != 0;
+        }
+        snprintf(want, sizeof want, "%" PRIu32, (uint32_t)u);
+        bad += strcmp(value_json(a, RDX_BX_UINT32, b, 4), want) != 0;
+        /* the tick digits of a FILETIME: ".%07u" */
+        char ft[40];
+        rdx_bx_filetime_text(u & INT64_MAX, ft);
+        snprintf(want, sizeof want, ".%07uZ", (unsigned)((u & INT64_MAX) % 10000000u));
+        bad += strcmp(ft + 19, want) != 0;
+        rdx_arena_reset(a);
+    }
+    CHECK_INT(bad, 0);
+    rdx_arena_free(a);
+}
+
 TEST(evtx_value_types) {
     rdx_arena *a = rdx_arena_new(0);
     const uint8_t b8[8] = {0xa8, 0xeb, 0x01, 0, 0, 0, 0, 0x80};
