@@ -42,6 +42,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "diag.h"
+#include "rule.h"
+#include "strbuf.h"
 
 /* Any key → bytes store.  get returns a malloc'd copy (the caller frees
  * it) and its length, or NULL when there is none (a bad entry is a note in
@@ -90,5 +92,39 @@ unsigned char *rdx_cache_encode(const void *key, size_t key_len, const void *pay
  * ("truncated", "checksum mismatch", "another key", ...). */
 int rdx_cache_decode(const void *file, size_t len, const void *key, size_t key_len,
                      const void **payload, size_t *payload_len, const char **why);
+
+/* ---- rule-set snapshots (src/cache/snapshot.c) ---------------------------
+ *
+ * A loaded rule set — rules, filters, correlations resolved, fields
+ * normalised — as bytes, so a run whose rule files did not change reads
+ * no YAML.  Stored through rdx_blob_cache like the compiled database,
+ * under the key rdx_snapshot_key builds.
+ */
+
+#define RDX_SNAPSHOT_FORMAT 1
+
+/* Append the snapshot of rs to out, with the load's diagnostics d from
+ * index diags_from on (d may be NULL).  -1 when rs holds something a
+ * snapshot cannot represent (then do not store it). */
+int rdx_snapshot_encode(const rdx_ruleset *rs, const rdx_diags *d, size_t diags_from,
+                        rdx_strbuf *out);
+
+/* The rule set in bytes (malloc'd, len long; owned by the call from now
+ * on, freed with the set or on failure), its stored diagnostics appended
+ * to load_diags.  NULL and a reason in *why when the bytes are not a
+ * whole, well-formed snapshot of this format. */
+rdx_ruleset *rdx_snapshot_decode(void *bytes, size_t len, rdx_diags *load_diags,
+                                 const char **why);
+
+/* The key of the rules read from specs ([LANG:]PATH, as rdx_load_rules_path
+ * takes them) together with the data files that shape a load (a
+ * placeholder table, the field table; NULL or absent allowed): ruledex's
+ * version and the snapshot format, every spec, and the identity of every
+ * file and directory the walk reaches — device, inode, size, modification
+ * and change times (ns).  Cheap (no file is read) and safe: any write to
+ * a file changes its change time.  -1 when an input cannot be keyed (a
+ * pipe, an unreadable directory): load without a snapshot. */
+int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *files,
+                     size_t n_files, rdx_strbuf *key);
 
 #endif
