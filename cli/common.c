@@ -135,11 +135,18 @@ rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx
         rdx_strbuf_free(&key);
         return cli_load_rules(opt, d);
     }
-    size_t len = 0;
-    void *bytes = bc->get(bc->ctx, key.data, key.len, &len, notes);
+    rdx_blob_loan loan = {NULL, 0, free, NULL};
+    int found;
+    if (bc->lend) {
+        found = bc->lend(bc->ctx, key.data, key.len, &loan, notes) == 0;
+    } else {
+        loan.handle = bc->get(bc->ctx, key.data, key.len, &loan.len, notes);
+        loan.data = loan.handle;
+        found = loan.data != NULL;
+    }
     const char *why = NULL;
-    rdx_ruleset *rs = bytes ? rdx_snapshot_decode(bytes, len, d, &why) : NULL;
-    if (bytes && !rs)
+    rdx_ruleset *rs = found ? rdx_snapshot_decode(&loan, d, &why) : NULL;
+    if (found && !rs)
         rdx_diag_add(notes, RDX_SEV_NOTE, "cache", NULL, 0, 0,
                      "rule-set snapshot ignored (%s); rebuilding it", why);
     if (!rs) {

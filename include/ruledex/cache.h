@@ -45,14 +45,28 @@
 #include "rule.h"
 #include "strbuf.h"
 
+/* Bytes lent by a cache (lend below): valid until release(handle), which
+ * needs neither the cache nor its context (the cache may be closed first). */
+typedef struct rdx_blob_loan {
+    const void *data;
+    size_t len;
+    void (*release)(void *handle);
+    void *handle;
+} rdx_blob_loan;
+
 /* Any key → bytes store.  get returns a malloc'd copy (the caller frees
  * it) and its length, or NULL when there is none (a bad entry is a note in
- * d).  put stores a copy; a failure is a note in d, never fatal. */
+ * d).  put stores a copy; a failure is a note in d, never fatal.  lend
+ * (optional, NULL in a cache without it) is get without the copy: the
+ * file store maps the entry read-only, so a 20 MB rule-set snapshot costs
+ * no copying and no fresh memory; 0 and *loan filled, or -1 like get's
+ * NULL. */
 typedef struct rdx_blob_cache {
     void *ctx;
     void *(*get)(void *ctx, const void *key, size_t key_len, size_t *len, rdx_diags *d);
     void (*put)(void *ctx, const void *key, size_t key_len, const void *data, size_t len,
                 rdx_diags *d);
+    int (*lend)(void *ctx, const void *key, size_t key_len, rdx_blob_loan *loan, rdx_diags *d);
 } rdx_blob_cache;
 
 typedef struct rdx_cache rdx_cache;
@@ -109,11 +123,12 @@ int rdx_cache_decode(const void *file, size_t len, const void *key, size_t key_l
 int rdx_snapshot_encode(const rdx_ruleset *rs, const rdx_diags *d, size_t diags_from,
                         rdx_strbuf *out);
 
-/* The rule set in bytes (malloc'd, len long; owned by the call from now
- * on, freed with the set or on failure), its stored diagnostics appended
- * to load_diags.  NULL and a reason in *why when the bytes are not a
- * whole, well-formed snapshot of this format. */
-rdx_ruleset *rdx_snapshot_decode(void *bytes, size_t len, rdx_diags *load_diags,
+/* The rule set in loan->data (len bytes), its stored diagnostics appended
+ * to load_diags.  The set's strings point into those bytes: the loan is
+ * the set's from now on, released when the set is freed (or at once on
+ * failure).  NULL and a reason in *why when the bytes are not a whole,
+ * well-formed snapshot of this format. */
+rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diags,
                                  const char **why);
 
 /* The key of the rules read from specs ([LANG:]PATH, as rdx_load_rules_path

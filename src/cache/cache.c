@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -347,7 +348,70 @@ static void cache_put(void *ctx, const void *key, size_t key_len, const void *da
     if (ok) prune(c);
 }
 
+/* ---- lending: the entry mapped, not copied -------------------------------- */
+
+typedef struct mapping {
+    void *addr;
+    size_t len;
+} mapping;
+
+static void unmap(void *handle) {
+    mapping *mp = handle;
+    munmap(mp->addr, mp->len);
+    free(mp);
+}
+
+/* Like cache_get, but the payload stays in a private read-only mapping of
+ * the file (MAP_POPULATE: the checksum reads every page anyway).  The
+ * mapping keeps the inode, so a writer replacing the entry (rename) does
+ * not disturb it; only a file truncated in place while mapped would (the
+ * cache never does that, and entries are the user's own). */
+static int cache_lend(void *ctx, const void *key, size_t key_len, rdx_blob_loan *loan,
+                      rdx_diags *d) {
+    rdx_cache *c = ctx;
+    char *path = entry_path(c, key, key_len);
+    const char *why = NULL;
+    int rc = -1;
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    struct stat st;
+    void *addr = MAP_FAILED;
+    if (fd < 0) {
+        if (errno != ENOENT) why = strerror(errno);
+    } else if (fstat(fd, &st) != 0) {
+        why = strerror(errno);
+    } else if (!S_ISREG(st.st_mode)) {
+        why = "not a regular file";
+    } else if (!(why = untrusted(&st)) && (uint64_t)st.st_size > RDX_CACHE_MAX_FILE) {
+        why = "larger than the cache's limit";
+    } else if (!why && st.st_size < RDX_CACHE_HEADER) {
+        why = "truncated (shorter than its header)";
+    } else if (!why) {
+        addr = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        if (addr == MAP_FAILED) why = strerror(errno);
+    }
+    if (fd >= 0) close(fd);
+    const void *payload;
+    size_t plen;
+    if (addr != MAP_FAILED) {
+        if (rdx_cache_decode(addr, (size_t)st.st_size, key, key_len, &payload, &plen, &why) == 0) {
+            mapping *mp = malloc(sizeof *mp);
+            if (!mp) abort();
+            *mp = (mapping){addr, (size_t)st.st_size};
+            *loan = (rdx_blob_loan){payload, plen, unmap, mp};
+            utimensat(AT_FDCWD, path, NULL, 0);   /* recently used: pruned last */
+            rc = 0;
+        } else {
+            munmap(addr, (size_t)st.st_size);
+        }
+    }
+    if (why)
+        rdx_diag_add(d, RDX_SEV_NOTE, "cache", path, 0, 0,
+                     "cache entry ignored (%s); rebuilding it", why);
+    free(path);
+    return rc;
+}
+
 rdx_blob_cache rdx_cache_blob(rdx_cache *c) {
-    rdx_blob_cache b = {c, cache_get, cache_put};
+    rdx_blob_cache b = {c, cache_get, cache_put, cache_lend};
     return b;
 }

@@ -693,10 +693,13 @@ static void r_diags(rd *r, rdx_diags *out) {
     }
 }
 
-rdx_ruleset *rdx_snapshot_decode(void *bytes, size_t len, rdx_diags *load_diags,
+rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diags,
                                  const char **why) {
     rdx_ruleset *rs = rdx_ruleset_new();
-    rs->priv->snapshot = bytes;   /* owned from here on, whatever happens */
+    rs->priv->snapshot_release = loan->release;   /* the set's from here on, whatever happens */
+    rs->priv->snapshot_handle = loan->handle;
+    const void *bytes = loan->data;
+    size_t len = loan->len;
     rd r = {bytes, (const unsigned char *)bytes + len, rs->arena, rs, NULL};
     if (len < 12 || memcmp(bytes, SNAP_MAGIC, 8) != 0) r_fail(&r, "not a rule-set snapshot");
     r.p += len < 12 ? 0 : 8;

@@ -24,7 +24,7 @@ void rdx_ruleset_free(rdx_ruleset *rs) {
     free(rs->priv->regexes);
     free(rs->priv->regex_src);
     free(rs->priv->regex_flags);
-    free(rs->priv->snapshot);
+    if (rs->priv->snapshot_release) rs->priv->snapshot_release(rs->priv->snapshot_handle);
     free(rs->priv->files);
     free(rs->priv);
     rdx_placeholders_free(rs->placeholders);

@@ -23,8 +23,9 @@ struct rdx_ruleset_priv {
                                     (arena), so a snapshot can recompile it */
     unsigned *regex_flags;       /* per code: its RDX_PF_RE_* flags */
     size_t n_regexes, cap_regexes;
-    void *snapshot;              /* the snapshot bytes a cached set's strings
-                                    point into (src/cache/snapshot.c); freed with it */
+    void (*snapshot_release)(void *);  /* a cached set's strings point into */
+    void *snapshot_handle;       /* snapshot bytes (src/cache/snapshot.c):
+                                    released with the set */
     rdx_file_id *files;          /* rule files read and directories walked: an open-addressing set */
     size_t n_files, cap_files;   /* cap_files: 0 or a power of two */
 };

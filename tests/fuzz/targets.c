@@ -626,7 +626,7 @@ static cache_fixture *cache_fixture_get(void) {
     rdx_sigma_load_buffer(fx.rs, "cache-fixture.yml", rules, sizeof rules - 1, &d);
     rdx_diags_free(&d);
     cache_input in = {NULL, 0, &fx};
-    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put, NULL};
     fx.want = cache_hits(&fx, &bc);   /* compiles, and keeps the database */
     return &fx;
 }
@@ -634,7 +634,7 @@ static cache_fixture *cache_fixture_get(void) {
 int rdx_fuzz_cache(const uint8_t *data, size_t size) {
     cache_fixture *fx = cache_fixture_get();
     cache_input in = {data, size, fx};
-    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put, NULL};
     FUZZ_ASSERT(cache_hits(fx, &bc) == fx->want);
     return 0;
 }
@@ -721,7 +721,8 @@ static rdx_ruleset *snap_decode(const void *bytes, size_t len) {
     rdx_diags d;
     rdx_diags_init(&d);
     const char *why = NULL;
-    rdx_ruleset *rs = rdx_snapshot_decode(copy, len, &d, &why);
+    rdx_blob_loan loan = {copy, len, free, copy};
+    rdx_ruleset *rs = rdx_snapshot_decode(&loan, &d, &why);
     FUZZ_ASSERT(rs ? why == NULL : why != NULL && *why);
     for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
     rdx_diags_free(&d);
