@@ -17,10 +17,11 @@
  * caller's), named by a hash of the key.  A file is
  *
  *     "RDXCACHE" | u32 format | u32 0 | char[32] producer | u64 key_len |
- *     u64 payload_len | u32 crc32 | u32 0 | key | payload
+ *     u64 payload_len | u64 checksum | key | payload
  *
  * (integers little-endian; producer = ruledex and vectorscan versions; the
- * CRC covers the header before it, the key and the payload).  It is read
+ * checksum — a 64-bit hash in the manner of XXH64, format 2; format 1 had
+ * a CRC-32 — covers the header before it, the key and the payload).  It is read
  * whole, its length must be exactly the header's, its key must equal the
  * caller's byte for byte, and its checksum must hold; otherwise it is
  * ignored with a note and rebuilt.  Nothing read from it is ever used as a
@@ -94,7 +95,7 @@ int rdx_cache_default_dir(char *buf, size_t size);
 
 /* ---- the file format, for the store and its fuzz target ------------------- */
 
-#define RDX_CACHE_FORMAT 1
+#define RDX_CACHE_FORMAT 2
 #define RDX_CACHE_HEADER 72
 
 /* A cache file's bytes for (key, payload): malloc'd, *len set. */
