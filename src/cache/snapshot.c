@@ -331,17 +331,41 @@ static int r_have(rd *r, size_t n) {
     return 1;
 }
 
-static uint32_t r_u32(rd *r) {
-    if (!r_have(r, 4)) return 0;
-    uint32_t v = 0;
-    for (int i = 3; i >= 0; i--) v = v << 8 | r->p[i];
+/* Little-endian loads by memcpy (one instruction each); the snapshot is
+ * millions of these. */
+static inline uint32_t le32(const unsigned char *p) {
+    uint32_t v;
+    memcpy(&v, p, 4);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap32(v);
+#endif
+    return v;
+}
+
+static inline uint64_t le64(const unsigned char *p) {
+    uint64_t v;
+    memcpy(&v, p, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap64(v);
+#endif
+    return v;
+}
+
+static inline uint32_t r_u32(rd *r) {
+    if ((size_t)(r->end - r->p) < 4) {   /* also after a failure: p == end */
+        r_fail(r, "truncated");
+        return 0;
+    }
+    uint32_t v = le32(r->p);
     r->p += 4;
     return v;
 }
 static uint64_t r_u64(rd *r) {
-    if (!r_have(r, 8)) return 0;
-    uint64_t v = 0;
-    for (int i = 7; i >= 0; i--) v = v << 8 | r->p[i];
+    if ((size_t)(r->end - r->p) < 8) {
+        r_fail(r, "truncated");
+        return 0;
+    }
+    uint64_t v = le64(r->p);
     r->p += 8;
     return v;
 }
