@@ -274,6 +274,15 @@ static void atom_expression(const rdx_atom *at, char *e, fold_memo *fm) {
 
 /* ---- the compiled database's cache (cache.h) ------------------------------ */
 
+/* v in decimal, as %u writes it. */
+static void key_uint(rdx_strbuf *k, unsigned v) {
+    char d[16];
+    size_t n = 0;
+    do d[n++] = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    while (n) rdx_strbuf_putc(k, d[--n]);
+}
+
 /* The key: everything hs_compile_multi is given, and the vectorscan that
  * compiles it.  Any change to rules, tables or atom derivation changes an
  * expression, a flag or the count, hence the key. */
@@ -281,8 +290,14 @@ static void db_key(rdx_strbuf *k, const char *const *exprs, const unsigned *flag
                    const unsigned *ids, size_t n) {
     rdx_strbuf_printf(k, "ruledex matcher prefilter 1; block mode; %s; %zu patterns\n",
                        hs_version(), n);
-    for (size_t i = 0; i < n; i++)
-        rdx_strbuf_printf(k, "%u %u %s\n", flags[i], ids[i], exprs[i]);
+    for (size_t i = 0; i < n; i++) {   /* "%u %u %s\n" without printf: 17,000 lines */
+        key_uint(k, flags[i]);
+        rdx_strbuf_putc(k, ' ');
+        key_uint(k, ids[i]);
+        rdx_strbuf_putc(k, ' ');
+        rdx_strbuf_puts(k, exprs[i]);
+        rdx_strbuf_putc(k, '\n');
+    }
 }
 
 /* A database from the cache, if it deserialises and can scan; NULL
