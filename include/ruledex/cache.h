@@ -14,7 +14,8 @@
  *
  * rdx_cache is the file store behind that interface: one file per key in
  * a directory ($XDG_CACHE_HOME/ruledex, else ~/.cache/ruledex, or the
- * caller's), named by a hash of the key.  A file is
+ * caller's), named by a hash of the key and the format (HASH.f2.rdxc).  A
+ * file is
  *
  *     "RDXCACHE" | u32 format | u32 0 | char[32] producer | u64 key_len |
  *     u64 payload_len | u64 checksum | key | payload
@@ -116,6 +117,7 @@ int rdx_cache_decode(const void *file, size_t len, const void *key, size_t key_l
  * under the key rdx_snapshot_key builds.
  */
 
+/* Bump with any change to the encoding or to what it encodes. */
 #define RDX_SNAPSHOT_FORMAT 1
 
 /* Append the snapshot of rs to out, with the load's diagnostics d from

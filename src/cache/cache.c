@@ -255,11 +255,16 @@ static uint64_t fnv1a(const unsigned char *p, size_t n) {
     return h;
 }
 
+/* The format is part of the name ("….f2.rdxc"): builds of two formats
+ * sharing a directory (an upgrade, two checkouts) keep apart instead of
+ * overwriting each other's entries with a note on every run; the other
+ * format's files age out through the pruning. */
 static char *entry_path(const rdx_cache *c, const void *key, size_t key_len) {
-    size_t n = strlen(c->dir) + 40;
+    size_t n = strlen(c->dir) + 48;
     char *p = malloc(n);
     if (!p) abort();
-    snprintf(p, n, "%s/%016llx" SUFFIX, c->dir, (unsigned long long)fnv1a(key, key_len));
+    snprintf(p, n, "%s/%016llx.f%d" SUFFIX, c->dir, (unsigned long long)fnv1a(key, key_len),
+             RDX_CACHE_FORMAT);
     return p;
 }
 

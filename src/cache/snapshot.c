@@ -830,7 +830,13 @@ static int key_dir_walk(rdx_strbuf *k, int dfd, const key_dir *up, int depth) {
 
 int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *files,
                      size_t n_files, rdx_strbuf *k) {
-    rdx_strbuf_printf(k, "ruledex %s rule-set snapshot %d", RULEDEX_VERSION, RDX_SNAPSHOT_FORMAT);
+    /* The layout of the intermediate form too: a change to it that forgot
+     * to bump RDX_SNAPSHOT_FORMAT still gives another key on most builds. */
+    rdx_strbuf_printf(k, "ruledex %s rule-set snapshot %d; layout %zu %zu %zu %zu %zu %zu %zu %d %d",
+                      RULEDEX_VERSION, RDX_SNAPSHOT_FORMAT, sizeof(rdx_rule), sizeof(rdx_stage),
+                      sizeof(rdx_predicate), sizeof(rdx_rvalue), sizeof(rdx_cond),
+                      sizeof(rdx_correlation), sizeof(rdx_value), (int)RDX_OP_TERM,
+                      (int)RDX_NATIVE_ECS_DATASET);
     rdx_strbuf_putc(k, 0);
     for (size_t i = 0; i < n_files; i++) {
         struct stat st;
