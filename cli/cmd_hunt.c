@@ -687,7 +687,15 @@ int rdx_cmd_hunt(int argc, char **argv) {
     }
     rdx_diags rule_diags;
     rdx_diags_init(&rule_diags);
-    h.rs = cli_load_rules(&h.opt.rules, &rule_diags);
+    rdx_diags cache_notes;
+    rdx_diags_init(&cache_notes);
+    rdx_cache *rcache = h.opt.no_cache ? NULL : rdx_cache_open(h.opt.cache_dir, &cache_notes);
+    rdx_diags_clear(&cache_notes);   /* build_session reports an unusable directory */
+    rdx_blob_cache rb = rdx_cache_blob(rcache);
+    h.rs = cli_load_rules_cached(&h.opt.rules, rcache ? &rb : NULL, &rule_diags, &cache_notes);
+    rdx_cache_close(rcache);
+    cli_print_diags(stderr, &cache_notes, &ecol, 0, 20);
+    rdx_diags_free(&cache_notes);
     cli_print_diags(stderr, &rule_diags, &ecol, !h.opt.verbose, h.opt.verbose ? 0 : 20);
     int usable = h.rs && h.rs->n_rules > 0 && build_session(&h, &rule_diags, &ecol);
     if (usable && rdx_hunt_rule_count(h.session) == 0) {

@@ -122,6 +122,45 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d) {
     return rs;
 }
 
+rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx_diags *d,
+                                   rdx_diags *notes) {
+    if (!bc) return cli_load_rules(opt, d);
+    char def[4096];
+    const char *files[2] = {
+        opt->placeholders,
+        cli_data_path(rdx_fieldnorm_default_path(def, sizeof def), "fields.yml"),
+    };
+    rdx_strbuf key = RDX_STRBUF_INIT;
+    if (rdx_snapshot_key(opt->paths, opt->n_paths, files, 2, &key) != 0) {
+        rdx_strbuf_free(&key);
+        return cli_load_rules(opt, d);
+    }
+    rdx_blob_loan loan = {NULL, 0, free, NULL};
+    int found;
+    if (bc->lend) {
+        found = bc->lend(bc->ctx, key.data, key.len, &loan, notes) == 0;
+    } else {
+        loan.handle = bc->get(bc->ctx, key.data, key.len, &loan.len, notes);
+        loan.data = loan.handle;
+        found = loan.data != NULL;
+    }
+    const char *why = NULL;
+    rdx_ruleset *rs = found ? rdx_snapshot_decode(&loan, d, &why) : NULL;
+    if (found && !rs)
+        rdx_diag_add(notes, RDX_SEV_NOTE, "cache", NULL, 0, 0,
+                     "rule-set snapshot ignored (%s); rebuilding it", why);
+    if (!rs) {
+        size_t from = d->count;
+        rs = cli_load_rules(opt, d);
+        rdx_strbuf snap = RDX_STRBUF_INIT;
+        if (rs && rdx_snapshot_encode(rs, d, from, &snap) == 0)
+            bc->put(bc->ctx, key.data, key.len, snap.data, snap.len, notes);
+        rdx_strbuf_free(&snap);
+    }
+    rdx_strbuf_free(&key);
+    return rs;
+}
+
 /* Native field names of SPL/KQL/YARA-L/Elastic rules into the Sigma
  * taxonomy (data/fields.yml, found like logsources.yml).  A missing table
  * leaves every native field unmapped (prefixed), which is still correct. */

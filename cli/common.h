@@ -53,6 +53,13 @@ typedef struct cli_rules {
     const char *placeholders;     /* file, or NULL */
 } cli_rules;
 rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
+/* The same rule set from a snapshot in bc when the rule files, the
+ * placeholder and field tables and ruledex are unchanged (cache.h), else
+ * loaded and stored there.  Notes about the cache (an entry ignored and
+ * rebuilt) go to notes; the load's own diagnostics to d, alike either way.
+ * bc NULL: cli_load_rules. */
+rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx_diags *d,
+                                   rdx_diags *notes);
 
 /* One -r of show and catalog, "[NAME:]PATH", where NAME labels the rule
  * collection in corpus counts ("sigma 23, emerging 2"; default "sigma").

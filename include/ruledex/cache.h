@@ -14,13 +14,15 @@
  *
  * rdx_cache is the file store behind that interface: one file per key in
  * a directory ($XDG_CACHE_HOME/ruledex, else ~/.cache/ruledex, or the
- * caller's), named by a hash of the key.  A file is
+ * caller's), named by a hash of the key and the format (HASH.f2.rdxc).  A
+ * file is
  *
  *     "RDXCACHE" | u32 format | u32 0 | char[32] producer | u64 key_len |
- *     u64 payload_len | u32 crc32 | u32 0 | key | payload
+ *     u64 payload_len | u64 checksum | key | payload
  *
  * (integers little-endian; producer = ruledex and vectorscan versions; the
- * CRC covers the header before it, the key and the payload).  It is read
+ * checksum — a 64-bit hash in the manner of XXH64, format 2; format 1 had
+ * a CRC-32 — covers the header before it, the key and the payload).  It is read
  * whole, its length must be exactly the header's, its key must equal the
  * caller's byte for byte, and its checksum must hold; otherwise it is
  * ignored with a note and rebuilt.  Nothing read from it is ever used as a
@@ -42,15 +44,31 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "diag.h"
+#include "rule.h"
+#include "strbuf.h"
+
+/* Bytes lent by a cache (lend below): valid until release(handle), which
+ * needs neither the cache nor its context (the cache may be closed first). */
+typedef struct rdx_blob_loan {
+    const void *data;
+    size_t len;
+    void (*release)(void *handle);
+    void *handle;
+} rdx_blob_loan;
 
 /* Any key → bytes store.  get returns a malloc'd copy (the caller frees
  * it) and its length, or NULL when there is none (a bad entry is a note in
- * d).  put stores a copy; a failure is a note in d, never fatal. */
+ * d).  put stores a copy; a failure is a note in d, never fatal.  lend
+ * (optional, NULL in a cache without it) is get without the copy: the
+ * file store maps the entry read-only, so a 20 MB rule-set snapshot costs
+ * no copying and no fresh memory; 0 and *loan filled, or -1 like get's
+ * NULL. */
 typedef struct rdx_blob_cache {
     void *ctx;
     void *(*get)(void *ctx, const void *key, size_t key_len, size_t *len, rdx_diags *d);
     void (*put)(void *ctx, const void *key, size_t key_len, const void *data, size_t len,
                 rdx_diags *d);
+    int (*lend)(void *ctx, const void *key, size_t key_len, rdx_blob_loan *loan, rdx_diags *d);
 } rdx_blob_cache;
 
 typedef struct rdx_cache rdx_cache;
@@ -78,7 +96,7 @@ int rdx_cache_default_dir(char *buf, size_t size);
 
 /* ---- the file format, for the store and its fuzz target ------------------- */
 
-#define RDX_CACHE_FORMAT 1
+#define RDX_CACHE_FORMAT 2
 #define RDX_CACHE_HEADER 72
 
 /* A cache file's bytes for (key, payload): malloc'd, *len set. */
@@ -90,5 +108,41 @@ unsigned char *rdx_cache_encode(const void *key, size_t key_len, const void *pay
  * ("truncated", "checksum mismatch", "another key", ...). */
 int rdx_cache_decode(const void *file, size_t len, const void *key, size_t key_len,
                      const void **payload, size_t *payload_len, const char **why);
+
+/* ---- rule-set snapshots (src/cache/snapshot.c) ---------------------------
+ *
+ * A loaded rule set — rules, filters, correlations resolved, fields
+ * normalised — as bytes, so a run whose rule files did not change reads
+ * no YAML.  Stored through rdx_blob_cache like the compiled database,
+ * under the key rdx_snapshot_key builds.
+ */
+
+/* Bump with any change to the encoding or to what it encodes. */
+#define RDX_SNAPSHOT_FORMAT 1
+
+/* Append the snapshot of rs to out, with the load's diagnostics d from
+ * index diags_from on (d may be NULL).  -1 when rs holds something a
+ * snapshot cannot represent (then do not store it). */
+int rdx_snapshot_encode(const rdx_ruleset *rs, const rdx_diags *d, size_t diags_from,
+                        rdx_strbuf *out);
+
+/* The rule set in loan->data (len bytes), its stored diagnostics appended
+ * to load_diags.  The set's strings point into those bytes: the loan is
+ * the set's from now on, released when the set is freed (or at once on
+ * failure).  NULL and a reason in *why when the bytes are not a whole,
+ * well-formed snapshot of this format. */
+rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diags,
+                                 const char **why);
+
+/* The key of the rules read from specs ([LANG:]PATH, as rdx_load_rules_path
+ * takes them) together with the data files that shape a load (a
+ * placeholder table, the field table; NULL or absent allowed): ruledex's
+ * version and the snapshot format, every spec, and the identity of every
+ * file and directory the walk reaches — device, inode, size, modification
+ * and change times (ns).  Cheap (no file is read) and safe: any write to
+ * a file changes its change time.  -1 when an input cannot be keyed (a
+ * pipe, an unreadable directory): load without a snapshot. */
+int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *files,
+                     size_t n_files, rdx_strbuf *key);
 
 #endif

@@ -145,26 +145,41 @@ void rdx_build_null(rdx_rvalue *v) {
     if (!v->text) v->text = "";
 }
 
-/* The set frees every code it compiled. */
-static void track_regex(rdx_ruleset *rs, void *code) {
+/* The set frees every code it compiled, and keeps the source and flags
+ * of each: a snapshot of the set (src/cache/snapshot.c) stores those and
+ * recompiles, never PCRE2's own serialised form (unchecked on decoding). */
+void rdx_ruleset_track_regex(rdx_ruleset *rs, void *code, const char *src, unsigned flags) {
     struct rdx_ruleset_priv *p = rs->priv;
     if (p->n_regexes == p->cap_regexes) {
         p->cap_regexes = p->cap_regexes ? p->cap_regexes * 2 : 64;
         p->regexes = realloc(p->regexes, p->cap_regexes * sizeof *p->regexes);
-        if (!p->regexes) abort();
+        p->regex_src = realloc(p->regex_src, p->cap_regexes * sizeof *p->regex_src);
+        p->regex_flags = realloc(p->regex_flags, p->cap_regexes * sizeof *p->regex_flags);
+        if (!p->regexes || !p->regex_src || !p->regex_flags) abort();
     }
+    p->regex_src[p->n_regexes] = src;
+    p->regex_flags[p->n_regexes] = flags;
     p->regexes[p->n_regexes++] = code;
 }
 
-int rdx_build_regex(rdx_ruleset *rs, rdx_rvalue *v, const char *re, unsigned flags,
-                    const char *file, uint32_t line, uint32_t column, rdx_diags *d) {
+void *rdx_ruleset_compile_regex(const char *re, unsigned flags, int *err, size_t *off) {
     uint32_t opts = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
     if (flags & RDX_PF_RE_I) opts |= PCRE2_CASELESS;
     if (flags & RDX_PF_RE_M) opts |= PCRE2_MULTILINE;
     if (flags & RDX_PF_RE_S) opts |= PCRE2_DOTALL;
+    PCRE2_SIZE o = 0;
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, strlen(re), opts, err, &o, NULL);
+    *off = (size_t)o;
+    /* JIT is an optimisation; the interpreter is the fallback. */
+    if (code) (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    return code;
+}
+
+int rdx_build_regex(rdx_ruleset *rs, rdx_rvalue *v, const char *re, unsigned flags,
+                    const char *file, uint32_t line, uint32_t column, rdx_diags *d) {
     int err;
-    PCRE2_SIZE off;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, strlen(re), opts, &err, &off, NULL);
+    size_t off;
+    pcre2_code *code = rdx_ruleset_compile_regex(re, flags, &err, &off);
     if (!code) {
         PCRE2_UCHAR msg[256];
         if (pcre2_get_error_message(err, msg, sizeof msg) < 0)
@@ -173,9 +188,8 @@ int rdx_build_regex(rdx_ruleset *rs, rdx_rvalue *v, const char *re, unsigned fla
                      "invalid regular expression at offset %zu: %s", (size_t)off, (const char *)msg);
         return 0;
     }
-    /* JIT is an optimisation; the interpreter is the fallback. */
-    (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    track_regex(rs, code);
+    rdx_ruleset_track_regex(rs, code, rdx_arena_strdup(rs->arena, re),
+                            flags & (RDX_PF_RE_I | RDX_PF_RE_M | RDX_PF_RE_S));
     v->kind = RDX_VK_REGEX;
     v->regex = code;
     if (!v->text) {

@@ -22,6 +22,9 @@ void rdx_ruleset_free(rdx_ruleset *rs) {
     if (!rs) return;
     for (size_t i = 0; i < rs->priv->n_regexes; i++) pcre2_code_free(rs->priv->regexes[i]);
     free(rs->priv->regexes);
+    free(rs->priv->regex_src);
+    free(rs->priv->regex_flags);
+    if (rs->priv->snapshot_release) rs->priv->snapshot_release(rs->priv->snapshot_handle);
     free(rs->priv->files);
     free(rs->priv);
     rdx_placeholders_free(rs->placeholders);

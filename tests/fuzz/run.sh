@@ -212,7 +212,7 @@ seed() {   # seed TARGET -> $OUT/seeds/TARGET
     if [ -d "$CORPUS" ]; then
         case $1 in
         sigma|condition|json|evtx|pattern|logsource|attack|correlation|elastic|yaral|splunk|kusto) "seed_$1" "$dir" ;;
-        cache) ;;   # seeded from tests/data/regressions/cache/ below
+        cache|snapshot) ;;   # seeded from tests/data/regressions/NAME/ below
         *) ;;   # a new target starts from nothing until a seed_ function is added
         esac
     else

@@ -626,7 +626,7 @@ static cache_fixture *cache_fixture_get(void) {
     rdx_sigma_load_buffer(fx.rs, "cache-fixture.yml", rules, sizeof rules - 1, &d);
     rdx_diags_free(&d);
     cache_input in = {NULL, 0, &fx};
-    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put, NULL};
     fx.want = cache_hits(&fx, &bc);   /* compiles, and keeps the database */
     return &fx;
 }
@@ -634,7 +634,134 @@ static cache_fixture *cache_fixture_get(void) {
 int rdx_fuzz_cache(const uint8_t *data, size_t size) {
     cache_fixture *fx = cache_fixture_get();
     cache_input in = {data, size, fx};
-    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put};
+    rdx_blob_cache bc = {&in, fuzz_cache_get, fuzz_cache_put, NULL};
     FUZZ_ASSERT(cache_hits(fx, &bc) == fx->want);
+    return 0;
+}
+
+/* ---- snapshot ------------------------------------------------------------
+ *
+ * The bytes are a rule-set snapshot (cache.h) — or, when the first byte is
+ * odd, edits laid over a genuine one (so that the decoder sees near-valid
+ * input, past its magic and counts).  The genuine one is of a fixed rule
+ * set using every part of the intermediate form: regexes, CIDR, numbers,
+ * keywords, |all, a filter, a correlation with an alias, opaque-free
+ * Sigma.  What must hold: decoding either fails with a reason or gives a
+ * set that evaluates fixed events without fault, whose own snapshot
+ * decodes to the same bytes again; the genuine bytes decode to a set that
+ * finds exactly what the loaded one finds and encodes to the same bytes. */
+
+typedef struct snap_fixture {
+    rdx_ruleset *rs;
+    unsigned want;              /* hits, a bit per (event, rule) */
+    rdx_strbuf bytes;           /* the genuine snapshot */
+} snap_fixture;
+
+static const char *const SNAP_EVENTS[] = {
+    "{\"CommandLine\": \"mimikatz sekurlsa::logonpasswords\", \"EventID\": 4688}",
+    "{\"Image\": \"C:\\\\Windows\\\\certutil.exe\", \"DestinationIp\": \"10.1.2.3\", \"EventID\": 3}",
+    "{\"User\": \"admin\", \"Count\": 12, \"Message\": \"failed logon for ADMIN\"}",
+};
+
+static unsigned snap_hits(const rdx_ruleset *rs) {
+    rdx_eval *e = rdx_eval_new();
+    unsigned all = 0;
+    for (size_t k = 0; k < sizeof SNAP_EVENTS / sizeof *SNAP_EVENTS; k++) {
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_event ev;
+        rdx_event_init(&ev, a, rdx_json_parse(a, SNAP_EVENTS[k], strlen(SNAP_EVENTS[k]), NULL));
+        for (size_t i = 0; i < rs->n_rules && i < 10; i++)
+            if (rdx_eval_rule(e, rs->rules[i], &ev) > 0) all |= 1u << (10 * k + i);
+        rdx_arena_free(a);
+    }
+    rdx_eval_free(e);
+    return all;
+}
+
+static snap_fixture *snap_fixture_get(void) {
+    static snap_fixture fx;
+    if (fx.rs) return &fx;
+    static const char rules[] =
+        "title: a\nid: 0e8b1e2a-0000-4000-8000-000000000001\nname: rule_a\nlevel: high\n"
+        "tags: [attack.t1003]\nlogsource:\n    product: windows\n    category: process_creation\n"
+        "detection:\n    sel:\n        CommandLine|contains|all: ['mimikatz', 'sekurlsa']\n"
+        "    re:\n        CommandLine|re|i: 'log[o0]n.*words$'\n    condition: sel and re\n---\n"
+        "title: b\nname: rule_b\nlogsource:\n    product: windows\ndetection:\n    sel:\n"
+        "        Image|endswith: '\\certutil.exe'\n        DestinationIp|cidr: '10.0.0.0/8'\n"
+        "    filter:\n        EventID: [1, 2]\n    condition: sel and not filter\n---\n"
+        "title: c\nlogsource:\n    product: windows\ndetection:\n    keywords:\n        - 'failed logon'\n"
+        "    num:\n        Count|gte: 10\n    condition: keywords or 1 of num*\n---\n"
+        "title: many\nname: many\ncorrelation:\n    type: event_count\n    rules: [rule_a, rule_b]\n"
+        "    aliases:\n        who:\n            rule_a: User\n            rule_b: SubjectUserName\n"
+        "    group-by: [who]\n    timespan: 5m\n    condition:\n        gte: 2\n---\n"
+        "title: f\nfilter:\n    rules: [rule_b]\n    selection:\n        User: 'svc'\n"
+        "    condition: not selection\nlogsource:\n    product: windows\n";
+    rdx_diags d;
+    rdx_diags_init(&d);
+    fx.rs = rdx_ruleset_new();
+    rdx_sigma_load_buffer(fx.rs, "snapshot-fixture.yml", rules, sizeof rules - 1, &d);
+    rdx_ruleset_apply_filters(fx.rs, &d);
+    rdx_ruleset_resolve_correlations(fx.rs, &d);
+    FUZZ_ASSERT(rdx_snapshot_encode(fx.rs, &d, 0, &fx.bytes) == 0);
+    rdx_diags_free(&d);
+    fx.want = snap_hits(fx.rs);
+    /* the fixture is what it claims: four rules, a filter, something fires,
+     * the correlation resolved */
+    FUZZ_ASSERT(fx.rs->n_rules == 4 && fx.rs->n_filters == 1 && fx.want != 0);
+    FUZZ_ASSERT(fx.rs->rules[3]->correlation && fx.rs->rules[3]->correlation->resolved &&
+                fx.rs->rules[3]->correlation->resolved[1] == fx.rs->rules[1]);
+    return &fx;
+}
+
+/* Decode a copy of bytes (the set owns it); check what must hold. */
+static rdx_ruleset *snap_decode(const void *bytes, size_t len) {
+    void *copy = malloc(len ? len : 1);
+    FUZZ_ASSERT(copy);
+    if (len) memcpy(copy, bytes, len);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    const char *why = NULL;
+    rdx_blob_loan loan = {copy, len, free, copy};
+    rdx_ruleset *rs = rdx_snapshot_decode(&loan, &d, &why);
+    FUZZ_ASSERT(rs ? why == NULL : why != NULL && *why);
+    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
+    rdx_diags_free(&d);
+    return rs;
+}
+
+int rdx_fuzz_snapshot(const uint8_t *data, size_t size) {
+    snap_fixture *fx = snap_fixture_get();
+    rdx_strbuf in = RDX_STRBUF_INIT;
+    if (size && (data[0] & 1)) {   /* (offset:u16, byte, mask) edits on the genuine bytes */
+        rdx_strbuf_append(&in, fx->bytes.data, fx->bytes.len);
+        for (size_t i = 1; i + 4 <= size; i += 4) {
+            size_t at = ((size_t)data[i] | (size_t)data[i + 1] << 8) % in.len;
+            in.data[at] = (char)((in.data[at] & ~data[i + 3]) | (data[i + 2] & data[i + 3]));
+        }
+        if (size % 4 == 2) in.len -= data[size - 1] % (in.len + 1);   /* and cut it short */
+    } else {
+        rdx_strbuf_append(&in, data, size);
+    }
+    rdx_ruleset *rs = snap_decode(in.data, in.len);
+    if (rs) {
+        (void)snap_hits(rs);   /* any decoded set can be evaluated */
+        rdx_strbuf again = RDX_STRBUF_INIT;
+        if (rdx_snapshot_encode(rs, NULL, 0, &again) == 0) {   /* round trip: stable */
+            rdx_ruleset *rs2 = snap_decode(again.data, again.len);
+            FUZZ_ASSERT(rs2);
+            rdx_strbuf third = RDX_STRBUF_INIT;
+            FUZZ_ASSERT(rdx_snapshot_encode(rs2, NULL, 0, &third) == 0);
+            FUZZ_ASSERT(third.len == again.len && memcmp(third.data, again.data, again.len) == 0);
+            rdx_strbuf_free(&third);
+            rdx_ruleset_free(rs2);
+        }
+        rdx_strbuf_free(&again);
+        rdx_ruleset_free(rs);
+    }
+    rdx_strbuf_free(&in);
+    /* the genuine bytes: the same detections */
+    rdx_ruleset *g = snap_decode(fx->bytes.data, fx->bytes.len);
+    FUZZ_ASSERT(g && snap_hits(g) == fx->want);
+    rdx_ruleset_free(g);
     return 0;
 }

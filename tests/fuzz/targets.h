@@ -45,5 +45,9 @@ int rdx_fuzz_splunk(const uint8_t *data, size_t size);
  * rules (or, first byte odd, bytes laid over a genuine database): the
  * matcher finds what a freshly compiled one finds, whatever the bytes. */
 int rdx_fuzz_cache(const uint8_t *data, size_t size);
+/* A rule-set snapshot (cache.h), or (first byte odd) edits over a genuine
+ * one: refused with a reason, or a set that evaluates and re-encodes
+ * stably; the genuine one finds what the loaded set finds. */
+int rdx_fuzz_snapshot(const uint8_t *data, size_t size);
 
 #endif

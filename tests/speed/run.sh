@@ -9,10 +9,16 @@
 #           output, the summary and the exit status are identical; a
 #           damaged JSON Lines file gives the same messages too; the
 #           generated EVTX is read whole by evtx_dump when one is built
-#   cache   --cache-dir: a cold run, a cached run, then the entry flipped,
-#           truncated, replaced by garbage and made writable by others —
-#           each time a note (or none), the same detections, and the
-#           entry rebuilt
+#   cache   --cache-dir: a cold run, a cached run, then each entry (the
+#           compiled database, the rule-set snapshot) flipped, truncated,
+#           replaced by garbage, stamped by another version and made
+#           writable by others — each time a note (or none), the same
+#           detections, and the entry rebuilt
+#   snapshot  the rule-set snapshot: the whole SigmaHQ set hunted cold and
+#           cached over the EVTX samples and the regression data (output
+#           and messages byte-identical, with --verbose); a copy of some
+#           rules edited, extended, shrunk and renamed between cached runs:
+#           each run equals a --no-cache run over the same files
 #
 # Needs the corpus (its rules and EVTX samples); skips without it, fails
 # then when RDX_REQUIRE_CORPUS=1.  Ends with "speed: N passed, N failed, N skipped".
@@ -121,20 +127,86 @@ damage() {   # damage TAG EXPECTED-NOTE: after damaging the entry
     hunt_cached "$1-again"
     [ ! -s "$T/ce.$1-again" ] && ok || no "cache: $1 entry was not rebuilt"
 }
-if [ -n "$entry" ]; then
+[ "$(ls "$D"/*.rdxc 2>/dev/null | wc -l)" -eq 2 ] && ok || no "cache: expected two entries (database, snapshot)"
+n=0
+for entry in "$D"/*.rdxc; do
+    [ -f "$entry" ] || continue
+    n=$((n + 1))
     size=$(wc -c <"$entry")
     printf '\377' | dd of="$entry" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
-    damage flipped "checksum mismatch"
+    damage "flipped$n" "checksum mismatch"
     head -c $((size / 3)) "$entry" >"$T/part" && cat "$T/part" >"$entry"
-    damage truncated "truncated"
+    damage "truncated$n" "truncated"
     head -c "$size" /dev/urandom >"$entry"
-    damage garbage "not a ruledex cache file"
+    damage "garbage$n" "not a ruledex cache file"
+    printf 'X' | dd of="$entry" bs=1 seek=24 conv=notrunc 2>/dev/null   # the producer's version
+    damage "version$n" "written by another ruledex version"
     chmod 666 "$entry"
-    hunt_cached shared
-    cmp -s "$T/c.ref" "$T/c.shared" && ok || no "cache: shared entry changed the detections"
-    grep -q "writable by other users" "$T/ce.shared" && ok || no "cache: an entry others may write was used"
+    hunt_cached "shared$n"
+    cmp -s "$T/c.ref" "$T/c.shared$n" && ok || no "cache: shared entry $n changed the detections"
+    grep -q "writable by other users" "$T/ce.shared$n" && ok || no "cache: an entry others may write was used"
     chmod 600 "$entry"
+done
+
+# ---- snapshot ------------------------------------------------------------------
+
+S=$CORPUS/sigma
+ALL="-r $S/rules -r $S/rules-emerging-threats -r $S/rules-threat-hunting"
+D2=$T/snapcache
+same_cold_cached() {   # same_cold_cached NAME INPUT [options]: --no-cache, cold, cached agree
+    name=$1 input=$2
+    shift 2
+    for run in nocache cold cached; do
+        opt="--cache-dir $D2"
+        [ "$run" = nocache ] && opt=--no-cache
+        # shellcheck disable=SC2086
+        "$RDX" hunt $ALL $opt -j 1 "$@" "$input" >"$T/s.$run" 2>"$T/se.$run"
+        echo $? >>"$T/s.$run"
+    done
+    for run in cold cached; do
+        cmp -s "$T/s.nocache" "$T/s.$run" && cmp -s "$T/se.nocache" "$T/se.$run" && ok ||
+            no "snapshot: $name: the $run run differs from --no-cache"
+    done
+}
+same_cold_cached "evtx samples, jsonl" "$CORPUS/evtx-samples" -f jsonl -v
+rm -rf "$D2"
+if [ -d "$CORPUS/sigma-regression/regression_data" ]; then
+    same_cold_cached "regression data, table" "$CORPUS/sigma-regression/regression_data" -v
+    same_cold_cached "regression data, csv" "$CORPUS/sigma-regression/regression_data" -f csv
+else
+    skip=$((skip + 1))
 fi
+
+# edits between runs: each cached run equals a fresh load of the same files
+mkdir -p "$T/edit/sub"
+find "$S/rules/windows/process_creation" -name '*.yml' | LC_ALL=C sort | head -60 >"$T/list"
+while read -r f; do cp "$f" "$T/edit/"; done <"$T/list"
+mv "$T/edit/$(ls "$T/edit" | grep yml | tail -1)" "$T/edit/sub/"
+D3=$T/editcache
+edit_check() {   # edit_check NAME: cached (twice) = --no-cache over $T/edit
+    "$RDX" hunt -r "$T/edit" --no-cache -j 1 -f jsonl "$T/big.evtx" >"$T/e.ref" 2>"$T/ee.ref"
+    for k in 1 2; do
+        "$RDX" hunt -r "$T/edit" --cache-dir "$D3" -j 1 -f jsonl "$T/big.evtx" >"$T/e.$k" 2>"$T/ee.$k"
+        cmp -s "$T/e.ref" "$T/e.$k" && cmp -s "$T/ee.ref" "$T/ee.$k" && ok ||
+            no "snapshot: after $1, cached run $k differs from --no-cache"
+    done
+}
+edit_check "the first load"
+# a rule that fires (the first detection's file), so that the edit shows
+first=$(sed -n '1s/^{"rule":{[^}]*"file":"\([^"]*\)".*/\1/p' "$T/e.2")
+[ -f "$first" ] && ok || no "snapshot: no rule of the copy fires (the edit checks would prove nothing)"
+sed 's/^level: .*/level: critical/; s/^title: /title: Edited /' "$first" >"$T/x" && cat "$T/x" >"$first"
+edit_check "an edit (same size class, same second)"
+grep -q '"Edited ' "$T/e.2" && ok || no "snapshot: the edited title is not in the output"
+cp "$S/rules/windows/process_creation/$(ls "$S/rules/windows/process_creation" | grep yml | tail -1)" "$T/edit/sub/new.yml"
+edit_check "a file added in a subdirectory"
+rm "$first"
+edit_check "a file removed"
+mv "$T/edit/sub" "$T/edit/moved"
+edit_check "a directory renamed"
+printf 'title: broken\ndetection: [\n' >"$T/edit/zz_broken.yml"
+edit_check "a broken file added (its error replayed)"
+grep -q 'zz_broken.yml' "$T/ee.2" && ok || no "snapshot: the broken file's error is not replayed"
 
 echo "speed: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

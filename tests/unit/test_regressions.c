@@ -216,6 +216,7 @@ static const target TARGETS[] = {
     {"elastic", rdx_fuzz_elastic},   {"yaral", rdx_fuzz_yaral},
     {"kusto", rdx_fuzz_kusto},       {"splunk", rdx_fuzz_splunk},
     {"cache", rdx_fuzz_cache},
+    {"snapshot", rdx_fuzz_snapshot},
 };
 
 typedef struct job {
