@@ -20,9 +20,11 @@
  *      route is computed on first sight of an identity by asking the
  *      logsource table about each logsource group, and cached in the
  *      scratch (so the matcher itself stays immutable and lock-free);
- *   2. scan: every scalar value of the event, joined with a separator
- *      byte, is scanned once; each atom found ticks off its clauses, and a
- *      rule whose clauses are all ticked is marked;
+ *   2. scan: every scalar value some field of the route's rules can
+ *      resolve to (read_names), joined with a separator byte, is scanned
+ *      once (the other values only for the atoms of keyword rules, with a
+ *      second small database); each atom found ticks off its clauses, and
+ *      a rule whose clauses are all ticked is marked;
  *   3. check: the route's always rules lose those whose required fields
  *      are not among the event's field names;
  *   4. verify: candidates = (marked ∩ route) ∪ checked always rules, a
