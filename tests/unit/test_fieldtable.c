@@ -128,8 +128,8 @@ TEST(fieldtable_dotted_odd_names) {
     static const char *docs[] = {
         "{\"x\":{\"a.b\":{\"#attributes\":{\"c\":\"1\"}}},\"b_c\":\"2\"}",
         "{\"Threat.Name X\":\"1\",\"q\":{\"Threat.Name X\":\"2\"},\"NameX\":\"3\"}",
-        "{\"System\":{\"Channel\":\"S\",\"Provider\":{\"#attributes\":{\"Name\":\"P\"}}},"
-        "\"Channel\":\"T\",\"Provider.Name\":\"Q\",\"a\":{\"\":\"e\"},\"a.\":\"f\"}",
+        ("{\"System\":{\"Channel\":\"S\",\"Provider\":{\"#attributes\":{\"Name\":\"P\"}}},"
+         "\"Channel\":\"T\",\"Provider.Name\":\"Q\",\"a\":{\"\":\"e\"},\"a.\":\"f\"}"),
     };
     static const char *names[] = {"a.b_c", "A.B_C", "x.a.b_c", "a.b.c", "b.c", "x.a.b.c",
                                   "Threat.NameX", "threat.name x", "q.Threat.Name X",

@@ -713,14 +713,14 @@ static void scan_fields_differential(int keywords) {
         "a.b", "Data"};   /* Data: an element whose attribute Name holds the value */
     static const char *lits[] = {"mimikatz", "rubeus", "whoami", "psexec", "certutil"};
     static const char *shapes[] = {
-        "{\"Event\":{\"System\":{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
-        "\"EventID\":1,\"Computer\":\"%s\",\"Provider\":{\"#attributes\":{\"Name\":"
-        "\"Microsoft-Windows-Sysmon\"}}},\"EventData\":{%s}}}",
-        "{\"Event\":{\"System\":{\"Channel\":\"Security\",\"EventID\":4688,\"Computer\":\"%s\","
-        "\"Provider\":{\"#attributes\":{\"Name\":\"Microsoft-Windows-Security-Auditing\"}}},"
-        "\"EventData\":{%s}}}",
-        "{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1,"
-        "\"computer_name\":\"%s\",\"event_data\":{%s}}}"};
+        ("{\"Event\":{\"System\":{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\","
+         "\"EventID\":1,\"Computer\":\"%s\",\"Provider\":{\"#attributes\":{\"Name\":"
+         "\"Microsoft-Windows-Sysmon\"}}},\"EventData\":{%s}}}"),
+        ("{\"Event\":{\"System\":{\"Channel\":\"Security\",\"EventID\":4688,\"Computer\":\"%s\","
+         "\"Provider\":{\"#attributes\":{\"Name\":\"Microsoft-Windows-Security-Auditing\"}}},"
+         "\"EventData\":{%s}}}"),
+        ("{\"winlog\":{\"channel\":\"Microsoft-Windows-Sysmon/Operational\",\"event_id\":1,"
+         "\"computer_name\":\"%s\",\"event_data\":{%s}}}")};
     uint32_t x = 11;
     rdx_strbuf y = RDX_STRBUF_INIT;
     for (int i = 0; i < 60; i++) {
