@@ -38,6 +38,9 @@ typedef struct rdx_leaf {
     const rdx_value *value;  /* a scalar: never an array or object */
     int payload;             /* under the event's data: EventData, UserData
                                 (evtx_dump), winlog.event_data / user_data */
+    uint64_t seg_hash;       /* rdx_name_hash of the path's last segment (after
+                                its last '.'), which every dotted lookup that
+                                finds this leaf by path ends with */
 } rdx_leaf;
 
 /* Where an event came from: a file (path + line, record id or byte
@@ -68,6 +71,14 @@ typedef struct rdx_event {
     uint32_t *name_slots;
     uint32_t *name_next;
     size_t name_mask;
+    /* the same by the hash of each leaf's last path segment (seg_hash), for
+     * dotted lookups: `System.Channel` can only find a leaf whose path ends
+     * in `Channel` (or, by name, one whose name is `System.Channel`; when a
+     * dotted name's last segment is not its path's, seg_exact is 0 and
+     * dotted lookups scan every leaf). */
+    uint32_t *seg_slots;
+    uint32_t *seg_next;
+    int seg_exact;
 } rdx_event;
 
 /* Case-insensitive (ASCII) FNV-1a hash of a field name. */
@@ -85,5 +96,10 @@ void rdx_event_index(rdx_event *ev);
  * (dotted names are compared against paths). */
 size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len,
                         uint64_t hash, const rdx_value **out, size_t max);
+
+/* The first scalar whose full path is name (ASCII case ignored, spaces
+ * count), in leaf order; NULL if none.  A flat JSON export's top-level
+ * `Channel`, not a payload's. */
+const rdx_value *rdx_event_top_level(rdx_event *ev, const char *name, size_t len);
 
 #endif

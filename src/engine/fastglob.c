@@ -91,9 +91,40 @@ static int simple(const rdx_pattern *p, int cased) {
     return 1;
 }
 
+/* Is every byte of s ASCII?  (Eight at a time.) */
+static int all_ascii(const unsigned char *s, size_t len) {
+    uint64_t any = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        any |= w;
+    }
+    for (; i < len; i++) any |= s[i];
+    return !(any & 0x8080808080808080ULL);
+}
+
+/* A pattern the byte compares cannot take, on an ASCII value: 0 when one
+ * of its literals has a non-ASCII byte, -1 otherwise.  Such a byte starts
+ * a character (or is an invalid byte) that the reference compares as a
+ * code point of U+0080 up (or a raw byte), folded only to another of them
+ * (pattern.c, fold), while every character of an ASCII value is ASCII: the
+ * literal can never match.  Homoglyph and emoji rules are most of these
+ * patterns, and most event values are ASCII.  Placeholders are left to
+ * the reference. */
+static int non_ascii_on_ascii(const rdx_pattern *p, const unsigned char *s, size_t len) {
+    int high = 0;
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const rdx_seg *g = &p->segs[i];
+        if (g->kind == RDX_SEG_PLACEHOLDER) return -1;
+        if (g->kind == RDX_SEG_LIT && !high) high = !all_ascii(g->bytes, g->len);
+    }
+    return high && all_ascii(s, len) ? 0 : -1;
+}
+
 int rdx_fastglob_match(const rdx_pattern *p, const char *str, size_t len, int cased) {
     const unsigned char *s = (const unsigned char *)str;
-    if (!simple(p, cased)) return -1;
+    if (!simple(p, cased)) return non_ascii_on_ascii(p, s, len);
     size_t n = p->n_segs, star = n;   /* star: the last STAR, n if none */
     for (size_t i = n; i-- > 0;)
         if (p->segs[i].kind == RDX_SEG_STAR) {

@@ -20,9 +20,11 @@
  *      route is computed on first sight of an identity by asking the
  *      logsource table about each logsource group, and cached in the
  *      scratch (so the matcher itself stays immutable and lock-free);
- *   2. scan: every scalar value of the event, joined with a separator
- *      byte, is scanned once; each atom found ticks off its clauses, and a
- *      rule whose clauses are all ticked is marked;
+ *   2. scan: every scalar value some field of the route's rules can
+ *      resolve to (read_names), joined with a separator byte, is scanned
+ *      once (the other values only for the atoms of keyword rules, with a
+ *      second small database); each atom found ticks off its clauses, and
+ *      a rule whose clauses are all ticked is marked;
  *   3. check: the route's always rules lose those whose required fields
  *      are not among the event's field names;
  *   4. verify: candidates = (marked ∩ route) ∪ checked always rules, a
@@ -73,6 +75,15 @@ typedef struct route {
     size_t n_checks;
     uint32_t *clause_off;
     uint64_t *hashes;
+    /* What the scan reads (see read_names): the name hashes a lookup by
+     * the route's filtered rules can end on, an open-addressing set of
+     * read_mask + 1 slots (0: empty); a leaf is scanned when its name or
+     * its path's last segment is in it.  NULL: every leaf is scanned. */
+    uint64_t *read;
+    size_t read_mask;
+    int keywords;                   /* a rule of mask has a keyword predicate:
+                                       the values read does not hold are
+                                       scanned with kw_db too */
 } route;
 
 typedef struct field_check {
@@ -99,6 +110,11 @@ struct rdx_matcher {
                                           rule << 2 | clause */
     size_t n_atoms;
     hs_database_t *db;              /* NULL: no atoms, or the compile failed */
+    uint64_t *keyword;              /* filtered rules with a keyword predicate */
+    hs_database_t *kw_db;           /* their atoms (ids as in db), for the values
+                                       no field of a route reads; NULL: none, or
+                                       the compile failed (then such routes scan
+                                       every value with db) */
     route everything;               /* the only route when there is no table */
     rdx_matcher_info info;
 };
@@ -122,6 +138,8 @@ struct rdx_scratch {
                                        after the field checks */
     unsigned char *buf;             /* this event's values, joined */
     size_t buf_cap;
+    unsigned char *leaf_read;       /* this event: per leaf, scanned() */
+    size_t leaf_cap;
     route_slot *slots;              /* route cache: open addressing */
     size_t n_slots, n_routes;
     unsigned char *key;             /* identity key being looked up */
@@ -382,6 +400,63 @@ static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *firs
     return m->db != NULL;
 }
 
+/* The keyword database: the atoms of the filtered rules that have a
+ * keyword predicate, under their ids in db.  A keyword reads every value,
+ * so these rules need every value scanned for their atoms; the other rules
+ * only the values of the fields they name (read_names).  Scanning the
+ * values no field reads with this small database instead of the whole one
+ * keeps one keyword rule for every Windows event (Mimikatz Use) from
+ * costing the full scan on every event.  A failed compile only makes the
+ * routes with such rules scan every value with db (a note). */
+static void compile_keyword_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first,
+                               const rdx_blob_cache *cache, rdx_diags *d) {
+    size_t n = 0, longest = 0;
+    char **exprs = xcalloc(m->n_atoms, sizeof *exprs);
+    unsigned *flags = xcalloc(m->n_atoms, sizeof *flags), *ids = xcalloc(m->n_atoms, sizeof *ids);
+    for (size_t a = 0; a < m->n_atoms; a++)
+        if (refs[first[a]].atom.len > longest) longest = refs[first[a]].atom.len;
+    char *buf = xcalloc(longest * FOLD_CLASS_MAX + 1, 1);
+    for (size_t a = 0; a < m->n_atoms; a++) {
+        int kw = 0;
+        for (uint32_t k = m->atom_off[a]; k < m->atom_off[a + 1] && !kw; k++)
+            kw = get_bit(m->keyword, m->atom_refs[k] >> 2);
+        if (!kw) continue;
+        const rdx_atom *at = &refs[first[a]].atom;
+        atom_expression(at, buf);
+        exprs[n] = strdup(buf);
+        if (!exprs[n]) abort();
+        flags[n] = HS_FLAG_SINGLEMATCH | ((at->flags & RDX_ATOM_CASED) ? 0 : HS_FLAG_CASELESS);
+        ids[n++] = (unsigned)a;
+    }
+    free(buf);
+    if (n) {
+        rdx_strbuf key = RDX_STRBUF_INIT;
+        rdx_strbuf_printf(&key, "keyword ");
+        if (cache) {
+            db_key(&key, (const char *const *)exprs, flags, ids, n);
+            m->kw_db = db_from_cache(cache, &key, n, d);
+        }
+        hs_compile_error_t *err = NULL;
+        int cached = m->kw_db != NULL;
+        if (!cached && hs_compile_multi((const char *const *)exprs, flags, ids, (unsigned)n,
+                                        HS_MODE_BLOCK, NULL, &m->kw_db, &err) != HS_SUCCESS) {
+            rdx_diag_add(d, RDX_SEV_NOTE, "matcher", NULL, 0, 0,
+                         "keyword prefilter could not be compiled (%s); rules with keywords "
+                         "scan every value with the whole prefilter",
+                         err && err->message ? err->message : "?");
+            hs_free_compile_error(err);
+            m->kw_db = NULL;
+        } else if (!cached && cache) {
+            db_to_cache(cache, &key, m->kw_db, d);
+        }
+        rdx_strbuf_free(&key);
+    }
+    for (size_t i = 0; i < n; i++) free(exprs[i]);
+    free(exprs);
+    free(flags);
+    free(ids);
+}
+
 /* Distinct atoms → ids, and for each atom the clauses it ticks (CSR). */
 static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs,
                              const rdx_blob_cache *cache, rdx_diags *d) {
@@ -400,13 +475,23 @@ static void build_atom_table(rdx_matcher *m, atom_ref *refs, size_t n_refs,
     m->atom_off[m->n_atoms] = (uint32_t)k;
     m->info.atoms = m->n_atoms;
     m->info.prefilter_ok = m->n_atoms == 0 || compile_db(m, refs, first, cache, d);
+    if (m->info.prefilter_ok && m->n_atoms) compile_keyword_db(m, refs, first, cache, d);
     free(first);
+}
+
+static int has_keyword(const rdx_rule *r) {
+    for (size_t s = 0; s < r->n_stages; s++)
+        for (size_t g = 0; g < r->stages[s].n_groups; g++)
+            for (size_t k = 0; k < r->stages[s].groups[g].n_preds; k++)
+                if (!r->stages[s].groups[g].preds[k].field) return 1;
+    return 0;
 }
 
 /* Every rule's requirement; the always/filtered bitsets; the atom table. */
 static void classify_rules(rdx_matcher *m, const rdx_blob_cache *cache, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
+    m->keyword = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->keyword);
     m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
     m->needs = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->needs);
     m->keys = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->keys);
@@ -429,6 +514,7 @@ static void classify_rules(rdx_matcher *m, const rdx_blob_cache *cache, rdx_diag
             continue;
         }
         set_bit(m->filtered, i);
+        if (has_keyword(m->rules[i])) set_bit(m->keyword, i);
         m->info.filtered++;
         m->full[i] = (uint8_t)((1u << s.n_clauses) - 1);
         for (size_t c = 0; c < s.n_clauses; c++) {
@@ -517,6 +603,141 @@ static void add_check(const rdx_matcher *m, check_builder *b, size_t i, const rd
     }
 }
 
+/* ---- the fields a route's scan reads --------------------------------------- */
+
+/* An atom of a filtered rule comes from one of its predicates, and can only
+ * be in a value that predicate's field resolves to: through the route's
+ * field map, as written, or through the shape aliases (the evaluator's
+ * three lookups, eval.c field_values).  Each such name is found by a leaf
+ * whose name hashes like it (undotted) or whose path's last segment hashes
+ * like the name's last segment (dotted: rdx_event_lookup's suffix rule), so
+ * the set holds both hashes of every name, spaces removed as a lookup
+ * removes them and kept as a long name keeps them.  A keyword predicate
+ * reads every value: the values outside the set are scanned again with the
+ * keyword database (compile_keyword_db), or, without one, the route scans
+ * every value.  A rule whose field map is only known per event (a
+ * conditional group) makes its route scan every value too. */
+typedef struct read_seen {
+    const char *field;              /* NULL: empty slot */
+    const rdx_fieldmap *map;
+} read_seen;
+
+typedef struct read_builder {
+    uint64_t *h;
+    size_t n, cap;
+    read_seen *seen;                /* (field, map) pairs resolved already: a
+                                       route's ~1,000 rules name ~100 fields */
+    size_t seen_mask;
+} read_builder;
+
+/* Was (p's field, map) resolved already?  Marks it if not. */
+static int read_seen_before(read_builder *b, const rdx_predicate *p, const rdx_fieldmap *map) {
+    size_t i = (p->field_hash ^ (uintptr_t)map) & b->seen_mask;
+    for (; b->seen[i].field; i = (i + 1) & b->seen_mask)
+        if (b->seen[i].map == map && strcasecmp(b->seen[i].field, p->field) == 0) return 1;
+    b->seen[i] = (read_seen){p->field, map};
+    return 0;
+}
+
+static void read_add(read_builder *b, uint64_t h) {
+    GROW(b->h, b->n, b->cap);
+    b->h[b->n++] = h ? h : 1;
+}
+
+static void read_add_text(read_builder *b, const char *name, size_t len) {
+    size_t seg = len;
+    while (seg > 0 && name[seg - 1] != '.') seg--;
+    read_add(b, rdx_name_hash(name, len));
+    read_add(b, rdx_name_hash(name + seg, len - seg));
+}
+
+static void read_add_name(read_builder *b, const char *name, size_t len) {
+    read_add_text(b, name, len);
+    if (!memchr(name, ' ', len)) return;
+    char *t = malloc(len + 1);
+    if (!t) abort();
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        if (name[i] != ' ') t[n++] = name[i];
+    read_add_text(b, t, n);
+    free(t);
+}
+
+static void read_add_mapped(read_builder *b, const rdx_fieldmap *map, const rdx_predicate *p) {
+    for (size_t i = 0; map && i < map->count; i++) {
+        const rdx_fieldmap_entry *e = &map->entries[i];
+        if (e->sigma_hash != p->field_hash || strcasecmp(e->sigma, p->field) != 0) continue;
+        for (size_t k = 0; k < e->n_names; k++) read_add_name(b, e->names[k], strlen(e->names[k]));
+    }
+}
+
+/* Rule r's fields into b (its keyword predicates are kw_db's). */
+static void read_rule(const rdx_matcher *m, read_builder *b, const rdx_rule *r,
+                      const rdx_fieldmap *map) {
+    for (size_t s = 0; s < r->n_stages; s++)
+        for (size_t g = 0; g < r->stages[s].n_groups; g++) {
+            const rdx_group *gr = &r->stages[s].groups[g];
+            for (size_t k = 0; k < gr->n_preds; k++) {
+                const rdx_predicate *p = &gr->preds[k];
+                if (!p->field || read_seen_before(b, p, map)) continue;
+                read_add_mapped(b, map, p);
+                read_add_name(b, p->field, p->field_len);
+                read_add_mapped(b, m->aliases, p);
+            }
+        }
+}
+
+static int read_has(const route *r, uint64_t h) {
+    h = h ? h : 1;
+    for (size_t i = h & r->read_mask;; i = (i + 1) & r->read_mask) {
+        if (r->read[i] == h) return 1;
+        if (!r->read[i]) return 0;
+    }
+}
+
+static size_t count_preds(const rdx_rule *r) {
+    size_t n = 0;
+    for (size_t s = 0; s < r->n_stages; s++)
+        for (size_t g = 0; g < r->stages[s].n_groups; g++) n += r->stages[s].groups[g].n_preds;
+    return n;
+}
+
+static void read_names(const rdx_matcher *m, route *r) {
+    read_builder b = {NULL, 0, 0, NULL, 0};
+    r->read = NULL;
+    r->keywords = 0;
+    size_t n_preds = 0, slots = 16;
+    for (size_t i = 0; i < m->n_rules; i++)
+        if (get_bit(r->mask, i) && get_bit(m->filtered, i)) n_preds += count_preds(m->rules[i]);
+    while (slots < 2 * n_preds) slots *= 2;
+    b.seen = xcalloc(slots, sizeof *b.seen);
+    b.seen_mask = slots - 1;
+    for (size_t i = 0; i < m->n_rules; i++) {
+        if (!get_bit(r->mask, i) || !get_bit(m->filtered, i)) continue;
+        size_t g = m->group[i];
+        int kw = get_bit(m->keyword, i);
+        if ((r->conditional && r->conditional[g]) || (kw && !m->kw_db)) {
+            free(b.h);   /* every value, with db */
+            free(b.seen);
+            r->keywords = 0;
+            return;
+        }
+        r->keywords |= kw;
+        read_rule(m, &b, m->rules[i], r->fields[g]);
+    }
+    free(b.seen);
+    slots = 16;
+    while (slots < 2 * b.n) slots *= 2;
+    r->read = xcalloc(slots, sizeof *r->read);
+    r->read_mask = slots - 1;
+    for (size_t k = 0; k < b.n; k++) {
+        size_t i = b.h[k] & r->read_mask;
+        while (r->read[i] && r->read[i] != b.h[k]) i = (i + 1) & r->read_mask;
+        r->read[i] = b.h[k];
+    }
+    free(b.h);
+}
+
 /* The checks of a route's always rules (skip_group: per group, 1 when its
  * field map is only known per event, so its rules are not checked). */
 static void build_checks(const rdx_matcher *m, route *r, const unsigned char *skip_group) {
@@ -575,6 +796,7 @@ void rdx_matcher_free(rdx_matcher *m) {
     free(m->everything.clause_off);
     free(m->everything.hashes);
     hs_free_database(m->db);
+    hs_free_database(m->kw_db);
     rdx_arena_free(m->arena);
     free(m);
 }
@@ -592,6 +814,7 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     s->always_now = xcalloc(m->n_words, sizeof *s->always_now);
     s->touched = xcalloc(m->n_rules + 1, sizeof *s->touched);
     if (m->db && hs_alloc_scratch(m->db, &s->hs) != HS_SUCCESS) abort();   /* out of memory */
+    if (m->kw_db && hs_alloc_scratch(m->kw_db, &s->hs) != HS_SUCCESS) abort();
     s->n_slots = 2 * MAX_ROUTES;
     s->slots = xcalloc(s->n_slots, sizeof *s->slots);
     s->cond_epoch = xcalloc(m->n_groups + 1, sizeof *s->cond_epoch);
@@ -608,6 +831,7 @@ static void route_free(route *r) {
     free(r->checks);
     free(r->clause_off);
     free(r->hashes);
+    free(r->read);
 }
 
 static void clear_routes(rdx_scratch *s) {
@@ -635,6 +859,7 @@ void rdx_scratch_free(rdx_scratch *s) {
     free(s->always_now);
     free(s->touched);
     free(s->buf);
+    free(s->leaf_read);
     free(s);
 }
 
@@ -725,6 +950,7 @@ static void route_build(const rdx_matcher *m, const rdx_event_identity *id, rout
         r->scan |= (r->mask[w] & m->filtered[w]) != 0;
     }
     build_checks(m, r, r->conditional);
+    read_names(m, r);
     free(covered);
 }
 
@@ -788,19 +1014,28 @@ static int on_atom(unsigned int id, unsigned long long from, unsigned long long 
     return 0;
 }
 
-/* Join the event's scalar values, each followed by the separator; where
+/* Does some filtered rule of the route read leaf l (read_names)? */
+static int scanned(const route *r, const rdx_leaf *l) {
+    return !r->read || read_has(r, l->name_hash) || read_has(r, l->seg_hash) ? 1 : 0;
+}
+
+/* Join the values of the event's scalars some rule of the route reads
+ * (scanned == read; with read 0, those no rule's field reads), each
+ * followed by the separator; with read 1, where
  * the route's field maps translate values, also every rule-side value of
  * the table's translations, since the evaluator may show one of them in
  * place of an event value (rdx_fieldmap_entry.values): a rule's atom
  * 'true' must still be found on a 5156 event whose Direction is %%14593. */
 static size_t join_values(const rdx_matcher *m, rdx_scratch *s, const route *r,
-                          const rdx_event *ev) {
+                          const rdx_event *ev, int read) {
     size_t total = 0, n_extra = 0;
-    const char *const *extra = r->translated ? rdx_logsources_translated_values(m->ls, &n_extra)
-                                             : NULL;
+    const char *const *extra = read && r->translated
+                                   ? rdx_logsources_translated_values(m->ls, &n_extra)
+                                   : NULL;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         size_t len = 0;
-        if (rdx_value_text(ev->leaves[i].value, &len)) total += len + 1;
+        if (s->leaf_read[i] == read && rdx_value_text(ev->leaves[i].value, &len))
+            total += len + 1;
     }
     for (size_t i = 0; i < n_extra; i++) total += strlen(extra[i]) + 1;
     if (total > MAX_SCAN) return SIZE_MAX;
@@ -813,7 +1048,7 @@ static size_t join_values(const rdx_matcher *m, rdx_scratch *s, const route *r,
     size_t at = 0;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         size_t len = 0;
-        const char *t = rdx_value_text(ev->leaves[i].value, &len);
+        const char *t = s->leaf_read[i] == read ? rdx_value_text(ev->leaves[i].value, &len) : NULL;
         if (!t) continue;
         if (len) memcpy(s->buf + at, t, len);
         at += len;
@@ -828,13 +1063,31 @@ static size_t join_values(const rdx_matcher *m, rdx_scratch *s, const route *r,
     return at;
 }
 
-/* Mark the filtered rules whose atoms occur in ev (all of them if the
- * event is too large to scan or the scan fails: slow, but right). */
+/* One scan of the values join_values gives (read: see there); 0 if the
+ * values are too large or the scan fails. */
+static int scan_part(const rdx_matcher *m, rdx_scratch *s, const route *r, const rdx_event *ev,
+                     const hs_database_t *db, int read) {
+    size_t len = join_values(m, s, r, ev, read);
+    return len != SIZE_MAX &&
+           (len == 0 ||
+            hs_scan(db, (const char *)s->buf, (unsigned)len, 0, s->hs, on_atom, s) == HS_SUCCESS);
+}
+
+/* Mark the filtered rules whose atoms occur in the values they may read
+ * (all of them if the event is too large to scan or a scan fails: slow,
+ * but right): the values of the fields the route's rules name with the
+ * whole database, and, when a rule of the route has keywords, the other
+ * values with the keyword database. */
 static void scan(const rdx_matcher *m, rdx_scratch *s, const route *r, const rdx_event *ev) {
-    size_t len = join_values(m, s, r, ev);
-    if (len == 0) return;
-    if (len == SIZE_MAX ||
-        hs_scan(m->db, (const char *)s->buf, (unsigned)len, 0, s->hs, on_atom, s) != HS_SUCCESS)
+    if (ev->n_leaves > s->leaf_cap) {
+        s->leaf_cap = ev->n_leaves * 2;
+        free(s->leaf_read);
+        s->leaf_read = malloc(s->leaf_cap);
+        if (!s->leaf_read) abort();
+    }
+    for (size_t i = 0; i < ev->n_leaves; i++) s->leaf_read[i] = (unsigned char)scanned(r, &ev->leaves[i]);
+    if (!scan_part(m, s, r, ev, m->db, 1) ||
+        (r->read && r->keywords && !scan_part(m, s, r, ev, m->kw_db, 0)))
         memcpy(s->hits, m->filtered, m->n_words * sizeof *s->hits);
     for (size_t i = 0; i < s->n_touched; i++) s->ticked[s->touched[i]] = 0;
     s->n_touched = 0;
@@ -859,14 +1112,7 @@ static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, cons
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];
         filter_add(f, l->name_hash);
-        size_t seg = l->path_len;   /* start of the path's last segment */
-        while (seg > 0 && l->path[seg - 1] != '.') seg--;
-        if (!l->path) continue;
-        /* Usually the segment is the leaf's name (not for attributes, #text
-         * or names with spaces): then its hash is known already. */
-        size_t seg_len = l->path_len - seg;
-        if (seg_len == l->name_len && memcmp(l->path + seg, l->name, seg_len) == 0) continue;
-        filter_add(f, rdx_name_hash(l->path + seg, seg_len));
+        if (l->path && l->seg_hash != l->name_hash) filter_add(f, l->seg_hash);
     }
     memcpy(s->always_now, r->always, m->n_words * sizeof *s->always_now);
     for (size_t k = 0; k < r->n_checks; k++) {

@@ -82,6 +82,23 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
     l->path_len = path_len;
     l->name_hash = rdx_name_hash(l->name, name_len);
     l->value = v;
+    /* The path's last segment is usually the name (not for attributes,
+     * #text or names with spaces), whose hash is known then. */
+    size_t seg = path_len;
+    while (seg > 0 && path[seg - 1] != '.') seg--;
+    size_t seg_len = path_len - seg;
+    l->seg_hash = seg_len == name_len && memcmp(path + seg, l->name, seg_len) == 0
+                      ? l->name_hash
+                      : rdx_name_hash(path + seg, seg_len);
+    /* A dotted name a lookup finds by name, not path: its last segment
+     * must be the path's for the segment table to find it too. */
+    const char *dot = name_len ? memchr(l->name, '.', name_len) : NULL;
+    if (dot) {
+        const char *last = l->name + name_len;
+        while (last[-1] != '.') last--;
+        if (rdx_name_hash(last, (size_t)(l->name + name_len - last)) != l->seg_hash)
+            ev->seg_exact = 0;
+    }
 }
 
 static const char *join(rdx_arena *a, const char *p, size_t plen, const char *k,
@@ -178,9 +195,14 @@ static void build_name_table(rdx_event *ev) {
     ev->name_mask = slots - 1;
     ev->name_slots = rdx_arena_zalloc(ev->arena, slots * sizeof *ev->name_slots);
     ev->name_next = rdx_arena_alloc(ev->arena, (n + 1) * sizeof *ev->name_next);
+    ev->seg_slots = rdx_arena_zalloc(ev->arena, slots * sizeof *ev->seg_slots);
+    ev->seg_next = rdx_arena_alloc(ev->arena, (n + 1) * sizeof *ev->seg_next);
     for (size_t i = n; i-- > 0;) {
         uint32_t *head = &ev->name_slots[ev->leaves[i].name_hash & ev->name_mask];
         ev->name_next[i] = *head;
+        *head = (uint32_t)(i + 1);
+        head = &ev->seg_slots[ev->leaves[i].seg_hash & ev->name_mask];
+        ev->seg_next[i] = *head;
         *head = (uint32_t)(i + 1);
     }
 }
@@ -190,6 +212,8 @@ void rdx_event_index(rdx_event *ev) {
     ev->indexed = 1;
     ev->n_leaves = 0;
     ev->name_slots = NULL;
+    ev->seg_slots = NULL;
+    ev->seg_exact = 1;
     if (!ev->root) return;
     builder b = {ev, 0};
     walk(&b, ev->root, "", 0, "", 0, 0, 0);
@@ -240,6 +264,47 @@ static size_t lookup_name(const rdx_event *ev, const char *name, size_t len, uin
     return n;
 }
 
+/* The hash of a name's last segment (after its last '.'). */
+static uint64_t last_segment_hash(const char *name, size_t len) {
+    size_t seg = len;
+    while (seg > 0 && name[seg - 1] != '.') seg--;
+    return rdx_name_hash(name + seg, len - seg);
+}
+
+/* A dotted name through the segment table: a leaf it finds by path has
+ * the path's last segment as the name's (the name's last segment has no
+ * dot), and one it finds by name has it too (seg_exact), so the leaves of
+ * that slot, in leaf order, give the scan's answer. */
+static size_t lookup_dotted(const rdx_event *ev, const char *name, size_t len, uint64_t hash,
+                            const rdx_value **out, size_t max) {
+    size_t n = 0;
+    for (uint32_t i = ev->seg_slots[last_segment_hash(name, len) & ev->name_mask]; i;
+         i = ev->seg_next[i - 1]) {
+        const rdx_leaf *l = &ev->leaves[i - 1];
+        if (!leaf_hit(l, name, len, hash, 1)) continue;
+        if (n < max) out[n] = l->value;
+        n++;
+    }
+    return n;
+}
+
+const rdx_value *rdx_event_top_level(rdx_event *ev, const char *name, size_t len) {
+    if (!ev->indexed) rdx_event_index(ev);
+    if (ev->seg_slots) {   /* a path equal to name ends in name's last segment */
+        for (uint32_t i = ev->seg_slots[last_segment_hash(name, len) & ev->name_mask]; i;
+             i = ev->seg_next[i - 1]) {
+            const rdx_leaf *l = &ev->leaves[i - 1];
+            if (l->path_len == len && ieq(l->path, name, len)) return l->value;
+        }
+        return NULL;
+    }
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        if (l->path_len == len && ieq(l->path, name, len)) return l->value;
+    }
+    return NULL;
+}
+
 size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64_t hash,
                         const rdx_value **out, size_t max) {
     if (!ev->indexed) rdx_event_index(ev);
@@ -254,6 +319,7 @@ size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len, uint64
     }
     int dotted = memchr(name, '.', name_len) != NULL;
     if (!dotted && ev->name_slots) return lookup_name(ev, name, name_len, hash, out, max);
+    if (dotted && ev->seg_slots && ev->seg_exact) return lookup_dotted(ev, name, name_len, hash, out, max);
     size_t n = 0, in_payload = 0;
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];

@@ -54,12 +54,8 @@ static const candidate record_id_names[] = {
     {NULL, PATH}};
 
 /* The leaf whose full path is name (no dots needed: a top-level member). */
-static const rdx_value *top_level(const rdx_event *ev, const char *name, size_t len) {
-    for (size_t i = 0; i < ev->n_leaves; i++) {
-        const rdx_leaf *l = &ev->leaves[i];
-        if (l->path_len == len && strncasecmp(l->path, name, len) == 0) return l->value;
-    }
-    return NULL;
+static const rdx_value *top_level(rdx_event *ev, const char *name, size_t len) {
+    return rdx_event_top_level(ev, name, len);
 }
 
 static const rdx_value *find(rdx_event *ev, const candidate *c) {

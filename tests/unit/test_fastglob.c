@@ -159,3 +159,42 @@ TEST(fastglob_random_differential) {
     CHECKF(matched > handled / 10 && matched < handled - handled / 10,
            "%zu of %zu handled cases matched: too one-sided to test much", matched, handled);
 }
+
+/* Patterns the byte compares do not take (`?`, literals with letters the
+ * reference folds, invalid bytes) on ASCII values: a non-ASCII literal
+ * answers 0 at once (non_ascii_on_ascii), as the reference does, and
+ * everything else is still left to it. */
+TEST(fastglob_non_ascii_literal_on_ascii_value) {
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    char lit[6][64], subj[512];
+    size_t decided = 0;
+    for (int round = 0; round < 100000; round++) {
+        rdx_seg segs[6];
+        size_t n = 1 + rnd(&x) % 5;
+        for (size_t i = 0; i < n; i++) {
+            int kind = (int)(rnd(&x) % 6);
+            size_t len = random_text(&x, lit[i], 3, 0);
+            segs[i] = kind == 0   ? (rdx_seg){RDX_SEG_STAR, NULL, 0}
+                      : kind == 1 ? (rdx_seg){RDX_SEG_ONE, NULL, 0}
+                                  : (rdx_seg){RDX_SEG_LIT, (const unsigned char *)lit[i], len};
+        }
+        rdx_pattern p = {segs, n};
+        size_t len = random_text(&x, subj, 12, 1);
+        int cased = (int)(rnd(&x) % 3 == 0);
+        int fast = rdx_fastglob_match(&p, subj, len, cased);
+        int ref = rdx_pattern_match(&p, subj, len, cased);
+        decided += fast == 0;
+        if (fast >= 0 && fast != ref) {
+            CHECKF(0, "round %d: fast %d, reference %d on \"%.*s\"", round, fast, ref, (int)len,
+                   subj);
+            break;
+        }
+    }
+    CHECKF(decided > 20000, "only %zu cases decided", decided);
+    rdx_arena *a = rdx_arena_new(0);
+    CHECK_INT(sigma(a, "*\xD0\xB0" "dmin*", "administrator", 0), 0);   /* Cyrillic a */
+    CHECK_INT(sigma(a, "*\xE2\x84\xAA*", "k", 0), 0);              /* Kelvin is not k */
+    CHECK_INT(sigma(a, "*\xC3\xA9?", "x\xC3\x89y", 0), -1);       /* a non-ASCII value */
+    CHECK_INT(sigma(a, "a?c", "abc", 0), -1);                          /* ASCII: the reference */
+    rdx_arena_free(a);
+}

@@ -1,8 +1,9 @@
-/* test_fieldtable.c — the per-event name table (event.h) gives the same
- * values as the scan of every leaf it replaces.  An event whose table is
- * removed (name_slots = NULL) is looked up by the scan, so the two are
- * compared on the same leaves: every leaf name as written, upper-cased,
- * with a space in it, dotted suffixes, and names the event does not have. */
+/* test_fieldtable.c — the per-event name and segment tables (event.h)
+ * give the same values as the scan of every leaf they replace.  An event
+ * whose tables are removed (name_slots = seg_slots = NULL) is looked up by
+ * the scan, so the two are compared on the same leaves: every leaf name as
+ * written, upper-cased, with a space in it, every dotted suffix of every
+ * path (as written and upper-cased), and names the event does not have. */
 #include "harness.h"
 #include "ruledex/ruledex.h"
 
@@ -18,10 +19,12 @@ static int agree(rdx_event *ev, const char *name, size_t len) {
     const rdx_value *a[MAXV], *b[MAXV];
     uint64_t h = rdx_name_hash(name, len);
     size_t na = rdx_event_lookup(ev, name, len, h, a, MAXV);
-    uint32_t *slots = ev->name_slots;
+    uint32_t *slots = ev->name_slots, *segs = ev->seg_slots;
     ev->name_slots = NULL;   /* the scan */
+    ev->seg_slots = NULL;
     size_t nb = rdx_event_lookup(ev, name, len, h, b, MAXV);
     ev->name_slots = slots;
+    ev->seg_slots = segs;
     int same = na == nb;
     for (size_t i = 0; same && i < na && i < MAXV; i++) same = a[i] == b[i];
     CHECKF(same, "line %llu, name \"%.*s\": table %zu values, scan %zu",
@@ -44,9 +47,18 @@ static size_t names_of(rdx_event *ev) {
             memcpy(buf + 2, l->name + 1, l->name_len - 1);
             agree(ev, buf, l->name_len + 1);
         }
-        agree(ev, l->path, l->path_len);   /* dotted: the scan either way */
+        for (size_t k = 0; k < l->path_len; k++) {   /* dotted: every suffix */
+            if (k > 0 && l->path[k - 1] != '.') continue;
+            agree(ev, l->path + k, l->path_len - k);
+            for (size_t j = k; j < l->path_len; j++)
+                buf[j - k] = (char)toupper((unsigned char)l->path[j]);
+            agree(ev, buf, l->path_len - k);
+            asked += 2;
+        }
         snprintf(buf, sizeof buf, "%.*sX", (int)l->name_len, l->name);
         agree(ev, buf, l->name_len + 1);
+        snprintf(buf, sizeof buf, "nothing.%.*s", (int)l->name_len, l->name);
+        agree(ev, buf, l->name_len + 8);
         asked += 5;
     }
     return asked;
@@ -105,5 +117,58 @@ TEST(fieldtable_payload_and_order) {
     CHECK(agree(&ev, "Channel", 7));
     CHECK(agree(&ev, "tags", 4));
     CHECK(agree(&ev, "nothing", 7));
+    rdx_arena_free(a);
+}
+
+/* Names whose last segment is not their path's: an element with a dot in
+ * its name and attributes (name "a.b_c", path "a.b.c"), keys with dots
+ * and spaces.  The segment table must not lose them: the event falls back
+ * to the scan for dotted names (seg_exact), and answers stay the scan's. */
+TEST(fieldtable_dotted_odd_names) {
+    static const char *docs[] = {
+        "{\"x\":{\"a.b\":{\"#attributes\":{\"c\":\"1\"}}},\"b_c\":\"2\"}",
+        "{\"Threat.Name X\":\"1\",\"q\":{\"Threat.Name X\":\"2\"},\"NameX\":\"3\"}",
+        ("{\"System\":{\"Channel\":\"S\",\"Provider\":{\"#attributes\":{\"Name\":\"P\"}}},"
+         "\"Channel\":\"T\",\"Provider.Name\":\"Q\",\"a\":{\"\":\"e\"},\"a.\":\"f\"}"),
+    };
+    static const char *names[] = {"a.b_c", "A.B_C", "x.a.b_c", "a.b.c", "b.c", "x.a.b.c",
+                                  "Threat.NameX", "threat.name x", "q.Threat.Name X",
+                                  "Name X", "System.Channel", "Provider.Name",
+                                  "System.Provider.Name", "a.", "A.", ".", ""};
+    int exact[] = {0, 0, 1};
+    for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_json_error err;
+        rdx_value *root = rdx_json_parse(a, docs[d], strlen(docs[d]), &err);
+        CHECK(root != NULL);
+        rdx_event ev;
+        rdx_event_init(&ev, a, root);
+        rdx_event_index(&ev);
+        CHECK_INT(ev.seg_exact, exact[d]);
+        for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+            agree(&ev, names[k], strlen(names[k]));
+        names_of(&ev);
+        rdx_arena_free(a);
+    }
+}
+
+/* rdx_event_top_level: the full path, first in leaf order, case ignored. */
+TEST(fieldtable_top_level) {
+    static const char json[] = "{\"System\":{\"Channel\":\"S\"},\"channel\":\"T\","
+                               "\"Channel\":\"U\",\"Provider.Name\":\"Q\"}";
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *root = rdx_json_parse(a, json, sizeof json - 1, &err);
+    rdx_event ev;
+    rdx_event_init(&ev, a, root);
+    size_t len;
+    const rdx_value *v = rdx_event_top_level(&ev, "Channel", 7);
+    CHECK(v != NULL);
+    CHECK_STR(rdx_value_text(v, &len), "T");
+    v = rdx_event_top_level(&ev, "provider.name", 13);
+    CHECK(v != NULL);
+    CHECK_STR(rdx_value_text(v, &len), "Q");
+    CHECK(rdx_event_top_level(&ev, "System", 6) == NULL);
+    CHECK(rdx_event_top_level(&ev, "Name", 4) == NULL);
     rdx_arena_free(a);
 }
