@@ -416,19 +416,22 @@ static void compile_keyword_db(rdx_matcher *m, const atom_ref *refs, const uint3
     for (size_t a = 0; a < m->n_atoms; a++)
         if (refs[first[a]].atom.len > longest) longest = refs[first[a]].atom.len;
     char *buf = xcalloc(longest * FOLD_CLASS_MAX + 1, 1);
+    fold_memo *fm = xcalloc(1, sizeof *fm);
     for (size_t a = 0; a < m->n_atoms; a++) {
         int kw = 0;
         for (uint32_t k = m->atom_off[a]; k < m->atom_off[a + 1] && !kw; k++)
             kw = get_bit(m->keyword, m->atom_refs[k] >> 2);
         if (!kw) continue;
         const rdx_atom *at = &refs[first[a]].atom;
-        atom_expression(at, buf);
+        atom_expression(at, buf, fm);
         exprs[n] = strdup(buf);
         if (!exprs[n]) abort();
         flags[n] = HS_FLAG_SINGLEMATCH | ((at->flags & RDX_ATOM_CASED) ? 0 : HS_FLAG_CASELESS);
         ids[n++] = (unsigned)a;
     }
     free(buf);
+    fold_memo_free(fm);
+    free(fm);
     if (n) {
         rdx_strbuf key = RDX_STRBUF_INIT;
         rdx_strbuf_printf(&key, "keyword ");
