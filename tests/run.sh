@@ -6,7 +6,14 @@
 B=${RDX_BUILD:-build}
 out=$(mktemp)
 one=$(mktemp)
-trap 'rm -f "$out" "$one"' EXIT
+# The suites get a cache directory of their own: a user's ~/.cache/ruledex
+# may hold entries another build wrote, and hunt's notes about them would
+# change golden output. The Kafka jars stay where fetch-kafka.sh keeps them.
+: "${RDX_KAFKA_JARS:=${XDG_CACHE_HOME:-$HOME/.cache}/ruledex/kafka-${RDX_KAFKA_VERSION:-4.4.0}}"
+export RDX_KAFKA_JARS
+XDG_CACHE_HOME=$(mktemp -d)
+export XDG_CACHE_HOME
+trap 'rm -rf "$out" "$one" "$XDG_CACHE_HOME"' EXIT
 status=0
 
 suite() {   # suite NAME COMMAND...
