@@ -52,6 +52,9 @@ setup(
             extra_compile_args=["-std=c11", "-Wall", "-Wextra"] +
                                [f for f in pkg_config("--cflags") if f.startswith("-I")],
             extra_objects=[LIB],
+            # rebuilt when the library changes: setuptools compares only
+            # sources and depends with the built module, not extra_objects
+            depends=[LIB],
             extra_link_args=pkg_config("--libs") + ["-lpthread", "-lm"],
         )
     ],
