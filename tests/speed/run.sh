@@ -127,7 +127,10 @@ damage() {   # damage TAG EXPECTED-NOTE: after damaging the entry
     hunt_cached "$1-again"
     [ ! -s "$T/ce.$1-again" ] && ok || no "cache: $1 entry was not rebuilt"
 }
-[ "$(ls "$D"/*.rdxc 2>/dev/null | wc -l)" -eq 2 ] && ok || no "cache: expected two entries (database, snapshot)"
+# the prefilter database and the rule-set snapshot, and the keyword
+# database when the rules have keyword (fieldless) tests, as SigmaHQ's do
+n_entries=$(ls "$D"/*.rdxc 2>/dev/null | wc -l)
+case $n_entries in 2|3) ok ;; *) no "cache: expected 2 or 3 entries (database, keyword database, snapshot), got $n_entries" ;; esac
 n=0
 for entry in "$D"/*.rdxc; do
     [ -f "$entry" ] || continue

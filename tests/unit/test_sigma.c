@@ -418,3 +418,36 @@ TEST(sigma_lint_warnings_for_questionable_metadata) {
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
 }
+
+/* Nothing silently dropped: a rule file with no document, or only comments
+ * and empty documents, loads no rule and says so; a `global` document
+ * alone is not such a file (it has content, and its own diagnostics). */
+TEST(sigma_file_without_a_rule_says_so) {
+    static const char *const empty[] = {"", "# a comment only\n", "---\n---\n"};
+    for (size_t i = 0; i < sizeof empty / sizeof *empty; i++) {
+        rdx_diags d;
+        rdx_diags_init(&d);
+        rdx_ruleset *rs = rdx_ruleset_new();
+        rdx_sigma_load_buffer(rs, "empty.yml", empty[i], strlen(empty[i]), &d);
+        CHECK_INT(rs->n_rules, 0);
+        CHECK_INT(d.errors, 0);
+        CHECK_INT(d.warnings, 1);
+        if (d.count == 1) {
+            CHECK_STR(d.items[0].file, "empty.yml");
+            CHECK_INT(d.items[0].line, 1);
+            CHECK(strstr(d.items[0].message, "no rule in this file") != NULL);
+        }
+        rdx_ruleset_free(rs);
+        rdx_diags_free(&d);
+    }
+    const char *rule = "title: t\nlogsource:\n    product: x\n"
+                       "detection:\n    s:\n        A: b\n    condition: s\n";
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = rdx_ruleset_new();
+    rdx_sigma_load_buffer(rs, "r.yml", rule, strlen(rule), &d);
+    CHECK_INT(rs->n_rules, 1);
+    CHECK_INT(d.warnings, 0);
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}

@@ -348,10 +348,12 @@ int rdx_sigma_load_buffer(rdx_ruleset *rs, const char *name, const char *text, s
                         "%d are read", MAX_DOCUMENTS, MAX_DOCUMENTS);
         n = MAX_DOCUMENTS;
     }
+    size_t content = 0;   /* documents that are not empty */
     for (size_t i = 0; i < n; i++) {
         ynode *root = docs[i].root;
         if (!root || (root->kind == Y_SCALAR && rdx_yscalar_type(root, NULL) == YS_NULL))
             continue;   /* an empty document */
+        content++;
         if (!root->line) root->line = docs[i].line;
         if (root->kind != Y_MAP) {
             rdx_sigma_error(&c, root, "yaml", "a Sigma document must be a map");
@@ -385,6 +387,13 @@ int rdx_sigma_load_buffer(rdx_ruleset *rs, const char *name, const char *text, s
         build_document(&c, doc, body, docs[i].line);
     }
     if (failed && n == 0) return -1;
+    if (!failed && content == 0) {
+        /* nothing silently dropped: a rule file that is empty (or only
+         * comments and empty documents) says so instead of loading nothing */
+        ynode at = {.line = 1, .column = 1};
+        rdx_sigma_warning(&c, &at, "yaml", "no rule in this file: it is empty or holds only "
+                          "comments and empty YAML documents");
+    }
     return (int)(rs->n_rules + rs->n_filters - before);
 }
 
