@@ -92,6 +92,9 @@ typedef enum rdx_vkind {
     RDX_VK_CIDR
 } rdx_vkind;
 
+/* "string", "number", "bool", "null", "regex" or "cidr" (the IR's JSON). */
+const char *rdx_vkind_name(rdx_vkind k);
+
 typedef struct rdx_rvalue {
     rdx_vkind kind;
     const char *text;        /* the scalar as written in the rule */

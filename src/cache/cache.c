@@ -34,6 +34,7 @@
 
 #include "ruledex/cache.h"
 #include "ruledex/ruledex.h"
+#include "util/bytes.h"
 
 #define MAGIC "RDXCACHE"
 #define PRODUCER_LEN 32
@@ -76,16 +77,6 @@ static void producer(char out[PRODUCER_LEN]) {
 #define P4 9650029242287828579ULL
 #define P5 2870177450012600261ULL
 
-/* A little-endian word by one load (the hash runs over every byte). */
-static uint64_t le64(const unsigned char *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
 static uint64_t rotl(uint64_t x, int r) { return x << r | x >> (64 - r); }
 static uint64_t lane(uint64_t acc, uint64_t w) { return rotl(acc + w * P2, 31) * P1; }
 static uint64_t merge(uint64_t h, uint64_t v) { return (h ^ lane(0, v)) * P1 + P4; }
@@ -96,10 +87,10 @@ static uint64_t hash64(const unsigned char *p, size_t n, uint64_t seed) {
     if (n >= 32) {
         uint64_t v1 = seed + P1 + P2, v2 = seed + P2, v3 = seed, v4 = seed - P1;
         for (; end - p >= 32; p += 32) {
-            v1 = lane(v1, le64(p));
-            v2 = lane(v2, le64(p + 8));
-            v3 = lane(v3, le64(p + 16));
-            v4 = lane(v4, le64(p + 24));
+            v1 = lane(v1, rdx_le64(p));
+            v2 = lane(v2, rdx_le64(p + 8));
+            v3 = lane(v3, rdx_le64(p + 16));
+            v4 = lane(v4, rdx_le64(p + 24));
         }
         h = rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18);
         h = merge(merge(merge(merge(h, v1), v2), v3), v4);
@@ -107,7 +98,7 @@ static uint64_t hash64(const unsigned char *p, size_t n, uint64_t seed) {
         h = seed + P5;
     }
     h += (uint64_t)n;
-    for (; end - p >= 8; p += 8) h = rotl(h ^ lane(0, le64(p)), 27) * P1 + P4;
+    for (; end - p >= 8; p += 8) h = rotl(h ^ lane(0, rdx_le64(p)), 27) * P1 + P4;
     if (end - p >= 4) {
         h = rotl(h ^ (uint64_t)get_u32(p) * P1, 23) * P2 + P3;
         p += 4;

@@ -40,6 +40,7 @@
 #include "ruledex/frontend.h"
 #include "ruledex/ruledex.h"
 #include "rule/rule_internal.h"
+#include "util/bytes.h"
 
 #define NIL32 0xffffffffu
 #define MAX_DEPTH 512          /* condition and document trees */
@@ -331,32 +332,12 @@ static int r_have(rd *r, size_t n) {
     return 1;
 }
 
-/* Little-endian loads by memcpy (one instruction each); the snapshot is
- * millions of these. */
-static inline uint32_t le32(const unsigned char *p) {
-    uint32_t v;
-    memcpy(&v, p, 4);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap32(v);
-#endif
-    return v;
-}
-
-static inline uint64_t le64(const unsigned char *p) {
-    uint64_t v;
-    memcpy(&v, p, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    v = __builtin_bswap64(v);
-#endif
-    return v;
-}
-
 static inline uint32_t r_u32(rd *r) {
     if ((size_t)(r->end - r->p) < 4) {   /* also after a failure: p == end */
         r_fail(r, "truncated");
         return 0;
     }
-    uint32_t v = le32(r->p);
+    uint32_t v = rdx_le32(r->p);
     r->p += 4;
     return v;
 }
@@ -365,7 +346,7 @@ static uint64_t r_u64(rd *r) {
         r_fail(r, "truncated");
         return 0;
     }
-    uint64_t v = le64(r->p);
+    uint64_t v = rdx_le64(r->p);
     r->p += 8;
     return v;
 }

@@ -48,7 +48,7 @@ static void pattern(rdx_strbuf *o, rdx_strbuf *tmp, const rdx_pattern *p) {
     rdx_json_write_string(o, tmp->data ? tmp->data : "", tmp->len);
 }
 
-static const char *vkind_name(rdx_vkind k) {
+const char *rdx_vkind_name(rdx_vkind k) {
     switch (k) {
     case RDX_VK_STRING: return "string";
     case RDX_VK_NUMBER: return "number";
@@ -63,7 +63,7 @@ static const char *vkind_name(rdx_vkind k) {
 static void value(rdx_strbuf *o, rdx_strbuf *tmp, const rdx_rvalue *v) {
     rdx_strbuf_putc(o, '{');
     key(o, "kind", 1);
-    jstr(o, vkind_name(v->kind));
+    jstr(o, rdx_vkind_name(v->kind));
     key(o, "text", 0);
     if (v->text) rdx_json_write_string(o, v->text, v->text_len);
     else rdx_strbuf_puts(o, "null");

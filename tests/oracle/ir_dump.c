@@ -84,18 +84,6 @@ static void pattern(rdx_strbuf *b, rdx_arena *a, const rdx_pattern *p, int place
     bytes_or_hex(b, s, len);
 }
 
-static const char *kind_name(rdx_vkind k) {
-    switch (k) {
-    case RDX_VK_STRING: return "string";
-    case RDX_VK_NUMBER: return "number";
-    case RDX_VK_BOOL: return "bool";
-    case RDX_VK_NULL: return "null";
-    case RDX_VK_REGEX: return "regex";
-    case RDX_VK_CIDR: return "cidr";
-    }
-    return "?";
-}
-
 static const char *timepart_name(rdx_timepart t) {
     static const char *const names[] = {NULL, "minute", "hour", "day", "week", "month", "year"};
     return (unsigned)t < sizeof names / sizeof *names ? names[t] : "?";
@@ -112,7 +100,7 @@ static void value(rdx_strbuf *b, rdx_arena *a, const rdx_predicate *p, const rdx
     int ph = (p->flags & RDX_PF_EXPAND) != 0;
     rdx_strbuf_putc(b, '{');
     key(b, "kind");
-    str_or_null(b, kind_name(v->kind));
+    str_or_null(b, rdx_vkind_name(v->kind));
     rdx_strbuf_putc(b, ',');
     key(b, "text");
     if (v->text) bytes_or_hex(b, v->text, v->text_len);
