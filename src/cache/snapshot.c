@@ -325,15 +325,17 @@ static void r_fail(rd *r, const char *why) {
 
 static int r_have(rd *r, size_t n) {
     if (r->why) return 0;
-    if ((size_t)(r->end - r->p) < n) {
+    if (r->p > r->end || (size_t)(r->end - r->p) < n) {
         r_fail(r, "truncated");
         return 0;
     }
     return 1;
 }
 
+/* Every read checks what is left; after a failure p == end, so reads
+ * keep failing (and r->why keeps the first reason). */
 static inline uint32_t r_u32(rd *r) {
-    if ((size_t)(r->end - r->p) < 4) {   /* also after a failure: p == end */
+    if (r->p > r->end || (size_t)(r->end - r->p) < 4) {
         r_fail(r, "truncated");
         return 0;
     }
@@ -342,7 +344,7 @@ static inline uint32_t r_u32(rd *r) {
     return v;
 }
 static uint64_t r_u64(rd *r) {
-    if ((size_t)(r->end - r->p) < 8) {
+    if (r->p > r->end || (size_t)(r->end - r->p) < 8) {
         r_fail(r, "truncated");
         return 0;
     }
@@ -707,7 +709,7 @@ rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diag
     size_t len = loan->len;
     rd r = {bytes, (const unsigned char *)bytes + len, rs->arena, rs, NULL};
     if (len < 12 || memcmp(bytes, SNAP_MAGIC, 8) != 0) r_fail(&r, "not a rule-set snapshot");
-    r.p += len < 12 ? 0 : 8;
+    else r.p += 8;   /* past the magic; after a failure p stays at the end */
     if (!r.why && r_u32(&r) != RDX_SNAPSHOT_FORMAT) r_fail(&r, "another snapshot format");
     r_regexes(&r);
     rs->files_read = (size_t)r_u64(&r);
