@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "front/common/filter.h"
+#include "front/common/fexpr.h"
 
 typedef enum { KT_END = 0, KT_IDENT, KT_STRING, KT_NUMBER, KT_PUNCT } kql_tkind;
 

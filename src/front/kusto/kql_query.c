@@ -37,7 +37,7 @@
 
 typedef struct letv {
     const char *name;
-    flt_val *vals;          /* NULL: bound to something that is no list */
+    fx_val *vals;          /* NULL: bound to something that is no list */
     size_t n;
 } letv;
 
@@ -103,17 +103,17 @@ static const letv *find_let(kq *k, const char *name) {
 
 /* ---- literals and lists -------------------------------------------------- */
 
-static int literal(kq *k, flt_val *v) {
+static int literal(kq *k, fx_val *v) {
     kql_tok *t = tok(k);
     if (t->kind == KT_STRING) {
-        *v = (flt_val){.kind = FLTV_PATTERN, .text = t->text, .len = t->len};
+        *v = (fx_val){.kind = FXV_PATTERN, .text = t->text, .len = t->len};
         k->i++;
         return 1;
     }
     if (t->kind == KT_NUMBER) {
         double x;
         if (!rdx_parse_number(t->text, t->len, &x)) return fail(k, "a number with a unit");
-        *v = (flt_val){.kind = FLTV_NUMBER, .text = t->text, .len = t->len, .number = x};
+        *v = (fx_val){.kind = FXV_NUMBER, .text = t->text, .len = t->len, .number = x};
         k->i++;
         return 1;
     }
@@ -128,11 +128,11 @@ static int literal(kq *k, flt_val *v) {
     return fail(k, "expected a literal");
 }
 
-static int list_items(kq *k, const char *close, flt_val *out, size_t *n);
+static int list_items(kq *k, const char *close, fx_val *out, size_t *n);
 
 /* One element of a list: a literal, a let-bound list, dynamic([…]) or
  * pack_array(…); appended to out. */
-static int one_item(kq *k, flt_val *out, size_t *n) {
+static int one_item(kq *k, fx_val *out, size_t *n) {
     kql_tok *t = tok(k);
     if (t->kind == KT_IDENT && find_let(k, t->text)) {
         const letv *l = find_let(k, t->text);
@@ -164,7 +164,7 @@ static int one_item(kq *k, flt_val *out, size_t *n) {
 }
 
 /* Items of a list up to the closing punct (not consumed). */
-static int list_items(kq *k, const char *close, flt_val *out, size_t *n) {
+static int list_items(kq *k, const char *close, fx_val *out, size_t *n) {
     while (!is_p(tok(k), close)) {
         if (tok(k)->kind == KT_END) return fail(k, "unterminated list");
         if (!one_item(k, out, n)) return 0;
@@ -175,8 +175,8 @@ static int list_items(kq *k, const char *close, flt_val *out, size_t *n) {
 }
 
 /* A list where one is expected: (…), or one item. */
-static flt_val *value_list(kq *k, size_t *n) {
-    flt_val *buf = rdx_arena_alloc(k->a, MAX_LIST * sizeof *buf);
+static fx_val *value_list(kq *k, size_t *n) {
+    fx_val *buf = rdx_arena_alloc(k->a, MAX_LIST * sizeof *buf);
     *n = 0;
     if (is_p(tok(k), "(")) {
         k->i++;
@@ -272,20 +272,20 @@ static void skip_balanced(kq *k) {   /* at '(' : to after its ')' */
     } while (depth > 0);
 }
 
-static flt *leaf(kq *k, const char *field, rdx_op op, unsigned flags, size_t n, const kql_tok *at) {
-    return flt_leaf_new(k->a, field, op, flags, n, at->line, at->col);
+static fx_node *leaf(kq *k, const char *field, rdx_op op, unsigned flags, size_t n, const kql_tok *at) {
+    return fx_leaf_n(k->a, field, op, flags, n, at->line, at->col);
 }
 
-static flt *compare(kq *k, const char *field, int blind, const kql_tok *at) {
+static fx_node *compare(kq *k, const char *field, int blind, const kql_tok *at) {
     kql_tok *ot = tok(k);
     if (is_w(ot, "matches") && is_w(&k->t[k->i + 1], "regex")) {
         k->i += 2;
         size_t nv = 0;
-        flt_val *vs = value_list(k, &nv);
-        if (!vs || nv != 1 || vs[0].kind != FLTV_PATTERN) return fail(k, "matches regex without a string"), NULL;
-        flt_val v = vs[0];
-        flt *e = leaf(k, field, RDX_OP_REGEX, blind ? RDX_PF_RE_I : 0, 1, at);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_REGEX, .text = v.text, .len = v.len,
+        fx_val *vs = value_list(k, &nv);
+        if (!vs || nv != 1 || vs[0].kind != FXV_PATTERN) return fail(k, "matches regex without a string"), NULL;
+        fx_val v = vs[0];
+        fx_node *e = leaf(k, field, RDX_OP_REGEX, blind ? RDX_PF_RE_I : 0, 1, at);
+        e->vals[0] = (fx_val){.kind = FXV_REGEX, .text = v.text, .len = v.len,
                                    .re_flags = blind ? RDX_PF_RE_I : 0};
         return e;
     }
@@ -297,21 +297,21 @@ static flt *compare(kq *k, const char *field, int blind, const kql_tok *at) {
             while (k->i < k->end && tok(k)->kind != KT_END && !is_w(tok(k), "and") &&
                    !is_w(tok(k), "or") && !is_p(tok(k), ")"))
                 k->i++;
-            return flt_new(k->a, FLT_TRUE, NULL, NULL);
+            return fx_new(k->a, FX_TRUE, 0, 0);
         }
-        flt_val v;
-        if (!literal(k, &v) || v.kind != FLTV_NUMBER) return fail(k, "ordering compare with no number"), NULL;
+        fx_val v;
+        if (!literal(k, &v) || v.kind != FXV_NUMBER) return fail(k, "ordering compare with no number"), NULL;
         rdx_op op = ot->text[0] == '<' ? (ot->text[1] == '=' ? RDX_OP_LTE : RDX_OP_LT)
                                        : (ot->text[1] == '=' ? RDX_OP_GTE : RDX_OP_GT);
-        flt *e = leaf(k, field, op, 0, 1, at);
-        e->leaf.vals[0] = v;
+        fx_node *e = leaf(k, field, op, 0, 1, at);
+        e->vals[0] = v;
         return e;
     }
     const kop *o = find_op(ot);
     if (!o) return fail(k, rdx_arena_printf(k->a, "operator '%s' is not represented", ot->text)), NULL;
     k->i++;
     size_t n = 0;
-    flt_val *vals;
+    fx_val *vals;
     if (o->list) {
         vals = value_list(k, &n);
     } else {
@@ -325,8 +325,8 @@ static flt *compare(kq *k, const char *field, int blind, const kql_tok *at) {
         } else if (vt->kind == KT_IDENT && !is_w(vt, "true") && !is_w(vt, "false") &&
                    !is_p(&k->t[k->i + 1], "(") && o->op != RDX_OP_TERM) {
             const char *other = column(k);   /* another column: a field reference */
-            flt *e = leaf(k, field, o->op, (o->flags | RDX_PF_FIELDREF) & ~(blind ? RDX_PF_CASED : 0u), 1, at);
-            e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = other, .len = strlen(other)};
+            fx_node *e = leaf(k, field, o->op, (o->flags | RDX_PF_FIELDREF) & ~(blind ? RDX_PF_CASED : 0u), 1, at);
+            e->vals[0] = (fx_val){.kind = FXV_PATTERN, .text = other, .len = strlen(other)};
             return e;
         } else {
             n = literal(k, vals);
@@ -336,41 +336,41 @@ static flt *compare(kq *k, const char *field, int blind, const kql_tok *at) {
     if (!vals) return NULL;
     unsigned flags = o->flags;
     if (blind) flags &= ~RDX_PF_CASED;
-    flt *e = leaf(k, field, o->op, flags, n, at);
+    fx_node *e = leaf(k, field, o->op, flags, n, at);
     for (size_t j = 0; j < n; j++) {
-        flt_val v = vals[j];
-        if (v.kind == FLTV_NUMBER && (o->before || o->after || o->op == RDX_OP_TERM))
-            v.kind = FLTV_PATTERN;
-        if (v.kind == FLTV_PATTERN && (o->before || o->after))
-            v.pat = flt_glob(k->a, v.text, v.len, o->before, o->after, 0);
-        e->leaf.vals[j] = v;
+        fx_val v = vals[j];
+        if (v.kind == FXV_NUMBER && (o->before || o->after || o->op == RDX_OP_TERM))
+            v.kind = FXV_PATTERN;
+        if (v.kind == FXV_PATTERN && (o->before || o->after))
+            v.pat = fx_glob_wrap(k->a, v.text, v.len, o->before, o->after, 0);
+        e->vals[j] = v;
     }
     return e;
 }
 
-static flt *call(kq *k, const char *fn, const kql_tok *at) {
+static fx_node *call(kq *k, const char *fn, const kql_tok *at) {
     k->i++;   /* ( */
     int notempty = !strcmp(fn, "isnotempty") || !strcmp(fn, "isnotnull");
     if (notempty || !strcmp(fn, "isempty") || !strcmp(fn, "isnull")) {
         const char *f = column(k);
         if (!f || !is_p(tok(k), ")")) return fail(k, "emptiness test of an expression"), NULL;
         k->i++;
-        flt *e = leaf(k, f, notempty ? RDX_OP_EXISTS : RDX_OP_NULL, 0, 1, at);
-        e->leaf.vals[0] = notempty ? (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1}
-                                   : (flt_val){.kind = FLTV_NULL, .text = "null", .len = 4};
+        fx_node *e = leaf(k, f, notempty ? RDX_OP_EXISTS : RDX_OP_NULL, 0, 1, at);
+        e->vals[0] = notempty ? (fx_val){.kind = FXV_BOOL, .text = "true", .len = 4, .boolean = 1}
+                                   : (fx_val){.kind = FXV_NULL, .text = "null", .len = 4};
         return e;
     }
     if (!strcmp(fn, "ipv4_is_in_range") || !strcmp(fn, "ipv4_is_private")) {
         const char *f = column(k);
         static const char *const priv[] = {"10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"};
-        flt_val v;
+        fx_val v;
         int range = fn[8] == 'i';
         if (!f || (range && (!is_p(tok(k), ",") || (k->i++, !literal(k, &v))))) return fail(k, "ip test of an expression"), NULL;
         if (!is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
         k->i++;
-        flt *e = leaf(k, f, RDX_OP_CIDR, 0, range ? 1 : 3, at);
+        fx_node *e = leaf(k, f, RDX_OP_CIDR, 0, range ? 1 : 3, at);
         for (size_t j = 0; j < (range ? 1u : 3u); j++)
-            e->leaf.vals[j] = (flt_val){.kind = FLTV_CIDR, .text = range ? v.text : priv[j],
+            e->vals[j] = (fx_val){.kind = FXV_CIDR, .text = range ? v.text : priv[j],
                                        .len = strlen(range ? v.text : priv[j])};
         return e;
     }
@@ -383,14 +383,14 @@ static flt *call(kq *k, const char *fn, const kql_tok *at) {
     return fail(k, rdx_arena_printf(k->a, "function %s() is not represented", fn)), NULL;
 }
 
-static flt *e_or(kq *k, int depth);
+static fx_node *e_or(kq *k, int depth);
 
-static flt *e_atom(kq *k, int depth) {
+static fx_node *e_atom(kq *k, int depth) {
     if (depth > MAX_DEPTH) return fail(k, "nested too deeply"), NULL;
     kql_tok *t = tok(k);
     if (is_p(t, "(")) {
         k->i++;
-        flt *e = e_or(k, depth + 1);
+        fx_node *e = e_or(k, depth + 1);
         if (e && comparison_at(k, k->i))   /* `(a has "x" b has "y")` */
             invalid(k, tok(k), "expected 'and', 'or' or ')' before this comparison");
         if (!e || !is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
@@ -399,35 +399,35 @@ static flt *e_atom(kq *k, int depth) {
     }
     if (is_w(t, "not") && is_p(&k->t[k->i + 1], "(")) {
         k->i += 2;
-        flt *e = e_or(k, depth + 1);
+        fx_node *e = e_or(k, depth + 1);
         if (!e || !is_p(tok(k), ")")) return fail(k, "expected ')'"), NULL;
         k->i++;
-        return flt_not(k->a, e);
+        return fx_not(k->a, e);
     }
-    if (is_w(t, "true")) return k->i++, flt_new(k->a, FLT_TRUE, NULL, NULL);
-    if (is_w(t, "false")) return k->i++, flt_new(k->a, FLT_FALSE, NULL, NULL);
+    if (is_w(t, "true")) return k->i++, fx_new(k->a, FX_TRUE, 0, 0);
+    if (is_w(t, "false")) return k->i++, fx_new(k->a, FX_FALSE, 0, 0);
     if (t->kind == KT_IDENT && is_p(&k->t[k->i + 1], "(")) return k->i++, call(k, t->text, t);
     const char *f = column(k);
     if (!f) return fail(k, "expected a column"), NULL;
     return compare(k, f, 0, t);
 }
 
-static flt *e_and(kq *k, int depth) {
-    flt *x = e_atom(k, depth);
+static fx_node *e_and(kq *k, int depth) {
+    fx_node *x = e_atom(k, depth);
     while (x && is_w(tok(k), "and")) {
         k->i++;
-        flt *y = e_atom(k, depth);
-        x = y ? flt_and(k->a, x, y) : NULL;
+        fx_node *y = e_atom(k, depth);
+        x = y ? fx_and(k->a, x, y) : NULL;
     }
     return x;
 }
 
-static flt *e_or(kq *k, int depth) {
-    flt *x = e_and(k, depth);
+static fx_node *e_or(kq *k, int depth) {
+    fx_node *x = e_and(k, depth);
     while (x && is_w(tok(k), "or")) {
         k->i++;
-        flt *y = e_and(k, depth);
-        x = y ? flt_or(k->a, x, y) : NULL;
+        fx_node *y = e_and(k, depth);
+        x = y ? fx_or(k->a, x, y) : NULL;
     }
     return x;
 }
@@ -451,7 +451,7 @@ static void opaque(kq *k, const char *name, size_t b, size_t e, const char *reas
     }
 }
 
-static int lost(const flt_leaf *l, void *arg) {
+static int lost(const fx_node *l, void *arg) {
     const kq *k = arg;
     if (!l->field) return 0;
     for (size_t i = 0; i < k->n_computed; i++)
@@ -470,7 +470,7 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
     k->i = b + 1;
     k->end = e;
     k->err = NULL;
-    flt *x = e_or(k, 0);
+    fx_node *x = e_or(k, 0);
     if (x && comparison_at(k, k->i))
         invalid(k, tok(k), "expected 'and' or 'or' before this comparison");
     if (x && k->i < e) x = NULL, fail(k, "expression the reader does not represent");
@@ -478,7 +478,7 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
         opaque(k, name, b, e, k->err ? k->err : "not represented", 1);
         return;
     }
-    const flt_leaf *l = flt_find_leaf(x, lost, k);
+    const fx_node *l = fx_find_leaf(x, lost, k);
     if (l) {
         opaque(k, name, b, e, rdx_arena_printf(k->a, "filters on '%s', which an earlier step computed", l->field), 1);
         return;
@@ -486,7 +486,7 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
     size_t len;
     rdx_cond *c = NULL;
     const char *s = text_of(k, b, e, &len);
-    int rc = flt_build(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &c, "kql",
+    int rc = fx_build(k->rs, k->r, name, x, k->t[b].line, k->t[b].col, &c, "kql",
                        rdx_arena_strndup(k->a, s, len), k->d);
     if (rc == -2) opaque(k, name, b, e, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
@@ -636,7 +636,7 @@ static void let(kq *k, size_t b, size_t e) {
     k->i = b + 3;
     k->end = e;
     k->err = NULL;
-    flt_val *v = value_list(k, &l->n);
+    fx_val *v = value_list(k, &l->n);
     if (v && k->i == e && !k->err) l->vals = v;
     else l->n = 0;
 }

@@ -1,6 +1,6 @@
 /*
  * spl_expr.c — SPL's two filter languages, parsed into filter expressions
- * (front/common/filter.h).  Hand-written: no C parser for SPL exists, and
+ * (front/common/fexpr.h).  Hand-written: no C parser for SPL exists, and
  * Splunk documents the grammar only by example.
  *
  * The search language (`search`, tstats `where`):
@@ -37,11 +37,11 @@ static void ws(spl_parse *p) {
  * a null compared is null, which filters the event out too.  So a `!=`
  * leaf is AND-ed with EXISTS on its field; `NOT a!=x` then reads, by De
  * Morgan, as "a is absent or a = x", as Splunk evaluates it. */
-static flt *neq_exists(spl_parse *p, flt *e) {
-    if (!e || e->kind != FLT_LEAF || !(e->leaf.flags & RDX_PF_NEQ) || !e->leaf.field) return e;
-    flt *x = flt_leaf_new(p->a, e->leaf.field, RDX_OP_EXISTS, 0, 1, e->leaf.line, e->leaf.column);
-    x->leaf.vals[0] = (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1};
-    return flt_and(p->a, x, e);
+static fx_node *neq_exists(spl_parse *p, fx_node *e) {
+    if (!e || e->kind != FX_LEAF || !(e->flags & RDX_PF_NEQ) || !e->field) return e;
+    fx_node *x = fx_leaf_n(p->a, e->field, RDX_OP_EXISTS, 0, 1, e->line, e->column);
+    x->vals[0] = (fx_val){.kind = FXV_BOOL, .text = "true", .len = 4, .boolean = 1};
+    return fx_and(p->a, x, e);
 }
 
 static int at(spl_parse *p, char c) {
@@ -131,17 +131,17 @@ static rdx_op glob_op(const char *v, size_t n) {
     return lead ? RDX_OP_ENDSWITH : RDX_OP_STARTSWITH;
 }
 
-static void search_value(spl_parse *p, flt_val *x, const char *v, size_t n, int quoted_) {
+static void search_value(spl_parse *p, fx_val *x, const char *v, size_t n, int quoted_) {
     x->text = v;
     x->len = n;
     double num;
     if (!quoted_ && !strchr(v, '*') && is_number(v, n, &num)) {
-        x->kind = FLTV_NUMBER;
+        x->kind = FXV_NUMBER;
         x->number = num;
         return;
     }
-    x->kind = FLTV_PATTERN;
-    if (strchr(v, '*')) x->pat = flt_glob(p->a, v, n, 0, 0, 1);
+    x->kind = FXV_PATTERN;
+    if (strchr(v, '*')) x->pat = fx_glob_wrap(p->a, v, n, 0, 0, 1);
 }
 
 static int value_token(spl_parse *p, const char *stops, const char **v, size_t *n, int *q) {
@@ -150,14 +150,14 @@ static int value_token(spl_parse *p, const char *stops, const char **v, size_t *
     return *q ? quoted(p, v, n) : bare(p, stops, v, n);
 }
 
-static flt *s_and(spl_parse *p, int depth);
+static fx_node *s_and(spl_parse *p, int depth);
 
 /* One value of an IN list as written. */
 typedef struct in_val { const char *v; size_t n; int q; } in_val;
 
 /* FIELD IN (v, ...): as many values as the list holds (a SigmaHQ hash or
  * driver list runs to thousands), kept on the heap while parsing. */
-static flt *s_in_list(spl_parse *p, const char *f) {
+static fx_node *s_in_list(spl_parse *p, const char *f) {
     p->i++;   /* ( */
     in_val *vals = NULL;
     size_t k = 0, cap = 0;
@@ -169,17 +169,17 @@ static flt *s_in_list(spl_parse *p, const char *f) {
         else if (!at(p, ')')) return free(vals), fail(p, "expected ',' or ')' in an IN list"), NULL;
     }
     p->i++;
-    flt *e;
+    fx_node *e;
     if (is_selector(f)) {
         for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j].v);
-        e = flt_new(p->a, FLT_TRUE, NULL, NULL);
+        e = fx_new(p->a, FX_TRUE, 0, 0);
     } else {
         /* One op for the list when every value says the same; else glob-equals. */
         rdx_op op = k ? glob_op(vals[0].v, vals[0].n) : RDX_OP_EQUALS;
         for (size_t j = 1; j < k; j++)
             if (glob_op(vals[j].v, vals[j].n) != op) op = RDX_OP_EQUALS;
-        e = flt_leaf_new(p->a, field_name(p, f), op, 0, k, p->line, p->column);
-        for (size_t j = 0; j < k; j++) search_value(p, &e->leaf.vals[j], vals[j].v, vals[j].n, vals[j].q);
+        e = fx_leaf_n(p->a, field_name(p, f), op, 0, k, p->line, p->column);
+        for (size_t j = 0; j < k; j++) search_value(p, &e->vals[j], vals[j].v, vals[j].n, vals[j].q);
     }
     free(vals);
     return e;
@@ -202,7 +202,7 @@ static int is_cidr(const char *v, size_t n) {
     return inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1;
 }
 
-static flt *s_compare(spl_parse *p, const char *f) {
+static fx_node *s_compare(spl_parse *p, const char *f) {
     const char *s = p->s + p->i;
     size_t k = (s[0] == '!' || s[0] == '<' || s[0] == '>') && p->i + 1 < p->n && s[1] == '=' ? 2
              : s[0] == '=' && p->i + 1 < p->n && s[1] == '=' ? 2 : 1;
@@ -214,41 +214,41 @@ static flt *s_compare(spl_parse *p, const char *f) {
     if (!value_token(p, "()", &v, &n, &q)) return NULL;
     if (is_selector(f)) {
         note_selector(p, f, v);
-        return flt_new(p->a, FLT_TRUE, NULL, NULL);
+        return fx_new(p->a, FX_TRUE, 0, 0);
     }
     if (op0 == '<' || op0 == '>') {
         double num;
         if (!is_number(v, n, &num)) return fail(p, "comparison with a value that is no number"), NULL;
         rdx_op op = op0 == '<' ? (k == 2 ? RDX_OP_LTE : RDX_OP_LT) : (k == 2 ? RDX_OP_GTE : RDX_OP_GT);
-        flt *e = flt_leaf_new(p->a, field_name(p, f), op, 0, 1, p->line, p->column);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = v, .len = n, .number = num};
+        fx_node *e = fx_leaf_n(p->a, field_name(p, f), op, 0, 1, p->line, p->column);
+        e->vals[0] = (fx_val){.kind = FXV_NUMBER, .text = v, .len = n, .number = num};
         return e;
     }
     if (is_cidr(v, n)) {
-        flt *e = flt_leaf_new(p->a, field_name(p, f), RDX_OP_CIDR, op0 == '!' ? RDX_PF_NEQ : 0, 1,
+        fx_node *e = fx_leaf_n(p->a, field_name(p, f), RDX_OP_CIDR, op0 == '!' ? RDX_PF_NEQ : 0, 1,
                               p->line, p->column);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_CIDR, .text = v, .len = n};
+        e->vals[0] = (fx_val){.kind = FXV_CIDR, .text = v, .len = n};
         return neq_exists(p, e);
     }
     /* f=*: f has a value.  Splunk extracts no field from an empty value, so
      * an empty f fails it, and NOT f=* is the null test (absent or empty:
      * how pySigma writes Sigma's `f: null`). */
     if (op0 == '=' && n == 1 && v[0] == '*')
-        return flt_leaf_new(p->a, field_name(p, f), RDX_OP_NULL, RDX_PF_NEQ, 0, p->line, p->column);
-    flt *e = flt_leaf_new(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
+        return fx_leaf_n(p->a, field_name(p, f), RDX_OP_NULL, RDX_PF_NEQ, 0, p->line, p->column);
+    fx_node *e = fx_leaf_n(p->a, field_name(p, f), glob_op(v, n), op0 == '!' ? RDX_PF_NEQ : 0, 1,
                         p->line, p->column);
-    search_value(p, &e->leaf.vals[0], v, n, q);
+    search_value(p, &e->vals[0], v, n, q);
     return neq_exists(p, e);
 }
 
-static flt *s_atom(spl_parse *p, int depth) {
+static fx_node *s_atom(spl_parse *p, int depth) {
     if (depth > MAX_DEPTH) return fail(p, "nested too deeply"), NULL;
     ws(p);
     if (p->i >= p->n) return fail(p, "expected a term"), NULL;
     char c = p->s[p->i];
     if (c == '(') {
         p->i++;
-        flt *e = s_and(p, depth + 1);
+        fx_node *e = s_and(p, depth + 1);
         if (!e) return NULL;
         if (!at(p, ')')) return fail(p, "expected ')'"), NULL;
         p->i++;
@@ -279,23 +279,23 @@ static flt *s_atom(spl_parse *p, int depth) {
             p->i = save;
         }
     }
-    if (n == 1 && w[0] == '*') return flt_new(p->a, FLT_TRUE, NULL, NULL);
+    if (n == 1 && w[0] == '*') return fx_new(p->a, FX_TRUE, 0, 0);
     /* OR or AND where a term must be (`search OR a=1`): Splunk rejects it
      * ("Comparator 'OR' has an invalid term on the left hand side"); a
      * keyword "OR" would be a silent misreading */
     if (!q && ((n == 2 && !strncmp(w, "OR", 2)) || (n == 3 && !strncmp(w, "AND", 3))))
         return fail(p, n == 2 ? "'OR' with no term on its left" : "'AND' with no term on its left"), NULL;
-    flt *e = flt_leaf_new(p->a, NULL, RDX_OP_KEYWORD, 0, 1, p->line, p->column);
-    e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = w, .len = n,
-                               .pat = flt_glob(p->a, w, n, 1, 1, 1)};
+    fx_node *e = fx_leaf_n(p->a, NULL, RDX_OP_KEYWORD, 0, 1, p->line, p->column);
+    e->vals[0] = (fx_val){.kind = FXV_PATTERN, .text = w, .len = n,
+                               .pat = fx_glob_wrap(p->a, w, n, 1, 1, 1)};
     return e;
 }
 
-static flt *s_not(spl_parse *p, int depth) {
+static fx_node *s_not(spl_parse *p, int depth) {
     if (word_is(p, "NOT", 0)) {
         p->i += 3;
-        flt *e = s_not(p, depth + 1);
-        return e ? flt_not(p->a, e) : NULL;
+        fx_node *e = s_not(p, depth + 1);
+        return e ? fx_not(p->a, e) : NULL;
     }
     return s_atom(p, depth);
 }
@@ -303,32 +303,32 @@ static flt *s_not(spl_parse *p, int depth) {
 /* In the search language OR binds tighter than AND (explicit or implied):
  * `a OR b c` is `(a OR b) c` — which is how a macro such as `sysmon`
  * (sourcetype=x OR source=y) combines with the terms after it. */
-static flt *s_or(spl_parse *p, int depth) {
-    flt *x = s_not(p, depth);
+static fx_node *s_or(spl_parse *p, int depth) {
+    fx_node *x = s_not(p, depth);
     while (x && word_is(p, "OR", 0)) {
         p->i += 2;
-        flt *y = s_not(p, depth);
-        x = y ? flt_or(p->a, x, y) : NULL;
+        fx_node *y = s_not(p, depth);
+        x = y ? fx_or(p->a, x, y) : NULL;
     }
     return x;
 }
 
-static flt *s_and(spl_parse *p, int depth) {
-    flt *x = s_or(p, depth);
+static fx_node *s_and(spl_parse *p, int depth) {
+    fx_node *x = s_or(p, depth);
     while (x) {
         ws(p);
         if (p->i >= p->n || p->s[p->i] == ')') break;
         if (word_is(p, "AND", 0)) p->i += 3;
-        flt *y = s_or(p, depth);
-        x = y ? flt_and(p->a, x, y) : NULL;
+        fx_node *y = s_or(p, depth);
+        x = y ? fx_and(p->a, x, y) : NULL;
     }
     return x;
 }
 
-flt *spl_parse_search(spl_parse *p) {
+fx_node *spl_parse_search(spl_parse *p) {
     ws(p);
-    if (p->i >= p->n) return flt_new(p->a, FLT_TRUE, NULL, NULL);
-    flt *e = s_and(p, 0);
+    if (p->i >= p->n) return fx_new(p->a, FX_TRUE, 0, 0);
+    fx_node *e = s_and(p, 0);
     ws(p);
     if (e && p->i < p->n) return fail(p, "unexpected text after the search"), NULL;
     return e;
@@ -432,57 +432,57 @@ static rdx_op like_op(const char *s, size_t n) {
     return lead ? RDX_OP_ENDSWITH : trail ? RDX_OP_STARTSWITH : RDX_OP_EQUALS;
 }
 
-static flt *leaf1(spl_parse *p, const operand *f, rdx_op op, unsigned flags) {
-    return flt_leaf_new(p->a, field_name(p, f->text), op, flags, 1, p->line, p->column);
+static fx_node *leaf1(spl_parse *p, const operand *f, rdx_op op, unsigned flags) {
+    return fx_leaf_n(p->a, field_name(p, f->text), op, flags, 1, p->line, p->column);
 }
 
-static flt *w_like(spl_parse *p, const operand *f, const operand *v) {
+static fx_node *w_like(spl_parse *p, const operand *f, const operand *v) {
     if (f->kind != O_FIELD || v->kind != O_STR) return fail(p, "like() on something not a field"), NULL;
     /* like() is case-sensitive in Splunk */
-    flt *e = leaf1(p, f, like_op(v->text, v->len), RDX_PF_CASED);
-    e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = v->text, .len = v->len,
+    fx_node *e = leaf1(p, f, like_op(v->text, v->len), RDX_PF_CASED);
+    e->vals[0] = (fx_val){.kind = FXV_PATTERN, .text = v->text, .len = v->len,
                                .pat = like_pattern(p, v->text, v->len)};
     return e;
 }
 
 /* A boolean function standing alone. */
-static flt *w_call(spl_parse *p, const operand *o) {
+static fx_node *w_call(spl_parse *p, const operand *o) {
     const operand *a = o->args;
     if (fn_is(o, "like", 2)) return w_like(p, &a[0], &a[1]);
     if (fn_is(o, "match", 2) && a[0].kind == O_FIELD && a[1].kind == O_STR) {
-        flt *e = leaf1(p, &a[0], RDX_OP_REGEX, 0);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_REGEX, .text = a[1].text, .len = a[1].len};
+        fx_node *e = leaf1(p, &a[0], RDX_OP_REGEX, 0);
+        e->vals[0] = (fx_val){.kind = FXV_REGEX, .text = a[1].text, .len = a[1].len};
         return e;
     }
     if (fn_is(o, "cidrmatch", 2) && a[0].kind == O_STR && a[1].kind == O_FIELD) {
-        flt *e = leaf1(p, &a[1], RDX_OP_CIDR, 0);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_CIDR, .text = a[0].text, .len = a[0].len};
+        fx_node *e = leaf1(p, &a[1], RDX_OP_CIDR, 0);
+        e->vals[0] = (fx_val){.kind = FXV_CIDR, .text = a[0].text, .len = a[0].len};
         return e;
     }
     if ((fn_is(o, "isnotnull", 1) || fn_is(o, "isnull", 1)) && a[0].kind == O_FIELD) {
         int notnull = !strcasecmp(o->text, "isnotnull");
-        flt *e = leaf1(p, &a[0], notnull ? RDX_OP_EXISTS : RDX_OP_NULL, 0);
-        e->leaf.vals[0] = notnull ? (flt_val){.kind = FLTV_BOOL, .text = "true", .len = 4, .boolean = 1}
-                                  : (flt_val){.kind = FLTV_NULL, .text = "null", .len = 4};
+        fx_node *e = leaf1(p, &a[0], notnull ? RDX_OP_EXISTS : RDX_OP_NULL, 0);
+        e->vals[0] = notnull ? (fx_val){.kind = FXV_BOOL, .text = "true", .len = 4, .boolean = 1}
+                                  : (fx_val){.kind = FXV_NULL, .text = "null", .len = 4};
         return e;
     }
     if (o->n_args >= 2 && fn_is(o, "in", o->n_args) && a[0].kind == O_FIELD) {
-        flt *e = flt_leaf_new(p->a, field_name(p, a[0].text), RDX_OP_EQUALS, RDX_PF_CASED,
+        fx_node *e = fx_leaf_n(p->a, field_name(p, a[0].text), RDX_OP_EQUALS, RDX_PF_CASED,
                             o->n_args - 1, p->line, p->column);
         for (size_t k = 1; k < o->n_args; k++) {
             if (a[k].kind != O_STR && a[k].kind != O_NUM) return fail(p, "in() with a value that is no literal"), NULL;
-            e->leaf.vals[k - 1] = (flt_val){.kind = a[k].kind == O_NUM ? FLTV_NUMBER : FLTV_PATTERN,
+            e->vals[k - 1] = (fx_val){.kind = a[k].kind == O_NUM ? FXV_NUMBER : FXV_PATTERN,
                                            .text = a[k].text, .len = a[k].len, .number = a[k].num};
         }
         return e;
     }
-    if (fn_is(o, "true", 0)) return flt_new(p->a, FLT_TRUE, NULL, NULL);
-    if (fn_is(o, "false", 0)) return flt_new(p->a, FLT_FALSE, NULL, NULL);
+    if (fn_is(o, "true", 0)) return fx_new(p->a, FX_TRUE, 0, 0);
+    if (fn_is(o, "false", 0)) return fx_new(p->a, FX_FALSE, 0, 0);
     return fail(p, rdx_arena_printf(p->a, "eval function %s() is not represented", o->text)), NULL;
 }
 
 /* field OP value, either way round. */
-static flt *w_compare(spl_parse *p, operand *x, const char *op, operand *y) {
+static fx_node *w_compare(spl_parse *p, operand *x, const char *op, operand *y) {
     if (x->kind != O_FIELD && !fn_is(x, "lower", 1) && !fn_is(x, "upper", 1)) {
         operand t = *x;
         *x = *y;
@@ -501,32 +501,32 @@ static flt *w_compare(spl_parse *p, operand *x, const char *op, operand *y) {
         if (y->kind != O_NUM) return fail(p, "ordering comparison with no number"), NULL;
         rdx_op o = op[0] == '<' ? (op[1] == '=' ? RDX_OP_LTE : RDX_OP_LT)
                                 : (op[1] == '=' ? RDX_OP_GTE : RDX_OP_GT);
-        flt *e = leaf1(p, x, o, 0);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
+        fx_node *e = leaf1(p, x, o, 0);
+        e->vals[0] = (fx_val){.kind = FXV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
         return e;
     }
     if (op[0] == '!') flags |= RDX_PF_NEQ;
-    flt *e;
+    fx_node *e;
     switch (y->kind) {
     case O_STR:
         e = leaf1(p, x, RDX_OP_EQUALS, flags);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = y->text, .len = y->len};
+        e->vals[0] = (fx_val){.kind = FXV_PATTERN, .text = y->text, .len = y->len};
         return neq_exists(p, e);
     case O_NUM:
         e = leaf1(p, x, RDX_OP_EQUALS, flags & ~RDX_PF_CASED);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
+        e->vals[0] = (fx_val){.kind = FXV_NUMBER, .text = y->text, .len = y->len, .number = y->num};
         return neq_exists(p, e);
     case O_FIELD:
         e = leaf1(p, x, RDX_OP_EQUALS, flags | RDX_PF_FIELDREF);
-        e->leaf.vals[0] = (flt_val){.kind = FLTV_PATTERN, .text = field_name(p, y->text)};
-        e->leaf.vals[0].len = strlen(e->leaf.vals[0].text);
+        e->vals[0] = (fx_val){.kind = FXV_PATTERN, .text = field_name(p, y->text)};
+        e->vals[0].len = strlen(e->vals[0].text);
         return neq_exists(p, e);
     default:
         return fail(p, "comparison with a computed value"), NULL;
     }
 }
 
-static flt *w_or(spl_parse *p, int depth);
+static fx_node *w_or(spl_parse *p, int depth);
 
 static const char *w_op(spl_parse *p) {
     ws(p);
@@ -545,11 +545,11 @@ static const char *w_op(spl_parse *p) {
     return NULL;
 }
 
-static flt *w_atom(spl_parse *p, int depth) {
+static fx_node *w_atom(spl_parse *p, int depth) {
     if (depth > MAX_DEPTH) return fail(p, "nested too deeply"), NULL;
     if (at(p, '(')) {
         p->i++;
-        flt *e = w_or(p, depth + 1);
+        fx_node *e = w_or(p, depth + 1);
         if (!e || !at(p, ')')) return fail(p, "expected ')'"), NULL;
         p->i++;
         return e;
@@ -574,37 +574,37 @@ static flt *w_atom(spl_parse *p, int depth) {
     return w_compare(p, &x, op, &y);
 }
 
-static flt *w_not(spl_parse *p, int depth) {
+static fx_node *w_not(spl_parse *p, int depth) {
     if (word_is(p, "NOT", 1) || (at(p, '!') && !(p->i + 1 < p->n && p->s[p->i + 1] == '='))) {
         p->i += p->s[p->i] == '!' ? 1 : 3;
-        flt *e = w_not(p, depth + 1);
-        return e ? flt_not(p->a, e) : NULL;
+        fx_node *e = w_not(p, depth + 1);
+        return e ? fx_not(p->a, e) : NULL;
     }
     return w_atom(p, depth);
 }
 
-static flt *w_and(spl_parse *p, int depth) {
-    flt *x = w_not(p, depth);
+static fx_node *w_and(spl_parse *p, int depth) {
+    fx_node *x = w_not(p, depth);
     while (x && word_is(p, "AND", 1)) {
         p->i += 3;
-        flt *y = w_not(p, depth);
-        x = y ? flt_and(p->a, x, y) : NULL;
+        fx_node *y = w_not(p, depth);
+        x = y ? fx_and(p->a, x, y) : NULL;
     }
     return x;
 }
 
-static flt *w_or(spl_parse *p, int depth) {
-    flt *x = w_and(p, depth);
+static fx_node *w_or(spl_parse *p, int depth) {
+    fx_node *x = w_and(p, depth);
     while (x && word_is(p, "OR", 1)) {
         p->i += 2;
-        flt *y = w_and(p, depth);
-        x = y ? flt_or(p->a, x, y) : NULL;
+        fx_node *y = w_and(p, depth);
+        x = y ? fx_or(p->a, x, y) : NULL;
     }
     return x;
 }
 
-flt *spl_parse_where(spl_parse *p) {
-    flt *e = w_or(p, 0);
+fx_node *spl_parse_where(spl_parse *p) {
+    fx_node *e = w_or(p, 0);
     ws(p);
     if (e && p->i < p->n) return fail(p, "expression the reader does not represent"), NULL;
     return e;

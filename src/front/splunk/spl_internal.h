@@ -9,7 +9,7 @@
 #ifndef RDX_FRONT_SPL_INTERNAL_H
 #define RDX_FRONT_SPL_INTERNAL_H
 
-#include "front/common/filter.h"
+#include "front/common/fexpr.h"
 
 /* What the filters select events by, beside their predicates: index=,
  * sourcetype=, source=, eventtype= are selectors, not event fields. */
@@ -31,8 +31,8 @@ typedef struct spl_parse {
 
 /* Parse s[0..n) in the search language / the eval language.  NULL with
  * p->err set when it cannot be represented. */
-flt *spl_parse_search(spl_parse *p);
-flt *spl_parse_where(spl_parse *p);
+fx_node *spl_parse_search(spl_parse *p);
+fx_node *spl_parse_where(spl_parse *p);
 
 /* One detection's YAML text, read as if from path (macros are looked up
  * beside it): the front-end's load() without the file, for the fuzz target

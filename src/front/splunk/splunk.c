@@ -250,7 +250,7 @@ typedef struct walk {
     /* rex's one-group captures and the eval flags made of them (below) */
     struct capture { const char *group, *field, *re; } caps[16];
     size_t n_caps;
-    struct flag { const char *name; flt *test; } flags[16];
+    struct flag { const char *name; fx_node *test; } flags[16];
     size_t n_flags;
 } walk;
 
@@ -268,7 +268,7 @@ static void opaque(walk *w, const char *name, const char *s, size_t n, const cha
 }
 
 /* Is the leaf's field one the pipeline no longer has as an event field? */
-static int lost_field(const flt_leaf *l, void *arg) {
+static int lost_field(const fx_node *l, void *arg) {
     const walk *w = arg;
     if (!l->field) return w->aggregated;
     for (size_t i = 0; i < w->n_computed; i++)
@@ -320,27 +320,26 @@ static void note_flag(walk *w, const char *s, size_t n) {
         if (strcmp(w->caps[i].group, group) || w->n_flags == sizeof w->flags / sizeof *w->flags) continue;
         const char *m = rdx_arena_printf(w->c->a, "match(%s, %s)", w->caps[i].field, w->caps[i].re);
         spl_parse p = {.a = w->c->a, .s = m, .n = strlen(m), .prefix = w->prefix, .sel = &w->sel};
-        flt *x = spl_parse_where(&p);
+        fx_node *x = spl_parse_where(&p);
         if (x) w->flags[w->n_flags++] = (struct flag){strn(w, name, strlen(name)), x};
         return;
     }
 }
 
 /* e with every `FLAG="true"` / `FLAG="false"` leaf replaced by its test. */
-static flt *flag_tests(walk *w, flt *e) {
+static fx_node *flag_tests(walk *w, fx_node *e) {
     if (!e || !w->n_flags) return e;
-    if (e->kind != FLT_LEAF) {
-        e->a = flag_tests(w, e->a);
-        e->b = flag_tests(w, e->b);
+    if (e->kind != FX_LEAF) {
+        for (size_t i = 0; i < e->n_kids; i++) e->kids[i] = flag_tests(w, e->kids[i]);
         return e;
     }
-    const flt_leaf *l = &e->leaf;
-    if (!l->field || l->op != RDX_OP_EQUALS || l->n_vals != 1 || l->vals[0].kind != FLTV_PATTERN) return e;
+    const fx_node *l = e;
+    if (!l->field || l->op != RDX_OP_EQUALS || l->n_vals != 1 || l->vals[0].kind != FXV_PATTERN) return e;
     int is_true = l->vals[0].len == 4 && !strncmp(l->vals[0].text, "true", 4);
     int is_false = l->vals[0].len == 5 && !strncmp(l->vals[0].text, "false", 5);
     for (size_t i = 0; (is_true || is_false) && i < w->n_flags; i++)
         if (!strcmp(w->flags[i].name, l->field))
-            return is_true == !(l->flags & RDX_PF_NEQ) ? w->flags[i].test : flt_not(w->c->a, w->flags[i].test);
+            return is_true == !(l->flags & RDX_PF_NEQ) ? w->flags[i].test : fx_not(w->c->a, w->flags[i].test);
     return e;
 }
 
@@ -355,13 +354,13 @@ static void filter(walk *w, const char *name, const char *text, size_t n, const 
     const ynode *at = w->c->at;
     spl_parse p = {.a = w->c->a, .s = body, .n = blen, .prefix = w->prefix, .sel = &w->sel,
                    .line = at ? at->line : 0, .column = at ? at->column : 0};
-    flt *e = where ? spl_parse_where(&p) : spl_parse_search(&p);
+    fx_node *e = where ? spl_parse_where(&p) : spl_parse_search(&p);
     if (!e) {
         opaque(w, name, text, n, p.err ? p.err : "not represented", 1);
         return;
     }
     e = flag_tests(w, e);
-    const flt_leaf *lost = flt_find_leaf(e, lost_field, w);
+    const fx_node *lost = fx_find_leaf(e, lost_field, w);
     if (lost) {
         opaque(w, name, text, n,
                rdx_arena_printf(w->c->a, "filters on '%s', which an earlier step computed",
@@ -369,7 +368,7 @@ static void filter(walk *w, const char *name, const char *text, size_t n, const 
         return;
     }
     rdx_cond *c = NULL;
-    int rc = flt_build(w->c->rs, w->r, name, e, p.line, p.column, &c, "spl", strn(w, text, n), w->c->d);
+    int rc = fx_build(w->c->rs, w->r, name, e, p.line, p.column, &c, "spl", strn(w, text, n), w->c->d);
     if (rc == -2) opaque(w, name, text, n, "expression nested too deeply to represent", 1);
     else if (rc != 0) {
         w->cond = rdx_build_cond_and(w->c->a, w->cond, c);
