@@ -481,18 +481,6 @@ static int event_ext(const char *name) {
     return 0;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* "dir" + "name" without doubling the separator. */
-static char *join(const char *dir, const char *name) {
-    char *p;
-    size_t n = strlen(dir);
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0) abort();
-    return p;
-}
-
 /* A path as given, with runs of '/' made one ("evidence//x" → "evidence/x"). */
 static char *tidy(const char *path) {
     char *p = strdup(path), *o = p;
@@ -524,27 +512,16 @@ typedef struct ancestor {
 } ancestor;
 
 static void walk_dir(cli_inputs *in, const char *dir, rdx_diags *d, int depth, const ancestor *up) {
-    DIR *dp = depth > 64 ? NULL : opendir(dir);
-    if (!dp) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "io", dir, 0, 0, "cannot open directory: %s",
-                     depth > 64 ? "nested too deeply" : strerror(errno));
+    size_t n = 0;
+    char **names = NULL;
+    if (depth > 64)
+        rdx_diag_add(d, RDX_SEV_ERROR, "io", dir, 0, 0, "cannot open directory: nested too deeply");
+    else
+        names = rdx_dir_names(dir, -1, 1, &n, d);
+    if (!names) {
         in->errors++;
         return;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = realloc(names, cap * sizeof *names);
-            if (!names) abort();
-        }
-        names[n++] = join(dir, e->d_name);
-    }
-    closedir(dp);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         struct stat st;
         errno = 0;

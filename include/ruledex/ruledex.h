@@ -36,6 +36,7 @@
 #include "convert.h"
 #include "coverage.h"
 #include "diag.h"
+#include "dir.h"
 #include "escape.h"
 #include "eval.h"
 #include "event.h"

@@ -762,52 +762,34 @@ typedef struct key_dir {
     const struct key_dir *up;
 } key_dir;
 
-static int cmp_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* The walk the registry makes (hidden entries skipped, stat following
  * links, sorted, each directory's ancestors checked for loops), recording
  * every entry: a file added, removed, renamed or edited changes the key. */
 static int key_dir_walk(rdx_strbuf *k, int dfd, const key_dir *up, int depth) {
-    DIR *dp = fdopendir(dfd);
-    if (!dp) {
+    size_t n = 0;
+    char **names = rdx_dir_names("", dfd, 0, &n, NULL);
+    if (!names) {
         close(dfd);
         return -1;
     }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 64;
-            names = realloc(names, cap * sizeof *names);
-            if (!names) abort();
-        }
-        names[n] = strdup(e->d_name);
-        if (!names[n++]) abort();
-    }
-    if (n) qsort(names, n, sizeof *names, cmp_name);
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         struct stat st;
-        int err = fstatat(dirfd(dp), names[i], &st, 0) == 0 ? 0 : errno ? errno : EIO;
+        int err = fstatat(dfd, names[i], &st, 0) == 0 ? 0 : errno ? errno : EIO;
         key_stat(k, names[i], &st, err);
         if (!err && S_ISDIR(st.st_mode) && rc == 0) {
             const key_dir *a = up;
             while (a && !(a->dev == st.st_dev && a->ino == st.st_ino)) a = a->up;
             if (!a && depth < 64) {
                 key_dir here = {st.st_dev, st.st_ino, up};
-                int sub = openat(dirfd(dp), names[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                int sub = openat(dfd, names[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
                 rc = sub < 0 ? -1 : key_dir_walk(k, sub, &here, depth + 1);
                 rdx_strbuf_putc(k, 0);   /* end of this directory */
             }
         }
-        free(names[i]);
     }
-    free(names);
-    closedir(dp);
+    rdx_dir_names_free(names, n);
+    close(dfd);
     return rc;
 }
 

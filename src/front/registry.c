@@ -19,6 +19,7 @@
  *   - a file is read once per rule set, however it is reached (two -r that
  *     overlap, a link to it): files are known by device and inode.
  */
+#include "ruledex/dir.h"
 #include "ruledex/frontend.h"
 #include "rule/rule_internal.h"
 
@@ -157,39 +158,6 @@ static const rdx_frontend *choose(const rdx_frontend *forced, const char *path, 
     return best ? best : named ? registry[0] : NULL;
 }
 
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The entries of dir, hidden ones skipped, as sorted malloc'ed paths. */
-static char **list_dir(const char *dir, size_t *out_n, rdx_diags *d) {
-    DIR *dp = opendir(dir);
-    if (!dp) {
-        rdx_diag_add(d, RDX_SEV_ERROR, "io", dir, 0, 0, "cannot open directory: %s", strerror(errno));
-        return NULL;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (e->d_name[0] == '.') continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            names = realloc(names, cap * sizeof *names);
-            if (!names) abort();
-        }
-        size_t dl = strlen(dir), len = dl + strlen(e->d_name) + 2;
-        names[n] = malloc(len);
-        if (!names[n]) abort();
-        /* "rules/" + "x.yml" is "rules/x.yml", not "rules//x.yml" */
-        snprintf(names[n++], len, "%s%s%s", dir, dl && dir[dl - 1] == '/' ? "" : "/", e->d_name);
-    }
-    closedir(dp);
-    if (n) qsort(names, n, sizeof *names, cmp_str);
-    *out_n = n;
-    return names ? names : calloc(1, sizeof *names);
-}
-
 /* The directories the walk is inside, innermost first. */
 typedef struct walk_dir {
     dev_t dev;
@@ -218,7 +186,7 @@ static int load_dir(rdx_ruleset *rs, const rdx_frontend *forced, const char *dir
         return 0;
     }
     size_t n = 0;
-    char **names = list_dir(dir, &n, d);
+    char **names = rdx_dir_names(dir, -1, 1, &n, d);
     if (!names) return -1;
     int total = 0;
     for (size_t i = 0; i < n; i++) {
