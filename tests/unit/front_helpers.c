@@ -1,6 +1,8 @@
 /* front_helpers.c — see front_helpers.h. */
 #include "front_helpers.h"
 
+#include "harness.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,4 +104,26 @@ const char *front_cond(const rdx_rule *r, char *buf, size_t size) {
     buf[0] = 0;
     if (r->condition) cond(&o, r, r->condition);
     return buf;
+}
+
+void front_check_golden(const char *name, const char *text, const char *want_stages,
+                        const char *want_cond, int runnable, size_t k) {
+    rdx_diags d;
+    rdx_ruleset *rs = front_load(name, text, &d);
+    char stages[4096], cond[1024];
+    rdx_test_checkf(rs->n_rules == 1 && d.errors == 0, __FILE__, __LINE__, "golden %zu loads (%zu errors: %s)",
+                    k + 1, d.errors, d.count ? d.items[0].message : "");
+    if (rs->n_rules == 1) {
+        const rdx_rule *r = rs->rules[0];
+        front_stages(r, stages, sizeof stages);
+        front_cond(r, cond, sizeof cond);
+        rdx_test_checkf(!strcmp(stages, want_stages), __FILE__, __LINE__,
+                        "golden %zu stages:\n  got  %s\n  want %s", k + 1, stages, want_stages);
+        rdx_test_checkf(!strcmp(cond, want_cond), __FILE__, __LINE__,
+                        "golden %zu condition: got %s, want %s", k + 1, cond, want_cond);
+        rdx_test_checkf((r->status_load == RDX_RULE_OK) == runnable, __FILE__, __LINE__,
+                        "golden %zu runnable: %d", k + 1, r->status_load == RDX_RULE_OK);
+    }
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
 }

@@ -29,4 +29,11 @@ const char *front_stages(const rdx_rule *r, char *buf, size_t size);
 /* The condition of r in the form above, into buf. */
 const char *front_cond(const rdx_rule *r, char *buf, size_t size);
 
+/* The golden check every reader's table runs: text loaded as file name
+ * gives one rule without errors whose stages, condition and runnability
+ * are the expected ones; a failure names the golden by its 1-based
+ * index k + 1 and shows what was got. */
+void front_check_golden(const char *name, const char *text, const char *stages, const char *cond,
+                        int runnable, size_t k);
+
 #endif

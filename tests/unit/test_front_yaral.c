@@ -98,24 +98,7 @@ static const golden GOLDEN[] = {
 
 static void run_golden(const golden *g, size_t k) {
     char *text = yrule(g->events, g->rest);
-    rdx_diags d;
-    rdx_ruleset *rs = front_load("golden.yaral", text, &d);
-    char stages[4096], cond[1024];
-    rdx_test_checkf(rs->n_rules == 1 && d.errors == 0, __FILE__, __LINE__, "golden %zu loads (%zu errors: %s)",
-                    k + 1, d.errors, d.count ? d.items[0].message : "");
-    if (rs->n_rules == 1) {
-        const rdx_rule *r = rs->rules[0];
-        front_stages(r, stages, sizeof stages);
-        front_cond(r, cond, sizeof cond);
-        rdx_test_checkf(!strcmp(stages, g->stages), __FILE__, __LINE__, "golden %zu stages:\n  got  %s\n  want %s",
-                        k + 1, stages, g->stages);
-        rdx_test_checkf(!strcmp(cond, g->cond), __FILE__, __LINE__, "golden %zu condition: got %s, want %s",
-                        k + 1, cond, g->cond);
-        rdx_test_checkf((r->status_load == RDX_RULE_OK) == g->runnable, __FILE__, __LINE__,
-                        "golden %zu runnable: %d", k + 1, r->status_load == RDX_RULE_OK);
-    }
-    rdx_ruleset_free(rs);
-    rdx_diags_free(&d);
+    front_check_golden("golden.yaral", text, g->stages, g->cond, g->runnable, k);
     free(text);
 }
 

@@ -97,6 +97,30 @@ static void cleanup(fixture *f) {
     rdx_diags_free(&f->d);
 }
 
+/* A fresh fixture: an empty directory /tmp/rdx-TAG-XXXXXX, a rule set and
+ * its diagnostics; 0 when the directory cannot be made (cleanup still
+ * applies). */
+static int fixture_open(fixture *f, const char *tag) {
+    snprintf(f->dir, sizeof f->dir, "/tmp/rdx-%s-XXXXXX", tag);
+    rdx_diags_init(&f->d);
+    f->rs = rdx_ruleset_new();
+    return mkdtemp(f->dir) != NULL;
+}
+
+/* Write text as name (a path below the fixture's directory). */
+static void fixture_write(fixture *f, const char *name, const char *text) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", f->dir, name);
+    write_file(path, text);
+}
+
+/* Load the fixture's directory (or sub below it) as language lang. */
+static void fixture_load(fixture *f, const char *lang, const char *sub) {
+    char spec[300];
+    snprintf(spec, sizeof spec, "%s:%s%s%s", lang, f->dir, sub ? "/" : "", sub ? sub : "");
+    rdx_load_rules_path(f->rs, spec, NULL, &f->d);
+}
+
 static const char *const macros[][2] = {
     {"process_rundll32", "definition: (Processes.process_name=rundll32.exe OR Processes.original_file_name=RUNDLL32.EXE)\n"},
     {"sysmon", "definition: sourcetype=XmlWinEventLog:Microsoft-Windows-Sysmon/Operational OR source=XmlWinEventLog:Sysmon\n"},
@@ -105,28 +129,22 @@ static const char *const macros[][2] = {
 };
 
 static const rdx_rule *load_spl(fixture *f, const char *search) {
-    snprintf(f->dir, sizeof f->dir, "/tmp/rdx-spl-XXXXXX");
-    rdx_diags_init(&f->d);
-    f->rs = rdx_ruleset_new();
-    if (!mkdtemp(f->dir)) return NULL;
+    if (!fixture_open(f, "spl")) return NULL;
     char path[256];
     snprintf(path, sizeof path, "%s/macros", f->dir);
     mkdir(path, 0755);
     for (size_t i = 0; i < sizeof macros / sizeof *macros; i++) {
-        snprintf(path, sizeof path, "%s/macros/%s.yml", f->dir, macros[i][0]);
-        write_file(path, macros[i][1]);
+        snprintf(path, sizeof path, "macros/%s.yml", macros[i][0]);
+        fixture_write(f, path, macros[i][1]);
     }
     snprintf(path, sizeof path, "%s/detections", f->dir);
     mkdir(path, 0755);
-    snprintf(path, sizeof path, "%s/detections/r.yml", f->dir);
     char *doc = malloc(strlen(search) + 512);
     sprintf(doc, "name: Test Rule\nid: 0f0e0d0c-0000-4000-8000-000000000001\nsearch: '%s'\n"
                  "tags:\n  mitre_attack_id:\n  - T1218.011\n", search);
-    write_file(path, doc);
+    fixture_write(f, "detections/r.yml", doc);
     free(doc);
-    char spec[300];
-    snprintf(spec, sizeof spec, "splunk:%s/detections", f->dir);
-    rdx_load_rules_path(f->rs, spec, NULL, &f->d);
+    fixture_load(f, "splunk", "detections");
     return f->rs->n_rules == 1 ? f->rs->rules[0] : NULL;
 }
 
@@ -243,16 +261,9 @@ TEST(spl_not_over_and_distributes) {
 /* ---- KQL ------------------------------------------------------------------ */
 
 static const rdx_rule *load_kql(fixture *f, const char *name, const char *text) {
-    snprintf(f->dir, sizeof f->dir, "/tmp/rdx-kql-XXXXXX");
-    rdx_diags_init(&f->d);
-    f->rs = rdx_ruleset_new();
-    if (!mkdtemp(f->dir)) return NULL;
-    char path[256];
-    snprintf(path, sizeof path, "%s/%s", f->dir, name);
-    write_file(path, text);
-    char spec[300];
-    snprintf(spec, sizeof spec, "kusto:%s", f->dir);
-    rdx_load_rules_path(f->rs, spec, NULL, &f->d);
+    if (!fixture_open(f, "kql")) return NULL;
+    fixture_write(f, name, text);
+    fixture_load(f, "kusto", NULL);
     return f->rs->n_rules == 1 ? f->rs->rules[0] : NULL;
 }
 
@@ -479,17 +490,10 @@ static int has_diag(const rdx_diags *d, rdx_severity sev, const char *text) {
  * `definition:` loads nothing, and says so. */
 TEST(spl_yaml_without_detection_warns) {
     fixture f;
-    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-spl-XXXXXX");
-    rdx_diags_init(&f.d);
-    f.rs = rdx_ruleset_new();
-    CHECK(mkdtemp(f.dir) != NULL);
-    char path[256], spec[300];
-    snprintf(path, sizeof path, "%s/story.yml", f.dir);
-    write_file(path, "name: A story\ndescription: no search here\n");
-    snprintf(path, sizeof path, "%s/macro.yml", f.dir);
-    write_file(path, "definition: sourcetype=x\n");
-    snprintf(spec, sizeof spec, "splunk:%s", f.dir);
-    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK(fixture_open(&f, "spl"));
+    fixture_write(&f, "story.yml", "name: A story\ndescription: no search here\n");
+    fixture_write(&f, "macro.yml", "definition: sourcetype=x\n");
+    fixture_load(&f, "splunk", NULL);
     CHECK_INT((int)f.rs->n_rules, 0);
     CHECK(has_diag(&f.d, RDX_SEV_WARNING, "no `search:`"));
     CHECK_INT((int)f.d.warnings, 1);   /* the macro is quiet */
@@ -610,16 +614,10 @@ TEST(kql_let_without_semicolon) {
 /* Lucene/KQL `f:10.0.0.0/8` on an ip field is a range query: CIDR. */
 TEST(lucene_cidr_value) {
     fixture f;
-    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-es-XXXXXX");
-    rdx_diags_init(&f.d);
-    f.rs = rdx_ruleset_new();
-    CHECK(mkdtemp(f.dir) != NULL);
-    char path[256], spec[300];
-    snprintf(path, sizeof path, "%s/r.toml", f.dir);
-    write_file(path, "[rule]\nname = \"t\"\nrule_id = \"t1\"\ntype = \"query\"\nlanguage = \"lucene\"\n"
+    CHECK(fixture_open(&f, "es"));
+    fixture_write(&f, "r.toml", "[rule]\nname = \"t\"\nrule_id = \"t1\"\ntype = \"query\"\nlanguage = \"lucene\"\n"
                      "query = 'source.ip:10.0.0.0\\/8 AND NOT destination.ip:fc00\\:\\:\\/7 AND _exists_:user.name'\n");
-    snprintf(spec, sizeof spec, "elastic:%s", f.dir);
-    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    fixture_load(&f, "elastic", NULL);
     CHECK_INT((int)f.rs->n_rules, 1);
     int cidr = 0, exists = 0;
     for (size_t s = 0; f.rs->n_rules && s < f.rs->rules[0]->n_stages; s++)
@@ -692,15 +690,9 @@ TEST(kql_files_without_a_rule_say_so) {
 /* A second YAML document in a Splunk detection is not read, and says so. */
 TEST(spl_second_yaml_document_warns) {
     fixture f;
-    snprintf(f.dir, sizeof f.dir, "/tmp/rdx-spl-XXXXXX");
-    rdx_diags_init(&f.d);
-    f.rs = rdx_ruleset_new();
-    CHECK(mkdtemp(f.dir) != NULL);
-    char path[256], spec[300];
-    snprintf(path, sizeof path, "%s/two.yml", f.dir);
-    write_file(path, "name: a\nsearch: index=x a=1\n---\nname: b\nsearch: index=x b=2\n");
-    snprintf(spec, sizeof spec, "splunk:%s", f.dir);
-    rdx_load_rules_path(f.rs, spec, NULL, &f.d);
+    CHECK(fixture_open(&f, "spl"));
+    fixture_write(&f, "two.yml", "name: a\nsearch: index=x a=1\n---\nname: b\nsearch: index=x b=2\n");
+    fixture_load(&f, "splunk", NULL);
     CHECK_INT((int)f.rs->n_rules, 1);
     CHECK(has_diag(&f.d, RDX_SEV_WARNING, "2 YAML documents: only the first is read"));
     cleanup(&f);
