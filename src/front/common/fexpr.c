@@ -7,6 +7,8 @@
  */
 #include "front/common/fexpr.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,6 +171,20 @@ rdx_pattern fx_wrap(rdx_arena *a, rdx_pattern p, int front, int back) {
     for (size_t i = 0; i < p.n_segs; i++) segs[n++] = p.segs[i];
     if (back && (n == 0 || segs[n - 1].kind != RDX_SEG_STAR)) segs[n++] = (rdx_seg){RDX_SEG_STAR, NULL, 0};
     return (rdx_pattern){segs, n};
+}
+
+int fx_is_cidr(const char *v, size_t n) {
+    const char *slash = memchr(v, '/', n);
+    if (!slash || slash == v || (size_t)(slash - v) >= 64) return 0;
+    size_t bits = n - (size_t)(slash - v) - 1;
+    if (bits < 1 || bits > 3) return 0;
+    for (size_t i = 0; i < bits; i++)
+        if (!isdigit((unsigned char)slash[1 + i])) return 0;
+    char addr[64];
+    memcpy(addr, v, (size_t)(slash - v));
+    addr[slash - v] = 0;
+    unsigned char buf[16];
+    return inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1;
 }
 
 fx_val *fx_string(rdx_arena *a, fx_node *leaf, const char *text, size_t len, int glob) {

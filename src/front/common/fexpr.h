@@ -129,6 +129,12 @@ rdx_pattern fx_wrap(rdx_arena *a, rdx_pattern p, int front, int back);
  * removed. */
 rdx_pattern fx_glob_wrap(rdx_arena *a, const char *text, size_t len, int front, int back,
                          int wildcards);
+/* Is v[0..n) an address range in CIDR notation (10.0.0.0/8, fc00::/7)?
+ * Readers whose language matches such a value as the range, not the text
+ * (Splunk's search `ip=10.0.0.0/8`, Lucene/KQL on an ECS ip field), make
+ * it a CIDR value. */
+int fx_is_cidr(const char *v, size_t n);
+
 /* A string value matched with op (EQUALS/CONTAINS/STARTSWITH/ENDSWITH/TERM),
  * wildcards per glob: 0 (none) or FX_GLOB_STAR, | FX_GLOB_ONE (`?` too),
  * | FX_GLOB_ESC (a backslash makes `*`, `?`, `\` literal). */

@@ -24,30 +24,12 @@
 #include "front/elastic/elastic_internal.h"
 #include "ruledex/strbuf.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-/* Is v an address range in CIDR notation (10.0.0.0/8, fc00::/7)?  On an
- * `ip` field (ECS's source.ip, destination.ip, ...) Elasticsearch reads
- * `f:10.0.0.0/8` as the range, not as text. */
-static int is_cidr(const char *v, size_t n) {
-    const char *slash = memchr(v, '/', n);
-    if (!slash || slash == v || (size_t)(slash - v) >= 64) return 0;
-    size_t bits = n - (size_t)(slash - v) - 1;
-    if (bits < 1 || bits > 3) return 0;
-    for (size_t i = 0; i < bits; i++)
-        if (!isdigit((unsigned char)slash[1 + i])) return 0;
-    char addr[64];
-    memcpy(addr, v, (size_t)(slash - v));
-    addr[slash - v] = 0;
-    unsigned char buf[16];
-    return inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1;
-}
 
 typedef struct kq {
     rdx_arena *a;
@@ -207,7 +189,7 @@ static fx_node *value(kq *k, const char *field) {
         fx_val_add(k->a, leaf, FXV_BOOL, "true", 4)->boolean = 1;
         return leaf;
     }
-    if (field && is_cidr(s, len)) {   /* an ip field queried by a range */
+    if (field && fx_is_cidr(s, len)) {   /* an ip field queried by a range */
         fx_node *leaf = fx_leaf(k->a, field, RDX_OP_CIDR, 0, l, c);
         fx_val_add(k->a, leaf, FXV_CIDR, s, len);
         return leaf;

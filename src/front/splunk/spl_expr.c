@@ -7,7 +7,7 @@
  *     a=x  a!=x  a<5  a IN (x, "y z")  NOT t  (t OR t)  t t (AND)  bare words
  * values are case-insensitive globs (`*`); quoted strings unescape \\ and \".
  * `a!=x` (both languages) also needs a to exist: see neq_exists.  A value
- * in CIDR notation (`ip=10.0.0.0/8`) matches the range (is_cidr).
+ * in CIDR notation (`ip=10.0.0.0/8`) matches the range (fx_is_cidr).
  * A bare word is a keyword (any field contains it).
  *
  * The eval language (`where`):
@@ -19,7 +19,6 @@
  */
 #include "spl_internal.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -185,23 +184,6 @@ static fx_node *s_in_list(spl_parse *p, const char *f) {
     return e;
 }
 
-/* Is v an address range in CIDR notation (10.0.0.0/8, fc00::/7)?  In the
- * search language `ip="10.0.0.0/8"` matches the addresses in the range,
- * not the text (Splunk's CIDR matching in search). */
-static int is_cidr(const char *v, size_t n) {
-    const char *slash = memchr(v, '/', n);
-    if (!slash || slash == v || (size_t)(slash - v) >= 64) return 0;
-    size_t bits = n - (size_t)(slash - v) - 1;
-    if (bits < 1 || bits > 3) return 0;
-    for (size_t i = 0; i < bits; i++)
-        if (!isdigit((unsigned char)slash[1 + i])) return 0;
-    char addr[64];
-    memcpy(addr, v, (size_t)(slash - v));
-    addr[slash - v] = 0;
-    unsigned char buf[16];
-    return inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1;
-}
-
 static fx_node *s_compare(spl_parse *p, const char *f) {
     const char *s = p->s + p->i;
     size_t k = (s[0] == '!' || s[0] == '<' || s[0] == '>') && p->i + 1 < p->n && s[1] == '=' ? 2
@@ -224,7 +206,7 @@ static fx_node *s_compare(spl_parse *p, const char *f) {
         e->vals[0] = (fx_val){.kind = FXV_NUMBER, .text = v, .len = n, .number = num};
         return e;
     }
-    if (is_cidr(v, n)) {
+    if (fx_is_cidr(v, n)) {
         fx_node *e = fx_leaf_n(p->a, field_name(p, f), RDX_OP_CIDR, op0 == '!' ? RDX_PF_NEQ : 0, 1,
                               p->line, p->column);
         e->vals[0] = (fx_val){.kind = FXV_CIDR, .text = v, .len = n};
