@@ -32,6 +32,10 @@ const char *rdx_test_corpus(void);
 const char *rdx_test_root(void);
 /* Read a whole file into a malloc'ed NUL-terminated buffer (NULL on error). */
 char *rdx_test_read_file(const char *path, size_t *len);
+/* Split one line of a corpus index (.tsv) at its tabs, in place: cells[i]
+ * is the i-th cell for i < the count returned (at most max; a line with
+ * more cells loses the rest), the others are left as they were. */
+size_t rdx_test_tsv_cells(char *line, char **cells, size_t max);
 
 #define TEST(fn)                                                          \
     static void fn(void);                                                 \

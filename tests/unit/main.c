@@ -81,6 +81,15 @@ char *rdx_test_read_file(const char *path, size_t *len) {
     return buf;
 }
 
+size_t rdx_test_tsv_cells(char *line, char **cells, size_t max) {
+    size_t n = 0;
+    for (char *p = line; p && n < max;) {
+        cells[n++] = p;
+        if ((p = strchr(p, '\t')) != NULL) *p++ = 0;
+    }
+    return n;
+}
+
 int main(int argc, char **argv) {
     const char *filter = argc > 1 ? argv[1] : NULL;
     int passed = 0, failed = 0, skipped = 0;

@@ -36,14 +36,7 @@ static size_t read_index(const char *corpus, reg_case **out) {
     for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         if (header) { header = 0; continue; }
         char *cols[5] = {0};
-        int k = 0;
-        for (char *p = line; k < 5; k++) {
-            cols[k] = p;
-            char *tab = strchr(p, '\t');
-            if (!tab) { k++; break; }
-            *tab = 0;
-            p = tab + 1;
-        }
+        size_t k = rdx_test_tsv_cells(line, cols, 5);
         if (k < 4 || !cols[2]) continue;
         if (n == cap) cases = realloc(cases, (cap *= 2) * sizeof *cases);
         reg_case *c = &cases[n++];

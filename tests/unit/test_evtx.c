@@ -799,12 +799,7 @@ TEST(evtx_corpus_sigma_regression) {
     strtok_r(index, "\n", &save);   /* header */
     for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *cols[5] = {0};
-        char *p = line;
-        for (int c = 0; c < 5 && p; c++) {
-            cols[c] = p;
-            p = strchr(p, '\t');
-            if (p) *p++ = 0;
-        }
+        rdx_test_tsv_cells(line, cols, 5);
         if (!cols[3] || !*cols[3]) continue;
         char ev[4096], js[4096];
         snprintf(ev, sizeof ev, "%s/sigma-regression/%s", corpus, cols[2]);
@@ -839,12 +834,7 @@ TEST(evtx_corpus_damaged) {
     strtok_r(manifest, "\n", &save);
     for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *cols[18] = {0};
-        char *p = line;
-        for (int c = 0; c < 18 && p; c++) {
-            cols[c] = p;
-            p = strchr(p, '\t');
-            if (p) *p++ = 0;
-        }
+        rdx_test_tsv_cells(line, cols, 18);
         const char *file = cols[0], *category = cols[1];
         snprintf(path, sizeof path, "%s/evtx-damaged/%s", corpus, file);
         rdx_diags d;
@@ -978,12 +968,7 @@ TEST(evtx_corpus_samples) {
     strtok_r(manifest, "\n", &save);
     for (char *line = strtok_r(NULL, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
         char *cols[13] = {0};
-        char *p = line;
-        for (int c = 0; c < 13 && p; c++) {
-            cols[c] = p;
-            p = strchr(p, '\t');
-            if (p) *p++ = 0;
-        }
+        rdx_test_tsv_cells(line, cols, 13);
         snprintf(path, sizeof path, "%s/evtx-samples/%s", corpus, cols[0]);
         rdx_diags d;
         rdx_diags_init(&d);

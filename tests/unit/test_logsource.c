@@ -719,12 +719,7 @@ TEST(logsource_corpus_regression_events_are_covered) {
     for (char *line = index ? strtok_r(index, "\n", &save) : NULL; line;
          line = strtok_r(NULL, "\n", &save)) {
         char *col[5] = {0};
-        size_t n = 0;
-        for (char *p = line; n < 5 && p; n++) {
-            col[n] = p;
-            p = strchr(p, '\t');
-            if (p) *p++ = 0;
-        }
+        size_t n = rdx_test_tsv_cells(line, col, 5);
         if (n < 4 || strcmp(col[0], "rule_id") == 0) continue;
         tests++;
         rdx_diags d;

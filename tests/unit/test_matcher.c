@@ -439,13 +439,7 @@ static void read_regression(corpus_events *c, const char *corpus) {
     if (!index) return;
     for (char *line = strtok(index, "\n"); line; line = strtok(NULL, "\n")) {
         char *col[5] = {0};
-        size_t k = 0;
-        for (char *p = line; k < 5; k++) {
-            col[k] = p;
-            p = strchr(p, '\t');
-            if (!p) break;
-            *p++ = 0;
-        }
+        rdx_test_tsv_cells(line, col, 5);
         if (!col[3] || strcmp(col[0], "rule_id") == 0) continue;
         snprintf(path, sizeof path, "%s/sigma-regression/%s", corpus, col[3]);
         read_events(c, path);
