@@ -123,6 +123,18 @@ static void read_text(transcript *t, const char *text) {
     fclose(f);
 }
 
+/* The reader over text logs exactly log (events and errors, one a line)
+ * and reports exactly diags: the check most reader tests make. */
+static void check_read(const char *text, const char *log, const char *diags) {
+    transcript t;
+    read_text(&t, text);
+    rdx_test_checkf(!strcmp(t.log.data, log), __FILE__, __LINE__, "reading %.40s...: log\n%s\nwant\n%s",
+                    text, t.log.data, log);
+    rdx_test_checkf(!strcmp(t.diags.data, diags), __FILE__, __LINE__,
+                    "reading %.40s...: diagnostics\n%s\nwant\n%s", text, t.diags.data, diags);
+    transcript_free(&t);
+}
+
 /* ---- parser: values ---------------------------------------------------- */
 
 TEST(json_parse_scalars) {
@@ -429,10 +441,9 @@ TEST(json_round_trip) {
 
 TEST(json_reader_jsonl_and_blank_lines) {
     transcript t;
-    read_text(&t, "{\"a\":1}\n\n   \n{\"b\":[2]}\r\n\t{\"c\":\"x\"}\n\n");
-    CHECK_STR(t.log.data, "1@0 {\"a\":1}\n4@13 {\"b\":[2]}\n5@25 {\"c\":\"x\"}\n");
-    CHECK_STR(t.diags.data, "");
-    transcript_free(&t);
+    check_read("{\"a\":1}\n\n   \n{\"b\":[2]}\r\n\t{\"c\":\"x\"}\n\n",
+               "1@0 {\"a\":1}\n4@13 {\"b\":[2]}\n5@25 {\"c\":\"x\"}\n",
+               "");
     read_text(&t, "");
     CHECK_INT(t.events + t.errors, 0);
     transcript_free(&t);
@@ -516,53 +527,42 @@ TEST(json_reader_pretty_printed_damage_is_one_error) {
 }
 
 TEST(json_reader_top_level_array) {
-    transcript t;
-    read_text(&t, "[\n  {\"a\":1},\n  {\"b\":2}\n]\n{\"c\":3}\n[]\n[{\"d\":4}]");
-    CHECK_STR(t.log.data, "2@4 {\"a\":1}\n3@15 {\"b\":2}\n5@25 {\"c\":3}\n7@37 {\"d\":4}\n");
-    CHECK_STR(t.diags.data, "");
-    transcript_free(&t);
+    check_read("[\n  {\"a\":1},\n  {\"b\":2}\n]\n{\"c\":3}\n[]\n[{\"d\":4}]",
+               "2@4 {\"a\":1}\n3@15 {\"b\":2}\n5@25 {\"c\":3}\n7@37 {\"d\":4}\n",
+               "");
 
     /* Elements that are not objects, a bad element, then the rest. */
-    read_text(&t, "[1, \"s\", [], {\"a\":1},\n{\"b\": x},\n{\"c\":3}\n]\n");
-    CHECK_STR(t.log.data, "error\nerror\nerror\n1@13 {\"a\":1}\nerror\n3@32 {\"c\":3}\n");
-    CHECK_STR(t.diags.data,
-              "in.json:1:2: error: event is not a JSON object\n"
-              "in.json:1:5: error: event is not a JSON object\n"
-              "in.json:1:10: error: event is not a JSON object\n"
-              "in.json:2:7: error: expected a value, found 'x'\n");
-    transcript_free(&t);
+    check_read("[1, \"s\", [], {\"a\":1},\n{\"b\": x},\n{\"c\":3}\n]\n",
+               "error\nerror\nerror\n1@13 {\"a\":1}\nerror\n3@32 {\"c\":3}\n",
+               "in.json:1:2: error: event is not a JSON object\n"
+               "in.json:1:5: error: event is not a JSON object\n"
+               "in.json:1:10: error: event is not a JSON object\n"
+               "in.json:2:7: error: expected a value, found 'x'\n");
 
-    read_text(&t, "[{\"a\":1},");
-    CHECK_STR(t.log.data, "1@1 {\"a\":1}\nerror\n");
-    CHECK_STR(t.diags.data, "in.json:1:10: error: unterminated top-level array\n");
-    transcript_free(&t);
+    check_read("[{\"a\":1},",
+               "1@1 {\"a\":1}\nerror\n",
+               "in.json:1:10: error: unterminated top-level array\n");
 
-    read_text(&t, "[{\"a\":1},]\n[{\"b\":2} {\"c\":3}]\n{\"d\":4}");
-    CHECK_STR(t.log.data, "1@1 {\"a\":1}\nerror\n2@12 {\"b\":2}\nerror\n3@29 {\"d\":4}\n");
-    CHECK_STR(t.diags.data,
-              "in.json:1:10: error: trailing comma in array\n"
-              "in.json:2:10: error: expected ',' or ']' after array element, found '{'\n");
-    transcript_free(&t);
+    check_read("[{\"a\":1},]\n[{\"b\":2} {\"c\":3}]\n{\"d\":4}",
+               "1@1 {\"a\":1}\nerror\n2@12 {\"b\":2}\nerror\n3@29 {\"d\":4}\n",
+               "in.json:1:10: error: trailing comma in array\n"
+               "in.json:2:10: error: expected ',' or ']' after array element, found '{'\n");
 }
 
 TEST(json_reader_top_level_scalars_are_errors) {
-    transcript t;
-    read_text(&t, "42\n\"str\" true\n{\"a\":1}\nnull");
-    CHECK_STR(t.log.data, "error\nerror\nerror\n3@14 {\"a\":1}\nerror\n");
-    CHECK_STR(t.diags.data,
-              "in.json:1:1: error: event is not a JSON object\n"
-              "in.json:2:1: error: event is not a JSON object\n"
-              "in.json:2:7: error: event is not a JSON object\n"
-              "in.json:4:1: error: event is not a JSON object\n");
-    transcript_free(&t);
+    check_read("42\n\"str\" true\n{\"a\":1}\nnull",
+               "error\nerror\nerror\n3@14 {\"a\":1}\nerror\n",
+               "in.json:1:1: error: event is not a JSON object\n"
+               "in.json:2:1: error: event is not a JSON object\n"
+               "in.json:2:7: error: event is not a JSON object\n"
+               "in.json:4:1: error: event is not a JSON object\n");
 }
 
 TEST(json_reader_byte_order_mark) {
     transcript t;
-    read_text(&t, "\xEF\xBB\xBF{\"a\":1}\n{x}\n{\"b\":2}");
-    CHECK_STR(t.log.data, "1@3 {\"a\":1}\nerror\n3@15 {\"b\":2}\n");
-    CHECK_STR(t.diags.data, "in.json:2:2: error: expected string key or '}', found 'x'\n");
-    transcript_free(&t);
+    check_read("\xEF\xBB\xBF{\"a\":1}\n{x}\n{\"b\":2}",
+               "1@3 {\"a\":1}\nerror\n3@15 {\"b\":2}\n",
+               "in.json:2:2: error: expected string key or '}', found 'x'\n");
     /* Only at the very start. */
     read_text(&t, "{\"a\":1}\n\xEF\xBB\xBF{\"b\":2}\n");
     CHECK_INT(t.events, 1);
