@@ -114,6 +114,13 @@ static void fixture_write(fixture *f, const char *name, const char *text) {
     write_file(path, text);
 }
 
+/* Does d hold a diagnostic of severity sev whose message contains text? */
+static int has_diag(const rdx_diags *d, rdx_severity sev, const char *text) {
+    for (size_t i = 0; i < d->count; i++)
+        if (d->items[i].severity == sev && strstr(d->items[i].message, text)) return 1;
+    return 0;
+}
+
 /* Load the fixture's directory (or sub below it) as language lang. */
 static void fixture_load(fixture *f, const char *lang, const char *sub) {
     char spec[300];
@@ -267,7 +274,9 @@ static const rdx_rule *load_kql(fixture *f, const char *name, const char *text) 
     return f->rs->n_rules == 1 ? f->rs->rules[0] : NULL;
 }
 
-static void kql_golden(const char *query, const char *want, int runnable) {
+/* query as q.kql gives one rule written as want, runnable or not, and,
+ * when warning is set, a warning saying it. */
+static void kql_golden_warns(const char *query, const char *want, int runnable, const char *warning) {
     fixture f;
     const rdx_rule *r = load_kql(&f, "q.kql", query);
     CHECK(r != NULL);
@@ -277,7 +286,13 @@ static void kql_golden(const char *query, const char *want, int runnable) {
         CHECK_INT(r->status_load != RDX_RULE_NOT_RUNNABLE, runnable);
         free(got);
     }
+    if (warning) rdx_test_checkf(has_diag(&f.d, RDX_SEV_WARNING, warning), __FILE__, __LINE__,
+                                 "a warning: %s", warning);
     cleanup(&f);
+}
+
+static void kql_golden(const char *query, const char *want, int runnable) {
+    kql_golden_warns(query, want, runnable, NULL);
 }
 
 TEST(kql_has_all_and_cased_equals) {
@@ -480,12 +495,6 @@ TEST(kql_sentinel_yaml) {
 
 /* ---- found by the oracles (docs/ORACLE.md) -------------------------------- */
 
-static int has_diag(const rdx_diags *d, rdx_severity sev, const char *text) {
-    for (size_t i = 0; i < d->count; i++)
-        if (d->items[i].severity == sev && strstr(d->items[i].message, text)) return 1;
-    return 0;
-}
-
 /* A YAML file given to the Splunk reader with neither `search:` nor
  * `definition:` loads nothing, and says so. */
 TEST(spl_yaml_without_detection_warns) {
@@ -509,18 +518,10 @@ TEST(kql_unicode_spaces_are_blanks) {
 /* Two queries apart only by a blank line: the first is the rule, with a
  * warning; the second's steps are not the first's. */
 TEST(kql_second_query_after_blank_line) {
-    fixture f;
-    const rdx_rule *r = load_kql(&f, "q.kql",
-                                 "DeviceProcessEvents\n| where FileName =~ 'a.exe'\n| project FileName\n\n"
-                                 "DeviceFileEvents\n| where FileName =~ 'b.exe'\n");
-    CHECK(r != NULL);
-    if (r) {
-        char *got = render(r);
-        CHECK_STR(got, "+where_2: FileName equals 'a.exe'\nproject_3: opaque(not a filter: kept as text)\n");
-        free(got);
-    }
-    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "a second query begins here"));
-    cleanup(&f);
+    kql_golden_warns("DeviceProcessEvents\n| where FileName =~ 'a.exe'\n| project FileName\n\n"
+                     "DeviceFileEvents\n| where FileName =~ 'b.exe'\n",
+                     "+where_2: FileName equals 'a.exe'\nproject_3: opaque(not a filter: kept as text)\n", 1,
+                     "a second query begins here");
 }
 
 /* A function body's ';' does not end the statement; a call is kept as a
@@ -596,19 +597,10 @@ TEST(spl_search_cidr_value) {
 
 /* A `let` met inside a statement ends it: the ';' before was forgotten. */
 TEST(kql_let_without_semicolon) {
-    fixture f;
-    const rdx_rule *r = load_kql(&f, "q.kql",
-                                 "let a = DeviceEvents | where ActionType == 'x'\n"
-                                 "let b = dynamic(['cmd.exe']);\n"
-                                 "DeviceProcessEvents | where FileName in~ (b)\n");
-    CHECK(r != NULL);
-    if (r) {
-        char *got = render(r);
-        CHECK_STR(got, "+where_2: FileName equals 'cmd.exe'\n");
-        free(got);
-    }
-    CHECK(has_diag(&f.d, RDX_SEV_WARNING, "`let` inside a statement"));
-    cleanup(&f);
+    kql_golden_warns("let a = DeviceEvents | where ActionType == 'x'\n"
+                     "let b = dynamic(['cmd.exe']);\n"
+                     "DeviceProcessEvents | where FileName in~ (b)\n",
+                     "+where_2: FileName equals 'cmd.exe'\n", 1, "`let` inside a statement");
 }
 
 /* Lucene/KQL `f:10.0.0.0/8` on an ip field is a range query: CIDR. */
