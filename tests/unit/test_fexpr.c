@@ -22,6 +22,24 @@ static fx_node *eq(rdx_arena *a, const char *field, const char *value) {
     return l;
 }
 
+/* A rule set, its diagnostics and one rule to lower into. */
+typedef struct lowered {
+    rdx_ruleset *rs;
+    rdx_diags d;
+    rdx_rule *r;
+} lowered;
+
+static void lowered_open(lowered *l) {
+    l->rs = rdx_ruleset_new();
+    rdx_diags_init(&l->d);
+    l->r = rdx_build_rule(l->rs, "test", "t.test", 1);
+}
+
+static void lowered_close(lowered *l) {
+    rdx_diags_free(&l->d);
+    rdx_ruleset_free(l->rs);
+}
+
 /* The case: a tree and how each lowering writes it. */
 typedef struct lowering {
     const char *name;
@@ -76,24 +94,21 @@ static size_t count_neq(const rdx_rule *r) {
 /* k's tree lowered by fx_build (build) or fx_emit into a rule of its own,
  * written as its stages and condition; returns the NEQ predicates. */
 static size_t lower(const lowering *k, int build, char *stages, char *cond, size_t size) {
-    rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_diags d;
-    rdx_diags_init(&d);
-    rdx_rule *r = rdx_build_rule(rs, "test", "t.test", 1);
-    fx_node *e = k->tree(rs->arena);
+    lowered l;
+    lowered_open(&l);
+    fx_node *e = k->tree(l.rs->arena);
     if (build) {
         rdx_cond *c = NULL;
-        CHECK_INT(fx_build(rs, r, "s", e, 1, 1, &c, "test", "text", &d), 1);
-        r->condition = c;
+        CHECK_INT(fx_build(l.rs, l.r, "s", e, 1, 1, &c, "test", "text", &l.d), 1);
+        l.r->condition = c;
     } else {
-        fx_ctx ctx = {.rs = rs, .r = r, .lang = "test", .file = "t.test", .d = &d};
-        r->condition = fx_emit(&ctx, e);
+        fx_ctx ctx = {.rs = l.rs, .r = l.r, .lang = "test", .file = "t.test", .d = &l.d};
+        l.r->condition = fx_emit(&ctx, e);
     }
-    front_stages(r, stages, size);
-    front_cond(r, cond, size);
-    size_t neq = count_neq(r);
-    rdx_diags_free(&d);
-    rdx_ruleset_free(rs);
+    front_stages(l.r, stages, size);
+    front_cond(l.r, cond, size);
+    size_t neq = count_neq(l.r);
+    lowered_close(&l);
     return neq;
 }
 
@@ -116,46 +131,41 @@ TEST(fexpr_lowerings_golden) {
 /* An OR of 600 values is past FX_MAX_STEP_GROUPS: fx_build cuts the chain
  * into three stages (256 + 256 + 88 groups) under an OR, none lost. */
 TEST(fexpr_build_splits_long_or_chain) {
-    rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_diags d;
-    rdx_diags_init(&d);
-    rdx_rule *r = rdx_build_rule(rs, "test", "t.test", 1);
+    lowered l;
+    lowered_open(&l);
+    rdx_arena *a = l.rs->arena;
     fx_node *e = NULL;
     for (int i = 0; i < 600; i++) {
         char v[16];
         snprintf(v, sizeof v, "%d", i);
-        e = fx_or(rs->arena, e, eq(rs->arena, "h", rdx_arena_strdup(rs->arena, v)));
+        e = fx_or(a, e, eq(a, "h", rdx_arena_strdup(a, v)));
     }
     CHECK_INT(e->n_kids, 600);   /* flattened as it was built */
     rdx_cond *c = NULL;
-    CHECK_INT(fx_build(rs, r, "s", e, 1, 1, &c, "test", "text", &d), 1);
-    CHECK_INT(r->n_stages, 3);
-    CHECK_STR(r->stages[1].name, "s_part2");
+    CHECK_INT(fx_build(l.rs, l.r, "s", e, 1, 1, &c, "test", "text", &l.d), 1);
+    CHECK_INT(l.r->n_stages, 3);
+    CHECK_STR(l.r->stages[1].name, "s_part2");
     size_t groups = 0;
-    for (size_t i = 0; i < r->n_stages; i++) groups += r->stages[i].n_groups;
+    for (size_t i = 0; i < l.r->n_stages; i++) groups += l.r->stages[i].n_groups;
     CHECK_INT(groups, 600);
     CHECK(c && c->kind == RDX_COND_OR);
-    rdx_diags_free(&d);
-    rdx_ruleset_free(rs);
+    lowered_close(&l);
 }
 
 /* An opaque node is its own stage under fx_emit and makes fx_build give
  * the step up (-2, nothing added: the reader keeps the step opaque). */
 TEST(fexpr_opaque_node) {
-    rdx_ruleset *rs = rdx_ruleset_new();
-    rdx_diags d;
-    rdx_diags_init(&d);
-    rdx_rule *r = rdx_build_rule(rs, "test", "t.test", 1);
-    rdx_arena *a = rs->arena;
+    lowered l;
+    lowered_open(&l);
+    rdx_arena *a = l.rs->arena;
     fx_node *e = fx_and(a, eq(a, "a", "1"), fx_opaque(a, "f(x)", 4, "a function call", 1, 9));
     rdx_cond *c = NULL;
-    CHECK_INT(fx_build(rs, r, "s", e, 1, 1, &c, "test", "text", &d), -2);
-    CHECK_INT(r->n_stages, 0);
-    fx_ctx ctx = {.rs = rs, .r = r, .lang = "test", .file = "t.test", .d = &d};
-    r->condition = fx_emit(&ctx, e);
+    CHECK_INT(fx_build(l.rs, l.r, "s", e, 1, 1, &c, "test", "text", &l.d), -2);
+    CHECK_INT(l.r->n_stages, 0);
+    fx_ctx ctx = {.rs = l.rs, .r = l.r, .lang = "test", .file = "t.test", .d = &l.d};
+    l.r->condition = fx_emit(&ctx, e);
     char st[256];
-    CHECK_STR(front_stages(r, st, sizeof st), "where{a equals 1} where_2{opaque}");
-    CHECK_STR(r->stages[1].opaque->reason, "a function call");
-    rdx_diags_free(&d);
-    rdx_ruleset_free(rs);
+    CHECK_STR(front_stages(l.r, st, sizeof st), "where{a equals 1} where_2{opaque}");
+    CHECK_STR(l.r->stages[1].opaque->reason, "a function call");
+    lowered_close(&l);
 }
