@@ -805,3 +805,11 @@ TEST(spl_rex_group_body_and_many_flags) {
     cleanup(&f);
     rdx_strbuf_free(&s);
 }
+
+/* KQL's bool literals: pySigma writes Sigma's `Signed: true` as
+ * `Signed =~ true`; the value is the boolean, as Sigma's YAML true is
+ * (it was "expected a literal" and the rule did not run). */
+TEST(kql_bool_literals) {
+    kql_golden("ImageLoad\n| where Signed =~ true and Initiated == false\n",
+               "+where_2: Signed equals true & Initiated equals_cs false\n", 1);
+}

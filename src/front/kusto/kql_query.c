@@ -117,6 +117,13 @@ static int literal(kq *k, flt_val *v) {
         k->i++;
         return 1;
     }
+    /* KQL's bool literals (pySigma writes Sigma's `Signed: true` as
+     * `Signed =~ true`): the boolean, as Sigma's YAML true is */
+    if (is_w(t, "true") || is_w(t, "false")) {
+        *v = (flt_val){.kind = FLTV_BOOL, .text = t->text, .len = t->len, .boolean = t->text[0] == 't'};
+        k->i++;
+        return 1;
+    }
     if (t->kind == KT_PUNCT && is_p(t, "-") && k->t[k->i + 1].kind == KT_NUMBER) {
         k->i++;
         if (!literal(k, v)) return 0;
