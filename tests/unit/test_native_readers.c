@@ -813,3 +813,15 @@ TEST(kql_bool_literals) {
     kql_golden("ImageLoad\n| where Signed =~ true and Initiated == false\n",
                "+where_2: Signed equals true & Initiated equals_cs false\n", 1);
 }
+
+/* Every computed column is remembered: past a fixed table of 64, a filter
+ * on a later `extend` column read as a filter on an event column. */
+TEST(kql_many_computed_columns) {
+    rdx_strbuf q = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&q, "T\n| extend ");
+    for (int i = 0; i < 70; i++) rdx_strbuf_printf(&q, "%sc%d = tolower(a)", i ? ", " : "", i);
+    rdx_strbuf_puts(&q, "\n| where c69 == \"x\"\n");
+    kql_golden(q.data, "extend_2: opaque(not a filter: kept as text)\n"
+                       "+where_3: opaque(filters on 'c69', which an earlier step computed)\n", 0);
+    rdx_strbuf_free(&q);
+}

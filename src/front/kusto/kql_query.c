@@ -55,8 +55,8 @@ typedef struct kq {
     rdx_cond *cond;
     size_t n_filters;
     const char *poisoned;
-    const char *computed[64];
-    size_t n_computed;
+    const char **computed;    /* columns extend/project made (grows in the arena) */
+    size_t n_computed, cap_computed;
     int aggregated;
     const char **by;
     size_t n_by;
@@ -503,7 +503,16 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
 }
 
 static void add_computed(kq *k, const char *f) {
-    if (k->n_computed < sizeof k->computed / sizeof *k->computed) k->computed[k->n_computed++] = f;
+    /* every one kept: past a fixed table a filter on a later computed
+     * column would read as a filter on the event's own column */
+    if (k->n_computed == k->cap_computed) {
+        size_t c = k->cap_computed ? 2 * k->cap_computed : 16;
+        const char **x = rdx_arena_alloc(k->a, c * sizeof *x);
+        if (k->n_computed) memcpy(x, k->computed, k->n_computed * sizeof *x);
+        k->computed = x;
+        k->cap_computed = c;
+    }
+    k->computed[k->n_computed++] = f;
 }
 
 /* Names assigned at depth 0 of [b, e): `extend a = …, b = …`, `project x = y`,
