@@ -55,8 +55,8 @@ typedef struct kq {
     rdx_cond *cond;
     size_t n_filters;
     const char *poisoned;
-    const char *computed[64];
-    size_t n_computed;
+    const char **computed;    /* columns extend/project made (grows in the arena) */
+    size_t n_computed, cap_computed;
     int aggregated;
     const char **by;
     size_t n_by;
@@ -114,6 +114,13 @@ static int literal(kq *k, fx_val *v) {
         double x;
         if (!rdx_parse_number(t->text, t->len, &x)) return fail(k, "a number with a unit");
         *v = (fx_val){.kind = FXV_NUMBER, .text = t->text, .len = t->len, .number = x};
+        k->i++;
+        return 1;
+    }
+    /* KQL's bool literals (pySigma writes Sigma's `Signed: true` as
+     * `Signed =~ true`): the boolean, as Sigma's YAML true is */
+    if (is_w(t, "true") || is_w(t, "false")) {
+        *v = (fx_val){.kind = FXV_BOOL, .text = t->text, .len = t->len, .boolean = t->text[0] == 't'};
         k->i++;
         return 1;
     }
@@ -496,7 +503,16 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
 }
 
 static void add_computed(kq *k, const char *f) {
-    if (k->n_computed < sizeof k->computed / sizeof *k->computed) k->computed[k->n_computed++] = f;
+    /* every one kept: past a fixed table a filter on a later computed
+     * column would read as a filter on the event's own column */
+    if (k->n_computed == k->cap_computed) {
+        size_t c = k->cap_computed ? 2 * k->cap_computed : 16;
+        const char **x = rdx_arena_alloc(k->a, c * sizeof *x);
+        if (k->n_computed) memcpy(x, k->computed, k->n_computed * sizeof *x);
+        k->computed = x;
+        k->cap_computed = c;
+    }
+    k->computed[k->n_computed++] = f;
 }
 
 /* Names assigned at depth 0 of [b, e): `extend a = …, b = …`, `project x = y`,

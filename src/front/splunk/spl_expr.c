@@ -107,9 +107,13 @@ static int is_number(const char *s, size_t n, double *out) {
 
 /* ---- the search language ------------------------------------------------ */
 
+/* Splunk's default fields that pick the data, not test the event.  Field
+ * names are case-sensitive in Splunk, so only these spellings: Sysmon's
+ * `EventType` (a registry event's kind) and Okta's `eventType` are event
+ * fields like any other. */
 static int is_selector(const char *f) {
-    return !strcasecmp(f, "index") || !strcasecmp(f, "sourcetype") || !strcasecmp(f, "source") ||
-           !strcasecmp(f, "eventtype");
+    return !strcmp(f, "index") || !strcmp(f, "sourcetype") || !strcmp(f, "source") ||
+           !strcmp(f, "eventtype");
 }
 
 static void note_selector(spl_parse *p, const char *f, const char *v) {
@@ -247,14 +251,19 @@ static fx_node *s_atom(spl_parse *p, int depth) {
         if (!value_token(p, ")", &w, &n, &q)) return NULL;
         if (!at(p, ')')) return fail(p, "expected ')'"), NULL;
         p->i++;
-    } else {   /* a field name may be quoted: "result.message"="x" */
+    } else {
+        /* a field name may be quoted, before a comparison or IN alike:
+         * "cs-uri-query"="*x*", "sc-status" IN (200, 302).  In `search`
+         * the field is always on the left of the operator, so Splunk needs
+         * no quoting to tell a field from a string there (Search Reference,
+         * "search command usage"); pySigma quotes every name with a `-`. */
         ws(p);
         if (p->i < p->n && strchr("=!<>", p->s[p->i])) {
             if (p->s[p->i] == '!' && (p->i + 1 >= p->n || p->s[p->i + 1] != '='))
                 return fail(p, "unexpected '!'"), NULL;
             return s_compare(p, w);
         }
-        if (!q && word_is(p, "IN", 1)) {
+        if (word_is(p, "IN", 1)) {
             size_t save = p->i;
             p->i += 2;
             if (at(p, '(')) return s_in_list(p, w);

@@ -49,7 +49,6 @@
 #define MAX_FILE (4u << 20)
 #define MAX_MACRO_DEPTH 10
 #define MAX_EXPANDED (1u << 20)
-#define MAX_STEPS 64
 
 typedef struct spl_ctx {
     rdx_ruleset *rs;
@@ -185,8 +184,9 @@ typedef struct step {
 
 /* Split on '|' outside quotes, brackets and backquotes; steps trimmed,
  * empty ones dropped. */
-static size_t split_pipeline(const char *s, size_t n, step *out, size_t max) {
-    size_t k = 0, b = 0;
+static size_t split_pipeline(const char *s, size_t n, step **out) {
+    size_t k = 0, b = 0, cap = 0;
+    *out = NULL;
     int depth = 0;
     char q = 0;
     for (size_t i = 0; i <= n; i++) {
@@ -203,7 +203,10 @@ static size_t split_pipeline(const char *s, size_t n, step *out, size_t max) {
             size_t x = b, y = i;
             while (x < y && isspace((unsigned char)s[x])) x++;
             while (y > x && isspace((unsigned char)s[y - 1])) y--;
-            if (y > x && k < max) out[k++] = (step){s + x, y - x, b == 0};
+            if (y > x) {
+                if (k == cap && !(*out = realloc(*out, (cap = cap ? 2 * cap : 16) * sizeof **out))) abort();
+                (*out)[k++] = (step){s + x, y - x, b == 0};
+            }
             b = i + 1;
         }
     }
@@ -243,18 +246,33 @@ typedef struct walk {
     const char **by;          /* after stats/tstats: only these fields remain */
     size_t n_by;
     int aggregated;
-    const char *computed[64];   /* fields eval/rename/rex/bin made: filters on them are opaque */
-    size_t n_computed;
+    /* fields eval/rename/rex/bin made: filters on them are opaque.  These
+     * lists grow in the arena (see grow): a rule with 39 regexes has 78
+     * computed fields, and a fixed bound silently stopped noting them. */
+    const char **computed;
+    size_t n_computed, cap_computed;
     spl_sel sel;
     const char *datamodel;
     /* rex's one-group captures and the eval flags made of them (below) */
-    struct capture { const char *group, *field, *re; } caps[16];
-    size_t n_caps;
-    struct flag { const char *name; fx_node *test; } flags[16];
-    size_t n_flags;
+    struct capture { const char *group, *field, *re; } *caps;
+    size_t n_caps, cap_caps;
+    struct flag { const char *name; fx_node *test; } *flags;
+    size_t n_flags, cap_flags;
 } walk;
 
 static const char *strn(walk *w, const char *s, size_t n) { return rdx_arena_strndup(w->c->a, s, n); }
+
+/* items (n used of *cap, each size bytes) with room for one more: a copy
+ * twice as large in the arena when full (the old block stays until the
+ * arena goes, as everything of the rule does). */
+static void *grow(walk *w, void *items, size_t n, size_t *cap, size_t size) {
+    if (n < *cap) return items;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *x = rdx_arena_alloc(w->c->a, c * size);
+    if (n) memcpy(x, items, n * size);
+    *cap = c;
+    return x;
+}
 
 static void opaque(walk *w, const char *name, const char *s, size_t n, const char *reason,
                    int filters) {
@@ -289,6 +307,45 @@ static int lost_field(const fx_node *l, void *arg) {
  * `C="true"` is match(field, re) and `C="false"` its negation (`!=`
  * swaps them), so the filter tests the event's own field again and the
  * rule runs.  Anything else about C stays a test of a computed field. */
+/* The quoted regex for match() from rex's "(?<M>body)" (q: the quoted
+ * text, qn its length, body: where the body starts): the body alone when
+ * the group spans the whole regex, so a match of the body is a match of
+ * the whole (the capture changes what rex keeps, not whether it matches)
+ * and the regex compares equal to the rule's own; else the text as
+ * written.  The regex is read after SPL's string escapes (\\ and \"):
+ * its own escapes and [classes] hold no group parentheses. */
+static const char *group_body(walk *w, const char *q, size_t qn, const char *body) {
+    rdx_strbuf re = RDX_STRBUF_INIT;
+    for (const char *i = body; i < q + qn - 1; i++) {
+        if (*i == '\\' && i + 1 < q + qn - 1 && (i[1] == '\\' || i[1] == '"')) i++;
+        rdx_strbuf_putc(&re, *i);
+    }
+    int depth = 1, in_class = 0;
+    size_t i = 0, n = re.len;
+    for (; i < n && depth; i++) {
+        char c = re.data[i];
+        if (c == '\\' && i + 1 < n) { i++; continue; }
+        if (in_class) { if (c == ']') in_class = 0; continue; }
+        if (c == '[') in_class = 1;
+        else if (c == '(') depth++;
+        else if (c == ')') depth--;
+    }
+    const char *out = strn(w, q, qn);
+    if (!depth && i == n) {   /* the group's ')' is the regex's last character */
+        rdx_strbuf o = RDX_STRBUF_INIT;
+        rdx_strbuf_putc(&o, '"');
+        for (size_t k = 0; k + 1 < n; k++) {
+            if (re.data[k] == '\\' || re.data[k] == '"') rdx_strbuf_putc(&o, '\\');
+            rdx_strbuf_putc(&o, re.data[k]);
+        }
+        rdx_strbuf_putc(&o, '"');
+        out = strn(w, o.data, o.len);
+        rdx_strbuf_free(&o);
+    }
+    rdx_strbuf_free(&re);
+    return out;
+}
+
 static void note_rex(walk *w, const char *s, size_t n) {
     const char *f = NULL, *q;
     size_t fl = 0;
@@ -298,14 +355,15 @@ static void note_rex(walk *w, const char *s, size_t n) {
             while (f + fl < s + n && !isspace((unsigned char)f[fl])) fl++;
         }
     q = memchr(s, '"', n);
-    if (!f || !fl || !q || w->n_caps == sizeof w->caps / sizeof *w->caps) return;
+    if (!f || !fl || !q) return;
     size_t qn = (size_t)(s + n - q);
     while (qn && isspace((unsigned char)q[qn - 1])) qn--;
     /* one named group spanning the whole quoted regex: "(?<M>...)" */
     if (qn < 7 || strncmp(q, "\"(?<", 4) || q[qn - 1] != '"' || q[qn - 2] != ')') return;
     const char *g = q + 4, *ge = memchr(g, '>', qn - 4);
     if (!ge) return;
-    w->caps[w->n_caps++] = (struct capture){strn(w, g, (size_t)(ge - g)), strn(w, f, fl), strn(w, q, qn)};
+    w->caps = grow(w, w->caps, w->n_caps, &w->cap_caps, sizeof *w->caps);
+    w->caps[w->n_caps++] = (struct capture){strn(w, g, (size_t)(ge - g)), strn(w, f, fl), group_body(w, q, qn, ge + 1)};
 }
 
 static void note_flag(walk *w, const char *s, size_t n) {
@@ -317,11 +375,13 @@ static void note_flag(walk *w, const char *s, size_t n) {
         strcmp(fv, "false"))
         return;
     for (size_t i = 0; i < w->n_caps; i++) {
-        if (strcmp(w->caps[i].group, group) || w->n_flags == sizeof w->flags / sizeof *w->flags) continue;
+        if (strcmp(w->caps[i].group, group)) continue;
         const char *m = rdx_arena_printf(w->c->a, "match(%s, %s)", w->caps[i].field, w->caps[i].re);
         spl_parse p = {.a = w->c->a, .s = m, .n = strlen(m), .prefix = w->prefix, .sel = &w->sel};
         fx_node *x = spl_parse_where(&p);
-        if (x) w->flags[w->n_flags++] = (struct flag){strn(w, name, strlen(name)), x};
+        if (!x) return;
+        w->flags = grow(w, w->flags, w->n_flags, &w->cap_flags, sizeof *w->flags);
+        w->flags[w->n_flags++] = (struct flag){strn(w, name, strlen(name)), x};
         return;
     }
 }
@@ -418,8 +478,9 @@ static void step_tstats(walk *w, const char *name, const step *st, size_t idx) {
 static void computes(walk *w, const char *s, size_t n) {
     while (n && isspace((unsigned char)*s)) s++, n--;
     while (n && isspace((unsigned char)s[n - 1])) n--;
-    if (!n || w->n_computed >= sizeof w->computed / sizeof *w->computed) return;
+    if (!n) return;
     const char *f = strn(w, s, n);
+    w->computed = grow(w, w->computed, w->n_computed, &w->cap_computed, sizeof *w->computed);
     if (w->prefix && !strchr(f, '.')) f = rdx_arena_printf(w->c->a, "%s.%s", w->prefix, f);
     w->computed[w->n_computed++] = f;
 }
@@ -496,7 +557,7 @@ static void regex_step(walk *w, const char *name, const char *s, size_t n, size_
     size_t b = k;
     while (b < n && isspace((unsigned char)s[b])) b++;
     size_t f = b;
-    while (f < n && (isalnum((unsigned char)s[f]) || s[f] == '_' || s[f] == '.')) f++;
+    while (f < n && (isalnum((unsigned char)s[f]) || s[f] == '_' || s[f] == '.' || s[f] == '-')) f++;
     size_t op = f;
     while (op < n && isspace((unsigned char)s[op])) op++;
     int neg = op + 1 < n && s[op] == '!' && s[op + 1] == '=';
@@ -618,13 +679,14 @@ static void build_rule(spl_ctx *c, const ynode *root, const char *body) {
     metadata(c, r, root);
     rdx_strbuf spl = {0};
     expand(c, &spl, search->text, search->len, 0);
-    step steps[MAX_STEPS];
-    size_t n = split_pipeline(spl.data ? spl.data : "", spl.len, steps, MAX_STEPS);
+    step *steps;
+    size_t n = split_pipeline(spl.data ? spl.data : "", spl.len, &steps);
     walk w = {.c = c, .r = r};
     for (size_t i = 0; i < n; i++) {
         steps[i].s = rdx_arena_strndup(c->a, steps[i].s, steps[i].n);
         do_step(&w, &steps[i], i);
     }
+    free(steps);
     rdx_strbuf_free(&spl);
     if (!w.n_filters)
         opaque(&w, "selection", "", 0, "no event filter the reader can represent", 1);
