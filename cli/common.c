@@ -157,6 +157,7 @@ rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx
             bc->put(bc->ctx, key.data, key.len, snap.data, snap.len, notes);
         rdx_strbuf_free(&snap);
     }
+    if (rs) rdx_snapshot_identify(rs, key.data, key.len);   /* keys the matcher's plan */
     rdx_strbuf_free(&key);
     return rs;
 }

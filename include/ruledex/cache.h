@@ -94,6 +94,10 @@ int rdx_cache_default_dir(char *buf, size_t size);
 /* Files larger than this are not read (nor written). */
 #define RDX_CACHE_MAX_FILE ((size_t)1 << 30)
 
+/* The store's 64-bit hash (the checksum's, in the manner of XXH64) of
+ * n bytes: for digests that name cache inputs (rdx_snapshot_identify). */
+uint64_t rdx_cache_hash(const void *p, size_t n, uint64_t seed);
+
 /* ---- the file format, for the store and its fuzz target ------------------- */
 
 #define RDX_CACHE_FORMAT 2
@@ -144,5 +148,18 @@ rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diag
  * pipe, an unreadable directory): load without a snapshot. */
 int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *files,
                      size_t n_files, rdx_strbuf *key);
+
+/* Mark rs as the content that snapshot key key (rdx_snapshot_key) names:
+ * a 128-bit digest of the key is kept in the set.  Call it on a set
+ * decoded from the snapshot stored under key, or loaded from the files
+ * that key describes (the snapshot made of it is stored under key). */
+void rdx_snapshot_identify(rdx_ruleset *rs, const void *key, size_t key_len);
+
+/* A key naming rules[0..n), a selection of rs's rules in rs's order: rs's
+ * identity and each rule's index in rs.  What the matcher derives from
+ * such a selection is cached under it (matcher.h, rdx_matcher_new_keyed).
+ * -1 when rs has no identity or a rule is not rs's: nothing to key. */
+int rdx_snapshot_selection_key(const rdx_ruleset *rs, const rdx_rule *const *rules, size_t n,
+                               rdx_strbuf *key);
 
 #endif

@@ -111,6 +111,10 @@ static uint64_t hash64(const unsigned char *p, size_t n, uint64_t seed) {
     return h ^ h >> 32;
 }
 
+uint64_t rdx_cache_hash(const void *p, size_t n, uint64_t seed) {
+    return hash64(p, n, seed);
+}
+
 /* Over the header up to the checksum field, then the key and payload. */
 static uint64_t checksum(const unsigned char *head, const unsigned char *body, size_t n) {
     return hash64(body, n, hash64(head, 64, 0));

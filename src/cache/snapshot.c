@@ -846,3 +846,32 @@ int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *file
     }
     return 0;
 }
+
+/* ---- identity: naming what is derived from a loaded set ------------------ */
+
+void rdx_snapshot_identify(rdx_ruleset *rs, const void *key, size_t key_len) {
+    uint64_t h[2] = {rdx_cache_hash(key, key_len, 0x5eed0001),
+                     rdx_cache_hash(key, key_len, 0x5eed0002)};
+    for (int i = 0; i < 16; i++) rs->priv->identity[i] = (unsigned char)(h[i / 8] >> (i % 8 * 8));
+    rs->priv->has_identity = 1;
+}
+
+/* rules[] is a subsequence of rs->rules (rdx_hunt's selection keeps the
+ * set's order), so one forward walk finds every index. */
+int rdx_snapshot_selection_key(const rdx_ruleset *rs, const rdx_rule *const *rules, size_t n,
+                               rdx_strbuf *key) {
+    if (!rs->priv->has_identity) return -1;
+    rdx_strbuf_printf(key, "rule selection 1; %zu rules, %zu filters of ", rs->n_rules,
+                      rs->n_filters);
+    rdx_strbuf_append(key, rs->priv->identity, sizeof rs->priv->identity);
+    rdx_strbuf_printf(key, "; %zu selected:", n);
+    size_t i = 0;
+    for (size_t k = 0; k < n; k++, i++) {
+        while (i < rs->n_rules && rs->rules[i] != rules[k]) i++;
+        if (i == rs->n_rules) return -1;
+        unsigned char b[4] = {(unsigned char)i, (unsigned char)(i >> 8), (unsigned char)(i >> 16),
+                              (unsigned char)(i >> 24)};
+        rdx_strbuf_append(key, b, 4);
+    }
+    return 0;
+}
