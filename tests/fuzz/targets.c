@@ -817,6 +817,28 @@ static void snap_edit(rdx_strbuf *in, const rdx_strbuf *genuine, const uint8_t *
     if (size % 4 == 2) in->len -= data[size - 1] % (in->len + 1);   /* and cut it short */
 }
 
+static unsigned snap_nodoc_hits(const rdx_ruleset *rs) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    FUZZ_ASSERT(rdx_snapshot_encode_flags(rs, RDX_SNAPSHOT_NO_DOCUMENTS, NULL, 0, &b) == 0);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    const char *why = NULL;
+    rdx_blob_loan none = {b.data, b.len, NULL, NULL};
+    FUZZ_ASSERT(!rdx_snapshot_decode(&none, &d, &why) && why);
+    char *copy = malloc(b.len);
+    FUZZ_ASSERT(copy);
+    memcpy(copy, b.data, b.len);
+    rdx_blob_loan loan = {copy, b.len, free, copy};
+    rdx_ruleset *x = rdx_snapshot_decode_flags(&loan, RDX_SNAPSHOT_NO_DOCUMENTS, &d, &why);
+    FUZZ_ASSERT(x && !why);
+    for (size_t i = 0; i < x->n_rules; i++) FUZZ_ASSERT(!x->rules[i]->document && !x->rules[i]->body);
+    unsigned hits = snap_hits(x);
+    rdx_ruleset_free(x);
+    rdx_diags_free(&d);
+    rdx_strbuf_free(&b);
+    return hits;
+}
+
 int rdx_fuzz_snapshot(const uint8_t *data, size_t size) {
     snap_fixture *fx = snap_fixture_get();
     rdx_strbuf in = RDX_STRBUF_INIT;
@@ -853,5 +875,8 @@ int rdx_fuzz_snapshot(const uint8_t *data, size_t size) {
     rdx_ruleset *g = snap_decode(fx->bytes.data, fx->bytes.len);
     FUZZ_ASSERT(g && snap_hits(g) == fx->want);
     rdx_ruleset_free(g);
+    /* and without documents (a hunt's snapshot): the same detections; the
+     * set has no documents, and a reader wanting them refuses it */
+    FUZZ_ASSERT(snap_nodoc_hits(fx->rs) == fx->want);
     return 0;
 }
