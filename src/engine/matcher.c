@@ -175,21 +175,38 @@ static int same_logsource(const rdx_logsource *a, const rdx_logsource *b) {
            same_str(a->service, b->service) && same_str(a->definition, b->definition);
 }
 
+/* FNV-1a over the four strings, NULL told apart from "". */
+static uint64_t logsource_hash(const rdx_logsource *ls) {
+    const char *parts[4] = {ls->category, ls->product, ls->service, ls->definition};
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < 4; i++) {
+        for (const char *p = parts[i]; p && *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        h = (h ^ (parts[i] ? 0x100u : 0x200u)) * 1099511628211ULL;
+    }
+    return h;
+}
+
 /* Group the rules by logsource (exact spelling: rules that differ only in
- * case get separate groups, which costs a little and is always right). */
+ * case get separate groups, which costs a little and is always right).
+ * The groups are found through a hash table: comparing each rule with
+ * every group so far cost a cached start-up 11 M instructions. */
 static void group_rules(rdx_matcher *m) {
     m->group = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->group);
     m->groups = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->groups);
+    size_t slots = 16;
+    while (slots < 2 * m->n_rules) slots *= 2;
+    uint32_t *table = xcalloc(slots, sizeof *table);   /* group + 1; 0: empty */
     for (size_t i = 0; i < m->n_rules; i++) {
         const rdx_logsource *ls = &m->rules[i]->logsource;
-        size_t g = m->n_groups;
-        if (g && same_logsource(m->groups[g - 1], ls)) g--;   /* rules come in runs */
-        else
-            for (size_t k = 0; k < m->n_groups; k++)
-                if (same_logsource(m->groups[k], ls)) { g = k; break; }
-        if (g == m->n_groups) m->groups[m->n_groups++] = ls;
-        m->group[i] = (uint32_t)g;
+        size_t k = logsource_hash(ls) & (slots - 1);
+        while (table[k] && !same_logsource(m->groups[table[k] - 1], ls)) k = (k + 1) & (slots - 1);
+        if (!table[k]) {
+            m->groups[m->n_groups++] = ls;
+            table[k] = (uint32_t)m->n_groups;
+        }
+        m->group[i] = table[k] - 1;
     }
+    free(table);
     m->info.logsource_groups = m->n_groups;
 }
 
