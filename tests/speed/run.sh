@@ -164,6 +164,19 @@ for entry in "$D"/*.rdxc; do
     chmod 600 "$entry"
 done
 
+# the plan is keyed by the rules selected: another --min-level or --status
+# over the same cache gets its own, and finds what --no-cache finds
+for sel in "--min-level high" "--status test" "--min-level high"; do
+    # shellcheck disable=SC2086
+    "$RDX" hunt $RULES -q -j 1 --no-cache $sel -f jsonl "$T/big.evtx" >"$T/sel.ref" 2>/dev/null
+    # shellcheck disable=SC2086
+    "$RDX" hunt $RULES -q -j 1 --cache-dir "$D" $sel -f jsonl "$T/big.evtx" >"$T/sel.got" 2>"$T/sel.err"
+    cmp -s "$T/sel.ref" "$T/sel.got" && [ ! -s "$T/sel.err" ] && [ -s "$T/sel.ref" ] && ok ||
+        no "cache: $sel over a cache filled without it differs from --no-cache"
+done
+grep -l 'ruledex matcher plan' "$D"/*.rdxc 2>/dev/null | wc -l | grep -q '^3$' && ok ||
+    no "cache: expected a plan per selection (3)"
+
 # ---- snapshot ------------------------------------------------------------------
 
 S=$CORPUS/sigma
