@@ -145,7 +145,8 @@ rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx
         found = loan.data != NULL;
     }
     const char *why = NULL;
-    rdx_ruleset *rs = found ? rdx_snapshot_decode(&loan, d, &why) : NULL;
+    rdx_ruleset *rs = found ? rdx_snapshot_decode_flags(&loan, RDX_SNAPSHOT_NO_DOCUMENTS, d, &why)
+                            : NULL;
     if (found && !rs)
         rdx_diag_add(notes, RDX_SEV_NOTE, "cache", NULL, 0, 0,
                      "rule-set snapshot ignored (%s); rebuilding it", why);
@@ -153,10 +154,11 @@ rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx
         size_t from = d->count;
         rs = cli_load_rules(opt, d);
         rdx_strbuf snap = RDX_STRBUF_INIT;
-        if (rs && rdx_snapshot_encode(rs, d, from, &snap) == 0)
+        if (rs && rdx_snapshot_encode_flags(rs, RDX_SNAPSHOT_NO_DOCUMENTS, d, from, &snap) == 0)
             bc->put(bc->ctx, key.data, key.len, snap.data, snap.len, notes);
         rdx_strbuf_free(&snap);
     }
+    if (rs) rdx_snapshot_identify(rs, key.data, key.len);   /* keys the matcher's plan */
     rdx_strbuf_free(&key);
     return rs;
 }

@@ -57,7 +57,10 @@ rdx_ruleset *cli_load_rules(const cli_rules *opt, rdx_diags *d);
  * placeholder and field tables and ruledex are unchanged (cache.h), else
  * loaded and stored there.  Notes about the cache (an entry ignored and
  * rebuilt) go to notes; the load's own diagnostics to d, alike either way.
- * bc NULL: cli_load_rules. */
+ * The snapshot leaves out the rules' documents and bodies (rdx_rule's
+ * document and body NULL when it is read: RDX_SNAPSHOT_NO_DOCUMENTS),
+ * which hunt never reads — lint, `test` and the renderers load with
+ * cli_load_rules.  bc NULL: cli_load_rules. */
 rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx_diags *d,
                                    rdx_diags *notes);
 

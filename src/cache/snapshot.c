@@ -52,6 +52,7 @@ typedef struct wr {
     rdx_strbuf *b;
     const rdx_ruleset *rs;
     int bad;                   /* something not representable: no snapshot */
+    unsigned flags;            /* RDX_SNAPSHOT_* */
 } wr;
 
 static void w_u32(wr *w, uint32_t v) {
@@ -247,7 +248,8 @@ static void w_corr(wr *w, const rdx_correlation *k) {
 static void w_rule(wr *w, const rdx_rule *r) {
     w_u32(w, (uint32_t)r->kind);
     w_u32(w, (uint32_t)r->status_load);
-    const char *strs[] = {r->lang, r->file, r->body, r->title, r->id, r->name, r->status,
+    int docs = !(w->flags & RDX_SNAPSHOT_NO_DOCUMENTS);
+    const char *strs[] = {r->lang, r->file, docs ? r->body : NULL, r->title, r->id, r->name, r->status,
                           r->description, r->license, r->author, r->date, r->modified,
                           r->taxonomy, r->level_text, r->logsource.category,
                           r->logsource.product, r->logsource.service, r->logsource.definition};
@@ -269,7 +271,15 @@ static void w_rule(wr *w, const rdx_rule *r) {
     w_cond(w, r->condition, 0);
     w_u32(w, r->correlation != NULL);
     if (r->correlation) w_corr(w, r->correlation);
-    w_value(w, r->document, 0);
+    /* the document behind its byte length, so a reader that does not
+     * want it (hunt) steps over it */
+    size_t at = w->b->len;
+    w_u32(w, 0);
+    w_value(w, docs ? r->document : NULL, 0);
+    uint32_t n = (uint32_t)(w->b->len - at - 4);
+    unsigned char le[4] = {(unsigned char)n, (unsigned char)(n >> 8), (unsigned char)(n >> 16),
+                           (unsigned char)(n >> 24)};
+    memcpy(w->b->data + at, le, 4);
 }
 
 static void w_diags(wr *w, const rdx_diags *d, size_t from) {
@@ -288,9 +298,15 @@ static void w_diags(wr *w, const rdx_diags *d, size_t from) {
 
 int rdx_snapshot_encode(const rdx_ruleset *rs, const rdx_diags *d, size_t diags_from,
                         rdx_strbuf *out) {
-    wr w = {out, rs, 0};
+    return rdx_snapshot_encode_flags(rs, 0, d, diags_from, out);
+}
+
+int rdx_snapshot_encode_flags(const rdx_ruleset *rs, unsigned flags, const rdx_diags *d,
+                              size_t diags_from, rdx_strbuf *out) {
+    wr w = {out, rs, 0, flags & RDX_SNAPSHOT_NO_DOCUMENTS};
     rdx_strbuf_append(out, SNAP_MAGIC, 8);
     w_u32(&w, RDX_SNAPSHOT_FORMAT);
+    w_u32(&w, w.flags);
     const struct rdx_ruleset_priv *p = rs->priv;
     w_count(&w, p->n_regexes);
     for (size_t i = 0; i < p->n_regexes; i++) {
@@ -316,6 +332,7 @@ typedef struct rd {
     rdx_arena *a;
     rdx_ruleset *rs;
     const char *why;           /* the first problem; then everything reads as 0 */
+    unsigned flags;            /* RDX_SNAPSHOT_* */
 } rd;
 
 static void r_fail(rd *r, const char *why) {
@@ -626,6 +643,25 @@ static rdx_correlation *r_corr(rd *r, fixups *f) {
     return k;
 }
 
+/* A rule's document: its byte length, then the tree — decoded, and
+ * required to fill exactly those bytes, or stepped over unread (NULL)
+ * under RDX_SNAPSHOT_NO_DOCUMENTS (60 M instructions of a cached hunt's
+ * start-up for trees it never reads). */
+static rdx_value *r_document(rd *r) {
+    size_t n = r_u32(r);
+    if (!r_have(r, n)) return NULL;
+    if (r->flags & RDX_SNAPSHOT_NO_DOCUMENTS) {
+        r->p += n;
+        return NULL;
+    }
+    const unsigned char *end = r->end;
+    r->end = r->p + n;
+    rdx_value *v = r_value(r, 0);
+    if (!r->why && r->p != r->end) r_fail(r, "a document shorter than its length");
+    if (!r->why) r->end = end;   /* after a failure p == end stays the end */
+    return v;
+}
+
 static rdx_rule *r_rule(rd *r, fixups *f) {
     rdx_rule *x = rdx_arena_zalloc(r->a, sizeof *x);
     x->kind = (rdx_rule_kind)r_enum(r, RDX_KIND_CORRELATION);
@@ -636,6 +672,7 @@ static rdx_rule *r_rule(rd *r, fixups *f) {
                            &x->logsource.product, &x->logsource.service,
                            &x->logsource.definition};
     for (size_t i = 0; i < sizeof strs / sizeof *strs; i++) *strs[i] = r_str(r);
+    if (r->flags & RDX_SNAPSHOT_NO_DOCUMENTS) x->body = NULL;   /* as if written without */
     x->line = r_u32(r);
     x->level = (rdx_level)r_enum(r, RDX_LEVEL_CRITICAL);
     rdx_strlist *lists[] = {&x->references, &x->tags, &x->falsepositives, &x->fields,
@@ -654,7 +691,7 @@ static rdx_rule *r_rule(rd *r, fixups *f) {
     for (size_t i = 0; i < x->n_stages; i++) r_stage(r, &x->stages[i]);
     x->condition = r_cond(r, x->n_stages, 0);
     if (r_enum(r, 1)) x->correlation = r_corr(r, f);
-    x->document = r_value(r, 0);
+    x->document = r_document(r);
     return x;
 }
 
@@ -702,15 +739,24 @@ static void r_diags(rd *r, rdx_diags *out) {
 
 rdx_ruleset *rdx_snapshot_decode(const rdx_blob_loan *loan, rdx_diags *load_diags,
                                  const char **why) {
+    return rdx_snapshot_decode_flags(loan, 0, load_diags, why);
+}
+
+rdx_ruleset *rdx_snapshot_decode_flags(const rdx_blob_loan *loan, unsigned flags,
+                                       rdx_diags *load_diags, const char **why) {
     rdx_ruleset *rs = rdx_ruleset_new();
     rs->priv->snapshot_release = loan->release;   /* the set's from here on, whatever happens */
     rs->priv->snapshot_handle = loan->handle;
     const void *bytes = loan->data;
     size_t len = loan->len;
-    rd r = {bytes, (const unsigned char *)bytes + len, rs->arena, rs, NULL};
+    rd r = {bytes, (const unsigned char *)bytes + len, rs->arena, rs, NULL, flags};
     if (len < 12 || memcmp(bytes, SNAP_MAGIC, 8) != 0) r_fail(&r, "not a rule-set snapshot");
     else r.p += 8;   /* past the magic; after a failure p stays at the end */
     if (!r.why && r_u32(&r) != RDX_SNAPSHOT_FORMAT) r_fail(&r, "another snapshot format");
+    uint32_t stored = r_u32(&r);   /* what the writer left out */
+    if (stored & ~RDX_SNAPSHOT_NO_DOCUMENTS) r_fail(&r, "unknown snapshot flags");
+    else if ((stored & RDX_SNAPSHOT_NO_DOCUMENTS) && !(flags & RDX_SNAPSHOT_NO_DOCUMENTS))
+        r_fail(&r, "a snapshot without the documents wanted");
     r_regexes(&r);
     rs->files_read = (size_t)r_u64(&r);
     rs->files_failed = (size_t)r_u64(&r);
@@ -825,6 +871,35 @@ int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *file
         } else if (!S_ISREG(st.st_mode)) {
             return -1;   /* a pipe, a device: read once, nothing to key on */
         }
+    }
+    return 0;
+}
+
+/* ---- identity: naming what is derived from a loaded set ------------------ */
+
+void rdx_snapshot_identify(rdx_ruleset *rs, const void *key, size_t key_len) {
+    uint64_t h[2] = {rdx_cache_hash(key, key_len, 0x5eed0001),
+                     rdx_cache_hash(key, key_len, 0x5eed0002)};
+    for (int i = 0; i < 16; i++) rs->priv->identity[i] = (unsigned char)(h[i / 8] >> (i % 8 * 8));
+    rs->priv->has_identity = 1;
+}
+
+/* rules[] is a subsequence of rs->rules (rdx_hunt's selection keeps the
+ * set's order), so one forward walk finds every index. */
+int rdx_snapshot_selection_key(const rdx_ruleset *rs, const rdx_rule *const *rules, size_t n,
+                               rdx_strbuf *key) {
+    if (!rs->priv->has_identity) return -1;
+    rdx_strbuf_printf(key, "rule selection 1; %zu rules, %zu filters of ", rs->n_rules,
+                      rs->n_filters);
+    rdx_strbuf_append(key, rs->priv->identity, sizeof rs->priv->identity);
+    rdx_strbuf_printf(key, "; %zu selected:", n);
+    size_t i = 0;
+    for (size_t k = 0; k < n; k++, i++) {
+        while (i < rs->n_rules && rs->rules[i] != rules[k]) i++;
+        if (i == rs->n_rules) return -1;
+        unsigned char b[4] = {(unsigned char)i, (unsigned char)(i >> 8), (unsigned char)(i >> 16),
+                              (unsigned char)(i >> 24)};
+        rdx_strbuf_append(key, b, 4);
     }
     return 0;
 }

@@ -44,7 +44,9 @@
 #include <strings.h>
 
 #include "engine/keytest.h"
+#include "engine/plan.h"
 #include "ruledex/matcher.h"
+#include "ruledex/ruledex.h"
 #include "ruledex/strbuf.h"
 
 #define SEPARATOR 0xFF          /* between values in the scan: never in caseless atoms */
@@ -173,21 +175,38 @@ static int same_logsource(const rdx_logsource *a, const rdx_logsource *b) {
            same_str(a->service, b->service) && same_str(a->definition, b->definition);
 }
 
+/* FNV-1a over the four strings, NULL told apart from "". */
+static uint64_t logsource_hash(const rdx_logsource *ls) {
+    const char *parts[4] = {ls->category, ls->product, ls->service, ls->definition};
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < 4; i++) {
+        for (const char *p = parts[i]; p && *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+        h = (h ^ (parts[i] ? 0x100u : 0x200u)) * 1099511628211ULL;
+    }
+    return h;
+}
+
 /* Group the rules by logsource (exact spelling: rules that differ only in
- * case get separate groups, which costs a little and is always right). */
+ * case get separate groups, which costs a little and is always right).
+ * The groups are found through a hash table: comparing each rule with
+ * every group so far cost a cached start-up 11 M instructions. */
 static void group_rules(rdx_matcher *m) {
     m->group = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->group);
     m->groups = rdx_arena_alloc(m->arena, (m->n_rules + 1) * sizeof *m->groups);
+    size_t slots = 16;
+    while (slots < 2 * m->n_rules) slots *= 2;
+    uint32_t *table = xcalloc(slots, sizeof *table);   /* group + 1; 0: empty */
     for (size_t i = 0; i < m->n_rules; i++) {
         const rdx_logsource *ls = &m->rules[i]->logsource;
-        size_t g = m->n_groups;
-        if (g && same_logsource(m->groups[g - 1], ls)) g--;   /* rules come in runs */
-        else
-            for (size_t k = 0; k < m->n_groups; k++)
-                if (same_logsource(m->groups[k], ls)) { g = k; break; }
-        if (g == m->n_groups) m->groups[m->n_groups++] = ls;
-        m->group[i] = (uint32_t)g;
+        size_t k = logsource_hash(ls) & (slots - 1);
+        while (table[k] && !same_logsource(m->groups[table[k] - 1], ls)) k = (k + 1) & (slots - 1);
+        if (!table[k]) {
+            m->groups[m->n_groups++] = ls;
+            table[k] = (uint32_t)m->n_groups;
+        }
+        m->group[i] = table[k] - 1;
     }
+    free(table);
     m->info.logsource_groups = m->n_groups;
 }
 
@@ -321,11 +340,8 @@ static void db_key(rdx_strbuf *k, const char *const *exprs, const unsigned *flag
 /* A database from the cache, if it deserialises and can scan; NULL
  * otherwise (a note in d).  The ids it reports are bounded by the scan
  * callback (on_atom), so a hostile database cannot index past the table. */
-static hs_database_t *db_from_cache(const rdx_blob_cache *c, const rdx_strbuf *key, size_t n,
-                                    rdx_diags *d) {
-    size_t len = 0;
-    char *bytes = c->get(c->ctx, key->data, key->len, &len, d);
-    if (!bytes) return NULL;
+/* A database from serialised bytes that can scan, or NULL. */
+static hs_database_t *db_from_bytes(const void *bytes, size_t len) {
     hs_database_t *db = NULL;
     hs_scratch_t *scratch = NULL;
     size_t size = 0;
@@ -333,11 +349,21 @@ static hs_database_t *db_from_cache(const rdx_blob_cache *c, const rdx_strbuf *k
              hs_database_size(db, &size) == HS_SUCCESS &&
              hs_alloc_scratch(db, &scratch) == HS_SUCCESS;
     hs_free_scratch(scratch);
+    if (ok) return db;
+    hs_free_database(db);
+    return NULL;
+}
+
+static hs_database_t *db_from_cache(const rdx_blob_cache *c, const rdx_strbuf *key, size_t n,
+                                    rdx_diags *d) {
+    size_t len = 0;
+    char *bytes = c->get(c->ctx, key->data, key->len, &len, d);
+    if (!bytes) return NULL;
+    hs_database_t *db = db_from_bytes(bytes, len);
     free(bytes);
-    if (!ok) {
+    if (!db) {
         rdx_diag_add(d, RDX_SEV_NOTE, "cache", NULL, 0, 0,
                      "cached prefilter (%zu patterns) is not a usable database; recompiling", n);
-        hs_free_database(db);
         return NULL;
     }
     return db;
@@ -490,14 +516,28 @@ static int has_keyword(const rdx_rule *r) {
     return 0;
 }
 
+/* Always rule i: the fields it requires and its key test (cheap: a few
+ * hundred rules, so a plan does not store them). */
+static void classify_always(rdx_matcher *m, size_t i) {
+    m->info.always++;
+    rdx_rule_fields(m->rules[i], m->arena, &m->needs[i]);
+    rdx_key_test_of(m->rules[i], m->arena, &m->keys[i]);
+    m->info.key_tested += m->keys[i].field != NULL;
+    m->info.field_checked += !m->needs[i].always;
+}
+
+static void alloc_per_rule(rdx_matcher *m) {
+    m->needs = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->needs);
+    m->keys = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->keys);
+}
+
 /* Every rule's requirement; the always/filtered bitsets; the atom table. */
 static void classify_rules(rdx_matcher *m, const rdx_blob_cache *cache, rdx_diags *d) {
     m->always = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->always);
     m->filtered = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->filtered);
     m->keyword = rdx_arena_zalloc(m->arena, m->n_words * sizeof *m->keyword);
     m->full = rdx_arena_zalloc(m->arena, m->n_rules + 1);
-    m->needs = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->needs);
-    m->keys = rdx_arena_zalloc(m->arena, (m->n_rules + 1) * sizeof *m->keys);
+    alloc_per_rule(m);
     atom_ref *refs = NULL;
     size_t n_refs = 0, cap = 0;
     for (size_t i = 0; i < m->n_rules; i++) {
@@ -505,11 +545,7 @@ static void classify_rules(rdx_matcher *m, const rdx_blob_cache *cache, rdx_diag
         rdx_rule_atoms(m->rules[i], m->arena, &s);
         if (s.always) {
             set_bit(m->always, i);
-            m->info.always++;
-            rdx_rule_fields(m->rules[i], m->arena, &m->needs[i]);
-            rdx_key_test_of(m->rules[i], m->arena, &m->keys[i]);
-            m->info.key_tested += m->keys[i].field != NULL;
-            m->info.field_checked += !m->needs[i].always;
+            classify_always(m, i);
             continue;
         }
         if (s.never) {
@@ -776,9 +812,90 @@ rdx_matcher *rdx_matcher_new(const rdx_rule *const *rules, size_t n, const rdx_l
     return rdx_matcher_new_cached(rules, n, ls, NULL, d);
 }
 
-rdx_matcher *rdx_matcher_new_cached(const rdx_rule *const *rules, size_t n,
-                                    const rdx_logsources *ls, const rdx_blob_cache *cache,
-                                    rdx_diags *d) {
+/* ---- the plan: the derived state above, cached (plan.h) -------------------- */
+
+/* The key: the plan's format, the producers of its bytes and the rules. */
+static void plan_key(rdx_strbuf *k, const void *rules_key, size_t len) {
+    rdx_strbuf_printf(k, "ruledex matcher plan %d; ruledex %s; %s; rule %zu, stage %zu\n",
+                      RDX_PLAN_FORMAT, RULEDEX_VERSION, hs_version(), sizeof(rdx_rule),
+                      sizeof(rdx_stage));
+    rdx_strbuf_append(k, rules_key, len);
+}
+
+/* The plan under key into m; 0 when there is none or it fails a check
+ * (a note in d: it is rebuilt). */
+static int plan_load(rdx_matcher *m, const rdx_blob_cache *c, const rdx_strbuf *key,
+                     rdx_diags *d) {
+    rdx_blob_loan loan = {NULL, 0, free, NULL};
+    if (c->lend) {
+        if (c->lend(c->ctx, key->data, key->len, &loan, d) != 0) return 0;
+    } else if ((loan.handle = c->get(c->ctx, key->data, key->len, &loan.len, d)) != NULL) {
+        loan.data = loan.handle;
+    } else {
+        return 0;
+    }
+    rdx_plan p;
+    const char *why = NULL;
+    hs_database_t *db = NULL, *kw = NULL;
+    if (rdx_plan_decode(loan.data, loan.len, m->n_rules, m->arena, &p, &why) == 0 &&
+        ((p.db_len && !(db = db_from_bytes(p.db, p.db_len))) ||
+         (p.kw_len && !(kw = db_from_bytes(p.kw_db, p.kw_len)))))
+        why = "a database that does not deserialise";
+    loan.release(loan.handle);
+    if (why) {
+        hs_free_database(db);
+        rdx_diag_add(d, RDX_SEV_NOTE, "cache", NULL, 0, 0,
+                     "cached matcher plan ignored (%s); rebuilding it", why);
+        return 0;
+    }
+    m->always = (uint64_t *)p.always;
+    m->filtered = (uint64_t *)p.filtered;
+    m->keyword = (uint64_t *)p.keyword;
+    m->full = (uint8_t *)p.full;
+    m->atom_off = (uint32_t *)p.atom_off;
+    m->atom_refs = (uint32_t *)p.atom_refs;
+    m->n_atoms = p.n_atoms;
+    m->db = db;
+    m->kw_db = kw;
+    alloc_per_rule(m);
+    for (size_t i = 0; i < m->n_rules; i++) {
+        if (get_bit(m->always, i)) classify_always(m, i);
+        else if (get_bit(m->filtered, i)) m->info.filtered++;
+        else m->info.never++;
+    }
+    m->info.atoms = m->n_atoms;
+    m->info.prefilter_ok = 1;
+    m->info.prefilter_cached = 1;
+    return 1;
+}
+
+/* Store m's plan under key, unless the build fell short (a database that
+ * did not compile: the next run must say so again). */
+static void plan_store(const rdx_matcher *m, const rdx_blob_cache *c, const rdx_strbuf *key,
+                       rdx_diags *d) {
+    int kw_needed = 0;
+    for (size_t w = 0; w < m->n_words; w++) kw_needed |= m->keyword[w] != 0;
+    if (!m->info.prefilter_ok || (m->n_atoms && !m->db) || (kw_needed && !m->kw_db)) return;
+    char *db = NULL, *kw = NULL;
+    size_t db_len = 0, kw_len = 0;
+    if ((m->db && hs_serialize_database(m->db, &db, &db_len) != HS_SUCCESS) ||
+        (m->kw_db && hs_serialize_database(m->kw_db, &kw, &kw_len) != HS_SUCCESS)) {
+        free(db);
+        return;
+    }
+    size_t n_refs = m->atom_off[m->n_atoms];
+    rdx_plan p = {m->n_rules, m->n_words, m->always, m->filtered, m->keyword, m->full,
+                  m->n_atoms, n_refs, m->atom_off, m->atom_refs, db, kw, db_len, kw_len};
+    rdx_strbuf out = RDX_STRBUF_INIT;
+    rdx_plan_encode(&p, &out);
+    c->put(c->ctx, key->data, key->len, out.data, out.len, d);
+    rdx_strbuf_free(&out);
+    free(db);
+    free(kw);
+}
+
+static rdx_matcher *matcher_start(const rdx_rule *const *rules, size_t n,
+                                  const rdx_logsources *ls) {
     rdx_matcher *m = xcalloc(1, sizeof *m);
     m->rules = rules;
     m->n_rules = n;
@@ -788,6 +905,30 @@ rdx_matcher *rdx_matcher_new_cached(const rdx_rule *const *rules, size_t n,
     m->info.rules = n;
     if (ls) m->aliases = rdx_logsources_shape_aliases(ls);
     group_rules(m);
+    return m;
+}
+
+rdx_matcher *rdx_matcher_new_keyed(const rdx_rule *const *rules, size_t n,
+                                   const rdx_logsources *ls, const rdx_blob_cache *cache,
+                                   const void *rules_key, size_t key_len, rdx_diags *d) {
+    if (!cache || !rules_key || n > UINT32_MAX / 4)
+        return rdx_matcher_new_cached(rules, n, ls, cache, d);
+    rdx_matcher *m = matcher_start(rules, n, ls);
+    rdx_strbuf key = RDX_STRBUF_INIT;
+    plan_key(&key, rules_key, key_len);
+    if (!plan_load(m, cache, &key, d)) {
+        classify_rules(m, cache, d);
+        plan_store(m, cache, &key, d);
+    }
+    rdx_strbuf_free(&key);
+    build_everything(m);
+    return m;
+}
+
+rdx_matcher *rdx_matcher_new_cached(const rdx_rule *const *rules, size_t n,
+                                    const rdx_logsources *ls, const rdx_blob_cache *cache,
+                                    rdx_diags *d) {
+    rdx_matcher *m = matcher_start(rules, n, ls);
     classify_rules(m, cache, d);
     build_everything(m);
     return m;

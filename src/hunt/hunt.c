@@ -129,7 +129,12 @@ rdx_hunt *rdx_hunt_new(const rdx_ruleset *rs, const rdx_logsources *ls,
         h->opt.statuses = h->statuses;
     }
     select_rules(h, rs);
-    h->matcher = rdx_matcher_new_cached(h->rules, h->n_rules, ls, h->opt.cache, d);
+    rdx_strbuf key = RDX_STRBUF_INIT;   /* names the selection: the matcher's plan is cached */
+    int keyed = rs && h->opt.cache &&
+                rdx_snapshot_selection_key(rs, h->rules, h->n_rules, &key) == 0;
+    h->matcher = rdx_matcher_new_keyed(h->rules, h->n_rules, ls, h->opt.cache,
+                                       keyed ? key.data : NULL, keyed ? key.len : 0, d);
+    rdx_strbuf_free(&key);
     h->opt.cache = NULL;   /* borrowed for the build only */
     return h;
 }

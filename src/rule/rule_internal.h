@@ -26,6 +26,9 @@ struct rdx_ruleset_priv {
     void (*snapshot_release)(void *);  /* a cached set's strings point into */
     void *snapshot_handle;       /* snapshot bytes (src/cache/snapshot.c):
                                     released with the set */
+    unsigned char identity[16];  /* rdx_snapshot_identify: a digest of the
+                                    snapshot key that names this content */
+    int has_identity;
     rdx_file_id *files;          /* rule files read and directories walked: an open-addressing set */
     size_t n_files, cap_files;   /* cap_files: 0 or a power of two */
 };

@@ -655,6 +655,8 @@ typedef struct snap_fixture {
     rdx_ruleset *rs;
     unsigned want;              /* hits, a bit per (event, rule) */
     rdx_strbuf bytes;           /* the genuine snapshot */
+    unsigned plan_want;         /* the matcher's hits over the same events */
+    rdx_strbuf plan;            /* the genuine matcher plan of rs (plan.h) */
 } snap_fixture;
 
 static const char *const SNAP_EVENTS[] = {
@@ -675,6 +677,98 @@ static unsigned snap_hits(const rdx_ruleset *rs) {
         rdx_arena_free(a);
     }
     rdx_eval_free(e);
+    return all;
+}
+
+/* The matcher's plan (src/engine/plan.h) of the fixture's rules through a
+ * cache whose plan is the given bytes, or none (then the built plan is
+ * captured).  The databases are served from the fixture's first build
+ * (a refused plan then costs a deserialisation, not a compile: a few
+ * hundred inputs a second instead of sixty). */
+#define PLAN_DBS 4
+typedef struct plan_dbs {
+    rdx_strbuf key[PLAN_DBS], bytes[PLAN_DBS];
+    size_t n;
+} plan_dbs;
+
+typedef struct plan_cache {
+    const void *plan;
+    size_t len;
+    rdx_strbuf *capture;
+    plan_dbs *dbs;
+} plan_cache;
+
+static int is_plan_key(const void *key, size_t len) {
+    static const char prefix[] = "ruledex matcher plan";
+    return len >= sizeof prefix - 1 && memcmp(key, prefix, sizeof prefix - 1) == 0;
+}
+
+static void *plan_cache_get(void *ctx, const void *key, size_t key_len, size_t *len,
+                            rdx_diags *d) {
+    plan_cache *pc = ctx;
+    (void)d;
+    const void *from = NULL;
+    size_t n = 0;
+    if (is_plan_key(key, key_len)) {
+        from = pc->plan, n = pc->len;
+    } else {
+        for (size_t i = 0; i < pc->dbs->n && !from; i++)
+            if (pc->dbs->key[i].len == key_len && memcmp(pc->dbs->key[i].data, key, key_len) == 0)
+                from = pc->dbs->bytes[i].data, n = pc->dbs->bytes[i].len;
+    }
+    if (!from) return NULL;
+    char *out = malloc(n ? n : 1);
+    FUZZ_ASSERT(out);
+    if (n) memcpy(out, from, n);
+    *len = n;
+    return out;
+}
+
+static void plan_cache_put(void *ctx, const void *key, size_t key_len, const void *data,
+                           size_t len, rdx_diags *d) {
+    plan_cache *pc = ctx;
+    (void)d;
+    if (pc->capture && is_plan_key(key, key_len)) {
+        rdx_strbuf_clear(pc->capture);
+        rdx_strbuf_append(pc->capture, data, len);
+    } else if (!is_plan_key(key, key_len) && pc->dbs->n < PLAN_DBS) {
+        rdx_strbuf_append(&pc->dbs->key[pc->dbs->n], key, key_len);
+        rdx_strbuf_append(&pc->dbs->bytes[pc->dbs->n++], data, len);
+    }
+}
+
+static void plan_hit(void *ctx, size_t rule) {
+    unsigned *bits = ctx;
+    if (rule < 10) *bits |= 1u << rule;
+}
+
+/* The matcher's hits with plan bytes (NULL: none, capture the built one);
+ * *from_plan: whether the plan was used. */
+static unsigned plan_hits(const rdx_ruleset *rs, const void *plan, size_t len,
+                          rdx_strbuf *capture, int *from_plan) {
+    static plan_dbs dbs;   /* filled by the fixture's first build */
+    plan_cache pc = {plan, len, capture, &dbs};
+    rdx_blob_cache bc = {&pc, plan_cache_get, plan_cache_put, NULL};
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_matcher *m = rdx_matcher_new_keyed((const rdx_rule *const *)rs->rules, rs->n_rules, NULL,
+                                           &bc, "fixture", 7, &d);
+    *from_plan = rdx_matcher_get_info(m).prefilter_cached;
+    rdx_scratch *sc = rdx_scratch_new(m);
+    unsigned all = 0;
+    for (size_t k = 0; k < sizeof SNAP_EVENTS / sizeof *SNAP_EVENTS; k++) {
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_event ev;
+        unsigned bits = 0;
+        rdx_event_init(&ev, a, rdx_json_parse(a, SNAP_EVENTS[k], strlen(SNAP_EVENTS[k]), NULL));
+        rdx_matcher_match(m, sc, &ev, plan_hit, &bits);
+        all |= bits << (10 * k);
+        rdx_arena_free(a);
+    }
+    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
+    rdx_scratch_free(sc);
+    rdx_matcher_free(m);
+    rdx_diags_free(&d);
     return all;
 }
 
@@ -710,6 +804,11 @@ static snap_fixture *snap_fixture_get(void) {
     FUZZ_ASSERT(fx.rs->n_rules == 4 && fx.rs->n_filters == 1 && fx.want != 0);
     FUZZ_ASSERT(fx.rs->rules[3]->correlation && fx.rs->rules[3]->correlation->resolved &&
                 fx.rs->rules[3]->correlation->resolved[1] == fx.rs->rules[1]);
+    /* the matcher finds what the evaluator finds, built or from its plan */
+    int used;
+    fx.plan_want = plan_hits(fx.rs, NULL, 0, &fx.plan, &used);
+    FUZZ_ASSERT(!used && fx.plan.len > 0 && fx.plan_want == fx.want);
+    FUZZ_ASSERT(plan_hits(fx.rs, fx.plan.data, fx.plan.len, NULL, &used) == fx.want && used);
     return &fx;
 }
 
@@ -729,16 +828,51 @@ static rdx_ruleset *snap_decode(const void *bytes, size_t len) {
     return rs;
 }
 
+/* (offset:u16, byte, mask) edits of data[1..] over a copy of genuine. */
+static void snap_edit(rdx_strbuf *in, const rdx_strbuf *genuine, const uint8_t *data,
+                      size_t size) {
+    rdx_strbuf_append(in, genuine->data, genuine->len);
+    for (size_t i = 1; i + 4 <= size; i += 4) {
+        size_t at = ((size_t)data[i] | (size_t)data[i + 1] << 8) % in->len;
+        in->data[at] = (char)((in->data[at] & ~data[i + 3]) | (data[i + 2] & data[i + 3]));
+    }
+    if (size % 4 == 2) in->len -= data[size - 1] % (in->len + 1);   /* and cut it short */
+}
+
+static unsigned snap_nodoc_hits(const rdx_ruleset *rs) {
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    FUZZ_ASSERT(rdx_snapshot_encode_flags(rs, RDX_SNAPSHOT_NO_DOCUMENTS, NULL, 0, &b) == 0);
+    rdx_diags d;
+    rdx_diags_init(&d);
+    const char *why = NULL;
+    rdx_blob_loan none = {b.data, b.len, NULL, NULL};
+    FUZZ_ASSERT(!rdx_snapshot_decode(&none, &d, &why) && why);
+    char *copy = malloc(b.len);
+    FUZZ_ASSERT(copy);
+    memcpy(copy, b.data, b.len);
+    rdx_blob_loan loan = {copy, b.len, free, copy};
+    rdx_ruleset *x = rdx_snapshot_decode_flags(&loan, RDX_SNAPSHOT_NO_DOCUMENTS, &d, &why);
+    FUZZ_ASSERT(x && !why);
+    for (size_t i = 0; i < x->n_rules; i++) FUZZ_ASSERT(!x->rules[i]->document && !x->rules[i]->body);
+    unsigned hits = snap_hits(x);
+    rdx_ruleset_free(x);
+    rdx_diags_free(&d);
+    rdx_strbuf_free(&b);
+    return hits;
+}
+
 int rdx_fuzz_snapshot(const uint8_t *data, size_t size) {
     snap_fixture *fx = snap_fixture_get();
     rdx_strbuf in = RDX_STRBUF_INIT;
-    if (size && (data[0] & 1)) {   /* (offset:u16, byte, mask) edits on the genuine bytes */
-        rdx_strbuf_append(&in, fx->bytes.data, fx->bytes.len);
-        for (size_t i = 1; i + 4 <= size; i += 4) {
-            size_t at = ((size_t)data[i] | (size_t)data[i + 1] << 8) % in.len;
-            in.data[at] = (char)((in.data[at] & ~data[i + 3]) | (data[i + 2] & data[i + 3]));
-        }
-        if (size % 4 == 2) in.len -= data[size - 1] % (in.len + 1);   /* and cut it short */
+    if (size && (data[0] & 3) == 3) {   /* the same edits on the matcher's plan */
+        snap_edit(&in, &fx->plan, data, size);
+        int used;
+        unsigned hits = plan_hits(fx->rs, in.data, in.len, NULL, &used);
+        FUZZ_ASSERT(used || hits == fx->plan_want);   /* refused: built afresh */
+        rdx_strbuf_clear(&in);
+    }
+    if (size && (data[0] & 1)) {   /* edits on the genuine snapshot */
+        snap_edit(&in, &fx->bytes, data, size);
     } else {
         rdx_strbuf_append(&in, data, size);
     }
@@ -763,5 +897,8 @@ int rdx_fuzz_snapshot(const uint8_t *data, size_t size) {
     rdx_ruleset *g = snap_decode(fx->bytes.data, fx->bytes.len);
     FUZZ_ASSERT(g && snap_hits(g) == fx->want);
     rdx_ruleset_free(g);
+    /* and without documents (a hunt's snapshot): the same detections; the
+     * set has no documents, and a reader wanting them refuses it */
+    FUZZ_ASSERT(snap_nodoc_hits(fx->rs) == fx->want);
     return 0;
 }

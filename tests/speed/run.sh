@@ -10,7 +10,8 @@
 #           damaged JSON Lines file gives the same messages too; the
 #           generated EVTX is read whole by evtx_dump when one is built
 #   cache   --cache-dir: a cold run, a cached run, then each entry (the
-#           compiled database, the rule-set snapshot) flipped, truncated,
+#           compiled databases, the rule-set snapshot, the matcher's plan;
+#           a database entry with the plan removed) flipped, truncated,
 #           replaced by garbage, stamped by another version and made
 #           writable by others — each time a note (or none), the same
 #           detections, and the entry rebuilt
@@ -120,23 +121,34 @@ for tag in cold warm; do
     cmp -s "$T/c.ref" "$T/c.$tag" && ok || no "cache: $tag run finds other detections"
     [ ! -s "$T/ce.$tag" ] && ok || no "cache: $tag run printed $(head -1 "$T/ce.$tag")"
 done
+# The matcher's plan holds both databases, so a run reads a database entry
+# only without a (usable) plan: to see a database entry's damage noticed,
+# its plan goes first.
+plan_entry() { grep -l 'ruledex matcher plan' "$D"/*.rdxc 2>/dev/null | head -1; }
 damage() {   # damage TAG EXPECTED-NOTE: after damaging the entry
+    [ "$entry" = "$plan" ] || rm -f "$plan"
     hunt_cached "$1"
     cmp -s "$T/c.ref" "$T/c.$1" && ok || no "cache: $1 entry changed the detections"
     grep -q "$2" "$T/ce.$1" && ok || no "cache: $1 entry: no note '$2' ($(head -1 "$T/ce.$1"))"
     hunt_cached "$1-again"
     [ ! -s "$T/ce.$1-again" ] && ok || no "cache: $1 entry was not rebuilt"
 }
-# the prefilter database and the rule-set snapshot, and the keyword
-# database when the rules have keyword (fieldless) tests, as SigmaHQ's do
+# the prefilter database, the rule-set snapshot and the matcher's plan,
+# and the keyword database when the rules have keyword (fieldless) tests,
+# as SigmaHQ's do
 n_entries=$(ls "$D"/*.rdxc 2>/dev/null | wc -l)
-case $n_entries in 2|3) ok ;; *) no "cache: expected 2 or 3 entries (database, keyword database, snapshot), got $n_entries" ;; esac
+case $n_entries in 3|4) ok ;; *) no "cache: expected 3 or 4 entries (database, keyword database, snapshot, plan), got $n_entries" ;; esac
+plan=$(plan_entry)
+[ -n "$plan" ] && ok || no "cache: no matcher plan written"
 n=0
 for entry in "$D"/*.rdxc; do
     [ -f "$entry" ] || continue
     n=$((n + 1))
     size=$(wc -c <"$entry")
-    printf '\377' | dd of="$entry" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+    # the middle byte, complemented (a constant could be the byte already there)
+    byte=$(od -An -tu1 -j $((size / 2)) -N1 "$entry" | tr -d ' ')
+    # shellcheck disable=SC2059
+    printf "\\$(printf %03o $((byte ^ 255)))" | dd of="$entry" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
     damage "flipped$n" "checksum mismatch"
     head -c $((size / 3)) "$entry" >"$T/part" && cat "$T/part" >"$entry"
     damage "truncated$n" "truncated"
@@ -145,11 +157,25 @@ for entry in "$D"/*.rdxc; do
     printf 'X' | dd of="$entry" bs=1 seek=24 conv=notrunc 2>/dev/null   # the producer's version
     damage "version$n" "written by another ruledex version"
     chmod 666 "$entry"
+    [ "$entry" = "$plan" ] || rm -f "$plan"
     hunt_cached "shared$n"
     cmp -s "$T/c.ref" "$T/c.shared$n" && ok || no "cache: shared entry $n changed the detections"
     grep -q "writable by other users" "$T/ce.shared$n" && ok || no "cache: an entry others may write was used"
     chmod 600 "$entry"
 done
+
+# the plan is keyed by the rules selected: another --min-level or --status
+# over the same cache gets its own, and finds what --no-cache finds
+for sel in "--min-level high" "--status test" "--min-level high"; do
+    # shellcheck disable=SC2086
+    "$RDX" hunt $RULES -q -j 1 --no-cache $sel -f jsonl "$T/big.evtx" >"$T/sel.ref" 2>/dev/null
+    # shellcheck disable=SC2086
+    "$RDX" hunt $RULES -q -j 1 --cache-dir "$D" $sel -f jsonl "$T/big.evtx" >"$T/sel.got" 2>"$T/sel.err"
+    cmp -s "$T/sel.ref" "$T/sel.got" && [ ! -s "$T/sel.err" ] && [ -s "$T/sel.ref" ] && ok ||
+        no "cache: $sel over a cache filled without it differs from --no-cache"
+done
+grep -l 'ruledex matcher plan' "$D"/*.rdxc 2>/dev/null | wc -l | grep -q '^3$' && ok ||
+    no "cache: expected a plan per selection (3)"
 
 # ---- snapshot ------------------------------------------------------------------
 

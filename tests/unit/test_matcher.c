@@ -826,3 +826,116 @@ TEST(matcher_scan_skips_unread_fields) {
         free(text);
     }
 }
+
+/* ---- the matcher's plan (src/engine/plan.h) ------------------------------ */
+
+/* A blob cache in memory: a handful of entries, keys compared whole. */
+typedef struct mem_entry {
+    char *key, *data;
+    size_t key_len, len;
+} mem_entry;
+
+typedef struct mem_cache {
+    mem_entry e[8];
+    size_t n, puts;
+} mem_cache;
+
+static void *mem_get(void *ctx, const void *key, size_t key_len, size_t *len, rdx_diags *d) {
+    mem_cache *c = ctx;
+    (void)d;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->e[i].key_len != key_len || memcmp(c->e[i].key, key, key_len) != 0) continue;
+        char *out = malloc(c->e[i].len + 1);
+        if (!out) abort();
+        memcpy(out, c->e[i].data, c->e[i].len);
+        *len = c->e[i].len;
+        return out;
+    }
+    return NULL;
+}
+
+static void mem_put(void *ctx, const void *key, size_t key_len, const void *data, size_t len,
+                    rdx_diags *d) {
+    mem_cache *c = ctx;
+    (void)d;
+    if (c->n == 8) return;
+    mem_entry *e = &c->e[c->n++];
+    e->key = malloc(key_len + 1);
+    e->data = malloc(len + 1);
+    if (!e->key || !e->data) abort();
+    memcpy(e->key, key, key_len);
+    memcpy(e->data, data, len);
+    e->key_len = key_len;
+    e->len = len;
+    c->puts++;
+}
+
+static void mem_free(mem_cache *c) {
+    for (size_t i = 0; i < c->n; i++) free(c->e[i].key), free(c->e[i].data);
+}
+
+/* A matcher read from its plan is the matcher that was built: the same
+ * counts, and on every regression and example event the same hits as the
+ * reference evaluator (with and without the log-source table). */
+TEST(matcher_plan_differential_sigmahq) {
+    REQUIRE_CORPUS(corpus);
+    rdx_ruleset *rs = load_sigma(corpus);
+    corpus_events c = {rdx_arena_new(1 << 20), NULL, NULL, 0, 0};
+    read_regression(&c, corpus);
+    read_events(&c, "examples/events/sysmon.jsonl");
+    const rdx_rule *const *rules = (const rdx_rule *const *)rs->rules;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_logsources *table = rdx_logsources_load("data/logsources.yml", &d);
+    CHECK(table != NULL);
+    mem_cache mc = {0};
+    rdx_blob_cache bc = {&mc, mem_get, mem_put, NULL};
+    rdx_matcher *built = rdx_matcher_new_keyed(rules, rs->n_rules, table, &bc, "sigmahq", 7, &d);
+    size_t puts = mc.puts;
+    rdx_matcher *read = rdx_matcher_new_keyed(rules, rs->n_rules, table, &bc, "sigmahq", 7, &d);
+    CHECK_INT(d.count, 0);
+    CHECK(puts >= 3);              /* database, keyword database, plan */
+    CHECK_INT(mc.puts, puts);      /* nothing rebuilt */
+    rdx_matcher_info a = rdx_matcher_get_info(built), b = rdx_matcher_get_info(read);
+    CHECK(!a.prefilter_cached && b.prefilter_cached && b.prefilter_ok);
+    CHECK_INT(a.filtered, b.filtered);
+    CHECK_INT(a.always, b.always);
+    CHECK_INT(a.never, b.never);
+    CHECK_INT(a.atoms, b.atoms);
+    CHECK_INT(a.field_checked, b.field_checked);
+    CHECK_INT(a.key_tested, b.key_tested);
+    CHECK(a.atoms > 10000);
+    rdx_scratch *s = rdx_scratch_new(read);
+    rdx_eval *e = rdx_eval_new();
+    hits got = {0}, want = {0};
+    size_t bad = 0, total = 0;
+    for (size_t k = 0; k < c.n; k++) {
+        got.n = 0;
+        rdx_matcher_match(read, s, &c.ev[k], hits_add, &got);
+        reference(e, table, rules, rs->n_rules, &c.ev[k], &want);
+        total += want.n;
+        if (!same_hits(&got, &want)) bad++, print_diff(rules, c.where[k], &got, &want);
+    }
+    rdx_test_checkf(bad == 0, __FILE__, __LINE__, "%zu of %zu events differ", bad, c.n);
+    CHECK(total > 0);
+    /* a plan for another rule count is refused with a note, and rebuilt */
+    rdx_matcher *fewer = rdx_matcher_new_keyed(rules, rs->n_rules - 1, table, &bc, "sigmahq", 7, &d);
+    CHECK_INT(d.count, 1);
+    CHECK(d.count == 1 && strstr(d.items[0].message, "matcher plan ignored (a plan for another rule count)"));
+    CHECK_INT(rdx_matcher_get_info(fewer).rules, rs->n_rules - 1);
+    CHECK(rdx_matcher_get_info(fewer).prefilter_ok);
+    free(got.v);
+    free(want.v);
+    rdx_eval_free(e);
+    rdx_scratch_free(s);
+    rdx_matcher_free(fewer);
+    rdx_matcher_free(read);
+    rdx_matcher_free(built);
+    mem_free(&mc);
+    rdx_logsources_free(table);
+    rdx_diags_free(&d);
+    free(c.ev);
+    free(c.where);
+    rdx_arena_free(c.a);
+    rdx_ruleset_free(rs);
+}
