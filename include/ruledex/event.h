@@ -79,6 +79,15 @@ typedef struct rdx_event {
     uint32_t *seg_slots;
     uint32_t *seg_next;
     int seg_exact;
+    /* What output makes of the event, made once per event and reused for
+     * each of its detections (rdx_json_write_event, rdx_event_details):
+     * its compact JSON and its details digest, kept in arena; NULL until a
+     * sink first asks (and always without an arena).  So the tree must not
+     * change once a detection of it has been written. */
+    const char *out_json;
+    size_t out_json_len;
+    const char *out_details;
+    size_t out_details_len;
 } rdx_event;
 
 /* Case-insensitive (ASCII) FNV-1a hash of a field name. */

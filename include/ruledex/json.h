@@ -68,5 +68,10 @@ void rdx_json_reader_close(rdx_json_reader *r);
 void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent);
 /* Append s as a JSON string literal, quotes included. */
 void rdx_json_write_string(rdx_strbuf *out, const char *s, size_t len);
+/* Append ev's tree as compact JSON (rdx_json_write, indent 0), encoded
+ * once per event: the first call keeps the text in the event's arena
+ * (ev->out_json) and later calls copy it, so a sink writing an event once
+ * per detection escapes it once. */
+void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev);
 
 #endif

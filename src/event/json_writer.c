@@ -204,3 +204,18 @@ void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent) {
     }
     write_value(out, v, indent < 0 ? 0 : indent, 0);
 }
+
+/* Written straight into out (no second buffer), then that slice copied to
+ * the arena: a one-detection event pays a memcpy, every further detection
+ * saves a whole serialisation. */
+void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev) {
+    if (ev->out_json) {
+        rdx_strbuf_append(out, ev->out_json, ev->out_json_len);
+        return;
+    }
+    size_t from = out->len;
+    rdx_json_write(out, ev->root, 0);
+    if (!ev->arena) return;
+    ev->out_json_len = out->len - from;
+    ev->out_json = rdx_arena_strndup(ev->arena, out->data + from, ev->out_json_len);
+}

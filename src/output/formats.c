@@ -143,7 +143,7 @@ static int jsonl_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
     rdx_strbuf_puts(b, "},\"source\":{");
     json_origin(b, d->event);
     rdx_strbuf_puts(b, "},\"event\":");
-    rdx_json_write(b, d->event->root, 0);
+    rdx_json_write_event(b, d->event);
     rdx_strbuf_puts(b, "}\n");
     return out_buffer_wrote(s, o, seq);
 }

@@ -273,6 +273,33 @@ TEST(details_show_unnamed_data_values) {
     rdx_arena_free(a);
 }
 
+/* The digest is made once per event (kept in its arena): a second
+ * detection of the event shows the same text, an empty digest stays empty,
+ * and the next event in the same arena gets its own. */
+TEST(details_once_per_event) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev = parse_event(a, "{\"Event\":{\"EventData\":{\"Image\":\"a\\nb\",\"X\":\"\"}}}");
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_event_details(&ev, &b);
+    CHECK(ev.out_details != NULL);
+    rdx_strbuf_putc(&b, '|');
+    rdx_event_details(&ev, &b);
+    CHECK_STR(b.data, "Image: a b|Image: a b");
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"Event\":{\"EventData\":{\"Binary\":null}}}");
+    rdx_strbuf_clear(&b);
+    rdx_event_details(&ev, &b);
+    rdx_event_details(&ev, &b);
+    CHECK_INT(b.len, 0);
+    CHECK(ev.out_details != NULL);
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"user\":\"bob\",\"n\":2}");
+    rdx_event_details(&ev, &b);
+    CHECK_STR(b.data, "user: bob ¦ n: 2");
+    rdx_strbuf_free(&b);
+    rdx_arena_free(a);
+}
+
 /* ---- the account -------------------------------------------------------- */
 
 TEST(account_counts_every_event_and_bounds_messages) {

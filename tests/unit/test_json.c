@@ -376,6 +376,50 @@ TEST(json_write_string_escaping) {
     rdx_arena_free(a);
 }
 
+/* rdx_json_write_event encodes an event once (kept in its arena) and then
+ * copies: the same text as rdx_json_write each time, a fresh one for the
+ * next event, and no keeping without an arena. */
+TEST(json_write_event_once_per_event) {
+    static const char lines[] =
+        "{\"a\":\"x\\ty\",\"n\":1.50,\"o\":{\"k\":[true,null]}}\n"
+        "{\"b\":\"\\u00e9\\\"\",\"a\":\"other\"}\n";
+    FILE *f = temp_stream(lines, sizeof lines - 1);
+    CHECK(f != NULL);
+    if (!f) return;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_json_reader *r = rdx_json_reader_from_stream(f, "t.jsonl");
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev;
+    const char *want[] = {"{\"a\":\"x\\ty\",\"n\":1.50,\"o\":{\"k\":[true,null]}}",
+                          "{\"b\":\"\xC3\xA9\\\"\",\"a\":\"other\"}"};
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(rdx_json_reader_next(r, a, &ev, &d), 1);
+        CHECK(ev.out_json == NULL);
+        rdx_strbuf b = RDX_STRBUF_INIT;
+        rdx_strbuf_puts(&b, "<");
+        rdx_json_write_event(&b, &ev);
+        CHECK(ev.out_json != NULL);
+        rdx_json_write_event(&b, &ev);
+        rdx_strbuf_puts(&b, ">");
+        const char *w = rdx_arena_printf(a, "<%s%s>", want[i], want[i]);
+        CHECK_STR(b.data, w);
+        rdx_strbuf_free(&b);
+        rdx_arena_reset(a);
+    }
+    rdx_event bare;
+    rdx_event_init(&bare, NULL, parse(a, "{\"z\":[1]}"));
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_json_write_event(&b, &bare);
+    CHECK(bare.out_json == NULL);
+    CHECK_STR(b.data, "{\"z\":[1]}");
+    rdx_strbuf_free(&b);
+    rdx_json_reader_close(r);
+    fclose(f);
+    rdx_arena_free(a);
+    rdx_diags_free(&d);
+}
+
 TEST(json_write_numbers) {
     rdx_arena *a = rdx_arena_new(0);
     rdx_value *arr = rdx_value_array(a);
