@@ -84,14 +84,36 @@ static void escape_control(rdx_strbuf *out, unsigned char c) {
     }
 }
 
+/* Whether any of the 8 bytes in w needs the slow path: below 0x20, '"',
+ * '\\' or 0x80 and above.  The usual "has a byte less than n" and "has a
+ * zero byte" tricks: exact as an any-test, which is all this is. */
+static int word_needs_care(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t low = (w - ones * 0x20) & ~w;
+    return (((q - ones) & ~q) | ((bs - ones) & ~bs) | low | w) & highs ? 1 : 0;
+}
+
+/* The end of the run of plain bytes from i: 8 bytes a step while no byte
+ * of the word needs care, then byte by byte (the table decides). */
+static size_t plain_run(const unsigned char *s, size_t i, size_t len) {
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (word_needs_care(w)) break;
+        i += 8;
+    }
+    while (i < len && plain[s[i]]) i++;
+    return i;
+}
+
 void rdx_json_write_string(rdx_strbuf *out, const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     rdx_strbuf_reserve(out, len + 2);
     rdx_strbuf_putc(out, '"');
     while (i < len) {
-        size_t run = i;
-        while (run < len && plain[s[run]]) run++;
+        size_t run = plain_run(s, i, len);
         if (run > i) {
             rdx_strbuf_append(out, s + i, run - i);
             i = run;

@@ -376,6 +376,58 @@ TEST(json_write_string_escaping) {
     rdx_arena_free(a);
 }
 
+/* The word-at-a-time run scan against a token reference: random strings
+ * built from tokens whose encoding is known on their own (plain bytes in
+ * long runs at every alignment, each character that must be escaped, valid
+ * 2-4 byte UTF-8, bytes that are ill-formed whatever follows them). */
+TEST(json_write_string_fast_runs_differential) {
+    static const struct { const char *in, *want; } tok[] = {
+        {"a", "a"}, {"Z", "Z"}, {" ", " "}, {"/", "/"}, {"~", "~"}, {"\x7f", "\x7f"},
+        {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\t", "\\t"}, {"\x01", "\\u0001"},
+        {"\x1f", "\\u001f"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"}, {"\xFF", "\xEF\xBF\xBD"},
+        {"\x80", "\xEF\xBF\xBD"}, {"\xC0", "\xEF\xBF\xBD"}, {"\xF5", "\xEF\xBF\xBD"},
+    };
+    const size_t ntok = sizeof tok / sizeof tok[0];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    rdx_strbuf in = RDX_STRBUF_INIT, want = RDX_STRBUF_INIT, got = RDX_STRBUF_INIT;
+    int round = 0;
+    for (; round < 20000; round++) {
+        rdx_strbuf_clear(&in);
+        rdx_strbuf_clear(&want);
+        rdx_strbuf_putc(&want, '"');
+        int n = (int)(x % 24);
+        for (int k = 0; k < n; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (x % 3 == 0) {             /* a plain run of 0..40 bytes */
+                size_t run = (size_t)(x >> 8) % 41;
+                for (size_t j = 0; j < run; j++) {
+                    char c = (char)(' ' + (x >> (j % 40)) % 95);
+                    if (c == '"' || c == '\\') c = 'q';
+                    rdx_strbuf_putc(&in, c);
+                    rdx_strbuf_putc(&want, c);
+                }
+            } else {
+                size_t t = (size_t)(x >> 8) % ntok;
+                rdx_strbuf_puts(&in, tok[t].in);
+                rdx_strbuf_puts(&want, tok[t].want);
+            }
+        }
+        rdx_strbuf_putc(&want, '"');
+        rdx_strbuf_clear(&got);
+        rdx_json_write_string(&got, in.data ? in.data : "", in.len);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0) {
+            CHECK_STR(got.data, want.data);
+            break;
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    }
+    CHECK_INT(round, 20000);
+    rdx_strbuf_free(&in);
+    rdx_strbuf_free(&want);
+    rdx_strbuf_free(&got);
+}
+
 /* rdx_json_write_event encodes an event once (kept in its arena) and then
  * copies: the same text as rdx_json_write each time, a fresh one for the
  * next event, and no keeping without an arena. */
