@@ -88,7 +88,31 @@ typedef struct parser {
     int need_more;          /* ran out of text while more was set */
     int failed;
     rdx_json_error *err;
+    struct quotes *borrow;  /* NULL: copy every string (rdx_json_parse) */
 } parser;
+
+/* Borrowing (the stream reader).  A string without escapes, key or value,
+ * and a number's text stay where they are in the reader's buffer instead
+ * of being copied to the arena: the offset (from text) of the closing
+ * quote, or of the byte after the number, is noted here, and only once the
+ * whole event has parsed are those bytes overwritten with NUL,
+ * which makes each string NUL-terminated in place as the value model
+ * promises.  A parse that fails leaves the text as it was, for the retry
+ * with more input and for resynchronisation. */
+struct quotes {
+    size_t *at;
+    size_t n, cap;
+};
+
+static void note_quote(parser *ps, const char *close) {
+    struct quotes *q = ps->borrow;
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 256;
+        q->at = realloc(q->at, q->cap * sizeof *q->at);
+        if (!q->at) abort();
+    }
+    q->at[q->n++] = (size_t)(close - ps->text);
+}
 
 static void parser_init(parser *ps, rdx_arena *a, const char *text, size_t len,
                         uint64_t base, uint64_t line, uint64_t line_start,
@@ -324,6 +348,7 @@ static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) 
     if (!escapes) {
         *out = open + 1;
         *len = (size_t)(s - open - 1);
+        if (ps->borrow) note_quote(ps, s);
         return 1;
     }
     *out = decode_string(ps, open + 1, s, len);
@@ -335,7 +360,8 @@ static rdx_value *parse_string(parser *ps) {
     size_t len;
     int decoded;
     if (!scan_string(ps, &s, &len, &decoded)) return NULL;
-    return decoded ? rdx_value_string_ref(ps->a, s, len) : rdx_value_string(ps->a, s, len);
+    return decoded || ps->borrow ? rdx_value_string_ref(ps->a, s, len)
+                                 : rdx_value_string(ps->a, s, len);
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -370,7 +396,16 @@ static rdx_value *parse_number(parser *ps) {
     }
     /* At the end of a partial text the number may go on in the next block. */
     if (p >= end && ps->more) return ran_out(ps, p, "number cut short");
-    rdx_value *v = rdx_value_number_text(ps->a, start, (size_t)(p - start));
+    rdx_value *v;
+    /* Borrowed inside a container only: the delimiter after it, which
+     * becomes its NUL, is then inside the event and already consumed (a
+     * top-level number's could be the line break the reader counts next). */
+    if (ps->borrow && ps->depth > 0 && p < end) {
+        v = rdx_value_number_text_ref(ps->a, start, (size_t)(p - start));
+        if (v) note_quote(ps, p);
+    } else {
+        v = rdx_value_number_text(ps->a, start, (size_t)(p - start));
+    }
     if (!v) return fail(ps, start, "invalid number");
     ps->p = p;
     return v;
@@ -454,7 +489,8 @@ static rdx_value *parse_object(parser *ps) {
         ps->p++;
         rdx_value *v = parse_value(ps);
         if (!v) return NULL;
-        rdx_object_add(ps->a, obj, key, klen, v);
+        if (decoded || ps->borrow) rdx_object_add_ref(ps->a, obj, key, klen, v);
+        else rdx_object_add(ps->a, obj, key, klen, v);
         skip_ws(ps);
         if (ps->p >= ps->end)
             return ran_out(ps, ps->p, "expected ',' or '}' after object member, found end of input");
@@ -526,7 +562,11 @@ struct rdx_json_reader {
     uint64_t line_start;    /* stream offset of that line's first byte */
     uint64_t limit;         /* with limited: read no byte at or past this offset */
     int limited;            /* a part of a file (rdx_json_reader_set_range) */
+    int borrow;             /* rdx_json_reader_set_borrow */
+    struct quotes quotes;   /* the event's borrowed strings (struct quotes) */
 };
+
+void rdx_json_reader_set_borrow(rdx_json_reader *r, int on) { r->borrow = on ? 1 : 0; }
 
 static rdx_json_reader *reader_new(FILE *f, int fd, int close_f, const char *name) {
     rdx_json_reader *r = calloc(1, sizeof *r);
@@ -574,6 +614,7 @@ void rdx_json_reader_close(rdx_json_reader *r) {
     if (r->close_fd && r->fd >= 0) close(r->fd);
     free(r->name);
     free(r->buf);
+    free(r->quotes.at);
     free(r);
 }
 
@@ -815,6 +856,8 @@ static rdx_value *parse_event(rdx_json_reader *r, rdx_arena *a, parser *ps,
     for (;;) {
         parser_init(ps, a, r->buf + r->pos, r->len - r->pos, r->base + r->pos, r->line,
                     r->line_start, !r->eof, err);
+        r->quotes.n = 0;
+        ps->borrow = r->borrow ? &r->quotes : NULL;
         rdx_value *v = parse_value(ps);
         if (v || !ps->need_more) return v;
         /* At end of input this goes round once more, with more = 0, for
@@ -877,6 +920,9 @@ static int read_event(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags
     rdx_json_error err;
     rdx_value *v = parse_event(r, a, &ps, &err, d);
     if (!v) return ps.need_more ? too_large(r, &st, d) : syntax_error(r, &st, &ps, &err, d);
+    /* Parsed: the borrowed strings end where their quotes were. */
+    char *text = r->buf + (ps.text - r->buf);
+    for (size_t i = 0; i < r->quotes.n; i++) text[r->quotes.at[i]] = 0;
     r->pos = (size_t)(ps.p - r->buf);
     r->line = ps.line;
     r->line_start = ps.line_start;
