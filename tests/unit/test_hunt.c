@@ -300,6 +300,30 @@ TEST(details_once_per_event) {
     rdx_arena_free(a);
 }
 
+/* The identity facts are found once per event (kept in its arena): the
+ * second ask, and the full facts after it, give the same answer, and the
+ * next event in the same arena gets its own. */
+TEST(facts_identity_once_per_event) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev = parse_event(a, "{\"Event\":{\"System\":{\"Channel\":\"Security\",\"EventID\":4688,"
+                                  "\"Computer\":\"h1\"}}}");
+    rdx_facts f1, f2, all;
+    CHECK_INT(rdx_event_facts_identity(&ev, &f1), 1);
+    CHECK(ev.identity != NULL);
+    CHECK_INT(rdx_event_facts_identity(&ev, &f2), 1);
+    CHECK_INT(rdx_event_facts(&ev, &all), 1);
+    CHECK(f1.channel == f2.channel && f1.channel_len == 8 && all.channel == f1.channel);
+    CHECK_INT(f2.event_id, 4688);
+    CHECK_INT(all.event_id, 4688);
+    CHECK(all.host && all.host_len == 2 && memcmp(all.host, "h1", 2) == 0);
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"message\":\"no identity\"}");
+    CHECK_INT(rdx_event_facts_identity(&ev, &f1), 0);
+    CHECK_INT(rdx_event_facts_identity(&ev, &f2), 0);
+    CHECK(f2.channel == NULL && !f2.has_event_id);
+    rdx_arena_free(a);
+}
+
 /* ---- the account -------------------------------------------------------- */
 
 TEST(account_counts_every_event_and_bounds_messages) {
