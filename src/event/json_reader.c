@@ -92,7 +92,40 @@ typedef struct parser {
     int failed;
     rdx_json_error *err;
     struct quotes *borrow;  /* NULL: copy every string (rdx_json_parse) */
+    struct members *open;   /* members of the objects being parsed */
 } parser;
+
+/* An object's members are gathered on this stack while it is parsed (an
+ * inner object's above its parent's) and copied to the arena once, at its
+ * '}', in an array of exactly their number: no arena array doubling and
+ * copying member by member.  Owned by the reader (reused per event) or by
+ * one rdx_json_parse call. */
+struct members {
+    rdx_member *m;
+    size_t n, cap;
+};
+
+static void push_member(struct members *st, const char *key, size_t klen, rdx_value *v) {
+    if (st->n == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 64;
+        st->m = realloc(st->m, st->cap * sizeof *st->m);
+        if (!st->m) abort();
+    }
+    st->m[st->n++] = (rdx_member){key, klen, v};
+}
+
+/* The members from base up become obj's; the stack drops back to base. */
+static void close_object(parser *ps, rdx_value *obj, size_t base) {
+    struct members *st = ps->open;
+    size_t n = st->n - base;
+    if (n) {
+        rdx_member *m = rdx_arena_alloc(ps->a, n * sizeof *m);
+        memcpy(m, st->m + base, n * sizeof *m);
+        obj->u.object.members = m;
+        obj->u.object.count = obj->u.object.cap = n;
+    }
+    st->n = base;
+}
 
 /* Borrowing (the stream reader).  A string without escapes, key or value,
  * and a number's text stay where they are in the reader's buffer instead
@@ -474,6 +507,7 @@ static rdx_value *parse_array(parser *ps) {
 static rdx_value *parse_object(parser *ps) {
     if (!enter(ps)) return NULL;
     rdx_value *obj = rdx_value_object(ps->a);
+    size_t base = ps->open->n;
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == '}') {
         ps->p++;
@@ -484,9 +518,9 @@ static rdx_value *parse_object(parser *ps) {
         skip_ws(ps);
         if (ps->p >= ps->end) return ran_out(ps, ps->p, "expected string key, found end of input");
         if (*ps->p != '"') {
-            if (*ps->p == '}' && obj->u.object.count)
+            if (*ps->p == '}' && (ps->open->n > base))
                 return fail(ps, ps->p, "trailing comma in object");
-            return expected(ps, obj->u.object.count ? "string key" : "string key or '}'");
+            return expected(ps, (ps->open->n > base) ? "string key" : "string key or '}'");
         }
         const char *key;
         size_t klen;
@@ -499,8 +533,8 @@ static rdx_value *parse_object(parser *ps) {
         ps->p++;
         rdx_value *v = parse_value(ps);
         if (!v) return NULL;
-        if (decoded || ps->borrow) rdx_object_add_ref(ps->a, obj, key, klen, v);
-        else rdx_object_add(ps->a, obj, key, klen, v);
+        if (!decoded && !ps->borrow) key = rdx_arena_strndup(ps->a, key, klen);
+        push_member(ps->open, key, klen, v);
         skip_ws(ps);
         if (ps->p >= ps->end)
             return ran_out(ps, ps->p, "expected ',' or '}' after object member, found end of input");
@@ -509,6 +543,7 @@ static rdx_value *parse_object(parser *ps) {
         } else if (*ps->p == '}') {
             ps->p++;
             ps->depth--;
+            close_object(ps, obj, base);
             return obj;
         } else {
             return expected(ps, "',' or '}' after object member");
@@ -540,8 +575,11 @@ rdx_value *rdx_json_parse(rdx_arena *a, const char *text, size_t len, rdx_json_e
     memset(err, 0, sizeof *err);
     if (!text) len = 0;
     parser ps;
+    struct members open = {0};
     parser_init(&ps, a, text ? text : "", len, 0, 1, 0, 0, err);
+    ps.open = &open;
     rdx_value *v = parse_value(&ps);
+    free(open.m);
     if (!v) return NULL;
     skip_ws(&ps);
     if (ps.p < ps.end) return fail(&ps, ps.p, "trailing characters after value");
@@ -574,6 +612,7 @@ struct rdx_json_reader {
     int limited;            /* a part of a file (rdx_json_reader_set_range) */
     int borrow;             /* rdx_json_reader_set_borrow */
     struct quotes quotes;   /* the event's borrowed strings (struct quotes) */
+    struct members open;    /* members being gathered (struct members) */
 };
 
 void rdx_json_reader_set_borrow(rdx_json_reader *r, int on) { r->borrow = on ? 1 : 0; }
@@ -625,6 +664,7 @@ void rdx_json_reader_close(rdx_json_reader *r) {
     free(r->name);
     free(r->buf);
     free(r->quotes.at);
+    free(r->open.m);
     free(r);
 }
 
@@ -868,6 +908,8 @@ static rdx_value *parse_event(rdx_json_reader *r, rdx_arena *a, parser *ps,
                     r->line_start, !r->eof, err);
         r->quotes.n = 0;
         ps->borrow = r->borrow ? &r->quotes : NULL;
+        r->open.n = 0;
+        ps->open = &r->open;
         rdx_value *v = parse_value(ps);
         if (v || !ps->need_more) return v;
         /* At end of input this goes round once more, with more = 0, for
