@@ -51,6 +51,8 @@ typedef enum rdx_origin_kind {
     RDX_ORIGIN_MESSAGE
 } rdx_origin_kind;
 
+struct rdx_facts;
+
 typedef struct rdx_event {
     rdx_value *root;         /* the tree; owned by arena */
     rdx_arena *arena;        /* not owned: the reader's per-event arena */
@@ -79,6 +81,20 @@ typedef struct rdx_event {
     uint32_t *seg_slots;
     uint32_t *seg_next;
     int seg_exact;
+    /* What output makes of the event, made once per event and reused for
+     * each of its detections (rdx_json_write_event, rdx_event_details):
+     * its compact JSON and its details digest, kept in arena; NULL until a
+     * sink first asks (and always without an arena).  So the tree must not
+     * change once a detection of it has been written. */
+    const char *out_json;
+    size_t out_json_len;
+    const char *out_details;
+    size_t out_details_len;
+    /* Its identity facts (rdx_event_facts_identity: channel, provider,
+     * event ID), found once per event for routing and then reused by the
+     * output's facts; in arena, NULL until asked (always without one). */
+    const struct rdx_facts *identity;
+    int identity_has;
 } rdx_event;
 
 /* Case-insensitive (ASCII) FNV-1a hash of a field name. */

@@ -53,7 +53,9 @@ rdx_json_reader *rdx_json_reader_from_fd(int fd, int own_fd, const char *name, c
  * line where the event starts (in every layout, not only JSON Lines),
  * ev->offset its byte offset.  Limits: nesting 512 levels (the top-level
  * array of events not counted), one event 64 MiB (reported and skipped).
- * A top-level value that is not an object is reported, not returned. */
+ * A top-level value that is not an object is reported, not returned.
+ * With borrowing on (rdx_json_reader_set_borrow) the event also lives only
+ * until the next call or the close. */
 int rdx_json_reader_next(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 /* Bytes consumed so far (for progress). */
 size_t rdx_json_reader_offset(const rdx_json_reader *r);
@@ -62,11 +64,21 @@ size_t rdx_json_reader_offset(const rdx_json_reader *r);
  * start must begin (split.h).  Call before the first next.  0, or -1. */
 int rdx_json_reader_set_range(rdx_json_reader *r, uint64_t start, uint64_t end, uint64_t line);
 void rdx_json_reader_close(rdx_json_reader *r);
+/* Borrowing (off by default): keys, strings without escapes and numbers'
+ * text are left in the reader's buffer (NUL-terminated there) instead of
+ * being copied to the arena, for a caller that is done with each event
+ * before the next call, as the hunter is. */
+void rdx_json_reader_set_borrow(rdx_json_reader *r, int on);
 
 /* Append v as JSON.  indent 0 = compact (one line); otherwise spaces per
  * level, "key": value with one space. */
 void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent);
 /* Append s as a JSON string literal, quotes included. */
 void rdx_json_write_string(rdx_strbuf *out, const char *s, size_t len);
+/* Append ev's tree as compact JSON (rdx_json_write, indent 0), encoded
+ * once per event: the first call keeps the text in the event's arena
+ * (ev->out_json) and later calls copy it, so a sink writing an event once
+ * per detection escapes it once. */
+void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev);
 
 #endif

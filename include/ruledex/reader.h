@@ -32,6 +32,8 @@ int rdx_reader_next(rdx_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 rdx_format rdx_reader_format(const rdx_reader *r);
 uint64_t rdx_reader_offset(const rdx_reader *r);   /* bytes consumed */
 void rdx_reader_close(rdx_reader *r);
+/* rdx_json_reader_set_borrow for a JSON file; nothing for EVTX. */
+void rdx_reader_set_borrow(rdx_reader *r, int on);
 
 const char *rdx_format_name(rdx_format f);
 

@@ -45,6 +45,8 @@ typedef struct rdx_source_ops {
     int (*next)(void *impl, rdx_arena *a, rdx_event *ev, rdx_diags *d);
     uint64_t (*offset)(const void *impl);
     void (*close)(void *impl);
+    /* May be NULL: see rdx_source_set_borrow. */
+    void (*borrow)(void *impl, int on);
 } rdx_source_ops;
 
 /* Wrap an implementation (ops static, impl owned by the source). */
@@ -79,6 +81,11 @@ int rdx_source_next(rdx_source *s, rdx_arena *a, rdx_event *ev, rdx_diags *d);
 uint64_t rdx_source_offset(const rdx_source *s);   /* bytes consumed, 0 if unknown */
 const char *rdx_source_kind(const rdx_source *s);  /* the ops' name */
 void rdx_source_close(rdx_source *s);
+/* The caller promises to be done with each event (and to reset its arena)
+ * before the next rdx_source_next or the close, as the hunter is: a JSON
+ * reader may then leave the event's strings in its buffer instead of
+ * copying them (rdx_json_reader_set_borrow).  Off by default. */
+void rdx_source_set_borrow(rdx_source *s, int on);
 
 /* The origin as output shows it: "path:line" (JSON), "path#record" (EVTX),
  * "path@offset" (otherwise), "topic[partition]@offset" or

@@ -42,7 +42,8 @@ typedef enum rdx_numkind {
 typedef struct rdx_value rdx_value;
 
 typedef struct rdx_member {
-    const char *key;     /* UTF-8, NUL-terminated, in the arena */
+    const char *key;     /* UTF-8, NUL-terminated, in the arena (or, from the
+                            JSON stream reader, in its buffer: json.h) */
     size_t key_len;
     rdx_value *value;
 } rdx_member;
@@ -75,6 +76,10 @@ rdx_value *rdx_value_uint(rdx_arena *a, uint64_t v);
 rdx_value *rdx_value_float(rdx_arena *a, double v);
 /* A number from its JSON text (copied); NULL if text is not a JSON number. */
 rdx_value *rdx_value_number_text(rdx_arena *a, const char *text, size_t len);
+/* The same without the copy: text must live at least as long as the
+ * arena's contents, be NUL-terminated at len before the value is read as
+ * text, and be followed now by a byte that cannot continue a number. */
+rdx_value *rdx_value_number_text_ref(rdx_arena *a, const char *text, size_t len);
 rdx_value *rdx_value_array(rdx_arena *a);
 rdx_value *rdx_value_object(rdx_arena *a);
 
@@ -83,6 +88,10 @@ void rdx_array_push(rdx_arena *a, rdx_value *arr, rdx_value *item);
  * matcher sees every value).  key is copied. */
 void rdx_object_add(rdx_arena *a, rdx_value *obj, const char *key, size_t key_len,
                     rdx_value *val);
+/* The same without the copy: key (NUL-terminated at key_len) must live at
+ * least as long as the arena's contents. */
+void rdx_object_add_ref(rdx_arena *a, rdx_value *obj, const char *key, size_t key_len,
+                        rdx_value *val);
 /* First member with exactly this key, or NULL. */
 rdx_value *rdx_object_get(const rdx_value *obj, const char *key);
 

@@ -98,9 +98,15 @@ static int parse_id(const rdx_value *v, int64_t *out) {
     return 1;
 }
 
+/* Routing asks first, the output's facts again: the answer is kept in the
+ * event's arena (ev->identity) and copied the second time. */
 int rdx_event_facts_identity(rdx_event *ev, rdx_facts *f) {
     memset(f, 0, sizeof *f);
     if (!ev) return 0;
+    if (ev->identity) {
+        *f = *ev->identity;
+        return ev->identity_has;
+    }
     rdx_event_index(ev);
     f->channel = first_text(ev, channel_names, &f->channel_len);
     f->provider = first_text(ev, provider_names, &f->provider_len);
@@ -110,7 +116,14 @@ int rdx_event_facts_identity(rdx_event *ev, rdx_facts *f) {
         f->has_event_id = 1;
         f->event_id_text = rdx_value_text(v, &f->event_id_text_len);
     }
-    return f->channel || f->provider || f->has_event_id;
+    int has = f->channel || f->provider || f->has_event_id;
+    if (ev->arena) {
+        rdx_facts *keep = rdx_arena_alloc(ev->arena, sizeof *keep);
+        *keep = *f;
+        ev->identity = keep;
+        ev->identity_has = has;
+    }
+    return has;
 }
 
 int rdx_event_facts(rdx_event *ev, rdx_facts *f) {

@@ -22,7 +22,10 @@
  * finds where the event ends with a cheap bracket-and-quote scan (reading,
  * and growing the buffer only if the event itself is bigger than it), and
  * parses the event once more.  So memory is one event plus one block, and
- * the common case is a single pass.
+ * the common case is a single pass.  A caller that is done with each event
+ * before the next call (the hunter) can let the reader borrow: strings
+ * without escapes, keys and numbers' text then stay in the buffer, copied
+ * nowhere (struct quotes below says how they get their NULs).
  *
  * Errors.  A syntax error costs the event it is in.  The reader reports it
  * (category "json", file:line:column, byte offset) and resynchronises: it
@@ -88,7 +91,64 @@ typedef struct parser {
     int need_more;          /* ran out of text while more was set */
     int failed;
     rdx_json_error *err;
+    struct quotes *borrow;  /* NULL: copy every string (rdx_json_parse) */
+    struct members *open;   /* members of the objects being parsed */
 } parser;
+
+/* An object's members are gathered on this stack while it is parsed (an
+ * inner object's above its parent's) and copied to the arena once, at its
+ * '}', in an array of exactly their number: no arena array doubling and
+ * copying member by member.  Owned by the reader (reused per event) or by
+ * one rdx_json_parse call. */
+struct members {
+    rdx_member *m;
+    size_t n, cap;
+};
+
+static void push_member(struct members *st, const char *key, size_t klen, rdx_value *v) {
+    if (st->n == st->cap) {
+        st->cap = st->cap ? st->cap * 2 : 64;
+        st->m = realloc(st->m, st->cap * sizeof *st->m);
+        if (!st->m) abort();
+    }
+    st->m[st->n++] = (rdx_member){key, klen, v};
+}
+
+/* The members from base up become obj's; the stack drops back to base. */
+static void close_object(parser *ps, rdx_value *obj, size_t base) {
+    struct members *st = ps->open;
+    size_t n = st->n - base;
+    if (n) {
+        rdx_member *m = rdx_arena_alloc(ps->a, n * sizeof *m);
+        memcpy(m, st->m + base, n * sizeof *m);
+        obj->u.object.members = m;
+        obj->u.object.count = obj->u.object.cap = n;
+    }
+    st->n = base;
+}
+
+/* Borrowing (the stream reader).  A string without escapes, key or value,
+ * and a number's text stay where they are in the reader's buffer instead
+ * of being copied to the arena: the offset (from text) of the closing
+ * quote, or of the byte after the number, is noted here, and only once the
+ * whole event has parsed are those bytes overwritten with NUL,
+ * which makes each string NUL-terminated in place as the value model
+ * promises.  A parse that fails leaves the text as it was, for the retry
+ * with more input and for resynchronisation. */
+struct quotes {
+    size_t *at;
+    size_t n, cap;
+};
+
+static void note_quote(parser *ps, const char *close) {
+    struct quotes *q = ps->borrow;
+    if (q->n == q->cap) {
+        q->cap = q->cap ? q->cap * 2 : 256;
+        q->at = realloc(q->at, q->cap * sizeof *q->at);
+        if (!q->at) abort();
+    }
+    q->at[q->n++] = (size_t)(close - ps->text);
+}
 
 static void parser_init(parser *ps, rdx_arena *a, const char *text, size_t len,
                         uint64_t base, uint64_t line, uint64_t line_start,
@@ -154,7 +214,7 @@ static void *ran_out(parser *ps, const char *at, const char *msg) {
 /* Helpers return 0 on failure; the message is already recorded. */
 #define FAILED(call) ((void)(call), 0)
 
-static void skip_ws(parser *ps) {
+static void skip_ws_run(parser *ps) {
     const char *p = ps->p, *end = ps->end;
     while (p < end) {
         char c = *p;
@@ -169,6 +229,13 @@ static void skip_ws(parser *ps) {
         }
     }
     ps->p = p;
+}
+
+/* Compact JSON has no white space between tokens: the common case is one
+ * compare, without a call. */
+static inline void skip_ws(parser *ps) {
+    if (ps->p < ps->end && (unsigned char)*ps->p > ' ') return;
+    skip_ws_run(ps);
 }
 
 static rdx_value *parse_value(parser *ps);
@@ -324,6 +391,7 @@ static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) 
     if (!escapes) {
         *out = open + 1;
         *len = (size_t)(s - open - 1);
+        if (ps->borrow) note_quote(ps, s);
         return 1;
     }
     *out = decode_string(ps, open + 1, s, len);
@@ -335,7 +403,8 @@ static rdx_value *parse_string(parser *ps) {
     size_t len;
     int decoded;
     if (!scan_string(ps, &s, &len, &decoded)) return NULL;
-    return decoded ? rdx_value_string_ref(ps->a, s, len) : rdx_value_string(ps->a, s, len);
+    return decoded || ps->borrow ? rdx_value_string_ref(ps->a, s, len)
+                                 : rdx_value_string(ps->a, s, len);
 }
 
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -370,7 +439,16 @@ static rdx_value *parse_number(parser *ps) {
     }
     /* At the end of a partial text the number may go on in the next block. */
     if (p >= end && ps->more) return ran_out(ps, p, "number cut short");
-    rdx_value *v = rdx_value_number_text(ps->a, start, (size_t)(p - start));
+    rdx_value *v;
+    /* Borrowed inside a container only: the delimiter after it, which
+     * becomes its NUL, is then inside the event and already consumed (a
+     * top-level number's could be the line break the reader counts next). */
+    if (ps->borrow && ps->depth > 0 && p < end) {
+        v = rdx_value_number_text_ref(ps->a, start, (size_t)(p - start));
+        if (v) note_quote(ps, p);
+    } else {
+        v = rdx_value_number_text(ps->a, start, (size_t)(p - start));
+    }
     if (!v) return fail(ps, start, "invalid number");
     ps->p = p;
     return v;
@@ -429,6 +507,7 @@ static rdx_value *parse_array(parser *ps) {
 static rdx_value *parse_object(parser *ps) {
     if (!enter(ps)) return NULL;
     rdx_value *obj = rdx_value_object(ps->a);
+    size_t base = ps->open->n;
     skip_ws(ps);
     if (ps->p < ps->end && *ps->p == '}') {
         ps->p++;
@@ -439,9 +518,9 @@ static rdx_value *parse_object(parser *ps) {
         skip_ws(ps);
         if (ps->p >= ps->end) return ran_out(ps, ps->p, "expected string key, found end of input");
         if (*ps->p != '"') {
-            if (*ps->p == '}' && obj->u.object.count)
+            if (*ps->p == '}' && (ps->open->n > base))
                 return fail(ps, ps->p, "trailing comma in object");
-            return expected(ps, obj->u.object.count ? "string key" : "string key or '}'");
+            return expected(ps, (ps->open->n > base) ? "string key" : "string key or '}'");
         }
         const char *key;
         size_t klen;
@@ -454,7 +533,8 @@ static rdx_value *parse_object(parser *ps) {
         ps->p++;
         rdx_value *v = parse_value(ps);
         if (!v) return NULL;
-        rdx_object_add(ps->a, obj, key, klen, v);
+        if (!decoded && !ps->borrow) key = rdx_arena_strndup(ps->a, key, klen);
+        push_member(ps->open, key, klen, v);
         skip_ws(ps);
         if (ps->p >= ps->end)
             return ran_out(ps, ps->p, "expected ',' or '}' after object member, found end of input");
@@ -463,6 +543,7 @@ static rdx_value *parse_object(parser *ps) {
         } else if (*ps->p == '}') {
             ps->p++;
             ps->depth--;
+            close_object(ps, obj, base);
             return obj;
         } else {
             return expected(ps, "',' or '}' after object member");
@@ -494,8 +575,11 @@ rdx_value *rdx_json_parse(rdx_arena *a, const char *text, size_t len, rdx_json_e
     memset(err, 0, sizeof *err);
     if (!text) len = 0;
     parser ps;
+    struct members open = {0};
     parser_init(&ps, a, text ? text : "", len, 0, 1, 0, 0, err);
+    ps.open = &open;
     rdx_value *v = parse_value(&ps);
+    free(open.m);
     if (!v) return NULL;
     skip_ws(&ps);
     if (ps.p < ps.end) return fail(&ps, ps.p, "trailing characters after value");
@@ -526,7 +610,12 @@ struct rdx_json_reader {
     uint64_t line_start;    /* stream offset of that line's first byte */
     uint64_t limit;         /* with limited: read no byte at or past this offset */
     int limited;            /* a part of a file (rdx_json_reader_set_range) */
+    int borrow;             /* rdx_json_reader_set_borrow */
+    struct quotes quotes;   /* the event's borrowed strings (struct quotes) */
+    struct members open;    /* members being gathered (struct members) */
 };
+
+void rdx_json_reader_set_borrow(rdx_json_reader *r, int on) { r->borrow = on ? 1 : 0; }
 
 static rdx_json_reader *reader_new(FILE *f, int fd, int close_f, const char *name) {
     rdx_json_reader *r = calloc(1, sizeof *r);
@@ -574,6 +663,8 @@ void rdx_json_reader_close(rdx_json_reader *r) {
     if (r->close_fd && r->fd >= 0) close(r->fd);
     free(r->name);
     free(r->buf);
+    free(r->quotes.at);
+    free(r->open.m);
     free(r);
 }
 
@@ -815,6 +906,10 @@ static rdx_value *parse_event(rdx_json_reader *r, rdx_arena *a, parser *ps,
     for (;;) {
         parser_init(ps, a, r->buf + r->pos, r->len - r->pos, r->base + r->pos, r->line,
                     r->line_start, !r->eof, err);
+        r->quotes.n = 0;
+        ps->borrow = r->borrow ? &r->quotes : NULL;
+        r->open.n = 0;
+        ps->open = &r->open;
         rdx_value *v = parse_value(ps);
         if (v || !ps->need_more) return v;
         /* At end of input this goes round once more, with more = 0, for
@@ -877,6 +972,9 @@ static int read_event(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags
     rdx_json_error err;
     rdx_value *v = parse_event(r, a, &ps, &err, d);
     if (!v) return ps.need_more ? too_large(r, &st, d) : syntax_error(r, &st, &ps, &err, d);
+    /* Parsed: the borrowed strings end where their quotes were. */
+    char *text = r->buf + (ps.text - r->buf);
+    for (size_t i = 0; i < r->quotes.n; i++) text[r->quotes.at[i]] = 0;
     r->pos = (size_t)(ps.p - r->buf);
     r->line = ps.line;
     r->line_start = ps.line_start;

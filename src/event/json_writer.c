@@ -69,31 +69,74 @@ static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad) {
     return 0;
 }
 
+/* The writer appends in small pieces (a quote, a key, a colon), so it
+ * writes into the buffer itself rather than through a call per piece:
+ * room for n bytes and the terminating NUL, then a copy.  Whoever finishes
+ * a public call writes the NUL (end_text). */
+static inline void need(rdx_strbuf *out, size_t n) {
+    if (out->len + n + 1 > out->cap) rdx_strbuf_reserve(out, n);
+}
+
+static inline void put_bytes(rdx_strbuf *out, const void *p, size_t n) {
+    need(out, n);
+    memcpy(out->data + out->len, p, n);
+    out->len += n;
+}
+
+static inline void put1(rdx_strbuf *out, char c) {
+    need(out, 1);
+    out->data[out->len++] = c;
+}
+
+static void end_text(rdx_strbuf *out) { out->data[out->len] = 0; }
+
 static void escape_control(rdx_strbuf *out, unsigned char c) {
     static const char hex[] = "0123456789abcdef";
     char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
     switch (c) {
-    case '"': rdx_strbuf_append(out, "\\\"", 2); return;
-    case '\\': rdx_strbuf_append(out, "\\\\", 2); return;
-    case '\b': rdx_strbuf_append(out, "\\b", 2); return;
-    case '\f': rdx_strbuf_append(out, "\\f", 2); return;
-    case '\n': rdx_strbuf_append(out, "\\n", 2); return;
-    case '\r': rdx_strbuf_append(out, "\\r", 2); return;
-    case '\t': rdx_strbuf_append(out, "\\t", 2); return;
-    default: rdx_strbuf_append(out, e, 6); return;
+    case '"': put_bytes(out, "\\\"", 2); return;
+    case '\\': put_bytes(out, "\\\\", 2); return;
+    case '\b': put_bytes(out, "\\b", 2); return;
+    case '\f': put_bytes(out, "\\f", 2); return;
+    case '\n': put_bytes(out, "\\n", 2); return;
+    case '\r': put_bytes(out, "\\r", 2); return;
+    case '\t': put_bytes(out, "\\t", 2); return;
+    default: put_bytes(out, e, 6); return;
     }
 }
 
-void rdx_json_write_string(rdx_strbuf *out, const char *str, size_t len) {
+/* Whether any of the 8 bytes in w needs the slow path: below 0x20, '"',
+ * '\\' or 0x80 and above.  The usual "has a byte less than n" and "has a
+ * zero byte" tricks: exact as an any-test, which is all this is. */
+static int word_needs_care(uint64_t w) {
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
+    uint64_t low = (w - ones * 0x20) & ~w;
+    return (((q - ones) & ~q) | ((bs - ones) & ~bs) | low | w) & highs ? 1 : 0;
+}
+
+/* The end of the run of plain bytes from i: 8 bytes a step while no byte
+ * of the word needs care, then byte by byte (the table decides). */
+static size_t plain_run(const unsigned char *s, size_t i, size_t len) {
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (word_needs_care(w)) break;
+        i += 8;
+    }
+    while (i < len && plain[s[i]]) i++;
+    return i;
+}
+
+static void put_string(rdx_strbuf *out, const char *str, size_t len) {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
-    rdx_strbuf_reserve(out, len + 2);
-    rdx_strbuf_putc(out, '"');
+    need(out, len + 2);
+    out->data[out->len++] = '"';
     while (i < len) {
-        size_t run = i;
-        while (run < len && plain[s[run]]) run++;
+        size_t run = plain_run(s, i, len);
         if (run > i) {
-            rdx_strbuf_append(out, s + i, run - i);
+            put_bytes(out, s + i, run - i);
             i = run;
             continue;
         }
@@ -104,14 +147,19 @@ void rdx_json_write_string(rdx_strbuf *out, const char *str, size_t len) {
         }
         size_t bad, n = utf8_sequence(s + i, len - i, &bad);
         if (n) {
-            rdx_strbuf_append(out, s + i, n);
+            put_bytes(out, s + i, n);
             i += n;
         } else {
-            rdx_strbuf_append(out, "\xEF\xBF\xBD", 3);
+            put_bytes(out, "\xEF\xBF\xBD", 3);
             i += bad;
         }
     }
-    rdx_strbuf_putc(out, '"');
+    put1(out, '"');
+}
+
+void rdx_json_write_string(rdx_strbuf *out, const char *str, size_t len) {
+    put_string(out, str, len);
+    end_text(out);
 }
 
 /* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
@@ -139,7 +187,7 @@ static int is_json_number(const char *s, size_t n) {
 
 static void write_number(rdx_strbuf *out, const rdx_value *v) {
     if (v->u.str.ptr && is_json_number(v->u.str.ptr, v->u.str.len)) {
-        rdx_strbuf_append(out, v->u.str.ptr, v->u.str.len);
+        put_bytes(out, v->u.str.ptr, v->u.str.len);
         return;
     }
     switch (v->num_kind) {
@@ -161,37 +209,38 @@ static void write_value(rdx_strbuf *out, const rdx_value *v, int indent, int lev
 
 static void write_array(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
     size_t n = v->u.array.count;
-    rdx_strbuf_putc(out, '[');
+    put1(out, '[');
     for (size_t i = 0; i < n; i++) {
-        if (i) rdx_strbuf_putc(out, ',');
+        if (i) put1(out, ',');
         if (indent) newline(out, indent, level + 1);
         write_value(out, v->u.array.items[i], indent, level + 1);
     }
     if (indent && n) newline(out, indent, level);
-    rdx_strbuf_putc(out, ']');
+    put1(out, ']');
 }
 
 static void write_object(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
     size_t n = v->u.object.count;
-    rdx_strbuf_putc(out, '{');
+    put1(out, '{');
     for (size_t i = 0; i < n; i++) {
         const rdx_member *m = &v->u.object.members[i];
-        if (i) rdx_strbuf_putc(out, ',');
+        if (i) put1(out, ',');
         if (indent) newline(out, indent, level + 1);
-        rdx_json_write_string(out, m->key, m->key_len);
-        rdx_strbuf_append(out, indent ? ": " : ":", indent ? 2 : 1);
+        put_string(out, m->key, m->key_len);
+        if (indent) put_bytes(out, ": ", 2);
+        else put1(out, ':');
         write_value(out, m->value, indent, level + 1);
     }
     if (indent && n) newline(out, indent, level);
-    rdx_strbuf_putc(out, '}');
+    put1(out, '}');
 }
 
 static void write_value(rdx_strbuf *out, const rdx_value *v, int indent, int level) {
     switch (v->type) {
-    case RDX_NULL: rdx_strbuf_append(out, "null", 4); break;
-    case RDX_BOOL: rdx_strbuf_puts(out, v->u.boolean ? "true" : "false"); break;
+    case RDX_NULL: put_bytes(out, "null", 4); break;
+    case RDX_BOOL: put_bytes(out, v->u.boolean ? "true" : "false", v->u.boolean ? 4 : 5); break;
     case RDX_NUMBER: write_number(out, v); break;
-    case RDX_STRING: rdx_json_write_string(out, v->u.str.ptr, v->u.str.len); break;
+    case RDX_STRING: put_string(out, v->u.str.ptr, v->u.str.len); break;
     case RDX_ARRAY: write_array(out, v, indent, level); break;
     case RDX_OBJECT: write_object(out, v, indent, level); break;
     }
@@ -203,4 +252,20 @@ void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent) {
         return;
     }
     write_value(out, v, indent < 0 ? 0 : indent, 0);
+    end_text(out);
+}
+
+/* Written straight into out (no second buffer), then that slice copied to
+ * the arena: a one-detection event pays a memcpy, every further detection
+ * saves a whole serialisation. */
+void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev) {
+    if (ev->out_json) {
+        rdx_strbuf_append(out, ev->out_json, ev->out_json_len);
+        return;
+    }
+    size_t from = out->len;
+    rdx_json_write(out, ev->root, 0);
+    if (!ev->arena) return;
+    ev->out_json_len = out->len - from;
+    ev->out_json = rdx_arena_strndup(ev->arena, out->data + from, ev->out_json_len);
 }

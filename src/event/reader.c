@@ -107,3 +107,7 @@ void rdx_reader_close(rdx_reader *r) {
     if (r->json) rdx_json_reader_close(r->json);
     free(r);
 }
+
+void rdx_reader_set_borrow(rdx_reader *r, int on) {
+    if (r && r->json) rdx_json_reader_set_borrow(r->json, on);
+}

@@ -34,6 +34,10 @@ uint64_t rdx_source_offset(const rdx_source *s) {
 
 const char *rdx_source_kind(const rdx_source *s) { return s->ops->name; }
 
+void rdx_source_set_borrow(rdx_source *s, int on) {
+    if (s && s->ops->borrow) s->ops->borrow(s->impl, on);
+}
+
 void rdx_source_close(rdx_source *s) {
     if (!s) return;
     if (s->ops->close) s->ops->close(s->impl);
@@ -50,7 +54,9 @@ static uint64_t file_offset(const void *impl) { return rdx_reader_offset(impl); 
 
 static void file_close(void *impl) { rdx_reader_close(impl); }
 
-static const rdx_source_ops file_ops = {"file", file_next, file_offset, file_close};
+static void file_borrow(void *impl, int on) { rdx_reader_set_borrow(impl, on); }
+
+static const rdx_source_ops file_ops = {"file", file_next, file_offset, file_close, file_borrow};
 
 rdx_source *rdx_source_open_file(const char *path, rdx_format fmt, rdx_diags *d) {
     rdx_reader *r = rdx_reader_open(path, fmt, d);
@@ -103,7 +109,13 @@ static void buffer_close(void *impl) {
     free(b);
 }
 
-static const rdx_source_ops buffer_ops = {"buffer", buffer_next, buffer_offset, buffer_close};
+static void buffer_borrow(void *impl, int on) {
+    buffer_src *b = impl;
+    if (b->json) rdx_json_reader_set_borrow(b->json, on);
+}
+
+static const rdx_source_ops buffer_ops = {"buffer", buffer_next, buffer_offset, buffer_close,
+                                          buffer_borrow};
 
 /* The name diagnostics give the buffer: "topic[partition]@offset". */
 static char *buffer_name(const rdx_origin_spec *spec) {

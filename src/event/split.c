@@ -179,14 +179,15 @@ static int evtx_next(void *impl, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
 }
 static uint64_t evtx_offset(const void *impl) { return rdx_evtx_offset(impl); }
 static void evtx_close(void *impl) { rdx_evtx_close(impl); }
-static const rdx_source_ops evtx_part_ops = {"file", evtx_next, evtx_offset, evtx_close};
+static const rdx_source_ops evtx_part_ops = {"file", evtx_next, evtx_offset, evtx_close, NULL};
 
 static int json_next(void *impl, rdx_arena *a, rdx_event *ev, rdx_diags *d) {
     return rdx_json_reader_next(impl, a, ev, d);
 }
 static uint64_t json_offset(const void *impl) { return rdx_json_reader_offset(impl); }
 static void json_close(void *impl) { rdx_json_reader_close(impl); }
-static const rdx_source_ops json_part_ops = {"file", json_next, json_offset, json_close};
+static void json_borrow(void *impl, int on) { rdx_json_reader_set_borrow(impl, on); }
+static const rdx_source_ops json_part_ops = {"file", json_next, json_offset, json_close, json_borrow};
 
 rdx_source *rdx_source_open_part(const char *path, const rdx_split *s, size_t k, rdx_diags *d) {
     if (s->n <= 1 || k >= s->n) return rdx_source_open_file(path, s->fmt, d);

@@ -89,6 +89,47 @@ static int json_number_shape(const char *s, size_t n, int *is_int) {
     return i == n;
 }
 
+/* The integer text s[0, n) (JSON shape, so digits after an optional '-',
+ * no leading zeros) into v as strtoll/strtoull would give it: INT when it
+ * fits int64, UINT when a non-negative one fits uint64; 0 when it fits
+ * neither (the caller then reads it as a float).  Exact arithmetic, so it
+ * needs no terminating NUL. */
+static int integer_of(const char *s, size_t n, rdx_value *v) {
+    int neg = s[0] == '-';
+    uint64_t u = 0;
+    for (size_t i = (size_t)neg; i < n; i++) {
+        unsigned d = (unsigned)(s[i] - '0');
+        if (u > (UINT64_MAX - d) / 10) return 0;
+        u = u * 10 + d;
+    }
+    if (neg) {
+        if (u > (uint64_t)INT64_MAX + 1) return 0;
+        v->num_kind = RDX_NUM_INT;
+        v->num.i = u == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u;
+    } else if (u <= INT64_MAX) {
+        v->num_kind = RDX_NUM_INT;
+        v->num.i = (int64_t)u;
+    } else {
+        v->num_kind = RDX_NUM_UINT;
+        v->num.u = u;
+    }
+    return 1;
+}
+
+rdx_value *rdx_value_number_text_ref(rdx_arena *a, const char *text, size_t len) {
+    int is_int;
+    if (!json_number_shape(text, len, &is_int)) return NULL;
+    rdx_value *v = node(a, RDX_NUMBER);
+    v->u.str.ptr = text;
+    v->u.str.len = len;
+    if (is_int && integer_of(text, len, v)) return v;
+    /* strtod stops at the first byte past the number, which the shape
+     * check and the caller's delimiter guarantee is not part of it. */
+    v->num_kind = RDX_NUM_FLOAT;
+    v->num.f = strtod(text, NULL);
+    return v;
+}
+
 rdx_value *rdx_value_number_text(rdx_arena *a, const char *text, size_t len) {
     int is_int;
     if (!json_number_shape(text, len, &is_int)) return NULL;
@@ -143,6 +184,16 @@ void rdx_object_add(rdx_arena *a, rdx_value *obj, const char *key, size_t key_le
                                  &obj->u.object.cap, sizeof(rdx_member));
     rdx_member *m = &obj->u.object.members[obj->u.object.count++];
     m->key = rdx_arena_strndup(a, key, key_len);
+    m->key_len = key_len;
+    m->value = val;
+}
+
+void rdx_object_add_ref(rdx_arena *a, rdx_value *obj, const char *key, size_t key_len,
+                        rdx_value *val) {
+    obj->u.object.members = grow(a, obj->u.object.members, obj->u.object.count,
+                                 &obj->u.object.cap, sizeof(rdx_member));
+    rdx_member *m = &obj->u.object.members[obj->u.object.count++];
+    m->key = key;
     m->key_len = key_len;
     m->value = val;
 }

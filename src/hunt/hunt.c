@@ -373,6 +373,7 @@ static int run(rdx_hunter *hu, rdx_source *src, rdx_sink *sink, rdx_diags *d, si
     int rc, failed = 0;
     size_t seen = d->count;
     hu->acct.inputs++;
+    rdx_source_set_borrow(src, 1);   /* each event is done with before the next */
     while (!failed && (rc = rdx_source_next(src, hu->arena, &ev, d)) != 0) {
         hu->acct.read++;
         hu->seq++;

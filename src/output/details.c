@@ -64,7 +64,13 @@ static void add_member(rdx_strbuf *b, const rdx_member *m) {
     }
 }
 
+/* Made once per event and kept in its arena (ev->out_details): each of
+ * an event's detections shows the same digest. */
 void rdx_event_details(rdx_event *ev, rdx_strbuf *out) {
+    if (ev->out_details) {
+        rdx_strbuf_append(out, ev->out_details, ev->out_details_len);
+        return;
+    }
     rdx_strbuf b = RDX_STRBUF_INIT;
     const rdx_value *data = event_data(ev->root);
     if (data) {
@@ -75,5 +81,9 @@ void rdx_event_details(rdx_event *ev, rdx_strbuf *out) {
             add_pair(&b, ev->leaves[i].path, ev->leaves[i].path_len, ev->leaves[i].value);
     }
     if (b.len) rdx_strbuf_append(out, b.data, b.len);
+    if (ev->arena) {
+        ev->out_details_len = b.len;
+        ev->out_details = rdx_arena_strndup(ev->arena, b.len ? b.data : "", b.len);
+    }
     rdx_strbuf_free(&b);
 }

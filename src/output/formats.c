@@ -115,19 +115,26 @@ static void json_kv(rdx_strbuf *b, const char *key, const char *val, int comma) 
     else rdx_strbuf_puts(b, "null");
 }
 
+/* ,"key":N — the numbers of every detection's origin, without printf. */
+static void json_count(rdx_strbuf *b, const char *key_colon, uint64_t n) {
+    char digits[20];
+    size_t k = sizeof digits;
+    do digits[--k] = (char)('0' + n % 10);
+    while ((n /= 10) != 0);
+    rdx_strbuf_puts(b, key_colon);
+    rdx_strbuf_append(b, digits + k, sizeof digits - k);
+}
+
 static void json_origin(rdx_strbuf *b, const rdx_event *ev) {
     if (ev->origin == RDX_ORIGIN_MESSAGE) {
         json_kv(b, "topic", ev->source, 0);
         rdx_strbuf_printf(b, ",\"partition\":%d", (int)ev->partition);
-        if (ev->line) rdx_strbuf_printf(b, ",\"line\":%llu", (unsigned long long)ev->line);
-        if (ev->record_id) rdx_strbuf_printf(b, ",\"record_id\":%llu", (unsigned long long)ev->record_id);
-        rdx_strbuf_printf(b, ",\"offset\":%llu", (unsigned long long)ev->offset);
-        return;
+    } else {
+        json_kv(b, "file", ev->source, 0);
     }
-    json_kv(b, "file", ev->source, 0);
-    if (ev->line) rdx_strbuf_printf(b, ",\"line\":%llu", (unsigned long long)ev->line);
-    if (ev->record_id) rdx_strbuf_printf(b, ",\"record_id\":%llu", (unsigned long long)ev->record_id);
-    rdx_strbuf_printf(b, ",\"offset\":%llu", (unsigned long long)ev->offset);
+    if (ev->line) json_count(b, ",\"line\":", ev->line);
+    if (ev->record_id) json_count(b, ",\"record_id\":", ev->record_id);
+    json_count(b, ",\"offset\":", ev->offset);
 }
 
 static int jsonl_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t seq) {
@@ -143,7 +150,7 @@ static int jsonl_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_t
     rdx_strbuf_puts(b, "},\"source\":{");
     json_origin(b, d->event);
     rdx_strbuf_puts(b, "},\"event\":");
-    rdx_json_write(b, d->event->root, 0);
+    rdx_json_write_event(b, d->event);
     rdx_strbuf_puts(b, "}\n");
     return out_buffer_wrote(s, o, seq);
 }

@@ -98,12 +98,14 @@ static void check_parse(const uint8_t *data, size_t size, rdx_arena *a, rdx_valu
     free(w3);
 }
 
-/* Run the stream reader over data; compare with what the parser made of
- * the same text (v, or NULL). */
-static void check_reader(const uint8_t *data, size_t size, rdx_value *v) {
+/* Run the stream reader over data, copying strings or borrowing them from
+ * its buffer (rdx_json_reader_set_borrow); compare with what the parser
+ * made of the same text (v, or NULL). */
+static void check_reader(const uint8_t *data, size_t size, rdx_value *v, int borrow) {
     FILE *f = fmemopen((void *)data, size, "r");
     if (!f) return;
     rdx_json_reader *r = rdx_json_reader_from_stream(f, "fuzz");
+    rdx_json_reader_set_borrow(r, borrow);
     rdx_arena *a = rdx_arena_new(4096);
     rdx_diags d;
     rdx_diags_init(&d);
@@ -188,7 +190,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     check_parse(data, size, a, &v);
     /* fmemopen wants at least one byte; an empty stream is covered by the
      * unit tests. */
-    if (size > 0) check_reader(data, size, v);
+    if (size > 0) check_reader(data, size, v, 0);
+    if (size > 0) check_reader(data, size, v, 1);
     check_string_writer(data, size, a);
     rdx_arena_free(a);
     return 0;

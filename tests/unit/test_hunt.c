@@ -273,6 +273,57 @@ TEST(details_show_unnamed_data_values) {
     rdx_arena_free(a);
 }
 
+/* The digest is made once per event (kept in its arena): a second
+ * detection of the event shows the same text, an empty digest stays empty,
+ * and the next event in the same arena gets its own. */
+TEST(details_once_per_event) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev = parse_event(a, "{\"Event\":{\"EventData\":{\"Image\":\"a\\nb\",\"X\":\"\"}}}");
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_event_details(&ev, &b);
+    CHECK(ev.out_details != NULL);
+    rdx_strbuf_putc(&b, '|');
+    rdx_event_details(&ev, &b);
+    CHECK_STR(b.data, "Image: a b|Image: a b");
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"Event\":{\"EventData\":{\"Binary\":null}}}");
+    rdx_strbuf_clear(&b);
+    rdx_event_details(&ev, &b);
+    rdx_event_details(&ev, &b);
+    CHECK_INT(b.len, 0);
+    CHECK(ev.out_details != NULL);
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"user\":\"bob\",\"n\":2}");
+    rdx_event_details(&ev, &b);
+    CHECK_STR(b.data, "user: bob ¦ n: 2");
+    rdx_strbuf_free(&b);
+    rdx_arena_free(a);
+}
+
+/* The identity facts are found once per event (kept in its arena): the
+ * second ask, and the full facts after it, give the same answer, and the
+ * next event in the same arena gets its own. */
+TEST(facts_identity_once_per_event) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev = parse_event(a, "{\"Event\":{\"System\":{\"Channel\":\"Security\",\"EventID\":4688,"
+                                  "\"Computer\":\"h1\"}}}");
+    rdx_facts f1, f2, all;
+    CHECK_INT(rdx_event_facts_identity(&ev, &f1), 1);
+    CHECK(ev.identity != NULL);
+    CHECK_INT(rdx_event_facts_identity(&ev, &f2), 1);
+    CHECK_INT(rdx_event_facts(&ev, &all), 1);
+    CHECK(f1.channel == f2.channel && f1.channel_len == 8 && all.channel == f1.channel);
+    CHECK_INT(f2.event_id, 4688);
+    CHECK_INT(all.event_id, 4688);
+    CHECK(all.host && all.host_len == 2 && memcmp(all.host, "h1", 2) == 0);
+    rdx_arena_reset(a);
+    ev = parse_event(a, "{\"message\":\"no identity\"}");
+    CHECK_INT(rdx_event_facts_identity(&ev, &f1), 0);
+    CHECK_INT(rdx_event_facts_identity(&ev, &f2), 0);
+    CHECK(f2.channel == NULL && !f2.has_event_id);
+    rdx_arena_free(a);
+}
+
 /* ---- the account -------------------------------------------------------- */
 
 TEST(account_counts_every_event_and_bounds_messages) {

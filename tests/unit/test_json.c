@@ -388,6 +388,240 @@ TEST(json_write_string_escaping) {
     rdx_arena_free(a);
 }
 
+/* The word-at-a-time run scan against a token reference: random strings
+ * built from tokens whose encoding is known on their own (plain bytes in
+ * long runs at every alignment, each character that must be escaped, valid
+ * 2-4 byte UTF-8, bytes that are ill-formed whatever follows them). */
+TEST(json_write_string_fast_runs_differential) {
+    static const struct { const char *in, *want; } tok[] = {
+        {"a", "a"}, {"Z", "Z"}, {" ", " "}, {"/", "/"}, {"~", "~"}, {"\x7f", "\x7f"},
+        {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {"\t", "\\t"}, {"\x01", "\\u0001"},
+        {"\x1f", "\\u001f"}, {"\xC3\xA9", "\xC3\xA9"}, {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+        {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80"}, {"\xFF", "\xEF\xBF\xBD"},
+        {"\x80", "\xEF\xBF\xBD"}, {"\xC0", "\xEF\xBF\xBD"}, {"\xF5", "\xEF\xBF\xBD"},
+    };
+    const size_t ntok = sizeof tok / sizeof tok[0];
+    uint64_t x = 0x9E3779B97F4A7C15u;
+    rdx_strbuf in = RDX_STRBUF_INIT, want = RDX_STRBUF_INIT, got = RDX_STRBUF_INIT;
+    int round = 0;
+    for (; round < 20000; round++) {
+        rdx_strbuf_clear(&in);
+        rdx_strbuf_clear(&want);
+        rdx_strbuf_putc(&want, '"');
+        int n = (int)(x % 24);
+        for (int k = 0; k < n; k++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (x % 3 == 0) {             /* a plain run of 0..40 bytes */
+                size_t run = (size_t)(x >> 8) % 41;
+                for (size_t j = 0; j < run; j++) {
+                    char c = (char)(' ' + (x >> (j % 40)) % 95);
+                    if (c == '"' || c == '\\') c = 'q';
+                    rdx_strbuf_putc(&in, c);
+                    rdx_strbuf_putc(&want, c);
+                }
+            } else {
+                size_t t = (size_t)(x >> 8) % ntok;
+                rdx_strbuf_puts(&in, tok[t].in);
+                rdx_strbuf_puts(&want, tok[t].want);
+            }
+        }
+        rdx_strbuf_putc(&want, '"');
+        rdx_strbuf_clear(&got);
+        rdx_json_write_string(&got, in.data ? in.data : "", in.len);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0) {
+            CHECK_STR(got.data, want.data);
+            break;
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    }
+    CHECK_INT(round, 20000);
+    rdx_strbuf_free(&in);
+    rdx_strbuf_free(&want);
+    rdx_strbuf_free(&got);
+}
+
+/* rdx_json_write_event encodes an event once (kept in its arena) and then
+ * copies: the same text as rdx_json_write each time, a fresh one for the
+ * next event, and no keeping without an arena. */
+TEST(json_write_event_once_per_event) {
+    static const char lines[] =
+        "{\"a\":\"x\\ty\",\"n\":1.50,\"o\":{\"k\":[true,null]}}\n"
+        "{\"b\":\"\\u00e9\\\"\",\"a\":\"other\"}\n";
+    FILE *f = temp_stream(lines, sizeof lines - 1);
+    CHECK(f != NULL);
+    if (!f) return;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_json_reader *r = rdx_json_reader_from_stream(f, "t.jsonl");
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev;
+    const char *want[] = {"{\"a\":\"x\\ty\",\"n\":1.50,\"o\":{\"k\":[true,null]}}",
+                          "{\"b\":\"\xC3\xA9\\\"\",\"a\":\"other\"}"};
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(rdx_json_reader_next(r, a, &ev, &d), 1);
+        CHECK(ev.out_json == NULL);
+        rdx_strbuf b = RDX_STRBUF_INIT;
+        rdx_strbuf_puts(&b, "<");
+        rdx_json_write_event(&b, &ev);
+        CHECK(ev.out_json != NULL);
+        rdx_json_write_event(&b, &ev);
+        rdx_strbuf_puts(&b, ">");
+        const char *w = rdx_arena_printf(a, "<%s%s>", want[i], want[i]);
+        CHECK_STR(b.data, w);
+        rdx_strbuf_free(&b);
+        rdx_arena_reset(a);
+    }
+    rdx_event bare;
+    rdx_event_init(&bare, NULL, parse(a, "{\"z\":[1]}"));
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_json_write_event(&b, &bare);
+    CHECK(bare.out_json == NULL);
+    CHECK_STR(b.data, "{\"z\":[1]}");
+    rdx_strbuf_free(&b);
+    rdx_json_reader_close(r);
+    fclose(f);
+    rdx_arena_free(a);
+    rdx_diags_free(&d);
+}
+
+/* Every key and string of v is NUL-terminated at its length (borrowed
+ * strings are terminated in the reader's buffer). */
+static int nul_terminated(const rdx_value *v) {
+    if (v->type == RDX_STRING) return v->u.str.ptr[v->u.str.len] == 0;
+    if (v->type == RDX_ARRAY) {
+        for (size_t i = 0; i < v->u.array.count; i++)
+            if (!nul_terminated(v->u.array.items[i])) return 0;
+    }
+    if (v->type == RDX_OBJECT) {
+        for (size_t i = 0; i < v->u.object.count; i++) {
+            const rdx_member *m = &v->u.object.members[i];
+            if (m->key[m->key_len] != 0 || !nul_terminated(m->value)) return 0;
+        }
+    }
+    return 1;
+}
+
+/* The stream reader borrows strings from its buffer; rdx_json_parse copies
+ * them.  Over 2.5 MB of random lines (past the 1 MiB block, so events cross
+ * block ends and the reader retries with more input), with escapes, nesting
+ * and some lines cut short, every event the reader returns must equal the
+ * copy parser's tree of the same line, and every string must end in NUL. */
+TEST(json_reader_borrowed_strings_differential) {
+    uint64_t x = 0x2545F4914F6CDD1Du;
+    rdx_strbuf text = RDX_STRBUF_INIT;
+    size_t lines = 0, broken = 0;
+    while (text.len < 2500000) {
+        size_t start = text.len;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        int members = 1 + (int)(x % 12);
+        rdx_strbuf_putc(&text, '{');
+        for (int m = 0; m < members; m++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            if (m) rdx_strbuf_putc(&text, ',');
+            rdx_strbuf_printf(&text, "\"k%d%s\":", m, x % 7 == 0 ? "\\t\\u00e9" : "");
+            switch ((x >> 8) % 5) {
+            case 0: rdx_strbuf_printf(&text, "\"v%llu\"", (unsigned long long)(x >> 20)); break;
+            case 1: rdx_strbuf_puts(&text, "\"C:\\\\Windows\\\\cmd.exe \\\"/c\\\"\""); break;
+            case 2: rdx_strbuf_printf(&text, "%lld", (long long)(x >> 40) - 5000); break;
+            case 3: rdx_strbuf_puts(&text, "{\"a\":[\"x\",\"\",{\"b\":null}],\"c\":true}"); break;
+            default: rdx_strbuf_puts(&text, "\"\""); break;
+            }
+        }
+        rdx_strbuf_putc(&text, '}');
+        if ((x >> 16) % 50 == 0) {                 /* cut short */
+            text.len = start + (text.len - start) / 2;
+            text.data[text.len] = 0;
+            broken++;
+        }
+        rdx_strbuf_putc(&text, '\n');
+        lines++;
+    }
+    FILE *f = temp_stream(text.data, text.len);
+    CHECK(f != NULL);
+    if (!f) return;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_json_reader *r = rdx_json_reader_from_stream(f, "b.jsonl");
+    rdx_json_reader_set_borrow(r, 1);
+    rdx_arena *a = rdx_arena_new(0), *ca = rdx_arena_new(0);
+    rdx_event ev;
+    rdx_strbuf got = RDX_STRBUF_INIT, want = RDX_STRBUF_INIT;
+    size_t events = 0, errors = 0, same = 0, terminated = 0;
+    int rc;
+    while ((rc = rdx_json_reader_next(r, a, &ev, &d)) != 0) {
+        if (rc < 0) {
+            errors++;
+        } else {
+            events++;
+            const char *line = text.data + ev.offset, *nl = memchr(line, '\n', text.len - ev.offset);
+            rdx_value *copy = rdx_json_parse(ca, line, (size_t)(nl - line), NULL);
+            rdx_strbuf_clear(&got);
+            rdx_strbuf_clear(&want);
+            rdx_json_write(&got, ev.root, 0);
+            if (copy) rdx_json_write(&want, copy, 0);
+            same += copy && got.len == want.len && memcmp(got.data, want.data, got.len) == 0;
+            terminated += nul_terminated(ev.root);
+        }
+        rdx_arena_reset(a);
+        rdx_arena_reset(ca);
+    }
+    /* A line cut short may take the next one with it (the reader then
+     * resumes at the '{' after): both are one error, as without borrowing. */
+    CHECK(events + errors <= lines && events + errors + broken >= lines);
+    CHECK(errors <= broken && errors * 2 >= broken);
+    CHECK_INT(same, events);
+    CHECK_INT(terminated, events);
+    CHECK(broken > 0 && events > 10000);
+    rdx_strbuf_free(&got);
+    rdx_strbuf_free(&want);
+    rdx_strbuf_free(&text);
+    rdx_json_reader_close(r);
+    fclose(f);
+    rdx_arena_free(a);
+    rdx_arena_free(ca);
+    rdx_diags_free(&d);
+}
+
+/* A number read in place (the stream reader's borrowed text, followed by
+ * a delimiter) has the kind and value of the copied one (strtoll, strtoull,
+ * strtod): edges of int64 and uint64 and random digit strings. */
+TEST(json_number_text_ref_differential) {
+    static const char *edge[] = {
+        "0", "-0", "7", "-7", "9223372036854775807", "9223372036854775808",
+        "-9223372036854775808", "-9223372036854775809", "18446744073709551615",
+        "18446744073709551616", "99999999999999999999", "-99999999999999999999",
+        "1.5", "-1e3", "0.000001", "12345678901234567890123", "1E+2",
+    };
+    rdx_arena *a = rdx_arena_new(0);
+    char text[64];
+    uint64_t x = 0xD1B54A32D192ED03u;
+    size_t same = 0, total = 0;
+    for (size_t k = 0; k < 20000; k++) {
+        if (k < sizeof edge / sizeof edge[0]) {
+            snprintf(text, sizeof text, "%s,", edge[k]);
+        } else {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t n = 1 + (size_t)(x % 22), i = 0;
+            if (x & 1024) text[i++] = '-';
+            text[i++] = (char)('1' + (x >> 11) % 9);
+            for (size_t j = 1; j < n; j++) text[i++] = (char)('0' + (x >> (j * 2 % 50)) % 10);
+            text[i++] = '}';
+            text[i] = 0;
+        }
+        size_t len = strlen(text) - 1;
+        rdx_value *c = rdx_value_number_text(a, text, len), *r = rdx_value_number_text_ref(a, text, len);
+        total++;
+        if (!c || !r || c->num_kind != r->num_kind || r->u.str.ptr != text) continue;
+        if (c->num_kind == RDX_NUM_INT ? c->num.i == r->num.i
+            : c->num_kind == RDX_NUM_UINT ? c->num.u == r->num.u : c->num.f == r->num.f)
+            same++;
+        else
+            CHECK_STR(text, "(differs)");
+    }
+    CHECK_INT(same, total);
+    rdx_arena_free(a);
+}
+
 TEST(json_write_numbers) {
     rdx_arena *a = rdx_arena_new(0);
     rdx_value *arr = rdx_value_array(a);

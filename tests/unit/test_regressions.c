@@ -60,29 +60,37 @@ static int replay_json(const uint8_t *data, size_t size) {
         rdx_json_write(&b, v, 2);
         rdx_strbuf_free(&b);
     }
-    if (size > 0) {
+    /* The reader copying and borrowing (rdx_json_reader_set_borrow): the
+     * same events, lines and offsets either way. */
+    rdx_strbuf seen[2] = {RDX_STRBUF_INIT, RDX_STRBUF_INIT};
+    for (int borrow = 0; borrow < 2 && size > 0; borrow++) {
         FILE *f = fmemopen((void *)data, size, "r");
-        if (f) {
-            rdx_json_reader *r = rdx_json_reader_from_stream(f, "replay");
-            rdx_diags d;
-            rdx_diags_init(&d);
-            rdx_event ev;
-            size_t calls = 0;
-            int rc;
-            while ((rc = rdx_json_reader_next(r, a, &ev, &d)) != 0) {
-                if (++calls > 2 * size + 4) __builtin_trap();   /* must end */
-                if (rc > 0) {
-                    rdx_strbuf b = RDX_STRBUF_INIT;
-                    rdx_json_write(&b, ev.root, 0);
-                    rdx_strbuf_free(&b);
-                }
-                rdx_arena_reset(a);
+        if (!f) break;
+        rdx_json_reader *r = rdx_json_reader_from_stream(f, "replay");
+        rdx_json_reader_set_borrow(r, borrow);
+        rdx_diags d;
+        rdx_diags_init(&d);
+        rdx_event ev;
+        size_t calls = 0;
+        int rc;
+        while ((rc = rdx_json_reader_next(r, a, &ev, &d)) != 0) {
+            if (++calls > 2 * size + 4) __builtin_trap();   /* must end */
+            if (rc > 0) {
+                rdx_strbuf_printf(&seen[borrow], "%llu@%llu ", (unsigned long long)ev.line,
+                                  (unsigned long long)ev.offset);
+                rdx_json_write(&seen[borrow], ev.root, 0);
             }
-            rdx_diags_free(&d);
-            rdx_json_reader_close(r);
-            fclose(f);
+            rdx_strbuf_puts(&seen[borrow], rc > 0 ? "\n" : "error\n");
+            rdx_arena_reset(a);
         }
+        rdx_diags_free(&d);
+        rdx_json_reader_close(r);
+        fclose(f);
     }
+    if (seen[0].len != seen[1].len || (seen[0].len && memcmp(seen[0].data, seen[1].data, seen[0].len)))
+        __builtin_trap();
+    rdx_strbuf_free(&seen[0]);
+    rdx_strbuf_free(&seen[1]);
     rdx_strbuf s = RDX_STRBUF_INIT;
     rdx_json_write_string(&s, (const char *)data, size);
     rdx_strbuf_free(&s);
