@@ -812,6 +812,7 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     rdx_scratch *s = xcalloc(1, sizeof *s);
     s->m = m;
     s->eval = rdx_eval_new();
+    rdx_eval_use_value_lists(s->eval);
     s->hits = xcalloc(m->n_words, sizeof *s->hits);
     s->ticked = xcalloc(m->n_rules + 1, 1);
     s->always_now = xcalloc(m->n_words, sizeof *s->always_now);
