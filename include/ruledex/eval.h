@@ -91,4 +91,11 @@ typedef struct rdx_eval_trace {
  * not owned and must outlive their use. */
 void rdx_eval_set_trace(rdx_eval *e, const rdx_eval_trace *t, void *ctx);
 
+/* Answer predicates with long lists of literal values (`Image|endswith:`
+ * fifty suffixes) from a compiled form built on first use, one pass per
+ * event value instead of one compare per literal (src/engine/vlist.h).
+ * Same answers; the matcher's evaluators use it, the reference evaluator
+ * does not, so the matcher-vs-reference differential checks it. */
+void rdx_eval_use_value_lists(rdx_eval *e);
+
 #endif

@@ -97,7 +97,8 @@ typedef struct rdx_event {
     int identity_has;
 } rdx_event;
 
-/* Case-insensitive (ASCII) FNV-1a hash of a field name. */
+/* Case-insensitive (ASCII) hash of a field name (event.c: eight bytes at a
+ * time; equal names up to ASCII case hash alike, nothing else is promised). */
 uint64_t rdx_name_hash(const char *name, size_t len);
 
 /* Initialise ev around root; source/line/offset/record set by the caller. */

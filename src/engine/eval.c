@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "engine/fastglob.h"
+#include "engine/vlist.h"
 #include "ruledex/eval.h"
 #include "ruledex/pattern.h"
 
@@ -45,6 +46,7 @@ struct rdx_eval {
     rdx_eval_stats stats;
     const rdx_eval_trace *trace;   /* NULL: no tracing (one branch per step) */
     void *trace_ctx;
+    rdx_vlists *lists;             /* compiled value lists (vlist.h); NULL: off */
 };
 
 rdx_eval *rdx_eval_new(void) {
@@ -66,6 +68,7 @@ void rdx_eval_free(rdx_eval *e) {
     pcre2_match_context_free(e->mctx);
     free(e->memo);
     free(e->vals);
+    rdx_vlists_free(e->lists);
     free(e);
 }
 
@@ -74,6 +77,10 @@ const rdx_eval_stats *rdx_eval_get_stats(const rdx_eval *e) { return &e->stats; 
 void rdx_eval_set_fields(rdx_eval *e, const rdx_fieldmap *map, const rdx_fieldmap *aliases) {
     e->map = map;
     e->aliases = aliases;
+}
+
+void rdx_eval_use_value_lists(rdx_eval *e) {
+    if (!e->lists) e->lists = rdx_vlists_new();
 }
 
 void rdx_eval_set_trace(rdx_eval *e, const rdx_eval_trace *t, void *ctx) {
@@ -280,6 +287,20 @@ static int any_value(rdx_eval *e, const rdx_predicate *p, const rdx_rvalue *v,
     return 0;
 }
 
+/* A compiled list (vlist.h): the answer of combine with one pass per
+ * event value, the white-space rule included (value_match). */
+static int list_match(const rdx_vlist *f, const rdx_value *const *vals, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        size_t len, tlen;
+        const char *s = rdx_value_text(vals[i], &len);
+        if (!s) continue;
+        if (rdx_vlist_match(f, s, len)) return 1;
+        const char *t = rdx_text_trim(s, len, &tlen);
+        if (tlen != len && rdx_vlist_match(f, t, tlen)) return 1;
+    }
+    return 0;
+}
+
 /* Combine the rule's values over the event's values: OR, or AND with |all. */
 static int combine(rdx_eval *e, const rdx_predicate *p, const rdx_value *const *vals, size_t n) {
     int all = (p->flags & RDX_PF_ALL) != 0;
@@ -376,6 +397,10 @@ static int field_match(rdx_eval *e, const rdx_predicate *p, rdx_event *ev) {
     }
     if (n == 0) return 0;                 /* absent: no positive test holds */
     if (p->flags & RDX_PF_FIELDREF) return fieldref_match(e, p, ev, e->vals, n);
+    if (e->lists) {
+        const rdx_vlist *f = rdx_vlists_get(e->lists, p);
+        if (f) return list_match(f, e->vals, n);
+    }
     return combine(e, p, e->vals, n);
 }
 

@@ -152,6 +152,14 @@ struct rdx_scratch {
     const rdx_fieldmap **cond_fields;  /* per group: this event's answer (NULL: no) */
     uint64_t *evaluated;            /* per rule: times handed to the evaluator */
     rdx_key_values key_values;      /* this event's values of the last key field */
+    /* Key tests of filtered rules (keytest.h), made on a rule's first
+     * candidacy: a rule whose atoms occurred may still need an event ID
+     * the event does not have (`Provider_Name: Security` finds its atom
+     * in every Microsoft-Windows-Security-Auditing event, but the rule
+     * wants EventID 517 or 1102).  NULL until the first candidate. */
+    rdx_key_test *fkeys;
+    unsigned char *fkeys_made;
+    rdx_arena *fkeys_arena;
     rdx_matcher_stats st;
 };
 
@@ -953,6 +961,7 @@ rdx_scratch *rdx_scratch_new(const rdx_matcher *m) {
     rdx_scratch *s = xcalloc(1, sizeof *s);
     s->m = m;
     s->eval = rdx_eval_new();
+    rdx_eval_use_value_lists(s->eval);
     s->hits = xcalloc(m->n_words, sizeof *s->hits);
     s->ticked = xcalloc(m->n_rules + 1, 1);
     s->always_now = xcalloc(m->n_words, sizeof *s->always_now);
@@ -1004,6 +1013,9 @@ void rdx_scratch_free(rdx_scratch *s) {
     free(s->touched);
     free(s->buf);
     free(s->leaf_read);
+    free(s->fkeys);
+    free(s->fkeys_made);
+    rdx_arena_free(s->fkeys_arena);
     free(s);
 }
 
@@ -1274,6 +1286,22 @@ static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, cons
     return s->always_now;
 }
 
+/* Rule i's key test: the matcher's (always rules), or one made for this
+ * scratch on the filtered rule's first candidacy. */
+static const rdx_key_test *key_test(const rdx_matcher *m, rdx_scratch *s, size_t i) {
+    if (m->keys[i].field || !get_bit(m->filtered, i)) return &m->keys[i];
+    if (!s->fkeys) {
+        s->fkeys = xcalloc(m->n_rules, sizeof *s->fkeys);
+        s->fkeys_made = xcalloc(m->n_rules, 1);
+        s->fkeys_arena = rdx_arena_new(0);
+    }
+    if (!s->fkeys_made[i]) {
+        rdx_key_test_of(m->rules[i], s->fkeys_arena, &s->fkeys[i]);
+        s->fkeys_made[i] = 1;
+    }
+    return &s->fkeys[i];
+}
+
 static unsigned lowest_bit(uint64_t x) {
 #if defined(__GNUC__) || defined(__clang__)
     return (unsigned)__builtin_ctzll(x);
@@ -1304,8 +1332,9 @@ size_t rdx_matcher_match(const rdx_matcher *m, rdx_scratch *s, rdx_event *ev,
             if (r->conditional && r->conditional[g] && !(fields = conditional_fields(m, s, g, ev)))
                 continue;
             rdx_eval_set_fields(s->eval, fields, m->aliases);
-            if (m->keys[i].field && !rdx_key_test_may_hold(&m->keys[i], s->eval, ev, fields,
-                                                           s->epoch, &s->key_values)) {
+            const rdx_key_test *kt = key_test(m, s, i);
+            if (kt->field &&
+                !rdx_key_test_may_hold(kt, s->eval, ev, fields, s->epoch, &s->key_values)) {
                 s->st.key_skips++;
                 continue;
             }

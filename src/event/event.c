@@ -32,13 +32,53 @@ static inline unsigned char lower(unsigned char c) {
     return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
 }
 
-uint64_t rdx_name_hash(const char *name, size_t len) {
-    uint64_t h = FNV_OFFSET;
-    for (size_t i = 0; i < len; i++) {
-        h ^= lower((unsigned char)name[i]);
-        h *= FNV_PRIME;
+/* The name hash, eight bytes at a time: each word is folded to lower case
+ * in the register (a byte from 'A' to 'Z' gets 0x20: the classic
+ * range test on the seven low bits, kept off bytes from 0x80 up), mixed
+ * in with one multiply, and the length at the end.  One byte at a time
+ * (FNV-1a) was the largest part of building the leaf index: every leaf's
+ * name is hashed per event.  *marks gets bit 0 when the name has a space,
+ * bit 1 when it has a dot (the zero-byte test on w ^ ' ' and w ^ '.'),
+ * which add_leaf needs and would otherwise search for. */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+#define MIX 0x9E3779B97F4A7C15ULL
+
+static inline uint64_t has_zero_byte(uint64_t w) { return (w - ONES) & ~w & HIGHS; }
+
+static inline uint64_t fold_word(uint64_t w) {
+    uint64_t x = w & ~HIGHS;
+    uint64_t upper = (x + ONES * (0x80 - 'A')) & ~(x + ONES * (0x80 - 'Z' - 1)) & ~w & HIGHS;
+    return w | (upper >> 2);
+}
+
+static inline uint64_t mix_word(uint64_t h, uint64_t w) {
+    h = (h ^ w) * MIX;
+    return h ^ (h >> 32);
+}
+
+static uint64_t name_hash_marks(const char *name, size_t len, unsigned *marks) {
+    uint64_t h = FNV_OFFSET, w, any = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        memcpy(&w, name + i, 8);
+        any |= has_zero_byte(w ^ (ONES * ' ')) | (has_zero_byte(w ^ (ONES * '.')) >> 1);
+        h = mix_word(h, fold_word(w));
     }
-    return h;
+    if (i < len) {   /* the tail, zero-padded: a pad byte is never ' ' or '.' */
+        w = 0;
+        for (size_t k = 0; i + k < len; k++) w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
+        any |= has_zero_byte(w ^ (ONES * ' ')) | (has_zero_byte(w ^ (ONES * '.')) >> 1);
+        h = mix_word(h, fold_word(w));
+    }
+    *marks = (unsigned)((any & HIGHS) != 0) | (unsigned)((any & (HIGHS >> 1)) != 0) << 1;
+    h = (h ^ len) * MIX;
+    return h ^ (h >> 29);
+}
+
+uint64_t rdx_name_hash(const char *name, size_t len) {
+    unsigned marks;
+    return name_hash_marks(name, len, &marks);
 }
 
 void rdx_event_init(rdx_event *ev, rdx_arena *arena, rdx_value *root) {
@@ -75,15 +115,29 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
         b->cap = ncap;
     }
     rdx_leaf *l = &ev->leaves[ev->n_leaves++];
-    l->name = without_spaces(ev->arena, name, &name_len);
+    unsigned marks;
+    uint64_t h = name_hash_marks(name, name_len, &marks);
+    if (marks & 1) {   /* spaces do not count: hash the name without them */
+        name = without_spaces(ev->arena, name, &name_len);
+        h = name_hash_marks(name, name_len, &marks);
+    }
+    l->name = name;
     l->name_len = name_len;
     l->payload = payload;
     l->path = path;
     l->path_len = path_len;
-    l->name_hash = rdx_name_hash(l->name, name_len);
+    l->name_hash = h;
     l->value = v;
-    /* The path's last segment is usually the name (not for attributes,
-     * #text or names with spaces), whose hash is known then. */
+    /* The path's last segment (after its last '.') is usually the name:
+     * when the name has no dot and the path is it or ends in '.' and it,
+     * its hash is known.  Otherwise (attributes, #text, names with spaces
+     * or dots) find the segment. */
+    if (!(marks & 2) && path_len >= name_len &&
+        (path_len == name_len || path[path_len - name_len - 1] == '.') &&
+        memcmp(path + path_len - name_len, name, name_len) == 0) {
+        l->seg_hash = h;
+        return;
+    }
     size_t seg = path_len;
     while (seg > 0 && path[seg - 1] != '.') seg--;
     size_t seg_len = path_len - seg;
@@ -92,8 +146,7 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
                       : rdx_name_hash(path + seg, seg_len);
     /* A dotted name a lookup finds by name, not path: its last segment
      * must be the path's for the segment table to find it too. */
-    const char *dot = name_len ? memchr(l->name, '.', name_len) : NULL;
-    if (dot) {
+    if (marks & 2) {
         const char *last = l->name + name_len;
         while (last[-1] != '.') last--;
         if (rdx_name_hash(last, (size_t)(l->name + name_len - last)) != l->seg_hash)
@@ -221,6 +274,9 @@ void rdx_event_index(rdx_event *ev) {
 }
 
 static int ieq(const char *a, const char *b, size_t n) {
+    /* a rule usually spells a name as the event does: one compare of
+     * bytes confirms most hash hits */
+    if (memcmp(a, b, n) == 0) return 1;
     for (size_t i = 0; i < n; i++)
         if (lower((unsigned char)a[i]) != lower((unsigned char)b[i])) return 0;
     return 1;
