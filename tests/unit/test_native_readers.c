@@ -809,3 +809,48 @@ TEST(kql_many_computed_columns) {
                        "+where_3: opaque(filters on 'c69', which an earlier step computed)\n", 0);
     rdx_strbuf_free(&q);
 }
+
+/* No reader table has a size that silently drops what follows: 300 lets
+ * (the last one used), a 3,000-item list, 200 pipeline steps, and an SPL
+ * search naming 20 sourcetypes all arrive whole. */
+TEST(kql_lets_lists_and_steps_unbounded) {
+    rdx_strbuf q = RDX_STRBUF_INIT;
+    for (int i = 0; i < 300; i++) rdx_strbuf_printf(&q, "let L%d = dynamic([\"v%d\"]);\n", i, i);
+    rdx_strbuf_puts(&q, "T | where a in~ (L299)\n");
+    kql_golden(q.data, "+where_2: a equals 'v299'\n", 1);
+    rdx_strbuf_free(&q);
+
+    rdx_strbuf_puts(&q, "T | where a in~ (");
+    for (int i = 0; i < 3000; i++) rdx_strbuf_printf(&q, "%s\"x%d\"", i ? "," : "", i);
+    rdx_strbuf_puts(&q, ")\n");
+    fixture f;
+    const rdx_rule *r = load_kql(&f, "q.kql", q.data);
+    char *got = r ? render(r) : NULL;
+    CHECK(got && strstr(got, "'x0','x1'") && strstr(got, "'x2999'\n"));
+    free(got);
+    cleanup(&f);
+    rdx_strbuf_free(&q);
+
+    rdx_strbuf_puts(&q, "T");
+    for (int i = 0; i < 200; i++) rdx_strbuf_puts(&q, " | project a");
+    rdx_strbuf_puts(&q, " | where a == \"last\"\n");
+    r = load_kql(&f, "q.kql", q.data);
+    got = r ? render(r) : NULL;
+    CHECK(got && strstr(got, "+where_202: a equals_cs 'last'\n"));
+    free(got);
+    cleanup(&f);
+    rdx_strbuf_free(&q);
+}
+
+TEST(spl_many_selector_values) {
+    rdx_strbuf q = RDX_STRBUF_INIT;
+    rdx_strbuf_puts(&q, "sourcetype IN (");
+    for (int i = 0; i < 20; i++) rdx_strbuf_printf(&q, "%sst%d", i ? ", " : "", i);
+    rdx_strbuf_puts(&q, ") user=root");
+    fixture f;
+    const rdx_rule *r = load_spl(&f, q.data);
+    CHECK(r && r->native.kind == RDX_NATIVE_SPL_SOURCETYPE && r->native.values.count == 20);
+    CHECK(r && r->native.values.count == 20 && !strcmp(r->native.values.items[19], "st19"));
+    cleanup(&f);
+    rdx_strbuf_free(&q);
+}

@@ -31,8 +31,6 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_LETS 128
-#define MAX_LIST 1024
 #define MAX_DEPTH 100
 
 typedef struct letv {
@@ -49,8 +47,8 @@ typedef struct kq {
     const char *q;
     kql_tok *t;
     size_t i, end;         /* the step's tokens: [i, end) */
-    letv lets[MAX_LETS];
-    size_t n_lets;
+    letv *lets;            /* grows in the arena: a query may bind any number */
+    size_t n_lets, cap_lets;
     const char *err;
     rdx_cond *cond;
     size_t n_filters;
@@ -103,6 +101,24 @@ static const letv *find_let(kq *k, const char *name) {
 
 /* ---- literals and lists -------------------------------------------------- */
 
+/* A list being read: grows in the arena, so a list (or a let-bound list
+ * spliced into one) has no length limit. */
+typedef struct vbuf {
+    fx_val *v;
+    size_t n, cap;
+} vbuf;
+
+static void vbuf_push(kq *k, vbuf *b, const fx_val *v) {
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        fx_val *x = rdx_arena_alloc(k->a, cap * sizeof *x);
+        if (b->n) memcpy(x, b->v, b->n * sizeof *x);
+        b->v = x;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *v;
+}
+
 static int literal(kq *k, fx_val *v) {
     kql_tok *t = tok(k);
     if (t->kind == KT_STRING) {
@@ -135,19 +151,16 @@ static int literal(kq *k, fx_val *v) {
     return fail(k, "expected a literal");
 }
 
-static int list_items(kq *k, const char *close, fx_val *out, size_t *n);
+static int list_items(kq *k, const char *close, vbuf *out);
 
 /* One element of a list: a literal, a let-bound list, dynamic([…]) or
  * pack_array(…); appended to out. */
-static int one_item(kq *k, fx_val *out, size_t *n) {
+static int one_item(kq *k, vbuf *out) {
     kql_tok *t = tok(k);
     if (t->kind == KT_IDENT && find_let(k, t->text)) {
         const letv *l = find_let(k, t->text);
         if (!l->vals) return fail(k, "a let that is not a list");
-        for (size_t j = 0; j < l->n; j++) {
-            if (*n == MAX_LIST) return fail(k, "list too long");
-            out[(*n)++] = l->vals[j];
-        }
+        for (size_t j = 0; j < l->n; j++) vbuf_push(k, out, &l->vals[j]);
         k->i++;
         return 1;
     }
@@ -158,23 +171,24 @@ static int one_item(kq *k, fx_val *out, size_t *n) {
         k->i++;
         if (dyn && !is_p(tok(k), "[")) return fail(k, "dynamic() that is not an array");
         if (dyn) k->i++;
-        if (!list_items(k, dyn ? "]" : ")", out, n)) return 0;
+        if (!list_items(k, dyn ? "]" : ")", out)) return 0;
         k->i++;
         if (dyn && !is_p(tok(k), ")")) return fail(k, "expected ')'");
         if (dyn) k->i++;
         return 1;
     }
-    if (*n == MAX_LIST) return fail(k, "list too long");
-    if (!literal(k, &out[*n])) return 0;
-    (*n)++;
+    fx_val v;
+    memset(&v, 0, sizeof v);
+    if (!literal(k, &v)) return 0;
+    vbuf_push(k, out, &v);
     return 1;
 }
 
 /* Items of a list up to the closing punct (not consumed). */
-static int list_items(kq *k, const char *close, fx_val *out, size_t *n) {
+static int list_items(kq *k, const char *close, vbuf *out) {
     while (!is_p(tok(k), close)) {
         if (tok(k)->kind == KT_END) return fail(k, "unterminated list");
-        if (!one_item(k, out, n)) return 0;
+        if (!one_item(k, out)) return 0;
         if (is_p(tok(k), ",")) k->i++;
         else if (!is_p(tok(k), close)) return fail(k, "expected ',' in a list");
     }
@@ -183,15 +197,17 @@ static int list_items(kq *k, const char *close, fx_val *out, size_t *n) {
 
 /* A list where one is expected: (…), or one item. */
 static fx_val *value_list(kq *k, size_t *n) {
-    fx_val *buf = rdx_arena_alloc(k->a, MAX_LIST * sizeof *buf);
+    vbuf buf = {0};
     *n = 0;
     if (is_p(tok(k), "(")) {
         k->i++;
-        if (!list_items(k, ")", buf, n)) return NULL;
+        if (!list_items(k, ")", &buf)) return NULL;
         k->i++;
-        return buf;
+    } else if (!one_item(k, &buf)) {
+        return NULL;
     }
-    return one_item(k, buf, n) ? buf : NULL;
+    *n = buf.n;
+    return buf.v ? buf.v : rdx_arena_alloc(k->a, sizeof *buf.v);
 }
 
 /* ---- where-expressions ---------------------------------------------------- */
@@ -615,13 +631,14 @@ static void source_syntax(kq *k, size_t b, size_t se) {
 
 /* [b, e) split at depth-0 '|' into steps. */
 static void pipeline(kq *k, size_t b, size_t e) {
-    size_t starts[128], n = 0;
+    /* at most one step per token, and the end */
+    size_t *starts = rdx_arena_alloc(k->a, (e - b + 2) * sizeof *starts), n = 0;
     int depth = 0;
     starts[n++] = b;
     for (size_t i = b; i < e; i++) {
         if (is_p(&k->t[i], "(") || is_p(&k->t[i], "[")) depth++;
         else if (is_p(&k->t[i], ")") || is_p(&k->t[i], "]")) depth--;
-        else if (depth == 0 && is_p(&k->t[i], "|") && n < 127) starts[n++] = i + 1;
+        else if (depth == 0 && is_p(&k->t[i], "|")) starts[n++] = i + 1;
     }
     starts[n] = e + 1;   /* so that starts[j+1]-1 is the end of step j */
     /* the source */
@@ -643,8 +660,14 @@ static void pipeline(kq *k, size_t b, size_t e) {
 
 /* let NAME = <list or value>;  anything else binds a name to no list. */
 static void let(kq *k, size_t b, size_t e) {
-    if (e < b + 3 || k->t[b + 1].kind != KT_IDENT || !is_p(&k->t[b + 2], "=") || k->n_lets == MAX_LETS)
-        return;
+    if (e < b + 3 || k->t[b + 1].kind != KT_IDENT || !is_p(&k->t[b + 2], "=")) return;
+    if (k->n_lets == k->cap_lets) {
+        size_t cap = k->cap_lets ? k->cap_lets * 2 : 16;
+        letv *x = rdx_arena_alloc(k->a, cap * sizeof *x);
+        if (k->n_lets) memcpy(x, k->lets, k->n_lets * sizeof *x);
+        k->lets = x;
+        k->cap_lets = cap;
+    }
     letv *l = &k->lets[k->n_lets++];
     l->name = k->t[b + 1].text;
     l->vals = NULL;

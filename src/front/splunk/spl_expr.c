@@ -120,7 +120,14 @@ static void note_selector(spl_parse *p, const char *f, const char *v) {
     spl_sel *s = p->sel;
     if (!s) return;
     if (!s->kind) s->kind = rdx_arena_strdup(p->a, f);
-    if (strcasecmp(s->kind, f) || s->n >= sizeof s->values / sizeof *s->values) return;
+    if (strcasecmp(s->kind, f)) return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 8;
+        const char **x = rdx_arena_alloc(p->a, cap * sizeof *x);
+        if (s->n) memcpy(x, s->values, s->n * sizeof *x);
+        s->values = x;
+        s->cap = cap;
+    }
     s->values[s->n++] = v;
 }
 

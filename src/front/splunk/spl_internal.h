@@ -15,8 +15,8 @@
  * sourcetype=, source=, eventtype= are selectors, not event fields. */
 typedef struct spl_sel {
     const char *kind;      /* "sourcetype", "index", ...: the first seen */
-    const char *values[8];
-    size_t n;
+    const char **values;   /* grows in the arena: an IN list may name any number */
+    size_t n, cap;
 } spl_sel;
 
 typedef struct spl_parse {
