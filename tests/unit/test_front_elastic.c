@@ -158,6 +158,13 @@ static const golden GOLDEN[] = {
     /* 15. EQL `\u{...}` is a code point; `\\` a backslash that `:` keeps literal */
     {"eql", "eql", "any where file.name : \"\\u{e9}t\\u{E9}\" and file.path : \"C:\\\\x\\\\*\"", "",
      "where{file.name equals \xc3\xa9t\xc3\xa9 & file.path equals C:\\x\\*}", "where", 1},
+    /* 16. Lucene: a /regex/ token is the longest "/" (~["/"] | "\\/")* "/",
+     *     kept as written: in `/(^|\\/)x/` the '/' after `\\` does not
+     *     close it (pySigma's lnx_auditd_hidden_files_directories), and a
+     *     '/' after no backslash does */
+    {"query", "lucene", "process.args:/(^|\\\\/)\\.[^.\\\\/]/ AND process.name:/a\\/b/", "",
+     "query{process.args regex/c ^(?:(^|\\\\/)\\.[^.\\\\/])$ & process.name regex/c ^(?:a\\/b)$}",
+     "query", 1},
 };
 
 static void run_golden(const golden *g, size_t k) {

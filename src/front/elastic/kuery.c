@@ -128,6 +128,23 @@ static fx_node *opaque_at(kq *k, size_t from, size_t to, const char *why) {
     return fx_opaque(k->a, k->q->text + from, to - from, why, l, c);
 }
 
+/* The '/' that closes a Lucene /regex/ whose text starts at i (n: none).
+ * Lucene's grammar reads the token as "/" (~["/"] | "\\/")* "/", the
+ * longest match, with no unescaping: a '/' after a backslash may go on or
+ * close, any other '/' must close.  So the regex ends at the first '/' not
+ * preceded by a backslash, or, when there is none, at the last one that is
+ * (`/(^|\\/)x/`: the backslash pair does not hide the '/' after it, since
+ * nothing in the token is unescaped). */
+static size_t regex_end(const char *s, size_t i, size_t n) {
+    size_t soft = n;
+    for (size_t j = i; j < n; j++) {
+        if (s[j] != '/') continue;
+        if (j == i || s[j - 1] != '\\') return j;
+        soft = j;
+    }
+    return soft;
+}
+
 /* One value of field (NULL: a keyword) at k->i. */
 static fx_node *value(kq *k, const char *field) {
     uint32_t l, c;
@@ -144,10 +161,9 @@ static fx_node *value(kq *k, const char *field) {
         return leaf;
     }
     if (k->lucene && ch(k) == '/') {
-        size_t from = k->i++;
-        while (k->i < k->q->len && ch(k) != '/') k->i += ch(k) == '\\' ? 2 : 1;
-        if (ch(k) != '/') return kfail(k, from, "unterminated /regex/"), NULL;
-        k->i++;
+        size_t from = k->i++, end = regex_end(k->q->text, from + 1, k->q->len);
+        if (end == k->q->len) return kfail(k, from, "unterminated /regex/"), NULL;
+        k->i = end + 1;
         fx_node *leaf = fx_leaf(k->a, field, RDX_OP_REGEX, cased, l, c);
         const char *re = rdx_arena_printf(k->a, "^(?:%.*s)$", (int)(k->i - from - 2), k->q->text + from + 1);
         fx_val_add(k->a, leaf, FXV_REGEX, re, strlen(re));

@@ -245,20 +245,26 @@ def split_alternation(text):
 
 def regex_formula(field, text, flags, norms, side):
     re_i = "re_i" in flags
-    # `\/` is `/` to PCRE; Lucene and YARA-L must escape it in /.../
-    text = re.sub(r"(?<!\\)((?:\\\\)*)\\/", r"\1/", text)
+    # `\/` is `/` to PCRE; Lucene and YARA-L must escape it in /.../, and
+    # YARA-L's backend writes `"` as `\"` (a no-op escape in PCRE and RE2)
+    text = re.sub(r"(?<!\\)((?:\\\\)*)\\([/\"])", r"\1\2", text)
     if "anchored" in norms and side == "converted":
         m = re.fullmatch(r"\^\(\?:(.*)\)\$", text, re.S)
         if m:
             text = m.group(1)
-    if text.startswith("(?i)"):
-        text, re_i = text[4:], True
+    # leading flags: `i` folds case; `s` lets `.` match a newline, which is
+    # what a glob's `*`/`?` do, so a literal regex under it is the glob
+    # (convert.py's repaired secops backend writes inner wildcards so)
+    m = re.match(r"\(\?([is]+)\)", text)
+    dotall = "re_s" in flags
+    if m:
+        text, re_i, dotall = text[m.end():], re_i or "i" in m.group(1), dotall or "s" in m.group(1)
     cased = not re_i and "cased" not in norms
     alts = split_alternation(text) or [text]
     lits = [regex_literal(a) for a in alts]
     if all(l is not None for l in lits) and "re_m" not in flags:
         return ("or", [("atom", glob_atom(field, l, cased)) for l in lits])
-    return ("atom", ("regex", field or "", text, cased, "re_m" in flags, "re_s" in flags))
+    return ("atom", ("regex", field or "", text, cased, "re_m" in flags, dotall))
 
 
 # ---- predicates, stages, conditions -> boolean trees --------------------
