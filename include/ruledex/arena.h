@@ -25,6 +25,11 @@ size_t rdx_arena_used(const rdx_arena *a);     /* bytes handed out */
 /* 16-byte aligned; never returns NULL (aborts only if malloc fails). */
 void *rdx_arena_alloc(rdx_arena *a, size_t n);
 void *rdx_arena_zalloc(rdx_arena *a, size_t n);
+/* An array of n items of size bytes with room for *cap, given room for one
+ * more: items itself while n < *cap, else a copy twice as large (*cap
+ * updated; the old block stays until the arena goes).  For tables that
+ * must not have a fixed size. */
+void *rdx_arena_grow(rdx_arena *a, void *items, size_t n, size_t *cap, size_t size);
 /* Copy n bytes and add a NUL terminator. */
 char *rdx_arena_strndup(rdx_arena *a, const char *s, size_t n);
 char *rdx_arena_strdup(rdx_arena *a, const char *s);

@@ -106,6 +106,15 @@ void *rdx_arena_zalloc(rdx_arena *a, size_t n) {
     return p;
 }
 
+void *rdx_arena_grow(rdx_arena *a, void *items, size_t n, size_t *cap, size_t size) {
+    if (n < *cap) return items;
+    size_t c = *cap ? 2 * *cap : 16;
+    void *x = rdx_arena_alloc(a, c * size);
+    if (n) memcpy(x, items, n * size);
+    *cap = c;
+    return x;
+}
+
 char *rdx_arena_strndup(rdx_arena *a, const char *s, size_t n) {
     char *p = rdx_arena_alloc(a, n + 1);
     if (n) memcpy(p, s, n);

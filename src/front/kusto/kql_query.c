@@ -109,13 +109,7 @@ typedef struct vbuf {
 } vbuf;
 
 static void vbuf_push(kq *k, vbuf *b, const fx_val *v) {
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 16;
-        fx_val *x = rdx_arena_alloc(k->a, cap * sizeof *x);
-        if (b->n) memcpy(x, b->v, b->n * sizeof *x);
-        b->v = x;
-        b->cap = cap;
-    }
+    b->v = rdx_arena_grow(k->a, b->v, b->n, &b->cap, sizeof *b->v);
     b->v[b->n++] = *v;
 }
 
@@ -521,13 +515,8 @@ static void where(kq *k, const char *name, size_t b, size_t e) {
 static void add_computed(kq *k, const char *f) {
     /* every one kept: past a fixed table a filter on a later computed
      * column would read as a filter on the event's own column */
-    if (k->n_computed == k->cap_computed) {
-        size_t c = k->cap_computed ? 2 * k->cap_computed : 16;
-        const char **x = rdx_arena_alloc(k->a, c * sizeof *x);
-        if (k->n_computed) memcpy(x, k->computed, k->n_computed * sizeof *x);
-        k->computed = x;
-        k->cap_computed = c;
-    }
+    k->computed = rdx_arena_grow(k->a, k->computed, k->n_computed, &k->cap_computed,
+                                 sizeof *k->computed);
     k->computed[k->n_computed++] = f;
 }
 
@@ -661,13 +650,7 @@ static void pipeline(kq *k, size_t b, size_t e) {
 /* let NAME = <list or value>;  anything else binds a name to no list. */
 static void let(kq *k, size_t b, size_t e) {
     if (e < b + 3 || k->t[b + 1].kind != KT_IDENT || !is_p(&k->t[b + 2], "=")) return;
-    if (k->n_lets == k->cap_lets) {
-        size_t cap = k->cap_lets ? k->cap_lets * 2 : 16;
-        letv *x = rdx_arena_alloc(k->a, cap * sizeof *x);
-        if (k->n_lets) memcpy(x, k->lets, k->n_lets * sizeof *x);
-        k->lets = x;
-        k->cap_lets = cap;
-    }
+    k->lets = rdx_arena_grow(k->a, k->lets, k->n_lets, &k->cap_lets, sizeof *k->lets);
     letv *l = &k->lets[k->n_lets++];
     l->name = k->t[b + 1].text;
     l->vals = NULL;

@@ -121,13 +121,7 @@ static void note_selector(spl_parse *p, const char *f, const char *v) {
     if (!s) return;
     if (!s->kind) s->kind = rdx_arena_strdup(p->a, f);
     if (strcasecmp(s->kind, f)) return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 8;
-        const char **x = rdx_arena_alloc(p->a, cap * sizeof *x);
-        if (s->n) memcpy(x, s->values, s->n * sizeof *x);
-        s->values = x;
-        s->cap = cap;
-    }
+    s->values = rdx_arena_grow(p->a, s->values, s->n, &s->cap, sizeof *s->values);
     s->values[s->n++] = v;
 }
 

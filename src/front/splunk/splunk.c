@@ -262,16 +262,9 @@ typedef struct walk {
 
 static const char *strn(walk *w, const char *s, size_t n) { return rdx_arena_strndup(w->c->a, s, n); }
 
-/* items (n used of *cap, each size bytes) with room for one more: a copy
- * twice as large in the arena when full (the old block stays until the
- * arena goes, as everything of the rule does). */
+/* items with room for one more (rdx_arena_grow in the rule's arena) */
 static void *grow(walk *w, void *items, size_t n, size_t *cap, size_t size) {
-    if (n < *cap) return items;
-    size_t c = *cap ? 2 * *cap : 16;
-    void *x = rdx_arena_alloc(w->c->a, c * size);
-    if (n) memcpy(x, items, n * size);
-    *cap = c;
-    return x;
+    return rdx_arena_grow(w->c->a, items, n, cap, size);
 }
 
 static void opaque(walk *w, const char *name, const char *s, size_t n, const char *reason,
