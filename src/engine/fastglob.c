@@ -58,8 +58,8 @@ static int starts(unsigned char x, unsigned char c, unsigned char fold) {
  * SIZE_MAX.  Eight bytes at a time look for the first byte (the classic
  * zero-byte test on w ^ c: it may flag a byte that is no candidate, never
  * miss one), then each flagged window is compared in order. */
-static size_t find(const unsigned char *s, size_t from, size_t to, const unsigned char *b,
-                   size_t n, int cased) {
+size_t rdx_fastglob_find(const unsigned char *s, size_t from, size_t to, const unsigned char *b,
+                         size_t n, int cased) {
     if (to < from || to - from < n) return (size_t)-1;
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     unsigned char c = b[0], fold = (!cased && is_letter(c)) ? 0x20 : 0;
@@ -150,7 +150,7 @@ int rdx_fastglob_match(const rdx_pattern *p, const char *str, size_t len, int ca
     for (size_t i = 1; i < star; i++) {   /* between STARs: leftmost */
         const rdx_seg *g = &p->segs[i];
         if (g->kind != RDX_SEG_LIT || g->len == 0) continue;
-        size_t at = find(s, pos, hi, g->bytes, g->len, cased);
+        size_t at = rdx_fastglob_find(s, pos, hi, g->bytes, g->len, cased);
         if (at == (size_t)-1) return 0;
         pos = at + g->len;
     }

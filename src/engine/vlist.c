@@ -9,6 +9,7 @@
  * probe at 8 finds '\cmd.exe', whose bytes are then compared.
  */
 #include "engine/vlist.h"
+#include "engine/fastglob.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -323,28 +324,10 @@ static int match_pairs(const rdx_vlist *f, const unsigned char *s, size_t len) {
     return 0;
 }
 
-/* Does the literal b (n bytes, folded unless cased) occur in s?  Eight
- * bytes at a time look for its first byte (the zero-byte test on w ^ c,
- * which may flag a byte that is no candidate, never miss one; fastglob.c
- * does the same), then each flagged window is compared. */
+/* Does the literal b (n bytes, folded unless cased) occur in s? */
 static int occurs(const rdx_vlist *f, const unsigned char *s, size_t len, const unsigned char *b,
                   size_t n) {
-    if (len < n) return 0;
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    unsigned char c = b[0], fm = (!f->cased && c >= 'a' && c <= 'z') ? 0x20 : 0;
-    uint64_t want = ones * c, mask = ones * fm;
-    size_t last = len - n, i = 0;
-    for (; i + 8 <= last + 1; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        w = (w | mask) ^ want;
-        if (!((w - ones) & ~w & highs)) continue;
-        for (size_t j = i; j < i + 8; j++)
-            if ((unsigned char)(s[j] | fm) == c && same(f, s + j, b, n)) return 1;
-    }
-    for (; i <= last; i++)
-        if ((unsigned char)(s[i] | fm) == c && same(f, s + i, b, n)) return 1;
-    return 0;
+    return rdx_fastglob_find(s, 0, len, b, n, f->cased) != (size_t)-1;
 }
 
 /* The literals of one kind compared one by one. */
