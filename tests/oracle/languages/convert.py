@@ -287,6 +287,25 @@ def emulate(doc, how):
 EMULATIONS = ["cased", "anchored", "cased+anchored", "esql"]
 
 
+def convert_one(make_backend, text, kw, rec, log, max_error=None):
+    """The one query make_backend()'s backend writes for the rule text, also stored in rec;
+    None when it fails or writes other than one query (rec, with the
+    reason, is logged then)."""
+    try:
+        # a pipeline or backend may change the collection: a fresh copy
+        res = make_backend().convert(SigmaCollection.from_yaml(text), **kw)
+    except Exception as e:
+        rec["error"] = f"{type(e).__name__}: {str(e)[:max_error]}"
+        log.write(json.dumps(rec) + "\n")
+        return None
+    if not isinstance(res, list) or len(res) != 1 or not isinstance(res[0], str):
+        rec["error"] = f"{len(res) if isinstance(res, list) else '?'} queries, not one"
+        log.write(json.dumps(rec) + "\n")
+        return None
+    rec["query"] = res[0]
+    return res[0]
+
+
 def convert(out, path, fields, log):
     text = open(path, encoding="utf-8").read()
     try:
@@ -305,19 +324,9 @@ def convert(out, path, fields, log):
         write(os.path.join(out, "sigma-" + how, rid + ".yml"), relaxed(text, how))
     for name, backend, kw in BACKENDS:
         rec = {"file": path, "id": rid, "backend": name}
-        try:
-            # a pipeline or backend may change the collection: a fresh copy
-            res = backend().convert(SigmaCollection.from_yaml(text), **kw)
-        except Exception as e:
-            rec["error"] = f"{type(e).__name__}: {e}"
-            log.write(json.dumps(rec) + "\n")
+        query = convert_one(backend, text, kw, rec, log)
+        if query is None:
             continue
-        if not isinstance(res, list) or len(res) != 1 or not isinstance(res[0], str):
-            rec["error"] = f"{len(res) if isinstance(res, list) else '?'} queries, not one"
-            log.write(json.dumps(rec) + "\n")
-            continue
-        query = res[0]
-        rec["query"] = query
         d = os.path.join(out, name)
         if name == "splunk":
             write(os.path.join(d, rid + ".yml"), splunk_doc(rule, query))
@@ -365,17 +374,9 @@ def convert_pipelines(out, path, rid, log):
     for (name, backend, kw), pipe in pipeline_runs():
         tag = f"{name}@{pipe}"
         rec = {"file": path, "id": rid, "backend": tag}
-        try:
-            res = backend(plugins.pipelines[pipe]()).convert(SigmaCollection.from_yaml(text), **kw)
-        except Exception as e:
-            rec["error"] = f"{type(e).__name__}: {str(e)[:300]}"
-            log.write(json.dumps(rec) + "\n")
+        query = convert_one(lambda: backend(plugins.pipelines[pipe]()), text, kw, rec, log, 300)
+        if query is None:
             continue
-        if not isinstance(res, list) or len(res) != 1 or not isinstance(res[0], str):
-            rec["error"] = f"{len(res) if isinstance(res, list) else '?'} queries, not one"
-            log.write(json.dumps(rec) + "\n")
-            continue
-        query = rec["query"] = res[0]
         rule = SigmaCollection.from_yaml(text).rules[0]
         d = os.path.join(out, tag)
         os.makedirs(d, exist_ok=True)
