@@ -54,6 +54,8 @@ import os
 import re
 import sys
 
+import compare as by_events   # compare.py, beside this script: the known lists, stale entries
+
 NODE_LIMIT = 200000
 LANGS = ["splunk", "kusto", "lucene", "eql", "esql", "yaral"]
 # the documented traits of each target (docs/ORACLE.md): tried in order
@@ -551,22 +553,6 @@ def load_ir(path):
     return out
 
 
-def known_list(path, tags=None):
-    k = {}
-    if not os.path.exists(path):
-        return k
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line or line.startswith("#"):
-                continue
-            parts = line.split(None, 3)
-            if len(parts) < 3 or (tags and parts[2] not in tags):
-                sys.exit(f"{path}:{n}: expected 'LANG RULE-ID TAG reason'")
-            k[(parts[0], parts[1])] = (parts[2], parts[3] if len(parts) > 3 else "")
-    return k
-
-
 # known-structure.txt tags: why the converted rule's structure differs
 STRUCT_TAGS = {"backend", "language", "too-large", "reader"}
 
@@ -574,8 +560,8 @@ STRUCT_TAGS = {"backend", "language", "too-large", "reader"}
 def main():
     out, kdiff, kstruct = sys.argv[1], sys.argv[2], sys.argv[3]
     langs = sys.argv[4:] or LANGS
-    events_known = known_list(kdiff)
-    struct_known = known_list(kstruct, STRUCT_TAGS)
+    events_known = by_events.known(kdiff)
+    struct_known = by_events.known(kstruct, STRUCT_TAGS)
     conv = collections.defaultdict(dict)
     with open(os.path.join(out, "convert.jsonl"), encoding="utf-8") as f:
         for line in f:
@@ -656,10 +642,8 @@ def main():
               f"({pct(eq + sum(after.values()))} in all)"
               + (f" {dict(sorted(after.items()))}" if after else "")
               + (f"; other: {dict(sorted(rest.items()))}" if rest else ""))
-    in_run = {(l, rid) for l in langs for rid in conv[l]}
-    for key in sorted((set(struct_known) - used) & in_run):
-        print(f"{key[0]} {key[1]}: listed in known-structure but not compared (stale entry?)")
-        failed += 1
+    failed += by_events.stale(struct_known, used, {(l, rid) for l in langs for rid in conv[l]},
+                              "known-structure")
     print(f"oracle-languages-structure: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
