@@ -89,8 +89,11 @@ rdx_blob_cache rdx_cache_blob(rdx_cache *c);
  * nor HOME is set (or buf is too small). */
 int rdx_cache_default_dir(char *buf, size_t size);
 
-/* Entries kept per directory: the oldest beyond this are removed on put. */
-#define RDX_CACHE_KEEP 8
+/* Entries kept per directory: the least recently used beyond this are
+ * removed on put.  A rule set writes its snapshot, then per rule selection
+ * (--min-level, --status) two databases and a plan: 32 holds several rule
+ * sets and selections without one run evicting the next one's entries. */
+#define RDX_CACHE_KEEP 32
 /* Files larger than this are not read (nor written). */
 #define RDX_CACHE_MAX_FILE ((size_t)1 << 30)
 

@@ -317,12 +317,15 @@ static void *cache_get(void *ctx, const void *key, size_t key_len, size_t *len, 
  * RDX_CACHE_KEEP, so a rule set edited many times does not fill the disk. */
 typedef struct entry {
     char name[64];
-    time_t mtime;
+    struct timespec mtime;
 } entry;
 
+/* Newest first, to the nanosecond: entries written within one second
+ * (a run writes several) must not be ordered by chance. */
 static int newer_first(const void *x, const void *y) {
     const entry *a = x, *b = y;
-    return (a->mtime < b->mtime) - (a->mtime > b->mtime);
+    if (a->mtime.tv_sec != b->mtime.tv_sec) return a->mtime.tv_sec < b->mtime.tv_sec ? 1 : -1;
+    return (a->mtime.tv_nsec < b->mtime.tv_nsec) - (a->mtime.tv_nsec > b->mtime.tv_nsec);
 }
 
 static void prune(const rdx_cache *c) {
@@ -348,7 +351,7 @@ static void prune(const rdx_cache *c) {
             if (!all) abort();
         }
         snprintf(all[n].name, sizeof all[n].name, "%s", e->d_name);
-        all[n++].mtime = st.st_mtime;
+        all[n++].mtime = st.st_mtim;
     }
     if (n > RDX_CACHE_KEEP) qsort(all, n, sizeof *all, newer_first);
     for (size_t i = RDX_CACHE_KEEP; i < n; i++) unlinkat(dirfd(dh), all[i].name, 0);

@@ -122,6 +122,14 @@ TEST(cache_store_put_get_and_refusals) {
     if (p && fscanf(p, "%d", &n) != 1) n = -1;
     if (p) pclose(p);
     CHECK_INT(n, RDX_CACHE_KEEP);
+    /* ... the newest, to the nanosecond: all of these were written within
+     * a second, so the oldest goes and the last one written stays */
+    char last[16];
+    snprintf(last, sizeof last, "key%d", RDX_CACHE_KEEP + 2);
+    char *kept = b.get(b.ctx, last, strlen(last), &len, &d);
+    CHECK(kept != NULL);
+    free(kept);
+    CHECK(b.get(b.ctx, "key0", 4, &len, &d) == NULL);
     rdx_cache_close(c);
     /* a directory others may write is not used */
     CHECK(chmod(sub, 0777) == 0);
