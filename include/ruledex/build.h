@@ -113,6 +113,13 @@ void rdx_build_cond_add(rdx_arena *a, rdx_cond *c, rdx_cond *kid);
 rdx_cond *rdx_build_cond_of(rdx_arena *a, int all, const char *pattern, const size_t *stages,
                             size_t n);
 
+/* Is c a condition the evaluator can run over a rule of n_stages stages:
+ * every stage index exists, a NOT has exactly one operand, an AND/OR only
+ * operands, `1 of`/`all of` only stage indices, STAGE and TRUE neither?
+ * (NULL is not.)  Recursive: callers bound the depth (the Sigma parser and
+ * the snapshot reader do). */
+int rdx_cond_well_formed(const rdx_cond *c, size_t n_stages);
+
 /* Check r and add it to the set (a FILTER rule to rs->filters): it needs a
  * condition (a correlation rule need not), and every stage index in it
  * must exist.  Computes every predicate's field_len and field_hash; a

@@ -35,6 +35,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ruledex/build.h"
 #include "ruledex/cache.h"
 #include "ruledex/event.h"
 #include "ruledex/frontend.h"
@@ -690,6 +691,8 @@ static rdx_rule *r_rule(rd *r, fixups *f) {
     x->stages = r_array(r, x->n_stages, sizeof *x->stages);
     for (size_t i = 0; i < x->n_stages; i++) r_stage(r, &x->stages[i]);
     x->condition = r_cond(r, x->n_stages, 0);
+    if (x->condition && !rdx_cond_well_formed(x->condition, x->n_stages))
+        r_fail(r, "a condition node with the wrong number of operands");
     if (r_enum(r, 1)) x->correlation = r_corr(r, f);
     x->document = r_document(r);
     return x;

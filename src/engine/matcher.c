@@ -830,6 +830,18 @@ static void plan_key(rdx_strbuf *k, const void *rules_key, size_t len) {
     rdx_strbuf_append(k, rules_key, len);
 }
 
+/* The plan's always and filtered rules are evaluated without the check
+ * rdx_eval_rule makes (rdx_eval_rule_unchecked): each must be runnable, or
+ * a plan could have a correlation rule's missing condition evaluated.
+ * NULL when they are. */
+static const char *plan_runs_only_runnable(const rdx_matcher *m, const rdx_plan *p) {
+    for (size_t i = 0; i < m->n_rules; i++)
+        if ((get_bit(p->always, i) || get_bit(p->filtered, i)) &&
+            !rdx_eval_rule_runnable(m->rules[i]))
+            return "a rule that cannot run marked to be evaluated";
+    return NULL;
+}
+
 /* The plan under key into m; 0 when there is none or it fails a check
  * (a note in d: it is rebuilt). */
 static int plan_load(rdx_matcher *m, const rdx_blob_cache *c, const rdx_strbuf *key,
@@ -845,7 +857,9 @@ static int plan_load(rdx_matcher *m, const rdx_blob_cache *c, const rdx_strbuf *
     rdx_plan p;
     const char *why = NULL;
     hs_database_t *db = NULL, *kw = NULL;
-    if (rdx_plan_decode(loan.data, loan.len, m->n_rules, m->arena, &p, &why) == 0 &&
+    if (rdx_plan_decode(loan.data, loan.len, m->n_rules, m->arena, &p, &why) == 0)
+        why = plan_runs_only_runnable(m, &p);
+    if (!why &&
         ((p.db_len && !(db = db_from_bytes(p.db, p.db_len))) ||
          (p.kw_len && !(kw = db_from_bytes(p.kw_db, p.kw_len)))))
         why = "a database that does not deserialise";

@@ -270,14 +270,29 @@ rdx_cond *rdx_build_cond_of(rdx_arena *a, int all, const char *pattern, const si
 
 /* ---- finishing --------------------------------------------------------- */
 
-/* Does every stage index in c exist in r? */
-static int cond_ok(const rdx_cond *c, size_t n_stages) {
-    if (!c) return 0;
+/* A NOT has exactly one operand, an AND or OR any number, the leaves (a
+ * stage, `1 of`/`all of` over stage indices, TRUE) none; the evaluator
+ * relies on it (eval.c reads a NOT's kids[0] without a check). */
+static int shape_ok(const rdx_cond *c) {
+    switch (c->kind) {
+    case RDX_COND_NOT: return c->n_kids == 1 && c->n_stages == 0;
+    case RDX_COND_AND:
+    case RDX_COND_OR: return c->n_stages == 0;
+    case RDX_COND_ONE_OF:
+    case RDX_COND_ALL_OF: return c->n_kids == 0;
+    case RDX_COND_STAGE:
+    case RDX_COND_TRUE: return c->n_kids == 0 && c->n_stages == 0;
+    }
+    return 0;
+}
+
+int rdx_cond_well_formed(const rdx_cond *c, size_t n_stages) {
+    if (!c || !shape_ok(c)) return 0;
     if (c->kind == RDX_COND_STAGE && c->stage >= n_stages) return 0;
     for (size_t i = 0; i < c->n_stages; i++)
         if (c->stages[i] >= n_stages) return 0;
     for (size_t i = 0; i < c->n_kids; i++)
-        if (!cond_ok(c->kids[i], n_stages)) return 0;
+        if (!rdx_cond_well_formed(c->kids[i], n_stages)) return 0;
     return 1;
 }
 
@@ -295,9 +310,10 @@ static void add_rule(rdx_ruleset *rs, rdx_rule *r) {
 }
 
 int rdx_build_finish(rdx_ruleset *rs, rdx_rule *r, rdx_diags *d) {
-    if (r->kind != RDX_KIND_CORRELATION && !cond_ok(r->condition, r->n_stages)) {
+    if (r->kind != RDX_KIND_CORRELATION && !rdx_cond_well_formed(r->condition, r->n_stages)) {
         rdx_diag_add(d, RDX_SEV_ERROR, "condition", r->file, r->line, 0, "%s",
-                     r->condition ? "the condition refers to a stage the rule does not have"
+                     r->condition ? "the condition refers to a stage the rule does not have, "
+                                    "or has a node with the wrong number of operands"
                                   : "the rule has no condition");
         return 0;
     }
