@@ -283,8 +283,9 @@ const char *rdx_corr_cmp_name(rdx_corr_cmp c);     /* "gt", ... */
 /* Beside the Sigma logsource: what a native rule selects its events by, as
  * written.  `SecurityEvent | where ...` is {RDX_NATIVE_KQL_TABLE,
  * {"SecurityEvent"}}; `index=win sourcetype=WinEventLog:Security` gives
- * two selectors' worth of values to a reader, which keeps the one it
- * routes by.  Sigma rules leave it RDX_NATIVE_NONE. */
+ * two selectors' worth of values to a reader, which keeps the most
+ * specific (SPL: sourcetype, then source, eventtype, index).  Sigma rules
+ * leave it RDX_NATIVE_NONE. */
 typedef enum rdx_native_kind {
     RDX_NATIVE_NONE = 0,
     RDX_NATIVE_KQL_TABLE,
@@ -293,7 +294,10 @@ typedef enum rdx_native_kind {
     RDX_NATIVE_SPL_INDEX,
     RDX_NATIVE_YARAL_UDM,        /* YARA-L metadata.event_type / UDM noun */
     RDX_NATIVE_ECS_DATASET,      /* ECS event.dataset or an Elastic index pattern */
+    RDX_NATIVE_SPL_SOURCE,       /* SPL source= (a file or channel path) */
+    RDX_NATIVE_SPL_EVENTTYPE,    /* SPL eventtype= (a saved search's name) */
 } rdx_native_kind;
+#define RDX_NATIVE_LAST RDX_NATIVE_SPL_EVENTTYPE   /* the snapshot bounds by it */
 
 typedef struct rdx_native_source {
     rdx_native_kind kind;

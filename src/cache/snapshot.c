@@ -685,7 +685,7 @@ static rdx_rule *r_rule(rd *r, fixups *f) {
         x->related[i].id = r_str(r);
         x->related[i].type = r_str(r);
     }
-    x->native.kind = (rdx_native_kind)r_enum(r, RDX_NATIVE_ECS_DATASET);
+    x->native.kind = (rdx_native_kind)r_enum(r, RDX_NATIVE_LAST);
     r_strlist(r, &x->native.values);
     x->n_stages = r_count(r, 24);
     x->stages = r_array(r, x->n_stages, sizeof *x->stages);
@@ -850,7 +850,7 @@ int rdx_snapshot_key(const char *const *specs, size_t n, const char *const *file
                       RULEDEX_VERSION, RDX_SNAPSHOT_FORMAT, sizeof(rdx_rule), sizeof(rdx_stage),
                       sizeof(rdx_predicate), sizeof(rdx_rvalue), sizeof(rdx_cond),
                       sizeof(rdx_correlation), sizeof(rdx_value), (int)RDX_OP_TERM,
-                      (int)RDX_NATIVE_ECS_DATASET);
+                      (int)RDX_NATIVE_LAST);
     rdx_strbuf_putc(k, 0);
     for (size_t i = 0; i < n_files; i++) {
         struct stat st;

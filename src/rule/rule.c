@@ -87,7 +87,8 @@ const char *rdx_native_kind_name(rdx_native_kind k) {
         [RDX_NATIVE_NONE] = "",                   [RDX_NATIVE_KQL_TABLE] = "kql_table",
         [RDX_NATIVE_SPL_SOURCETYPE] = "spl_sourcetype", [RDX_NATIVE_SPL_DATAMODEL] = "spl_datamodel",
         [RDX_NATIVE_SPL_INDEX] = "spl_index",     [RDX_NATIVE_YARAL_UDM] = "yaral_udm",
-        [RDX_NATIVE_ECS_DATASET] = "ecs_dataset",
+        [RDX_NATIVE_ECS_DATASET] = "ecs_dataset", [RDX_NATIVE_SPL_SOURCE] = "spl_source",
+        [RDX_NATIVE_SPL_EVENTTYPE] = "spl_eventtype",
     };
     return (unsigned)k < sizeof names / sizeof *names ? names[k] : "";
 }

@@ -198,6 +198,45 @@ TEST(spl_implicit_search_selectors_in_not) {
     cleanup(&f);
 }
 
+/* Each selector kind is kept apart and the most specific names the data:
+ * `index=main sourcetype=linux` is sourcetype linux (not index main, the
+ * first written), source= and eventtype= are their own kinds.  A negated
+ * selector decides nothing (NOT sourcetype=x used to read NOT true, a rule
+ * that never fires), names no data, and says so in a note. */
+TEST(spl_selectors_by_kind_and_negated) {
+    static const struct {
+        const char *search;
+        rdx_native_kind kind;
+        const char *value;
+        int negated;   /* a note expected */
+    } cases[] = {
+        {"index=main sourcetype=linux a=1", RDX_NATIVE_SPL_SOURCETYPE, "linux", 0},
+        {"index=main source=\"/var/log/auth.log\" a=1", RDX_NATIVE_SPL_SOURCE, "/var/log/auth.log", 0},
+        {"eventtype=wineventlog_security index=win a=1", RDX_NATIVE_SPL_EVENTTYPE, "wineventlog_security", 0},
+        {"index IN (a, b) a=1", RDX_NATIVE_SPL_INDEX, "a", 0},
+        {"NOT sourcetype=x index=y a=1", RDX_NATIVE_SPL_INDEX, "y", 1},
+        {"sourcetype!=x a=1", RDX_NATIVE_NONE, NULL, 1},
+        {"NOT NOT sourcetype=x a=1", RDX_NATIVE_SPL_SOURCETYPE, "x", 0},
+        {"NOT sourcetype!=x a=1", RDX_NATIVE_SPL_SOURCETYPE, "x", 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        fixture f;
+        const rdx_rule *r = load_spl(&f, cases[i].search);
+        CHECK(r != NULL);
+        if (r) {
+            CHECK_INT(r->native.kind, cases[i].kind);
+            if (cases[i].value && r->native.values.count)
+                CHECK_STR(r->native.values.items[0], cases[i].value);
+            CHECK_INT(has_diag(&f.d, RDX_SEV_NOTE, "negated selector"), cases[i].negated);
+            /* the selectors never decide: every case reads a=1 alone */
+            char *got = render(r);
+            CHECK_STR(got, "+search_1: a equals 1\n");
+            free(got);
+        }
+        cleanup(&f);
+    }
+}
+
 TEST(spl_where_match_like_after_tstats) {
     spl_golden("| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.process "
                "| `drop_dm_object_name(Processes)` | where match(process, \"(?i)/c\\s+echo\") OR like(process, \"%whoami%\")",

@@ -111,18 +111,32 @@ static int is_number(const char *s, size_t n, double *out) {
  * names are case-sensitive in Splunk, so only these spellings: Sysmon's
  * `EventType` (a registry event's kind) and Okta's `eventType` are event
  * fields like any other. */
-static int is_selector(const char *f) {
-    return !strcmp(f, "index") || !strcmp(f, "sourcetype") || !strcmp(f, "source") ||
-           !strcmp(f, "eventtype");
+static int selector_kind(const char *f) {
+    static const char *const names[SPL_SEL_KINDS] = {
+        [SPL_SEL_SOURCETYPE] = "sourcetype", [SPL_SEL_SOURCE] = "source",
+        [SPL_SEL_EVENTTYPE] = "eventtype",   [SPL_SEL_INDEX] = "index"};
+    for (int k = 0; k < SPL_SEL_KINDS; k++)
+        if (!strcmp(f, names[k])) return k;
+    return -1;
 }
 
-static void note_selector(spl_parse *p, const char *f, const char *v) {
+static int is_selector(const char *f) { return selector_kind(f) >= 0; }
+
+/* Note f=v (neq: f!=v) and return the leaf that stands for it.  Events are
+ * not selected by it here (nothing routes on it), so the leaf must not
+ * decide: TRUE where the selector is asserted, FALSE under an odd number
+ * of NOTs, so that `NOT sourcetype=x` reads TRUE and not "never".  Only
+ * an asserted selector names the rule's data; a negated one is counted. */
+static fx_node *note_selector(spl_parse *p, const char *f, const char *v, int neq) {
     spl_sel *s = p->sel;
-    if (!s) return;
-    if (!s->kind) s->kind = rdx_arena_strdup(p->a, f);
-    if (strcasecmp(s->kind, f)) return;
-    s->values = rdx_arena_grow(p->a, s->values, s->n, &s->cap, sizeof *s->values);
-    s->values[s->n++] = v;
+    if (s && (p->negated ^ neq)) {
+        s->negated++;
+    } else if (s) {
+        struct spl_sel_values *k = &s->kind[selector_kind(f)];
+        k->values = rdx_arena_grow(p->a, k->values, k->n, &k->cap, sizeof *k->values);
+        k->values[k->n++] = v;
+    }
+    return fx_new(p->a, p->negated ? FX_FALSE : FX_TRUE, 0, 0);
 }
 
 /* The op a glob's stars say: *x* contains, *x ends with, x* starts with. */
@@ -175,8 +189,8 @@ static fx_node *s_in_list(spl_parse *p, const char *f) {
     p->i++;
     fx_node *e;
     if (is_selector(f)) {
-        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j].v);
-        e = fx_new(p->a, FX_TRUE, 0, 0);
+        for (size_t j = 0; j < k; j++) e = note_selector(p, f, vals[j].v, 0);
+        if (!k) e = fx_new(p->a, p->negated ? FX_FALSE : FX_TRUE, 0, 0);
     } else {
         /* One op for the list when every value says the same; else glob-equals. */
         rdx_op op = k ? glob_op(vals[0].v, vals[0].n) : RDX_OP_EQUALS;
@@ -199,10 +213,7 @@ static fx_node *s_compare(spl_parse *p, const char *f) {
     size_t n;
     int q;
     if (!value_token(p, "()", &v, &n, &q)) return NULL;
-    if (is_selector(f)) {
-        note_selector(p, f, v);
-        return fx_new(p->a, FX_TRUE, 0, 0);
-    }
+    if (is_selector(f)) return note_selector(p, f, v, op0 == '!');
     if (op0 == '<' || op0 == '>') {
         double num;
         if (!is_number(v, n, &num)) return fail(p, "comparison with a value that is no number"), NULL;
@@ -286,7 +297,9 @@ static fx_node *s_atom(spl_parse *p, int depth) {
 static fx_node *s_not(spl_parse *p, int depth) {
     if (word_is(p, "NOT", 0)) {
         p->i += 3;
+        p->negated ^= 1;
         fx_node *e = s_not(p, depth + 1);
+        p->negated ^= 1;
         return e ? fx_not(p->a, e) : NULL;
     }
     return s_atom(p, depth);

@@ -12,11 +12,19 @@
 #include "front/common/fexpr.h"
 
 /* What the filters select events by, beside their predicates: index=,
- * sourcetype=, source=, eventtype= are selectors, not event fields. */
+ * sourcetype=, source=, eventtype= are selectors, not event fields.  The
+ * values of each kind are kept apart (`index=main sourcetype=linux` names
+ * both); the rule's native source is the most specific kind written
+ * (SPL_SEL_SOURCETYPE first).  A negated selector (`sourcetype!=x`, `NOT
+ * source=y`) excludes data rather than naming it: it is counted, not kept. */
+enum { SPL_SEL_SOURCETYPE, SPL_SEL_SOURCE, SPL_SEL_EVENTTYPE, SPL_SEL_INDEX, SPL_SEL_KINDS };
+
 typedef struct spl_sel {
-    const char *kind;      /* "sourcetype", "index", ...: the first seen */
-    const char **values;   /* grows in the arena: an IN list may name any number */
-    size_t n, cap;
+    struct spl_sel_values {
+        const char **values;   /* grows in the arena: an IN list may name any number */
+        size_t n, cap;
+    } kind[SPL_SEL_KINDS];
+    size_t negated;            /* selectors under an odd number of negations */
 } spl_sel;
 
 typedef struct spl_parse {
@@ -26,6 +34,7 @@ typedef struct spl_parse {
     const char *err;       /* why the text cannot be represented (static or arena) */
     const char *prefix;    /* drop_dm_object_name(X): bare names mean "X.name" */
     spl_sel *sel;
+    int negated;           /* inside an odd number of NOTs (the search language) */
     uint32_t line, column; /* where the search is written (positions of leaves) */
 } spl_parse;
 

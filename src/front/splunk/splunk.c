@@ -664,6 +664,26 @@ static void metadata(spl_ctx *c, rdx_rule *r, const ynode *root) {
     r->falsepositives = list_of(c, root, "known_false_positives", NULL);
 }
 
+/* The rule's native source: the most specific selector kind it names
+ * (spl_internal.h); the other kinds' values stay in the body.  A negated
+ * selector names no data: said in a note, since the search reads it as
+ * neither true nor false (spl_expr.c note_selector). */
+static void native_selector(spl_ctx *c, rdx_rule *r, const spl_sel *sel) {
+    static const rdx_native_kind kinds[SPL_SEL_KINDS] = {
+        [SPL_SEL_SOURCETYPE] = RDX_NATIVE_SPL_SOURCETYPE, [SPL_SEL_SOURCE] = RDX_NATIVE_SPL_SOURCE,
+        [SPL_SEL_EVENTTYPE] = RDX_NATIVE_SPL_EVENTTYPE,   [SPL_SEL_INDEX] = RDX_NATIVE_SPL_INDEX};
+    for (int k = 0; k < SPL_SEL_KINDS; k++) {
+        if (!sel->kind[k].n) continue;
+        rdx_build_native(c->rs, r, kinds[k], sel->kind[k].values, sel->kind[k].n);
+        break;
+    }
+    if (sel->negated)
+        rdx_diag_add(c->d, RDX_SEV_NOTE, "spl", c->file, r->line, 1,
+                     "%zu negated selector%s (NOT index=/sourcetype=/source=/eventtype=, or !=) "
+                     "not kept as the rule's data source: ruledex does not select events by them",
+                     sel->negated, sel->negated == 1 ? "" : "s");
+}
+
 static void build_rule(spl_ctx *c, const ynode *root, const char *body) {
     const ynode *search = rdx_ymap_get(root, "search");
     c->at = search;
@@ -687,10 +707,8 @@ static void build_rule(spl_ctx *c, const ynode *root, const char *body) {
     if (w.datamodel) {
         rdx_build_native(c->rs, r, RDX_NATIVE_SPL_DATAMODEL, &w.datamodel, 1);
         r->logsource.category = datamodel_category(w.datamodel);
-    } else if (w.sel.kind) {
-        rdx_build_native(c->rs, r, !strcasecmp(w.sel.kind, "index") ? RDX_NATIVE_SPL_INDEX
-                                                                     : RDX_NATIVE_SPL_SOURCETYPE,
-                         w.sel.values, w.sel.n);
+    } else {
+        native_selector(c, r, &w.sel);
     }
     rdx_build_finish(c->rs, r, c->d);
 }
