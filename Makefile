@@ -49,7 +49,18 @@ $(B)/%.o: %.c
 
 # Position-independent, so the archive also links into shared objects (the
 # Python extension, bindings/python); on x86-64 this costs nothing measurable.
-$(LIB_OBJ): ALL_CFLAGS += -fPIC
+$(LIB_OBJ): ALL_CFLAGS += -fPIC -I$(B)/buildid
+
+# The build's identity: a hash of every library source and header.  The
+# cache keys (the rule-set snapshot, the matcher's plan) include it, so a
+# build whose readers or atom derivation changed never reuses what another
+# build wrote, even when the version and formats were not bumped.
+LIB_HDR := $(sort $(wildcard include/ruledex/*.h src/*/*.h src/front/*/*.h))
+$(B)/buildid/build_id.h: $(LIB_SRC) $(LIB_HDR)
+	@mkdir -p $(dir $@)
+	$(Q)printf '#define RDX_BUILD_ID "%s"\n' \
+	    "$$(cat $(LIB_SRC) $(LIB_HDR) | sha256sum | cut -c1-16)" > $@.tmp && mv $@.tmp $@
+$(B)/src/cache/snapshot.o $(B)/src/engine/matcher.o: $(B)/buildid/build_id.h
 
 $(B)/libruledex.a: $(LIB_OBJ)
 	@rm -f $@

@@ -161,7 +161,9 @@ rdx_ruleset *rdx_snapshot_decode_flags(const rdx_blob_loan *loan, unsigned flags
 /* The key of the rules read from specs ([LANG:]PATH, as rdx_load_rules_path
  * takes them) together with the data files that shape a load (a
  * placeholder table, the field table; NULL or absent allowed): ruledex's
- * version and the snapshot format, every spec, and the identity of every
+ * version, the build (a hash of the library's sources: a reader changed
+ * without a format bump must not reuse a snapshot), the snapshot format,
+ * every spec, and the identity of every
  * file and directory the walk reaches — device, inode, size, modification
  * and change times (ns).  Cheap (no file is read) and safe: any write to
  * a file changes its change time.  -1 when an input cannot be keyed (a
