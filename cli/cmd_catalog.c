@@ -50,10 +50,9 @@
 #include "ruledex/render.h"
 #include "ruledex/logsource.h"
 
-#define MAX_SOURCES 256
 
 typedef struct cat_opts {
-    const char *sources[MAX_SOURCES];
+    const char *sources[CLI_MAX_SOURCES];
     size_t n_sources;
     const char *output, *attack, *logsources, *placeholders, *color;
     int no_attack, jobs, quiet, verbose;
@@ -104,7 +103,7 @@ static int parse_args(cat_opts *o, int argc, char **argv) {
     while ((c = getopt_long(argc, argv, "r:o:a:L:p:j:qvh", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
-            if (o->n_sources == MAX_SOURCES) return -1;
+            if (o->n_sources == CLI_MAX_SOURCES) return -1;
             o->sources[o->n_sources++] = optarg;
             break;
         case 'o': o->output = optarg; break;
@@ -166,38 +165,16 @@ static void model_free(model *m) {
     rdx_logsources_free(m->ls);
 }
 
-/* Correlations link to the rules they reference on rule pages; an unknown
- * reference is shown there ("not loaded"), not repeated as a warning
- * (hunt and lint report it). */
-static void resolve_quietly(rdx_ruleset *rs) {
-    rdx_diags quiet;
-    rdx_diags_init(&quiet);
-    rdx_ruleset_resolve_correlations(rs, &quiet);
-    rdx_diags_free(&quiet);
-}
-
 static int load_rules(model *m, const cat_opts *o, rdx_diags *d) {
-    size_t first[MAX_SOURCES + 1];
-    char names[MAX_SOURCES][64];
+    cli_sources src;   /* 16 KiB of names: on the stack, once */
     m->rs = rdx_ruleset_new();
     if (o->placeholders && !(m->rs->placeholders = rdx_placeholders_load(o->placeholders, d))) return -1;
-    for (size_t i = 0; i < o->n_sources; i++) {
-        const char *path;
-        first[i] = m->rs->n_rules;
-        if (cli_load_source(m->rs, o->sources[i], names[i], sizeof names[i], &path, d) < 0 &&
-            !d->errors)
-            rdx_diag_add(d, RDX_SEV_ERROR, "io", path, 0, 0, "cannot read rules");
-    }
-    first[o->n_sources] = m->rs->n_rules;
-    rdx_ruleset_apply_filters(m->rs, d);
-    resolve_quietly(m->rs);
-    cli_normalise_fields(m->rs, d);
+    cli_load_sources(m->rs, o->sources, o->n_sources, &src, d);
+    cli_settle_rules(m->rs, d);
     m->cat = rdx_catalog_new(m->attack, m->ls);
-    for (size_t i = 0; i < o->n_sources; i++) {
-        const char *path;
-        rdx_catalog_parse_source(o->sources[i], "sigma", names[i], sizeof names[i], &path);
-        size_t src = rdx_catalog_add_source(m->cat, names[i], path);
-        for (size_t k = first[i]; k < first[i + 1]; k++) rdx_catalog_add_rule(m->cat, src, m->rs->rules[k]);
+    for (size_t i = 0; i < src.n; i++) {
+        size_t c = rdx_catalog_add_source(m->cat, src.names[i], src.paths[i]);
+        for (size_t k = src.first[i]; k < src.first[i + 1]; k++) rdx_catalog_add_rule(m->cat, c, m->rs->rules[k]);
     }
     rdx_catalog_finish(m->cat);
     return m->rs->n_rules ? 0 : -1;

@@ -21,11 +21,10 @@
 #include "ruledex/render.h"
 #include "ruledex/logsource.h"
 
-#define MAX_SOURCES 256
 
 typedef struct show_opts {
     const char *rule;
-    const char *sources[MAX_SOURCES];
+    const char *sources[CLI_MAX_SOURCES];
     size_t n_sources;
     rdx_page_format format;
     const char *output, *attack, *logsources, *placeholders, *color;
@@ -85,7 +84,7 @@ static int parse_args(show_opts *o, int argc, char **argv) {
     while ((c = getopt_long(argc, argv, "r:f:o:a:L:p:vh", longs, NULL)) != -1) {
         switch (c) {
         case 'r':
-            if (o->n_sources == MAX_SOURCES) return -1;
+            if (o->n_sources == CLI_MAX_SOURCES) return -1;
             o->sources[o->n_sources++] = optarg;
             break;
         case 'f':
@@ -147,28 +146,11 @@ static int replaced(const shown *s, const rdx_rule *r) {
     return 0;
 }
 
-/* Correlations link to the rules they reference on rule pages; an unknown
- * reference is shown there ("not loaded"), not repeated as a warning
- * (hunt and lint report it). */
-static void resolve_quietly(rdx_ruleset *rs) {
-    rdx_diags quiet;
-    rdx_diags_init(&quiet);
-    rdx_ruleset_resolve_correlations(rs, &quiet);
-    rdx_diags_free(&quiet);
-}
-
 static void load(shown *s, const show_opts *o, rdx_diags *d) {
-
-    size_t first[MAX_SOURCES + 1];
-    char names[MAX_SOURCES][64];
-    const char *paths[MAX_SOURCES];
+    cli_sources src;   /* 16 KiB of names: on the stack, once */
     s->rs = rdx_ruleset_new();
     if (o->placeholders && !(s->rs->placeholders = rdx_placeholders_load(o->placeholders, d))) return;
-    for (size_t i = 0; i < o->n_sources; i++) {
-        first[i] = s->rs->n_rules;
-        cli_load_source(s->rs, o->sources[i], names[i], sizeof names[i], &paths[i], d);
-    }
-    first[o->n_sources] = s->rs->n_rules;
+    cli_load_sources(s->rs, o->sources, o->n_sources, &src, d);
     /* RULE as a file the corpus does not already hold: load it too. */
     int in_corpus = 0;
     for (size_t i = 0; is_file(o->rule) && !in_corpus && i < s->rs->n_rules; i++)
@@ -178,19 +160,17 @@ static void load(shown *s, const show_opts *o, rdx_diags *d) {
         rdx_load_rules_path(s->rs, o->rule, NULL, d);
         s->file_end = s->rs->n_rules;
     }
-    rdx_ruleset_apply_filters(s->rs, d);
-    resolve_quietly(s->rs);
-    cli_normalise_fields(s->rs, d);
+    cli_settle_rules(s->rs, d);
 
     s->cat = rdx_catalog_new(s->attack, s->ls);
-    for (size_t i = 0; i < o->n_sources; i++) {
-        size_t src = rdx_catalog_add_source(s->cat, names[i], paths[i]);
-        for (size_t k = first[i]; k < first[i + 1]; k++)
-            if (!replaced(s, s->rs->rules[k])) rdx_catalog_add_rule(s->cat, src, s->rs->rules[k]);
+    for (size_t i = 0; i < src.n; i++) {
+        size_t c = rdx_catalog_add_source(s->cat, src.names[i], src.paths[i]);
+        for (size_t k = src.first[i]; k < src.first[i + 1]; k++)
+            if (!replaced(s, s->rs->rules[k])) rdx_catalog_add_rule(s->cat, c, s->rs->rules[k]);
     }
     if (s->file_end > s->file_first) {
-        size_t src = rdx_catalog_add_source(s->cat, "sigma", NULL);
-        for (size_t k = s->file_first; k < s->file_end; k++) rdx_catalog_add_rule(s->cat, src, s->rs->rules[k]);
+        size_t c = rdx_catalog_add_source(s->cat, "sigma", NULL);
+        for (size_t k = s->file_first; k < s->file_end; k++) rdx_catalog_add_rule(s->cat, c, s->rs->rules[k]);
     }
     rdx_catalog_finish(s->cat);
 }

@@ -188,6 +188,28 @@ int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
     return rdx_load_rules_path(rs, *path, NULL, d);
 }
 
+void cli_load_sources(rdx_ruleset *rs, const char *const *args, size_t n, cli_sources *s,
+                      rdx_diags *d) {
+    s->n = n;
+    for (size_t i = 0; i < n; i++) {
+        s->first[i] = rs->n_rules;
+        size_t errors = d->errors;
+        if (cli_load_source(rs, args[i], s->names[i], sizeof s->names[i], &s->paths[i], d) < 0 &&
+            d->errors == errors)
+            rdx_diag_add(d, RDX_SEV_ERROR, "io", s->paths[i], 0, 0, "cannot read rules");
+    }
+    s->first[n] = rs->n_rules;
+}
+
+void cli_settle_rules(rdx_ruleset *rs, rdx_diags *d) {
+    rdx_ruleset_apply_filters(rs, d);
+    rdx_diags quiet;
+    rdx_diags_init(&quiet);
+    rdx_ruleset_resolve_correlations(rs, &quiet);
+    rdx_diags_free(&quiet);
+    cli_normalise_fields(rs, d);
+}
+
 /* ---- data files -------------------------------------------------------- */
 
 const char *cli_logsources_path(const char *given) {

@@ -76,6 +76,28 @@ rdx_ruleset *cli_load_rules_cached(const cli_rules *opt, rdx_blob_cache *bc, rdx
 int cli_load_source(rdx_ruleset *rs, const char *arg, char *name, size_t size,
                     const char **path, rdx_diags *d);
 
+/* The rule sources of show and catalog (`-r [NAME:]PATH`, repeatable),
+ * loaded into one set: source i's rules are rs->rules[first[i] ..
+ * first[i + 1]), labelled names[i], read from paths[i] (into args[i]). */
+#define CLI_MAX_SOURCES 256
+typedef struct cli_sources {
+    size_t n;
+    size_t first[CLI_MAX_SOURCES + 1];
+    char names[CLI_MAX_SOURCES][64];
+    const char *paths[CLI_MAX_SOURCES];
+} cli_sources;
+
+/* Load args[0..n) (n <= CLI_MAX_SOURCES) with cli_load_source into rs; a
+ * source that fails without saying why gets "cannot read rules". */
+void cli_load_sources(rdx_ruleset *rs, const char *const *args, size_t n, cli_sources *s,
+                      rdx_diags *d);
+
+/* What every loaded set needs before pages are made of it: filter rules
+ * applied, correlations linked to the rules they name (an unknown name is
+ * shown on the page as "not loaded", not repeated as a warning: hunt and
+ * lint report it), and other languages' fields normalised. */
+void cli_settle_rules(rdx_ruleset *rs, rdx_diags *d);
+
 /* The log-source table to use: the one given, else the library's default
  * ($RULEDEX_DATA, PREFIX/share/ruledex, ./data) when it exists, else the
  * copy beside the binary (../share/ruledex, or ../data in a build tree), so
