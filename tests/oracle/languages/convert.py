@@ -134,7 +134,7 @@ class RepairedKustoBackend(KustoBackend):
         literal, so the test compares two constants; "Entity names": an
         identifier holding a space, `.` or `-` requires quoting, written
         `['name']` or `["name"]`.  Repaired: `['cs-host']`, quoted once.
-      - keywords (106 rules): values without a field are written as bare
+      - keywords (107 rules): values without a field are written as bare
         strings, `where "x" or "y"` (a number as `0`), which is no
         predicate (`where` takes a boolean).  A Sigma keyword is a
         case-insensitive contains over the event.  KQL: `*` tests every
