@@ -22,6 +22,8 @@
  * has_any has_all matches regex < <= > >= isempty isnotempty isnull
  * isnotnull ipv4_is_in_range ipv4_is_private, not(), and, or,
  * tolower()/toupper() on the column (the compare is then case-blind).
+ * Columns: names, a.b paths, a['b'], ['name'] (a name with `-` or `.`);
+ * `*` (every column) before contains, has or matches regex.
  */
 #include "kql_internal.h"
 
