@@ -22,6 +22,8 @@
  * has_any has_all matches regex < <= > >= isempty isnotempty isnull
  * isnotnull ipv4_is_in_range ipv4_is_private, not(), and, or,
  * tolower()/toupper() on the column (the compare is then case-blind).
+ * Columns: names, a.b paths, a['b'], ['name'] (a name with `-` or `.`);
+ * `*` (every column) before contains, has or matches regex.
  */
 #include "kql_internal.h"
 
@@ -259,12 +261,23 @@ static int is_time_call(const kql_tok *t) {
     return 0;
 }
 
-/* A column name: ident(.ident | [..])*; NULL if none. */
+/* A column name: (ident | ['name'])(.ident | [..])*; NULL if none.  A
+ * name holding a space, `.` or `-` is quoted as ['name'] or ["name"]
+ * (Kusto's entity names: such an identifier requires quoting), and is
+ * the column of that name, as `a['b']` is the path a.b. */
 static const char *column(kq *k) {
     kql_tok *t = tok(k);
-    if (t->kind != KT_IDENT) return NULL;
-    const char *name = t->text;
-    k->i++;
+    const char *name;
+    if (t->kind == KT_IDENT) {
+        name = t->text;
+        k->i++;
+    } else if (is_p(t, "[") && k->i + 2 < k->end && k->t[k->i + 1].kind == KT_STRING &&
+               is_p(&k->t[k->i + 2], "]")) {
+        name = k->t[k->i + 1].text;
+        k->i += 3;
+    } else {
+        return NULL;
+    }
     for (;;) {   /* a.b, a['b'], a["b"] */
         if (is_p(tok(k), ".") && k->t[k->i + 1].kind == KT_IDENT) {
             name = rdx_arena_printf(k->a, "%s.%s", name, k->t[k->i + 1].text);
@@ -400,6 +413,27 @@ static fx_node *call(kq *k, const char *fn, const kql_tok *at) {
     return fail(k, rdx_arena_printf(k->a, "function %s() is not represented", fn)), NULL;
 }
 
+/* `* has "x"`, `* contains "x"`, `* matches regex "re"`: the test over
+ * every column, true when one holds it (the where operator's `Traces |
+ * where * has "Kusto"`: the word in any column; the search operator
+ * translates `search "a*b"` to `where * matches regex`).  contains is a
+ * keyword (any value of the event contains it, as a Sigma keyword), has a
+ * term of any value, the regex one over any value (as Sigma's field-less
+ * `|re`).  Negated forms and other operators over `*` are not
+ * represented. */
+static fx_node *every_column(kq *k, const kql_tok *at) {
+    k->i++;
+    const kop *o = find_op(tok(k));
+    if (is_w(tok(k), "matches") && is_w(&k->t[k->i + 1], "regex"))
+        return compare(k, NULL, 0, at);   /* a regex over every value */
+    if (!o || o->list || (o->flags & RDX_PF_NEQ) ||
+        (o->op != RDX_OP_CONTAINS && o->op != RDX_OP_TERM) || k->t[k->i + 1].kind != KT_STRING)
+        return fail(k, "a test over every column other than has, contains or matches regex with a string"), NULL;
+    fx_node *e = compare(k, NULL, 0, at);
+    if (e && e->op == RDX_OP_CONTAINS) e->op = RDX_OP_KEYWORD;
+    return e;
+}
+
 static fx_node *e_or(kq *k, int depth);
 
 static fx_node *e_atom(kq *k, int depth) {
@@ -424,6 +458,7 @@ static fx_node *e_atom(kq *k, int depth) {
     if (is_w(t, "true")) return k->i++, fx_new(k->a, FX_TRUE, 0, 0);
     if (is_w(t, "false")) return k->i++, fx_new(k->a, FX_FALSE, 0, 0);
     if (t->kind == KT_IDENT && is_p(&k->t[k->i + 1], "(")) return k->i++, call(k, t->text, t);
+    if (is_p(t, "*")) return every_column(k, t);
     const char *f = column(k);
     if (!f) return fail(k, "expected a column"), NULL;
     return compare(k, f, 0, t);
