@@ -130,11 +130,11 @@ class RepairedSecOpsBackend(SecOpsBackend):
         the string ended early and a `/*` after it opened a comment that
         never closed (4 rules did not parse): escaped now, in the
         output-format postprocessing (EscapedMetaYaraLPostprocessing).
-      - a Sigma `re` had its `"` escaped as `\\"` and its `/` as `\\/`
-        even where the regex already escaped them (`\\"`, `\\/`): in a
-        /.../ literal only an unescaped `/` ends the regex, so only that
-        one is escaped now (a backslash joined the quote, 3 rules; an
-        escaped backslash, then a `/` that ended the regex, 1).
+      - a Sigma `re` had its `"` and `/` escaped with a `\\` also where the
+        regex already escaped them: `\\"` became `\\\\"`, a literal
+        backslash before the quote (3 rules), and `\\/` became `\\\\/`,
+        an escaped backslash, then a `/` that ended the regex (1); only
+        the ones not escaped yet are escaped now.
     Sigma keywords (no field) are still written as a field named `None`:
     YARA-L tests UDM fields only and has no search over an event's text,
     so nothing faithful can be written (listed, tag `language`)."""
@@ -169,8 +169,9 @@ class RepairedSecOpsBackend(SecOpsBackend):
         return super().escape_and_quote_field(field_name)
 
     def convert_value_re(self, r, state):
-        # in /.../ only a `/` the regex does not escape yet ends the literal
-        text = re.sub(r"(?<!\\)((?:\\\\)*)/", r"\1\\/", str(r.regexp))
+        # stock escapes every `"` and `/` (re_escape), also one the regex
+        # escapes already: only those it does not escape yet get a `\`
+        text = re.sub(r'(?<!\\)((?:\\\\)*)(["/])', r"\1\\\2", str(r.regexp))
         return SigmaRegularExpression(text, r.flags).escape((), self.re_escape_char, False,
                                                              self.re_flag_prefix)
 
