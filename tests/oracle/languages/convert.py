@@ -274,10 +274,13 @@ class RepairedSplunkBackend(SplunkBackend):
     def convert_condition_field_eq_val_re(self, cond, state):
         # the rex/eval idiom inside an OR (as stock) and under a NOT that
         # covers more than this test; else stock's `| regex` step
-        below, p, idiom = cond, cond.parent, False
+        alone, p, idiom = True, cond.parent, False   # alone: all of p's subtree
         while p is not None and not idiom:
-            idiom = isinstance(p, ConditionOR) or isinstance(p, ConditionNOT) and below is not cond
-            below, p = p, p.parent
+            idiom = isinstance(p, ConditionOR) or isinstance(p, ConditionNOT) and not alone
+            # the parent chain holds conditions and the rule's detections
+            kids = getattr(p, "args", None) or getattr(p, "detection_items", None) or [p]
+            alone = alone and len(kids) == 1
+            p = p.parent
         if not idiom:
             return super().convert_condition_field_eq_val_re(cond, state)
         SplunkRexFlag(state, cond.field, TextQueryBackend.convert_condition_field_eq_val_re(
