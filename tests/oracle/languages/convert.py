@@ -13,6 +13,8 @@ shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
   OUT/sigma/ID.yml     the original, without its logsource
   OUT/sigma-HOW/ID.yml the same, rewritten by an emulation (see below)
   OUT/splunk/ID.yml    security_content-like YAML, `search:` holds the SPL
+                       (the splunk backend's, its defects repaired:
+                       RepairedSplunkBackend)
   OUT/kusto/ID.yaml    Sentinel-like YAML, `query: SigmaEvents | where ...`
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
   OUT/eql/ID.toml      Elastic TOML, language = "eql"
@@ -113,7 +115,8 @@ class RepairedSecOpsBackend(SecOpsBackend):
     backend only ever wrote those inside an alternation).
 
     Repaired after the whole-corpus structure run (docs/ORACLE.md, "The
-    repaired YARA-L backend"; rules counted over the 3,754 SigmaHQ rules):
+    repaired YARA-L backend: repairs from the whole-corpus run"; rules
+    counted over the 3,754 SigmaHQ rules):
       - a field name that is no UDM path (`cs-method`, `c-uri`: `-` in
         the web and proxy rules' W3C names, 139 rules) was written
         `$event1.cs-method`, which YARA-L reads as a subtraction.  Such a
@@ -128,8 +131,9 @@ class RepairedSecOpsBackend(SecOpsBackend):
         string, which YARA-L writes on one line, double-quoted, with
         escapes (its syntax page: "Must include escape characters"), so
         the string ended early and a `/*` after it opened a comment that
-        never closed (4 rules did not parse): escaped now, in the
-        output-format postprocessing (EscapedMetaYaraLPostprocessing).
+        never closed (4 rules did not parse; the meta text of 1,586
+        changes): escaped now, in the output-format postprocessing
+        (EscapedMetaYaraLPostprocessing).
       - a Sigma `re` had its `"` and `/` escaped with a `\\` also where the
         regex already escaped them: `\\"` became `\\\\"`, a literal
         backslash before the quote (3 rules), and `\\/` became `\\\\/`,
@@ -227,31 +231,50 @@ def spl_needs_regex(v):
 
 class RepairedSplunkBackend(SplunkBackend):
     """The splunk backend 2.1.0 with the defects the whole-corpus structure
-    run showed repaired (docs/ORACLE.md, "The repaired SPL backend"; rules
+    run listed repaired, so that the SPL the reader gets means what the
+    Sigma rule means (docs/ORACLE.md, "The repaired SPL backend"; rules
     counted over the 3,754 SigmaHQ rules).  Stock 2.1.0:
-      - writes Sigma's `?` wildcard as `*` (28 rules) and a literal `*`
-        as `\\*` (20): Splunk's search has one wildcard, `*`, and "the
-        backslash can't escape the asterisk" (Search Manual, "Wildcards"
-        and "Backslashes"), so both mean something broader;
+      - writes Sigma's `?` wildcard as `*` and a literal `*` as `\\*`
+        (56 rules): the search command has one wildcard, `*`, and "the
+        backslash cannot be used to escape the asterisk in search strings"
+        (Search Manual, "SPL and regular expressions"), so both match
+        more (less under NOT);
       - hoists the leading `field=value` terms of the search before the
-        `| rex` steps of a regex inside an OR, also when the next term is
+        `| rex` steps of a regex inside an OR also when the next term is
         `OR`: `Image=x | rex ... | search OR Product=y ...` takes the first
         test out of its OR and leaves a search that begins with OR, which
-        Splunk rejects (9 rules, 3 more on events);
-      - defers a regex under a NOT with other tests (`not all of filter_*`)
-        to a `| regex` step ANDed after the search, outside the NOT (1);
+        Splunk rejects (12 rules);
+      - defers a regex under a NOT that covers other tests too (`not all
+        of filter_*`) to a `| regex` step ANDed after the search, outside
+        the NOT (1 rule);
       - writes a windash expansion (an OR in place of one test) without
-        parentheses, so a NOT before it takes its first term only (1).
-    The repairs use the backend's own machinery: such a value is a Sigma
-    `re` (the value's regex, anchored, `(?is)`: Sigma's match is
-    case-insensitive and `*` spans lines), which the backend writes as
-    `| regex F="..."` or, inside an OR, with its rex/eval idiom — PCRE has the one-character `.` and a literal `\\*`;
-    the hoisting stops before a term followed by OR (SPL's OR binds
-    tighter than the implied AND, so only such a term is ANDed with the
-    rest); a regex under a NOT that also covers other tests takes the
-    rex/eval idiom the backend uses inside an OR; an expansion is grouped.
+        parentheses: "the NOT operator only applies to the term immediately
+        following NOT" (Search Manual, "Boolean expressions"), so a NOT
+        before it negates its first variant only (1 rule; 93 rules get
+        parentheses, which elsewhere change nothing);
+      - names the rex/eval idiom's group and flag after the field as it is:
+        for `cs-uri-query`, `(?<cs-uri-queryMatch>` is no PCRE group name
+        and `isnotnull(cs-uri-queryMatch)` a subtraction (6 rules, all of
+        them from the first repair);
+      - begins the query with `| rex` when no term can go before it (18
+        rules; 60 with the repairs above): a search that begins with a
+        pipe must begin with a generating command ("Any search must have
+        at least one data-generation command", Search Manual), and rex
+        is none.  `*` now comes first, the search stock itself writes
+        when all of a query is deferred (`deferred_only_query`).
+    The repairs use the backend's own machinery.  Such a value becomes a
+    Sigma `re`: the value's own regex (SigmaString.to_regex), anchored,
+    with `(?is)` — Sigma's match is case-insensitive and its `*` spans
+    line breaks, PCRE's `.` does not (same page) — which the backend
+    writes as it writes any `re`: `| regex F="..."`, or inside an OR its
+    rex/eval idiom; PCRE has the one-character `.` and a literal `\\*`.
+    The hoisting stops before a term followed by OR ("the search command
+    evaluates OR before AND", "Boolean expressions": only a term not
+    followed by OR is ANDed with the rest).  A regex under a NOT that
+    covers more takes the idiom stock uses inside an OR; an expansion is
+    grouped; the idiom's names get `_` for each non-word character.
     Unchanged: a keyword (no field) with `?` or a literal `*` (a regex
-    over `_raw` is no predicate of a field)."""
+    over `_raw` is no predicate of a field; listed)."""
     _field_eq_val_re = re.compile(r'([\w.]+)(?:="(?:[^"\\]|\\.)*"|=[^\s")]++)(?!\s*OR\b)\s*')
 
     def decide_convert_condition_as_in_expression(self, cond, state):
@@ -296,7 +319,12 @@ class RepairedSplunkBackend(SplunkBackend):
         if names:
             state.processing_state["deferred_or_condition_fields"] = {
                 re.sub(r"\W", "_", n) for n in names}
-        return super().finalize_query_default(rule, query, index, state)
+        query = super().finalize_query_default(rule, query, index, state)
+        # no term could go before the `| rex` steps: a search that begins
+        # with `|` must begin with a generating command, which rex is not;
+        # `*` (every event) is the search stock writes when all of a query
+        # is deferred (deferred_only_query)
+        return self.deferred_only_query + query if query.startswith(self.deferred_start) else query
 
     def convert_condition_field_eq_expansion(self, cond, state):
         expr = super().convert_condition_field_eq_expansion(cond, state)
