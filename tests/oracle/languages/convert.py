@@ -259,8 +259,8 @@ class RepairedSplunkBackend(SplunkBackend):
       - begins the query with `| rex` when no term can go before it (18
         rules; 60 with the repairs above): a search that begins with a
         pipe must begin with a generating command ("Any search must have
-        at least one data-generation command", Search Manual), and rex
-        is none.  `*` now comes first, the search stock itself writes
+        at least one data-generation command", Splunk's "Search pipeline
+        syntax"), and rex is none.  `*` now comes first, the search stock itself writes
         when all of a query is deferred (`deferred_only_query`).
     The repairs use the backend's own machinery.  Such a value becomes a
     Sigma `re`: the value's own regex (SigmaString.to_regex), anchored,
