@@ -109,6 +109,7 @@ TEST(yaral_golden_rules) {
 TEST(yaral_metadata_attack_and_native) {
     const char *text =
         "rule win_mshta {\n  meta:\n    author = \"Google\"\n    rule_name = \"MSHTA Remote\"\n"
+        "    description = \"one\\ntwo\\t\\\"q\\\" C:\\\\x \\d\"\n"
         "    rule_id = \"mr_1\"\n    severity = \"High\"\n    mitre_attack_tactic = \"Defense Evasion\"\n"
         "    mitre_attack_url = \"https://attack.mitre.org/techniques/T1218/005/\"\n"
         "    tactic = \"TA0002\"\n    mitre = \"Execution, t1204\"\n  events:\n"
@@ -125,6 +126,10 @@ TEST(yaral_metadata_attack_and_native) {
         CHECK_STR(r->name, "win_mshta");
         CHECK_STR(r->id, "mr_1");
         CHECK_STR(r->author, "Google");
+        /* a string's escapes: \n and \t are a line break and a tab (a
+         * YARA-L string is one line; the secops converter writes a
+         * multi-line description so), \" and \\ themselves, \d as written */
+        CHECK_STR(r->description, "one\ntwo\t\"q\" C:\\x \\d");
         CHECK_INT(r->level, RDX_LEVEL_HIGH);
         CHECK_INT(r->native.kind, RDX_NATIVE_YARAL_UDM);
         CHECK_STR(r->native.values.items[0], "PROCESS_LAUNCH");

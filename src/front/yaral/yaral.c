@@ -114,7 +114,8 @@ static size_t skip_space(const char *s, size_t i, size_t to) {
 
 static int name_char(int c) { return isalnum(c) || c == '_'; }
 
-/* A quoted "..." or `...` or /.../ at x->i, decoded (only "..." has escapes). */
+/* A quoted "..." or `...` or /.../ at x->i, decoded (only "..." has escapes:
+ * \" \\ \t \n \r; any other backslash is kept with its character). */
 static void ylex_quoted(yl *x, ytk kind, char q) {
     const char *s = x->text;
     size_t i = x->i, k = i + 1;
@@ -123,6 +124,13 @@ static void ylex_quoted(yl *x, ytk kind, char q) {
         if (s[k] == '\\' && k + 1 < x->to) {
             if (q == '"' && (s[k + 1] == '"' || s[k + 1] == '\\')) {
                 rdx_strbuf_putc(&b, s[++k]);
+                continue;
+            }
+            /* "\t is interpreted as a tab" (YARA-L 2.0 syntax page); \n and
+             * \r alike: a string is one line, a line break in it is \n */
+            if (q == '"' && (s[k + 1] == 't' || s[k + 1] == 'n' || s[k + 1] == 'r')) {
+                k++;
+                rdx_strbuf_putc(&b, s[k] == 't' ? '\t' : s[k] == 'n' ? '\n' : '\r');
                 continue;
             }
             if (q == '/' && s[k + 1] == '/') {   /* \/ in a regex literal */

@@ -13,6 +13,8 @@ shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
   OUT/sigma/ID.yml     the original, without its logsource
   OUT/sigma-HOW/ID.yml the same, rewritten by an emulation (see below)
   OUT/splunk/ID.yml    security_content-like YAML, `search:` holds the SPL
+                       (the splunk backend's, its defects repaired:
+                       RepairedSplunkBackend)
   OUT/kusto/ID.yaml    Sentinel-like YAML, `query: SigmaEvents | where ...`
                        (the backend's defects repaired: RepairedKustoBackend)
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
@@ -37,6 +39,7 @@ rules unrouted too.
 Usage: convert.py OUT RULE.yml...   (pySigma and the four backends installed)
 """
 
+import copy
 import json
 import os
 import re
@@ -47,11 +50,45 @@ from sigma.backends.elasticsearch import EqlBackend, ESQLBackend, LuceneBackend
 from sigma.backends.kusto import KustoBackend
 from sigma.backends.secops import SecOpsBackend
 from sigma.backends.splunk import SplunkBackend
+from sigma.backends.splunk.splunk import SplunkDeferredORRegularExpression
 from sigma.collection import SigmaCollection
-from sigma.conditions import ConditionAND, ConditionNOT, ConditionOR
+from sigma.conditions import (ConditionAND, ConditionFieldEqualsValueExpression, ConditionNOT,
+                              ConditionOR)
 from sigma.conversion.base import TextQueryBackend
+from sigma.pipelines.secops.postprocessing import YaraLPostprocessingTransformation
+from sigma.pipelines.secops.transformations import PrependEventVariableTransformation
+from sigma.processing.pipeline import ProcessingItem, ProcessingPipeline, QueryPostprocessingItem
 from sigma.rule import SigmaDetection, SigmaDetectionItem
-from sigma.types import SigmaNumber, SpecialChars
+from sigma.types import (SigmaNumber, SigmaRegularExpression, SigmaRegularExpressionFlag,
+                         SigmaString, SpecialChars)
+
+
+# A UDM path after `$event1.`: names and dots only (what YARA-L's field
+# syntax can hold; `cs-method` is a subtraction there)
+UDM_PATH = re.compile(r"\w+(?:\.\w+)*")
+
+
+def yaral_string(s):
+    """Text inside a YARA-L double-quoted string: `\\`, `"` and line
+    breaks escaped (a string is one line; `\\n`, like the `\\t` of
+    Google's syntax page, is its escape)."""
+    return (str(s).replace("\\", "\\\\").replace('"', '\\"')
+            .replace("\r", "\\r").replace("\n", "\\n"))
+
+
+class EscapedMetaYaraLPostprocessing(YaraLPostprocessingTransformation):
+    """The secops backend's YARA-L rule text, its meta strings escaped:
+    the stock transformation writes the rule's title, description, author,
+    references and false positives between double quotes as they are."""
+
+    def apply(self, rule, query):
+        r = copy.copy(rule)
+        r.title = yaral_string(rule.title)
+        r.description = yaral_string(rule.description) if rule.description is not None else None
+        r.author = yaral_string(rule.author) if rule.author is not None else None
+        r.references = [yaral_string(x) for x in rule.references or []]
+        r.falsepositives = [yaral_string(x) for x in rule.falsepositives or []]
+        return super().apply(r, query)
 
 
 class RepairedSecOpsBackend(SecOpsBackend):
@@ -76,7 +113,36 @@ class RepairedSecOpsBackend(SecOpsBackend):
     base class's and/or/not (which group by precedence and write `not`),
     one comparison per value, the escape character left alone in regexes,
     and a value with an inner wildcard as an anchored regex (the stock
-    backend only ever wrote those inside an alternation)."""
+    backend only ever wrote those inside an alternation).
+
+    Repaired after the whole-corpus structure run (docs/ORACLE.md, "The
+    repaired YARA-L backend: repairs from the whole-corpus run"; rules
+    counted over the 3,754 SigmaHQ rules):
+      - a field name that is no UDM path (`cs-method`, `c-uri`: `-` in
+        the web and proxy rules' W3C names, 139 rules) was written
+        `$event1.cs-method`, which YARA-L reads as a subtraction.  Such a
+        name is written as the key of the event's `additional.fields` map
+        (`$event1.additional.fields["cs-method"]`), the map syntax Google
+        documents for Struct fields ("Expressions, operators, and other
+        constructs": `$e.udm.additional.fields["pod_name"]`), where
+        SecOps keeps a log's fields that have no UDM name; the run's
+        field map (main, below) maps each such key back to its name.
+      - a `"`, `\\` or line break of the title, description, author,
+        references or false positives was written as it is into a meta
+        string, which YARA-L writes on one line, double-quoted, with
+        escapes (its syntax page: "Must include escape characters"), so
+        the string ended early and a `/*` after it opened a comment that
+        never closed (4 rules did not parse; the meta text of 1,586
+        changes): escaped now, in the output-format postprocessing
+        (EscapedMetaYaraLPostprocessing).
+      - a Sigma `re` had its `"` and `/` escaped with a `\\` also where the
+        regex already escaped them: `\\"` became `\\\\"`, a literal
+        backslash before the quote (3 rules), and `\\/` became `\\\\/`,
+        an escaped backslash, then a `/` that ended the regex (1); only
+        the ones not escaped yet are escaped now.
+    Sigma keywords (no field) are still written as a field named `None`:
+    YARA-L tests UDM fields only and has no search over an event's text,
+    so nothing faithful can be written (listed, tag `language`)."""
     precedence = (ConditionNOT, ConditionAND, ConditionOR)
     convert_not_as_not_eq = False
     not_token = "not"
@@ -87,6 +153,32 @@ class RepairedSecOpsBackend(SecOpsBackend):
     convert_condition_not = TextQueryBackend.convert_condition_not
     convert_condition_or = TextQueryBackend.convert_condition_or
     convert_condition_and = TextQueryBackend.convert_condition_and
+    output_format_processing_pipeline = {
+        "default": ProcessingPipeline(),
+        "yara_l": ProcessingPipeline(
+            name="YARA-L 2.0 output format, meta strings escaped (convert.py)",
+            priority=60, allowed_backends=["secops"],
+            items=[ProcessingItem(identifier="yara_l_prepend_event_variable",
+                                  transformation=PrependEventVariableTransformation(mapping={}))],
+            postprocessing_items=[QueryPostprocessingItem(
+                identifier="yara_l_output_format_postprocessing",
+                transformation=EscapedMetaYaraLPostprocessing())]),
+    }
+
+    def escape_and_quote_field(self, field_name):
+        # `$event1.` and a name that is no UDM path: the additional-fields
+        # map's key (a YARA-L string: `"` and `\` escaped)
+        var, dot, name = field_name.partition(".")
+        if var.startswith("$") and dot and not UDM_PATH.fullmatch(name):
+            return f'{var}.additional.fields["{yaral_string(name)}"]'
+        return super().escape_and_quote_field(field_name)
+
+    def convert_value_re(self, r, state):
+        # stock escapes every `"` and `/` (re_escape), also one the regex
+        # escapes already: only those it does not escape yet get a `\`
+        text = re.sub(r'(?<!\\)((?:\\\\)*)(["/])', r"\1\\\2", str(r.regexp))
+        return SigmaRegularExpression(text, r.flags).escape((), self.re_escape_char, False,
+                                                             self.re_flag_prefix)
 
     def convert_condition_field_eq_expansion(self, cond, state):
         # an expansion (windash) is an OR in place of one test: grouped, so
@@ -222,8 +314,129 @@ class RepairedKustoBackend(KustoBackend):
         return "* contains " + self.quote_string(str(cond.value))
 
 
+class SplunkRexFlag(SplunkDeferredORRegularExpression):
+    """The splunk backend's rex/eval idiom for a regex inside an OR, its
+    names made valid: stock names the capture group and the flag after the
+    field as it is, and a `-` (`cs-uri-query`) makes `(?<cs-uri-queryMatch>`
+    no PCRE group name and `isnotnull(cs-uri-queryMatch)` a subtraction;
+    `_` stands for each character that is not a word character."""
+
+    @staticmethod
+    def clean_field(field):
+        return re.sub(r"\W", "_", SplunkDeferredORRegularExpression.clean_field(field))
+
+
+def spl_needs_regex(v):
+    """A Sigma string SPL's search cannot say: a `?` wildcard (SPL has one
+    wildcard, `*`) or a literal `*` (a backslash cannot escape it)."""
+    return isinstance(v, SigmaString) and any(
+        p is SpecialChars.WILDCARD_SINGLE or isinstance(p, str) and "*" in p for p in v.s)
+
+
+class RepairedSplunkBackend(SplunkBackend):
+    """The splunk backend 2.1.0 with the defects the whole-corpus structure
+    run listed repaired, so that the SPL the reader gets means what the
+    Sigma rule means (docs/ORACLE.md, "The repaired SPL backend"; rules
+    counted over the 3,754 SigmaHQ rules).  Stock 2.1.0:
+      - writes Sigma's `?` wildcard as `*` and a literal `*` as `\\*`
+        (56 rules): the search command has one wildcard, `*`, and "the
+        backslash cannot be used to escape the asterisk in search strings"
+        (Search Manual, "SPL and regular expressions"), so both match
+        more (less under NOT);
+      - hoists the leading `field=value` terms of the search before the
+        `| rex` steps of a regex inside an OR also when the next term is
+        `OR`: `Image=x | rex ... | search OR Product=y ...` takes the first
+        test out of its OR and leaves a search that begins with OR, which
+        Splunk rejects (12 rules);
+      - defers a regex under a NOT that covers other tests too (`not all
+        of filter_*`) to a `| regex` step ANDed after the search, outside
+        the NOT (1 rule);
+      - writes a windash expansion (an OR in place of one test) without
+        parentheses: "the NOT operator only applies to the term immediately
+        following NOT" (Search Manual, "Boolean expressions"), so a NOT
+        before it negates its first variant only (1 rule; 93 rules get
+        parentheses, which elsewhere change nothing);
+      - names the rex/eval idiom's group and flag after the field as it is:
+        for `cs-uri-query`, `(?<cs-uri-queryMatch>` is no PCRE group name
+        and `isnotnull(cs-uri-queryMatch)` a subtraction (6 rules, all of
+        them from the first repair);
+      - begins the query with `| rex` when no term can go before it (18
+        rules; 60 with the repairs above): a search that begins with a
+        pipe must begin with a generating command ("Any search must have
+        at least one data-generation command", Splunk's "Search pipeline
+        syntax"), and rex is none.  `*` now comes first, the search stock itself writes
+        when all of a query is deferred (`deferred_only_query`).
+    The repairs use the backend's own machinery.  Such a value becomes a
+    Sigma `re`: the value's own regex (SigmaString.to_regex), anchored,
+    with `(?is)` — Sigma's match is case-insensitive and its `*` spans
+    line breaks, PCRE's `.` does not (same page) — which the backend
+    writes as it writes any `re`: `| regex F="..."`, or inside an OR its
+    rex/eval idiom; PCRE has the one-character `.` and a literal `\\*`.
+    The hoisting stops before a term followed by OR ("the search command
+    evaluates OR before AND", "Boolean expressions": only a term not
+    followed by OR is ANDed with the rest).  A regex under a NOT that
+    covers more takes the idiom stock uses inside an OR; an expansion is
+    grouped; the idiom's names get `_` for each non-word character.
+    Unchanged: a keyword (no field) with `?` or a literal `*` (a regex
+    over `_raw` is no predicate of a field; listed)."""
+    _field_eq_val_re = re.compile(r'([\w.]+)(?:="(?:[^"\\]|\\.)*"|=[^\s")]++)(?!\s*OR\b)\s*')
+
+    def decide_convert_condition_as_in_expression(self, cond, state):
+        # a value written as a regex cannot stand in an IN list
+        if any(isinstance(a, ConditionFieldEqualsValueExpression) and spl_needs_regex(a.value)
+               for a in cond.args):
+            return False
+        return super().decide_convert_condition_as_in_expression(cond, state)
+
+    def convert_condition_field_eq_val_str(self, cond, state):
+        if not spl_needs_regex(cond.value):
+            return super().convert_condition_field_eq_val_str(cond, state)
+        r = SigmaRegularExpression("^" + str(cond.value.to_regex().regexp) + "$")
+        r.add_flag(SigmaRegularExpressionFlag.DOTALL)
+        r.add_flag(SigmaRegularExpressionFlag.IGNORECASE)
+        rx = ConditionFieldEqualsValueExpression(cond.field, r)
+        rx.parent = cond.parent
+        return self.convert_condition_field_eq_val_re(rx, state)
+
+    def convert_condition_field_eq_val_re(self, cond, state):
+        # the rex/eval idiom inside an OR (as stock) and under a NOT that
+        # covers more than this test; else stock's `| regex` step
+        alone, p, idiom = True, cond.parent, False   # alone: all of p's subtree
+        while p is not None and not idiom:
+            idiom = isinstance(p, ConditionOR) or isinstance(p, ConditionNOT) and not alone
+            # the parent chain holds conditions and the rule's detections
+            kids = getattr(p, "args", None) or getattr(p, "detection_items", None) or [p]
+            alone = alone and len(kids) == 1
+            p = p.parent
+        if not idiom:
+            return super().convert_condition_field_eq_val_re(cond, state)
+        SplunkRexFlag(state, cond.field, TextQueryBackend.convert_condition_field_eq_val_re(
+            self, cond, state)).postprocess(None, cond)
+        flag = ConditionFieldEqualsValueExpression(SplunkRexFlag.get_field_condition(cond.field),
+                                                   SigmaString("true"))
+        return TextQueryBackend.convert_condition_field_eq_val_str(self, flag, state)
+
+    def finalize_query_default(self, rule, query, index, state):
+        # finish_query lists the idiom's flags with the stock names: the
+        # repaired ones, so that the hoisting leaves them after the rex
+        names = state.processing_state.get("deferred_or_condition_fields")
+        if names:
+            state.processing_state["deferred_or_condition_fields"] = {
+                re.sub(r"\W", "_", n) for n in names}
+        query = super().finalize_query_default(rule, query, index, state)
+        # no term could go before the `| rex` steps: a search that begins
+        # with `|` must begin with a generating command, which rex is not;
+        # `*` (every event) is the search stock writes when all of a query
+        # is deferred (deferred_only_query)
+        return self.deferred_only_query + query if query.startswith(self.deferred_start) else query
+
+    def convert_condition_field_eq_expansion(self, cond, state):
+        expr = super().convert_condition_field_eq_expansion(cond, state)
+        return self.group_expression.format(expr=expr) if isinstance(expr, str) else expr
+
+
 BACKENDS = [
-    ("splunk", SplunkBackend, {}),
+    ("splunk", RepairedSplunkBackend, {}),
     ("kusto", RepairedKustoBackend, {}),
     ("lucene", LuceneBackend, {}),
     ("eql", EqlBackend, {}),
@@ -512,6 +725,10 @@ def main():
             f.write(f"{s}:\n")
             for name in sorted(fields):
                 f.write(f"  {q(name)}: {q(name)}\n")
+                if s == "chronicle" and not UDM_PATH.fullmatch(name):
+                    # RepairedSecOpsBackend's name for it (YARA-L's map syntax)
+                    key = f'additional.fields["{yaral_string(name)}"]'
+                    f.write(f"  {q(key)}: {q(name)}\n")
 
 
 if __name__ == "__main__":
