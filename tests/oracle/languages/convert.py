@@ -52,7 +52,7 @@ from sigma.conditions import (ConditionAND, ConditionFieldEqualsValueExpression,
                               ConditionOR)
 from sigma.conversion.base import TextQueryBackend
 from sigma.rule import SigmaDetection, SigmaDetectionItem
-from sigma.types import SigmaString, SpecialChars
+from sigma.types import SigmaNumber, SigmaString, SpecialChars
 
 
 class RepairedSecOpsBackend(SecOpsBackend):
@@ -230,11 +230,37 @@ class RepairedEqlBackend(EqlBackend):
     repaired backend refuses such rules (pySigma's own way, no
     `unbound_value_*_expression`), as the same package's ES|QL backend
     does (107 rules, the same ES|QL refuses: they count as not converted,
-    not as equal)."""
+    not as equal).
+    Two more, which the structural comparison does not see (the reader is
+    lenient on both) but Elastic's `eql` package does, 580 queries it
+    rejected: a Sigma number or boolean is written with `:` or in a
+    `like~` list (`EventID:4706`), where `:` and `like~` "can only be used
+    to compare strings" — now `==` and `in (...)`, one test each in a
+    list mixing numbers and strings; a field name with `-` is left bare
+    (`cs-method`: the stock quoting pattern only matches a leading `-`),
+    where "Escape a field name" wants backticks — now `` `cs-method` ``.
+    Every EQL query this backend writes parses with `eql` 1.0.1."""
     re_escape = ()
     unbound_value_str_expression = None
     unbound_value_num_expression = None
     unbound_value_re_expression = None
+    # stock `^\d.*|.*\s.*|-` under re.match quotes a name only when it
+    # starts with `-`; "Escape a field name": backticks for any hyphen
+    field_quote_pattern = re.compile(r"^\d.*|.*\s.*|.*-.*")
+
+    def convert_condition_field_eq_val_num(self, cond, state):
+        # `:` "can only be used to compare strings": a number is `==`
+        return f"{self.escape_and_quote_field(cond.field)} == {cond.value}"
+
+    def convert_condition_field_eq_val_bool(self, cond, state):
+        return f"{self.escape_and_quote_field(cond.field)} == {self.bool_values[cond.value.boolean]}"
+
+    def convert_condition_as_in_expression(self, cond, state):
+        # `like~` takes strings only: a list of numbers is `in (...)`
+        if all(isinstance(a.value, SigmaNumber) for a in cond.args):
+            vals = self.list_separator.join(str(a.value) for a in cond.args)
+            return f"{self.escape_and_quote_field(cond.args[0].field)} in ({vals})"
+        return super().convert_condition_as_in_expression(cond, state)
 
     def convert_value_str(self, s, state):
         out = []
@@ -254,9 +280,14 @@ class RepairedEqlBackend(EqlBackend):
         return _string_escape(_lucene_regex(text))
 
     def decide_convert_condition_as_in_expression(self, cond, state):
-        # a `like~` list reads every `*` and `?` as a wildcard
+        # a `like~` list reads every `*` and `?` as a wildcard and takes
+        # strings only (numbers and strings mixed: one test each)
         if any(isinstance(a, ConditionFieldEqualsValueExpression) and isinstance(a.value, SigmaString)
                and _has_literal_wildcard(a.value) for a in cond.args):
+            return False
+        kinds = {isinstance(a.value, SigmaNumber) for a in cond.args
+                 if isinstance(a, ConditionFieldEqualsValueExpression)}
+        if len(kinds) > 1:
             return False
         return super().decide_convert_condition_as_in_expression(cond, state)
 
