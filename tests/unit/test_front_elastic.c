@@ -165,6 +165,12 @@ static const golden GOLDEN[] = {
     {"query", "lucene", "process.args:/(^|\\\\/)\\.[^.\\\\/]/ AND process.name:/a\\/b/", "",
      "query{process.args regex/c ^(?:(^|\\\\/)\\.[^.\\\\/])$ & process.name regex/c ^(?:a\\/b)$}",
      "query", 1},
+    /* 17. EQL: `?` marks a quoted field optional too (?`cs-referer`, as
+     *     Elastic's grammar and its eql package read it); numbers by `==`
+     *     and `in`; a boolean has no case, so `==` on it is not cased */
+    {"eql", "eql",
+     "any where ?`cs-referer` == null and `cs-method` : \"POST\" and EventID in (400, 401) and Signed == true", "",
+     "where{cs-referer null  & cs-method equals POST & EventID equals/c 400,401 & Signed equals true}", "where", 1},
 };
 
 static void run_golden(const golden *g, size_t k) {

@@ -214,15 +214,21 @@ static void next(lx *x) {
     }
     int c = (unsigned char)s[i];
     if (c == '"' || c == '\'') return lex_string(x);
-    if (c == '`') {   /* `quoted field` */
-        const char *end = memchr(s + i + 1, '`', x->to - i - 1);
+    /* `quoted field`, and ?`quoted field` (optional, as ?field: Elastic's
+     * grammar puts the `?` before any identifier, a quoted one too) */
+    int optional = c == '?' && i + 1 < x->to && s[i + 1] == '`';
+    if (c == '`' || optional) {
+        size_t q = i + (size_t)optional;
+        const char *end = memchr(s + q + 1, '`', x->to - q - 1);
         if (!end) {
             x->t.kind = T_BAD;
-            lx_fail(x, i, "unterminated `");
+            lx_fail(x, q, "unterminated `");
             return;
         }
         size_t k = (size_t)(end - s);
-        x->t = (tok){T_IDENT, i, k + 1, rdx_arena_strndup(x->a, s + i + 1, k - i - 1), k - i - 1};
+        /* the name as the operand reads it: "?name" when optional */
+        char *name = rdx_arena_printf(x->a, "%s%.*s", optional ? "?" : "", (int)(k - q - 1), s + q + 1);
+        x->t = (tok){T_IDENT, i, k + 1, name, strlen(name)};
         x->i = k + 1;
         return;
     }
@@ -639,6 +645,11 @@ static fx_node *comparison(lx *x) {
     if (op->glob & FX_GLOB_ESC)
         for (size_t i = 0; i < n; i++)
             if (vals[i].kind == O_STRING && !like_pattern_ok(x, &vals[i])) return NULL;
+    /* `f == true`: a boolean has no case, so `==` is not "case-sensitive"
+     * there (as a number has no letters) */
+    size_t bools = 0;
+    for (size_t i = 0; i < n; i++) bools += vals[i].kind == O_BOOL;
+    if (n && bools == n) flags &= ~(unsigned)RDX_PF_CASED;
     fx_node *leaf = fx_leaf(x->a, fname(x, &lhs), op->op, flags, l, c);
     for (size_t i = 0; i < n; i++)
         if (!add_value(x, leaf, &vals[i], op->glob, op->regex))

@@ -18,8 +18,9 @@ shape ruledex's readers read (docs/ORACLE.md, "Languages round trip"):
   OUT/kusto/ID.yaml    Sentinel-like YAML, `query: SigmaEvents | where ...`
                        (the backend's defects repaired: RepairedKustoBackend)
   OUT/lucene/ID.toml   Elastic TOML, language = "lucene"
-  OUT/eql/ID.toml      Elastic TOML, language = "eql"
-  OUT/esql/ID.toml     Elastic TOML, language = "esql"
+  OUT/eql/ID.toml      Elastic TOML, language = "eql" (the elasticsearch
+                       backend's escaping repaired: RepairedEqlBackend)
+  OUT/esql/ID.toml     Elastic TOML, language = "esql" (RepairedESQLBackend)
   OUT/yaral/ID.yaral   the secops backend's YARA-L rule (its defects repaired:
                        RepairedSecOpsBackend)
   OUT/fields.yml       a field map in which every Sigma field the rules use
@@ -435,12 +436,205 @@ class RepairedSplunkBackend(SplunkBackend):
         return self.group_expression.format(expr=expr) if isinstance(expr, str) else expr
 
 
+def _string_escape(text):
+    r"""Text as the inside of a double-quoted EQL or ES|QL string: both
+    lexers know `\\`, `\"`, `\n`, `\r`, `\t` (and no other escape a
+    Sigma value needs); a raw line break ends an ES|QL string."""
+    return (text.replace("\\", "\\\\").replace('"', '\\"')
+            .replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def _lucene_regex(text):
+    r"""A Sigma regex as Lucene's RegExp (the regex of EQL `regex`, ES|QL
+    `rlike`) reads it: there `"` opens a quoted literal, so a `"` no
+    backslash escapes is written `\"` (a literal quote to both)."""
+    return re.sub(r'(?<!\\)((?:\\\\)*)"', r'\1\\"', text)
+
+
+def _has_literal_wildcard(v):
+    r"""A Sigma string holding a plain `*` or `?` (Sigma's `\*`, `\?`)."""
+    return any(isinstance(p, str) and ("*" in p or "?" in p) for p in v.s)
+
+
+class RepairedESQLBackend(ESQLBackend):
+    r"""pysigma-backend-elasticsearch 2.1.1's ES|QL backend with its escaping
+    repaired, so that the ES|QL the reader gets is a query Elasticsearch
+    runs and that means what the Sigma rule means.  ES|QL has two escape
+    levels: the string literal (`\\`, `\"`, `\n`, `\r`, `\t`; any other
+    `\X` is a syntax error) and, inside a LIKE pattern, LIKE's own: "The
+    escape character is backslash `\`. Since also backslash is a special
+    character in string literals, it will require further escaping"
+    (Elasticsearch docs, ES|QL operators, LIKE: `LIKE "foo \\* bar"` for
+    a literal star; elastic/elasticsearch docs/reference/query-languages/
+    esql/_snippets/operators/detailedDescription/like.md).  A LIKE `\` may precede only `*`, `?` or `\`
+    (StringUtils.wildcardToJavaPattern: "Invalid pattern for LIKE").
+    Stock 2.1.1 escapes every value once, for the string only:
+      - a LIKE pattern keeps Sigma's backslashes single: `*\Windows\*`
+        (TOML `"*\\\\Windows\\\\*"`) is LIKE `*\Windows\*`, which
+        Elasticsearch rejects (`\W`: 880 rules of the whole corpus, 42
+        of the 129 in the ecs_windows pipeline run), and Sigma's `C:\\`
+        or `\*` reach LIKE as an escape (7 rules read otherwise);
+      - a literal `*` or `?` (Sigma `\*`) is written `\*` in the string
+        of `==`, `starts_with`, `ends_with` and `in`, which the ES|QL
+        lexer rejects (33 rules), though there a star is no wildcard.
+    Repaired through pySigma's own hook, convert_value_str: a value with
+    wildcards (the backend then writes `like`) gets LIKE's escape before
+    each literal `\`, `*`, `?`, a plain value none; then both get the
+    string escapes (the query of 950 rules changes).  The `rlike` regex
+    keeps the stock string escaping (`\` doubled, `"` escaped); a `"` no
+    backslash escapes is escaped for Lucene's RegExp too, where it would open a quoted literal (16 rules).
+    Also (1 rule): a windash expansion is an OR written in place of one
+    comparison without parentheses, so `not` takes only its first value
+    (`not A or B or C`); it is grouped, as in RepairedSecOpsBackend."""
+
+    def convert_value_str(self, s, state):
+        like = s.contains_special()
+        out = []
+        for p in s.s:
+            if isinstance(p, str):
+                out.append(re.sub(r"([\\*?])", r"\\\1", p) if like else p)
+            elif p == SpecialChars.WILDCARD_MULTI:
+                out.append("*")
+            elif p == SpecialChars.WILDCARD_SINGLE:
+                out.append("?")
+            else:   # a placeholder: not in this round trip
+                return super().convert_value_str(s, state)
+        return self.quote_string(_string_escape("".join(out)))
+
+    def convert_value_re(self, r, state):
+        text = r.escape((), self.re_escape_char, False, self.re_flag_prefix)
+        return _string_escape(_lucene_regex(text))
+
+    def convert_condition_field_eq_expansion(self, cond, state):
+        # an expansion (windash) is an OR in place of one test: grouped, so
+        # that `not` or an AND around it takes all of it
+        expr = super().convert_condition_field_eq_expansion(cond, state)
+        return self.group_expression.format(expr=expr) if isinstance(expr, str) else expr
+
+
+class RepairedEqlBackend(EqlBackend):
+    r"""pysigma-backend-elasticsearch 2.1.1's EQL backend with its escaping
+    repaired.  EQL strings know the escapes `\n`, `\r`, `\t`, `\\`, `\"`
+    and `\u{...}` (Elasticsearch docs, EQL syntax reference, "Escape
+    characters in a string"; elastic/elasticsearch docs/reference/
+    query-languages/eql/eql-syntax.md); the wildcards `*` and `?` of `:`
+    and `like~` have no escape at all ("Wildcards": the pattern is the
+    string), so a literal star cannot be written in a wildcard comparison.  Stock 2.1.1:
+      - writes Sigma's literal `*`/`?` (`\*`) as `\*`/`\?` in the string of
+        a `:` or `like~` comparison: no EQL escape, Elastic's own `eql`
+        parser and Elasticsearch reject the query; and
+      - escapes a regex's `/` as `\/` ("for JSON compatibility"; JSON has
+        no such need, and EQL's regex is Lucene's RegExp, where `/` is no
+        metacharacter): again no EQL escape (72 rules for the two);
+      - leaves a regex's `"` unescaped, so the string ends there and the
+        rest of the query does not parse (11 rules).
+    Repaired with pySigma's hooks: a value with a literal `*`/`?` is
+    written with EQL's documented case-insensitive functions that take the
+    string as it is, no wildcards — `stringContains~`, `startsWith~`,
+    `endsWith~` ("Case-insensitive functions": `~` after the name) — or
+    `in~ ("...")` for a whole value, and is kept out of `like~` lists; the
+    regex is escaped for the string only (`\\`, `\"`), with a `"` escaped
+    for Lucene's RegExp first (where it would open a quoted literal).
+    A value with a literal wildcard *and* an inner wildcard has no EQL
+    form but a regex: `regex~` with the glob as Lucene's RegExp (`.*`,
+    `.`, ASCII punctuation escaped), which matches the whole value,
+    case-insensitively, as the glob does (2 rules).
+    Sigma keywords (a value with no field: search the whole event) are
+    written as a bare string, `any where "tftp" or "rcp"`, which is no
+    boolean: Elastic's `eql` and Elasticsearch reject the query.  EQL has
+    no full-text search, so there is nothing faithful to write: the
+    repaired backend refuses such rules (pySigma's own way, no
+    `unbound_value_*_expression`), as the same package's ES|QL backend
+    does (107 rules, the same ES|QL refuses: they count as not converted,
+    not as equal).
+    Two more, which the structural comparison does not see (the reader is
+    lenient on both) but Elastic's `eql` package does, 580 queries it
+    rejected: a Sigma number or boolean is written with `:` or in a
+    `like~` list (`EventID:4706`), where `:` and `like~` "can only be used
+    to compare strings" — now `==` and `in (...)`, one test each in a
+    list mixing numbers and strings; a field name with `-` is left bare
+    (`cs-method`: the stock quoting pattern only matches a leading `-`),
+    where "Escape a field name" wants backticks — now `` `cs-method` ``.
+    Every EQL query this backend writes parses with `eql` 1.0.1."""
+    re_escape = ()
+    unbound_value_str_expression = None
+    unbound_value_num_expression = None
+    unbound_value_re_expression = None
+    # stock `^\d.*|.*\s.*|-` under re.match quotes a name only when it
+    # starts with `-`; "Escape a field name": backticks for any hyphen
+    field_quote_pattern = re.compile(r"^\d.*|.*\s.*|.*-.*")
+
+    def convert_condition_field_eq_val_num(self, cond, state):
+        # `:` "can only be used to compare strings": a number is `==`
+        return f"{self.escape_and_quote_field(cond.field)} == {cond.value}"
+
+    def convert_condition_field_eq_val_bool(self, cond, state):
+        return f"{self.escape_and_quote_field(cond.field)} == {self.bool_values[cond.value.boolean]}"
+
+    def convert_condition_as_in_expression(self, cond, state):
+        # `like~` takes strings only: a list of numbers is `in (...)`
+        if all(isinstance(a.value, SigmaNumber) for a in cond.args):
+            vals = self.list_separator.join(str(a.value) for a in cond.args)
+            return f"{self.escape_and_quote_field(cond.args[0].field)} in ({vals})"
+        return super().convert_condition_as_in_expression(cond, state)
+
+    def convert_value_str(self, s, state):
+        out = []
+        for p in s.s:
+            if isinstance(p, str):
+                out.append(p)
+            elif p == SpecialChars.WILDCARD_MULTI:
+                out.append("*")
+            elif p == SpecialChars.WILDCARD_SINGLE:
+                out.append("?")
+            else:   # a placeholder: not in this round trip
+                return super().convert_value_str(s, state)
+        return self.quote_string(_string_escape("".join(out)))
+
+    def convert_value_re(self, r, state):
+        text = r.escape((), self.re_escape_char, False, self.re_flag_prefix)
+        return _string_escape(_lucene_regex(text))
+
+    def decide_convert_condition_as_in_expression(self, cond, state):
+        # a `like~` list reads every `*` and `?` as a wildcard and takes
+        # strings only (numbers and strings mixed: one test each)
+        if any(isinstance(a, ConditionFieldEqualsValueExpression) and isinstance(a.value, SigmaString)
+               and _has_literal_wildcard(a.value) for a in cond.args):
+            return False
+        kinds = {isinstance(a.value, SigmaNumber) for a in cond.args
+                 if isinstance(a, ConditionFieldEqualsValueExpression)}
+        if len(kinds) > 1:
+            return False
+        return super().decide_convert_condition_as_in_expression(cond, state)
+
+    def convert_condition_field_eq_val_str(self, cond, state):
+        v, w = cond.value, SpecialChars.WILDCARD_MULTI
+        if not _has_literal_wildcard(v):
+            return super().convert_condition_field_eq_val_str(cond, state)
+        f = self.escape_and_quote_field(cond.field)
+        if not v.contains_special():
+            return f"{f} in~ ({self.convert_value_str(v, state)})"
+        if len(v) > 1 and v.startswith(w) and v.endswith(w) and not v[1:-1].contains_special():
+            return f"stringContains~({f}, {self.convert_value_str(v[1:-1], state)})"
+        if v.endswith(w) and not v[:-1].contains_special():
+            return f"startsWith~({f}, {self.convert_value_str(v[:-1], state)})"
+        if v.startswith(w) and not v[1:].contains_special():
+            return f"endsWith~({f}, {self.convert_value_str(v[1:], state)})"
+        # inner wildcards too: only a regex says it, and EQL's `regex~` is
+        # Lucene's RegExp over the whole value, case-insensitive (a `\`
+        # before punctuation is that character there, as in PCRE)
+        rx = "".join(".*" if p == w else "." if p == SpecialChars.WILDCARD_SINGLE
+                     else re.sub(r"([\x21-\x2f\x3a-\x40\x5b-\x60\x7b-\x7e])", r"\\\1", p)
+                     for p in v.s)
+        return f'{f} regex~ "{_string_escape(rx)}"'
+
+
 BACKENDS = [
     ("splunk", RepairedSplunkBackend, {}),
     ("kusto", RepairedKustoBackend, {}),
     ("lucene", LuceneBackend, {}),
-    ("eql", EqlBackend, {}),
-    ("esql", ESQLBackend, {}),
+    ("eql", RepairedEqlBackend, {}),
+    ("esql", RepairedESQLBackend, {}),
     ("yaral", RepairedSecOpsBackend, {"output_format": "yara_l"}),
 ]
 # RDX_LANG_ORACLE_LANGS="lucene esql" converts with those backends only
