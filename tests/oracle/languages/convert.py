@@ -53,6 +53,7 @@ from sigma.backends.secops import SecOpsBackend
 from sigma.backends.splunk import SplunkBackend
 from sigma.backends.splunk.splunk import SplunkDeferredORRegularExpression
 from sigma.collection import SigmaCollection
+from sigma.exceptions import SigmaFeatureNotSupportedByBackendError
 from sigma.conditions import (ConditionAND, ConditionFieldEqualsValueExpression, ConditionNOT,
                               ConditionOR)
 from sigma.conversion.base import TextQueryBackend
@@ -141,9 +142,13 @@ class RepairedSecOpsBackend(SecOpsBackend):
         backslash before the quote (3 rules), and `\\/` became `\\\\/`,
         an escaped backslash, then a `/` that ended the regex (1); only
         the ones not escaped yet are escaped now.
-    Sigma keywords (no field) are still written as a field named `None`:
-    YARA-L tests UDM fields only and has no search over an event's text,
-    so nothing faithful can be written (listed, tag `language`)."""
+    Sigma keywords (no field: search the whole event) were written as a
+    field named `None`.  YARA-L tests UDM fields only and has no search
+    over an event's text, so nothing faithful can be written: the repaired
+    backend refuses such rules (pySigma's own way, no
+    `unbound_value_*_expression`), as RepairedEqlBackend and the stock
+    ES|QL backend do (107 rules: they count as not converted, not as
+    equal)."""
     precedence = (ConditionNOT, ConditionAND, ConditionOR)
     convert_not_as_not_eq = False
     not_token = "not"
@@ -166,6 +171,15 @@ class RepairedSecOpsBackend(SecOpsBackend):
                 transformation=EscapedMetaYaraLPostprocessing())]),
     }
 
+
+    def convert_rule(self, rule, output_format=None, *args, **kwargs):
+        # a keyword is a detection item with no field; the pipeline makes
+        # its field `$event1.None` before any backend hook sees it, so the
+        # refusal is here, on the rule as written
+        if any(has_keyword(d) for d in rule.detection.detections.values()):
+            raise SigmaFeatureNotSupportedByBackendError(
+                "YARA-L has no search over an event's text: a Sigma keyword cannot be written")
+        return super().convert_rule(rule, output_format, *args, **kwargs)
     def escape_and_quote_field(self, field_name):
         # `$event1.` and a name that is no UDM path: the additional-fields
         # map's key (a YARA-L string: `"` and `\` escaped)
@@ -652,6 +666,13 @@ SECTIONS = ["splunk", "kusto", "elastic", "chronicle"]
 def q(s):
     """A YAML or TOML double-quoted string (JSON's escapes are valid in both)."""
     return json.dumps(s, ensure_ascii=False)
+
+
+def has_keyword(det):
+    """Does the detection hold a keyword (a value with no field)?"""
+    if isinstance(det, SigmaDetection):
+        return any(has_keyword(d) for d in det.detection_items)
+    return isinstance(det, SigmaDetectionItem) and det.field is None
 
 
 def fields_of(det, out):

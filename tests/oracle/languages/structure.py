@@ -32,7 +32,9 @@ docs/ORACLE.md defines:
     convert.py's esql emulation, sigma-esql/: ES|QL's LIKE reads `\X` as
     X), `like` (ES|QL's LIKE reads the backend's `\\*` as a literal star:
     the original's `\\` before a wildcard read so), `null` (Sigma's `F: null`, absent or empty, as the target's "no
-    value": NOT `F: '*'`).
+    value": NOT `F: '*'`), `udm-empty` (YARA-L: a UDM field that is not
+    set reads as its zero value, so Sigma's `F: ''` is compared as the
+    target's `F = ""`, absent or empty).
 
 Verdicts per (language, rule): equal; equal after NORM; known (listed in
 known-differences.txt: a backend trait or defect already shown on events,
@@ -66,7 +68,7 @@ LANG_TRAITS = {
     "lucene": ["cased", "anchored", "null"],
     "eql": ["cased", "anchored", "null"],   # cased: `regex~` for Sigma's cased `re`
     "esql": ["cased", "like", "esql", "anchored", "null"],
-    "yaral": ["cased", "null"],
+    "yaral": ["cased", "null", "udm-empty"],
 }
 
 
@@ -307,6 +309,12 @@ def value_formula(p, v, norms, side):
         return ("atom", ("unresolved", field or "", v["text"]))
     atoms = []
     for s in pats:
+        if s == "" and op == "equals" and "udm-empty" in norms and side == "original":
+            # UDM: an omitted field reads as its zero value, so Sigma's
+            # `F: ''` is YARA-L's `F = ""`, absent or empty (the trait)
+            atoms.append(value_formula(p, {"kind": "null", "text": "null", "patterns": []},
+                                       norms, side))
+            continue
         segs = parse_glob(s)
         if "like" in norms and side == "original" and op in ("contains", "equals"):
             segs = like_escape(segs)
