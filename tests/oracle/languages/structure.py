@@ -267,7 +267,10 @@ def regex_formula(field, text, flags, norms, side):
     alts = split_alternation(text) or [text]
     lits = [regex_literal(a) for a in alts]
     if all(l is not None for l in lits) and "re_m" not in flags:
-        return ("or", [("atom", glob_atom(field, l, cased)) for l in lits])
+        # with no field, a regex searches every value of the event: a
+        # literal one is a keyword (KQL `* matches regex`, the search
+        # operator's own form of `search "a*b"`)
+        return ("or", [("atom", glob_atom(field, l, cased, kw=not field)) for l in lits])
     return ("atom", ("regex", field or "", text, cased, "re_m" in flags, dotall))
 
 
