@@ -470,7 +470,34 @@ def _has_literal_wildcard(v):
     return any(isinstance(p, str) and ("*" in p or "?" in p) for p in v.s)
 
 
-class RepairedESQLBackend(ESQLBackend):
+class ElasticValues:
+    """The value writing the repaired EQL and ES|QL backends share: a
+    Sigma string as the text of a double-quoted string, its wildcards as
+    `*`/`?` and, where `like_escapes` says the comparison reads them as
+    wildcards (ES|QL's LIKE), a literal `\\`, `*` or `?` escaped for the
+    pattern's own level first; a regex in Lucene's syntax."""
+    like_escapes = False
+
+    def convert_value_str(self, s, state):
+        like = self.like_escapes and s.contains_special()
+        out = []
+        for p in s.s:
+            if isinstance(p, str):
+                out.append(re.sub(r"([\\*?])", r"\\\1", p) if like else p)
+            elif p == SpecialChars.WILDCARD_MULTI:
+                out.append("*")
+            elif p == SpecialChars.WILDCARD_SINGLE:
+                out.append("?")
+            else:   # a placeholder: not in this round trip
+                return super().convert_value_str(s, state)
+        return self.quote_string(_string_escape("".join(out)))
+
+    def convert_value_re(self, r, state):
+        text = r.escape((), self.re_escape_char, False, self.re_flag_prefix)
+        return _string_escape(_lucene_regex(text))
+
+
+class RepairedESQLBackend(ElasticValues, ESQLBackend):
     r"""pysigma-backend-elasticsearch 2.1.1's ES|QL backend with its escaping
     repaired, so that the ES|QL the reader gets is a query Elasticsearch
     runs and that means what the Sigma rule means.  ES|QL has two escape
@@ -500,24 +527,7 @@ class RepairedESQLBackend(ESQLBackend):
     Also (1 rule): a windash expansion is an OR written in place of one
     comparison without parentheses, so `not` takes only its first value
     (`not A or B or C`); it is grouped, as in RepairedSecOpsBackend."""
-
-    def convert_value_str(self, s, state):
-        like = s.contains_special()
-        out = []
-        for p in s.s:
-            if isinstance(p, str):
-                out.append(re.sub(r"([\\*?])", r"\\\1", p) if like else p)
-            elif p == SpecialChars.WILDCARD_MULTI:
-                out.append("*")
-            elif p == SpecialChars.WILDCARD_SINGLE:
-                out.append("?")
-            else:   # a placeholder: not in this round trip
-                return super().convert_value_str(s, state)
-        return self.quote_string(_string_escape("".join(out)))
-
-    def convert_value_re(self, r, state):
-        text = r.escape((), self.re_escape_char, False, self.re_flag_prefix)
-        return _string_escape(_lucene_regex(text))
+    like_escapes = True   # LIKE reads * and ? as wildcards; its \\ escapes them
 
     def convert_condition_field_eq_expansion(self, cond, state):
         # an expansion (windash) is an OR in place of one test: grouped, so
@@ -526,7 +536,7 @@ class RepairedESQLBackend(ESQLBackend):
         return self.group_expression.format(expr=expr) if isinstance(expr, str) else expr
 
 
-class RepairedEqlBackend(EqlBackend):
+class RepairedEqlBackend(ElasticValues, EqlBackend):
     r"""pysigma-backend-elasticsearch 2.1.1's EQL backend with its escaping
     repaired.  EQL strings know the escapes `\n`, `\r`, `\t`, `\\`, `\"`
     and `\u{...}` (Elasticsearch docs, EQL syntax reference, "Escape
@@ -591,23 +601,6 @@ class RepairedEqlBackend(EqlBackend):
             vals = self.list_separator.join(str(a.value) for a in cond.args)
             return f"{self.escape_and_quote_field(cond.args[0].field)} in ({vals})"
         return super().convert_condition_as_in_expression(cond, state)
-
-    def convert_value_str(self, s, state):
-        out = []
-        for p in s.s:
-            if isinstance(p, str):
-                out.append(p)
-            elif p == SpecialChars.WILDCARD_MULTI:
-                out.append("*")
-            elif p == SpecialChars.WILDCARD_SINGLE:
-                out.append("?")
-            else:   # a placeholder: not in this round trip
-                return super().convert_value_str(s, state)
-        return self.quote_string(_string_escape("".join(out)))
-
-    def convert_value_re(self, r, state):
-        text = r.escape((), self.re_escape_char, False, self.re_flag_prefix)
-        return _string_escape(_lucene_regex(text))
 
     def decide_convert_condition_as_in_expression(self, cond, state):
         # a `like~` list reads every `*` and `?` as a wildcard and takes
