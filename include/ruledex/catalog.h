@@ -187,7 +187,7 @@ void rdx_catalog_finish(rdx_catalog *c);
 
 size_t rdx_catalog_rules(const rdx_catalog *c, const rdx_crule *const **out);
 size_t rdx_catalog_indicators(const rdx_catalog *c, const rdx_indicator *const **out);
-size_t rdx_catalog_sources(const rdx_catalog *c, const rdx_csource **out);
+size_t rdx_catalog_sources(const rdx_catalog *c, const rdx_csource **out);   /* out may be NULL */
 /* Techniques (parents count their sub-techniques' rules), tactics in matrix
  * order, and events by provider then event ID. */
 size_t rdx_catalog_techniques(const rdx_catalog *c, const rdx_cover **out);

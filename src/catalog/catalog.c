@@ -292,7 +292,7 @@ size_t rdx_catalog_indicators(const rdx_catalog *c, const rdx_indicator *const *
 }
 
 size_t rdx_catalog_sources(const rdx_catalog *c, const rdx_csource **out) {
-    *out = c->sources;
+    if (out) *out = c->sources;
     return c->n_sources;
 }
 

@@ -403,15 +403,56 @@ void rdx_render_catalog_json(rdx_strbuf *out, const rdx_catalog *c) {
 
 /* Layer format 4.5 (Navigator 4.9+/5.x).  One entry per covered technique
  * id: score = rules that cover it (sub-technique rules count for the
- * parent too, as in the matrix), comment = how many tag it directly.  The
+ * parent too, as in the matrix) — of one source, or of all, or (OVERLAP)
+ * the number of sources whose rules cover it, listing only those two or
+ * more cover; comment = how many, per source when there are several.  The
  * gradient runs from white at 0 to the maximum score. */
-void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *name) {
+#define OVERLAP (RDX_ALL_SOURCES - 1)
+
+static size_t layer_score(const rdx_catalog *c, const rdx_cover *cv, size_t source) {
+    return source == OVERLAP ? rdx_cover_n_sources(c, cv) : rdx_cover_count(cv, source);
+}
+
+/* Of cv's rules from source, those tagging exactly its id (not only one of
+ * its sub-techniques). */
+static size_t direct_count(const rdx_cover *cv, size_t source) {
+    if (source == RDX_ALL_SOURCES) return cv->n_direct;
+    size_t n = 0;
+    for (size_t i = 0; i < cv->n_rules; i++) {
+        const rdx_crule *r = cv->rules[i];
+        int direct = 0;
+        for (size_t k = 0; r->source == source && k < r->n_tags && !direct; k++)
+            direct = r->tags[k].is_attack && r->tags[k].kind == RDX_ATTACK_TECHNIQUE && r->tags[k].id &&
+                     !strcmp(r->tags[k].id, cv->id);
+        n += direct;
+    }
+    return n;
+}
+
+static void layer_comment(jw *j, const rdx_catalog *c, const rdx_cover *cv, size_t source) {
+    rdx_strbuf t = RDX_STRBUF_INIT;
+    if (source == OVERLAP) {
+        rdx_strbuf_printf(&t, "%zu sources: ", rdx_cover_n_sources(c, cv));
+        rdx_put_cover_sources(&t, c, cv);
+    } else {
+        rdx_strbuf_printf(&t, "%zu rules (%zu tag it directly)", rdx_cover_count(cv, source),
+                          direct_count(cv, source));
+        if (source == RDX_ALL_SOURCES && rdx_catalog_sources(c, NULL) > 1) {
+            rdx_strbuf_puts(&t, ": ");
+            rdx_put_cover_sources(&t, c, cv);
+        }
+    }
+    str(j, "comment", t.data ? t.data : "");
+    rdx_strbuf_free(&t);
+}
+
+static void navigator(rdx_strbuf *out, const rdx_catalog *c, const char *name, size_t source) {
     jw j = {out, 1, 0, {1}};
     const rdx_cover *cv;
     size_t n = rdx_catalog_techniques(c, &cv);
-    size_t max = 1;
+    size_t max = 1, min_score = source == OVERLAP ? 2 : 1;
     for (size_t i = 0; i < n; i++)
-        if (cv[i].n_rules > max) max = cv[i].n_rules;
+        if (layer_score(c, &cv[i], source) > max) max = layer_score(c, &cv[i], source);
     const char *version = rdx_attack_version(rdx_catalog_attack(c));
     char major[16] = "";
     if (version) snprintf(major, sizeof major, "%.*s", (int)strcspn(version, "."), version);
@@ -423,7 +464,9 @@ void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *nam
     str(&j, "layer", "4.5");
     end_obj(&j);
     str(&j, "domain", "enterprise-attack");
-    str(&j, "description", "Techniques covered by the rules of a ruledex catalog; score = number of rules.");
+    str(&j, "description", source == OVERLAP
+            ? "Techniques the rules of two or more sources of a ruledex catalog cover; score = number of sources."
+            : "Techniques covered by the rules of a ruledex catalog; score = number of rules.");
     obj(&j, "gradient");
     arr(&j, "colors");
     str(&j, NULL, "#ffffff");
@@ -436,12 +479,12 @@ void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *nam
     boolean(&j, "hideDisabled", 0);
     arr(&j, "techniques");
     for (size_t i = 0; i < n; i++) {
+        size_t score = layer_score(c, &cv[i], source);
+        if (score < min_score) continue;
         obj(&j, NULL);
         str(&j, "techniqueID", cv[i].id);
-        num(&j, "score", (long long)cv[i].n_rules);
-        char comment[96];
-        snprintf(comment, sizeof comment, "%zu rules (%zu tag it directly)", cv[i].n_rules, cv[i].n_direct);
-        str(&j, "comment", comment);
+        num(&j, "score", (long long)score);
+        layer_comment(&j, c, &cv[i], source);
         boolean(&j, "enabled", 1);
         boolean(&j, "showSubtechniques", 0);
         end_obj(&j);
@@ -449,4 +492,17 @@ void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *nam
     end_arr(&j);
     end_obj(&j);
     rdx_strbuf_putc(out, '\n');
+}
+
+void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *name) {
+    navigator(out, c, name, RDX_ALL_SOURCES);
+}
+
+void rdx_render_navigator_source(rdx_strbuf *out, const rdx_catalog *c, const char *name,
+                                 size_t source) {
+    navigator(out, c, name, source);
+}
+
+void rdx_render_navigator_overlap(rdx_strbuf *out, const rdx_catalog *c, const char *name) {
+    navigator(out, c, name, OVERLAP);
 }

@@ -55,6 +55,15 @@ void rdx_put_tag_flag(rdx_strbuf *b, const rdx_tag_ref *t);  /* "deprecated", "r
  * builder's directories. */
 const char *rdx_base_name(const char *path);
 
+/* How many of cv's rules come from source (an index into
+ * rdx_catalog_sources; RDX_ALL_SOURCES: all of them), and how many sources
+ * its rules come from; "sigma 23, chronicle 2, kusto 1" into b (the
+ * sources with rules, in source order). */
+#define RDX_ALL_SOURCES ((size_t)-1)
+size_t rdx_cover_count(const rdx_cover *cv, size_t source);
+size_t rdx_cover_n_sources(const rdx_catalog *c, const rdx_cover *cv);
+void rdx_put_cover_sources(rdx_strbuf *b, const rdx_catalog *c, const rdx_cover *cv);
+
 /* Title for a rule, never NULL. */
 const char *rdx_rule_title(const rdx_rule *r);
 /* A rule language as people write it: "sigma" → "Sigma", "kusto" → "KQL",

@@ -342,7 +342,25 @@ static void technique_cell(site *s, const rdx_attack_obj *t, const rdx_attack_ob
     rdx_strbuf *b = &s->b;
     const rdx_cover *cv = rdx_catalog_technique(s->c, t->id);
     size_t n = cv ? cv->n_rules : 0;
-    rdx_strbuf_printf(b, "<li class=\"s%d\" title=\"%s: %zu rules\">", shade(n), t->id, n);
+    const rdx_csource *src;
+    size_t n_src = rdx_catalog_sources(s->c, &src);
+    if (n_src < 2) {
+        rdx_strbuf_printf(b, "<li class=\"s%d\" title=\"%s: %zu rules\">", shade(n), t->id, n);
+    } else {   /* the rules per source, for the source selector (catalog.js) and the title */
+        size_t k = rdx_cover_n_sources(s->c, cv);
+        rdx_strbuf_printf(b, "<li class=\"s%d%s\" data-by=\"", shade(n), k > 1 ? " ov" : "");
+        for (size_t i = 0; i < n_src; i++) rdx_strbuf_printf(b, "%s%zu", i ? "," : "", rdx_cover_count(cv, i));
+        rdx_strbuf_printf(b, "\" title=\"%s: %zu rules", t->id, n);
+        if (n) {
+            rdx_strbuf_puts(b, " (");
+            rdx_strbuf t2 = RDX_STRBUF_INIT;
+            rdx_put_cover_sources(&t2, s->c, cv);
+            rdx_html_escs(b, t2.data);
+            rdx_strbuf_free(&t2);
+            rdx_strbuf_putc(b, ')');
+        }
+        rdx_strbuf_puts(b, "\">");
+    }
     /* the count first: it floats right of the name's first line */
     if (n) rdx_strbuf_printf(b, "<span class=\"n\">%zu</span><a href=\"techniques/%s.html\">", n, t->id);
     rdx_html_escs(b, t->name);
@@ -403,6 +421,57 @@ static void unplaced(site *s) {
     if (shown) rdx_strbuf_puts(b, "</ul>\n");
 }
 
+/* With rules from several sources: a selector that shades the matrix by one
+ * source's rules, or shows only the techniques two or more sources cover
+ * (catalog.js; without script the cells say it in their titles, and the
+ * overlapping ones are outlined).  One Navigator layer per source too. */
+static void source_selector(site *s) {
+    rdx_strbuf *b = &s->b;
+    const rdx_csource *src;
+    size_t n_src = rdx_catalog_sources(s->c, &src);
+    if (n_src < 2) return;
+    rdx_strbuf_puts(b, "<form id=\"msources\" class=\"filters\" hidden><label>Source <select id=\"m-source\">"
+                       "<option value=\"\">all sources</option>");
+    for (size_t i = 0; i < n_src; i++) {
+        rdx_strbuf_printf(b, "<option value=\"%zu\">", i);
+        rdx_html_escs(b, src[i].name);
+        rdx_strbuf_puts(b, "</option>");
+    }
+    rdx_strbuf_puts(b, "<option value=\"overlap\">covered by two or more sources</option></select></label></form>\n"
+                       "<p class=\"note\">Outlined: techniques the rules of two or more sources cover. Layers per "
+                       "source:");
+    for (size_t i = 0; i < n_src; i++) {
+        rdx_strbuf_puts(b, " <a href=\"navigator-layer-source-");
+        rdx_put_slug(b, src[i].name);
+        rdx_strbuf_puts(b, ".json\">");
+        rdx_html_escs(b, src[i].name);
+        rdx_strbuf_puts(b, "</a>");
+    }
+    rdx_strbuf_puts(b, "; <a href=\"navigator-layer-overlap.json\">overlap</a> (score: sources).</p>\n");
+}
+
+/* The Navigator layers source_selector links to. */
+static void source_layers(site *s) {
+    const rdx_csource *src;
+    size_t n_src = rdx_catalog_sources(s->c, &src);
+    if (n_src < 2) return;
+    rdx_strbuf path = RDX_STRBUF_INIT, name = RDX_STRBUF_INIT;
+    for (size_t i = 0; i < n_src; i++) {
+        rdx_strbuf_clear(&path);
+        rdx_strbuf_puts(&path, "navigator-layer-source-");
+        rdx_put_slug(&path, src[i].name);
+        rdx_strbuf_puts(&path, ".json");
+        rdx_strbuf_clear(&name);
+        rdx_strbuf_printf(&name, "ruledex catalog: %s", src[i].name);
+        rdx_render_navigator_source(&s->b, s->c, name.data, i);
+        emit(s, path.data);
+    }
+    rdx_render_navigator_overlap(&s->b, s->c, "ruledex catalog: overlap of sources");
+    emit(s, "navigator-layer-overlap.json");
+    rdx_strbuf_free(&path);
+    rdx_strbuf_free(&name);
+}
+
 static void attack_page(site *s) {
     rdx_strbuf *b = &s->b;
     const rdx_attack *a = rdx_catalog_attack(s->c);
@@ -421,6 +490,7 @@ static void attack_page(site *s) {
                            "<span class=\"s4\">15\xe2\x80\x93" "49</span><span class=\"s5\">50+</span></p>\n");
         const rdx_attack_obj **buf = malloc((n_tech + 1) * sizeof *buf);
         if (!buf) abort();
+        source_selector(s);
         rdx_strbuf_puts(b, "<div class=\"matrix\">\n");
         for (size_t i = 0; i < n_tac; i++) matrix_column(s, tactics[i], techs, n_tech, buf);
         rdx_strbuf_puts(b, "</div>\n");
@@ -442,8 +512,10 @@ static void attack_page(site *s) {
     }
     rdx_strbuf_puts(b, "</tbody>\n</table>\n");
     unplaced(s);
+    if (rdx_catalog_sources(s->c, NULL) > 1) rdx_strbuf_puts(b, "<script src=\"catalog.js\"></script>\n");
     rdx_html_close(b, "");
     emit(s, "attack.html");
+    source_layers(s);
 }
 
 static void technique_page(site *s, const rdx_cover *cv) {

@@ -254,6 +254,33 @@ const char *rdx_lang_display_name(const char *lang) {
     return lang;
 }
 
+size_t rdx_cover_count(const rdx_cover *cv, size_t source) {
+    if (!cv) return 0;
+    if (source == RDX_ALL_SOURCES) return cv->n_rules;
+    size_t n = 0;
+    for (size_t i = 0; i < cv->n_rules; i++) n += cv->rules[i]->source == source;
+    return n;
+}
+
+size_t rdx_cover_n_sources(const rdx_catalog *c, const rdx_cover *cv) {
+    const rdx_csource *src;
+    size_t n_src = rdx_catalog_sources(c, &src), n = 0;
+    for (size_t s = 0; cv && s < n_src; s++) n += rdx_cover_count(cv, s) > 0;
+    return n;
+}
+
+void rdx_put_cover_sources(rdx_strbuf *b, const rdx_catalog *c, const rdx_cover *cv) {
+    const rdx_csource *src;
+    size_t n_src = rdx_catalog_sources(c, &src);
+    const char *sep = "";
+    for (size_t s = 0; cv && s < n_src; s++) {
+        size_t k = rdx_cover_count(cv, s);
+        if (!k) continue;
+        rdx_strbuf_printf(b, "%s%s %zu", sep, src[s].name, k);
+        sep = ", ";
+    }
+}
+
 const char *rdx_base_name(const char *path) {
     if (!path) return NULL;
     const char *base = path;

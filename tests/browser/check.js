@@ -200,6 +200,80 @@ async function rulePageContent(page) {
   result(fs.statSync(shot).size > 10000, 'screenshot of the rule page written to ' + shot);
 }
 
+// ---- a catalog of several sources (sigma, splunk, kusto, chronicle, elastic) ---
+
+async function everySource(page) {
+  const index = JSON.parse(fs.readFileSync(path.join(site, 'index.html'), 'utf8')
+    .match(/<script type="application\/json" id="rdx-index">([\s\S]*?)<\/script>/)[1]);
+  const bySource = {};
+  index.rules.forEach((r) => { (bySource[r.source] = bySource[r.source] || []).push(r); });
+  const names = Object.keys(bySource).sort();
+  result(['chronicle', 'elastic', 'kusto', 'sigma', 'splunk'].every((n) => names.includes(n)),
+    'the index holds rules of every source', names.join(', '));
+  for (const name of names) {
+    // a page of the source's rules: the first with an indicator, else the first
+    const rule = bySource[name][0];
+    await page.go(fileUrl('rules/' + rule.slug + '.html'));
+    const text = await page.eval('document.body.innerText');
+    result(page.errors.length === 0 && text.includes('Stages and Predicates') && text.includes(rule.title),
+      `a ${name} rule page (${rule.slug}) loads and shows its stages`, page.errors.slice(0, 2).join('; '));
+    // the index's source filter
+    await page.go(fileUrl('index.html') + '?source=' + encodeURIComponent(name));
+    const sources = await page.eval(`${visibleRows}.map((r) => r.cells[3].textContent)`);
+    result(sources.length === bySource[name].length && sources.every((s) => s === name),
+      `the source filter shows the ${bySource[name].length} ${name} rules only`,
+      `${sources.length} rows: ${[...new Set(sources)].join(',')}`);
+  }
+  // the seed rule's indicators count across sources
+  await page.go(fileUrl('rules/' + ruleId + '.html'));
+  const text = await page.eval('document.body.innerText');
+  result(/corpus \d+ \(sigma \d+, (splunk|kusto|chronicle|elastic) \d+/.test(text),
+    'an indicator of the seed rule counts rules of several sources', text.match(/corpus \d+ \([^)]*\)/g)?.slice(0, 3).join(' | '));
+}
+
+async function matrixBySource(page) {
+  await page.go(fileUrl('attack.html'));
+  const options = await page.eval(`[...document.querySelectorAll('#m-source option')].map((o) => o.value + '=' + o.textContent)`);
+  result(options.length === 7 && !(await page.eval(`document.getElementById('msources').hidden`)),
+    'the ATT&CK matrix offers every source and their overlap', options.join(' '));
+  const cell = `document.querySelector('.matrix li[title^="T1218:"]')`;
+  const by = (await page.eval(`${cell}.dataset.by`)).split(',').map(Number);
+  const shown = [];
+  for (let i = 0; i < by.length; i++) {
+    shown.push(Number(await page.eval(`(() => { const s = document.getElementById('m-source'); s.value = '${i}';
+        s.dispatchEvent(new Event('input', { bubbles: true })); return ${cell}.querySelector('.n').textContent; })()`)));
+  }
+  result(JSON.stringify(shown) === JSON.stringify(by) && by.filter((n) => n > 0).length > 1,
+    'choosing a source shows its rules in a technique', `shown ${shown} for ${by}`);
+  const overlap = await page.eval(`(() => { const s = document.getElementById('m-source'); s.value = 'overlap';
+      s.dispatchEvent(new Event('input', { bubbles: true }));
+      const cells = [...document.querySelectorAll('.matrix li[data-by]')];
+      const multi = (c) => c.dataset.by.split(',').filter((x) => x !== '0').length > 1;
+      return [cells.filter((c) => !c.classList.contains('hide')).every(multi),
+              cells.filter((c) => c.classList.contains('hide')).every((c) => !multi(c)),
+              cells.filter(multi).length]; })()`);
+  result(overlap[0] && overlap[1] && overlap[2] > 50, 'overlap shows exactly the techniques two or more sources cover',
+    JSON.stringify(overlap));
+  result(page.errors.length === 0, 'the matrix selector raises no errors', page.errors.join('; '));
+  const layer = (f) => JSON.parse(fs.readFileSync(path.join(site, f), 'utf8'));
+  const all = layer('navigator-layer.json'), ov = layer('navigator-layer-overlap.json');
+  const perSource = options.filter((o) => /^\d/.test(o)).map((o) => layer('navigator-layer-source-' + o.split('=')[1] + '.json'));
+  const t1218 = (l) => (l.techniques.find((t) => t.techniqueID === 'T1218') || { score: 0 }).score;
+  result(perSource.length === 5 && JSON.stringify(perSource.map(t1218)) === JSON.stringify(by) &&
+    t1218(all) === by.reduce((a, x) => a + x, 0),
+    'a Navigator layer per source scores its own rules', `${perSource.map(t1218)} vs ${by}`);
+  // every matrix cell two or more sources cover is in the overlap layer,
+  // scored by its number of sources (the layer also has sub-techniques)
+  const multi = await page.eval(`[...document.querySelectorAll('.matrix li[data-by]')]
+      .map((c) => [c.title.split(':')[0], c.dataset.by.split(',').filter((x) => x !== '0').length])
+      .filter(([, k]) => k > 1)`);
+  const ovScore = Object.fromEntries(ov.techniques.map((t) => [t.techniqueID, t.score]));
+  const wrong = multi.filter(([id, k]) => ovScore[id] !== k);
+  result(multi.length === overlap[2] && wrong.length === 0 && ov.techniques.every((t) => t.score >= 2),
+    'the overlap layer lists the techniques two or more sources cover, scored by sources',
+    `${ov.techniques.length} in the layer, ${multi.length} in the matrix, wrong: ${JSON.stringify(wrong.slice(0, 3))}`);
+}
+
 // ---- the hunt report (hunt --report) -----------------------------------------
 
 function huntCounts() {
@@ -273,6 +347,8 @@ async function reportChecks(page) {
     await searchFindsRule(page);
     await worksWithoutJavaScript(page);
     await rulePageContent(page);
+    await everySource(page);
+    await matrixBySource(page);
     if (report) await reportChecks(page);
   } catch (e) {
     result(false, 'browser session', e.message);

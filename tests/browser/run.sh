@@ -1,10 +1,14 @@
 #!/bin/sh
-# The catalog site in a real browser: builds the catalog of the whole
-# SigmaHQ corpus (../shared/corpus/sigma, or $RDX_CORPUS/sigma) and checks
+# The catalog site in a real browser: builds the catalog of every source of
+# the corpus (../shared/corpus, or $RDX_CORPUS: sigma, splunk, kusto,
+# chronicle, elastic — the command of docs/CATALOG.md) and checks
 # it in headless Chromium (Debian's chromium package) through the DevTools
 # protocol (tests/browser/check.js, Node built-ins only): every kind of page
 # loads without console errors, search finds a given rule, the filters
-# work, everything shows without JavaScript, and a screenshot of a rule page
+# work, a rule page of every source loads and the source filter keeps to
+# it, the seed rule's indicators count several sources, the ATT&CK matrix
+# shades by source and shows their overlap, the per-source Navigator
+# layers score their own rules, everything shows without JavaScript, and a screenshot of a rule page
 # is written to $B/browser/rule-page.png.  The HTML report of a hunt over the
 # EVTX samples (`hunt --report`) is checked in the same browser: no console
 # error, no network request, its counts equal the hunt's JSON Lines, its rule
@@ -24,7 +28,9 @@ missing=""
 [ -x "$RDX" ] || missing="$missing $RDX"
 [ -n "$CHROMIUM" ] || missing="$missing chromium"
 command -v node >/dev/null 2>&1 || missing="$missing node"
-[ -d "$CORPUS/sigma" ] || missing="$missing $CORPUS/sigma"
+for src in sigma splunk kusto chronicle elastic; do
+    [ -d "$CORPUS/$src" ] || missing="$missing $CORPUS/$src"
+done
 if [ -n "$missing" ]; then
     echo "browser: missing$missing"
     if [ "$RDX_REQUIRE_CORPUS" = 1 ]; then
@@ -39,7 +45,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 site=$tmp/site
 # Exit 4 is expected: a few SigmaHQ documents (unsupported/) do not load.
-"$RDX" catalog -r "$CORPUS/sigma" -a "$CORPUS/attack/enterprise-attack.json" -o "$site" -q
+"$RDX" catalog -r "sigma:$CORPUS/sigma" -r "splunk:$CORPUS/splunk" -r "kusto:$CORPUS/kusto" \
+    -r "chronicle:$CORPUS/chronicle" -r "elastic:$CORPUS/elastic" \
+    -a "$CORPUS/attack/enterprise-attack.json" -o "$site" -q
 rc=$?
 if [ $rc -ne 0 ] && [ $rc -ne 4 ]; then
     echo "browser: catalog build failed (exit status $rc)"

@@ -440,6 +440,58 @@ TEST(catalog_site_parts_cover_every_page) {
     teardown(&f);
 }
 
+/* Two sources: rule A (tags T1218) from "sigma", rule B (tags T1218.011,
+ * which covers T1218 too) from "splunk".  The matrix cell says how many
+ * rules of each cover T1218 and outlines it as covered by both; the site
+ * writes a Navigator layer per source, scored by that source's rules, and
+ * one of the overlap, scored by sources. */
+typedef struct site_files {
+    size_t n;
+    char *attack, *layer_sigma, *layer_splunk, *overlap;
+} site_files;
+
+static int keep_files(void *ctx, const char *path, const char *data, size_t len) {
+    site_files *f = ctx;
+    f->n++;
+    char **want = !strcmp(path, "attack.html") ? &f->attack
+                : !strcmp(path, "navigator-layer-source-sigma.json") ? &f->layer_sigma
+                : !strcmp(path, "navigator-layer-source-splunk.json") ? &f->layer_splunk
+                : !strcmp(path, "navigator-layer-overlap.json") ? &f->overlap : NULL;
+    if (want) *want = strndup(data, len);
+    return 0;
+}
+
+TEST(catalog_sources_in_matrix_and_layers) {
+    fixture f;
+    setup(&f, 1);
+    rdx_catalog *cat = rdx_catalog_new(f.attack, f.ls);
+    rdx_catalog_add_rule(cat, rdx_catalog_add_source(cat, "sigma", "rules/"), f.rs->rules[0]);
+    rdx_catalog_add_rule(cat, rdx_catalog_add_source(cat, "splunk", "detections/"), f.rs->rules[1]);
+    rdx_catalog_finish(cat);
+    site_files got = {0};
+    CHECK_INT(rdx_render_site(cat, keep_files, &got, 0, 1), 0);
+    CHECK_INT(got.n, 33 + 3);   /* the single-source site's files and three layers */
+    CHECK(got.attack && strstr(got.attack, "<li class=\"s2 ov\" data-by=\"1,1\" title=\"T1218: 2 rules "
+                                           "(sigma 1, splunk 1)\">"));
+    CHECK(got.attack && strstr(got.attack, "<select id=\"m-source\">"));
+    CHECK(got.layer_sigma && strstr(got.layer_sigma, "\"techniqueID\": \"T1218\",\n      \"score\": 1,\n"
+                                                     "      \"comment\": \"1 rules (1 tag it directly)\""));
+    CHECK(got.layer_splunk && strstr(got.layer_splunk, "\"comment\": \"1 rules (0 tag it directly)\""));
+    CHECK(got.overlap && strstr(got.overlap, "\"techniqueID\": \"T1218\",\n      \"score\": 2,\n"
+                                             "      \"comment\": \"2 sources: sigma 1, splunk 1\""));
+    CHECK(got.overlap && !strstr(got.overlap, "T1218.011"));   /* one source only */
+    rdx_strbuf b = RDX_STRBUF_INIT;
+    rdx_render_navigator(&b, cat, NULL);
+    CHECK(b.data && strstr(b.data, "\"comment\": \"2 rules (1 tag it directly): sigma 1, splunk 1\""));
+    rdx_strbuf_free(&b);
+    free(got.attack);
+    free(got.layer_sigma);
+    free(got.layer_splunk);
+    free(got.overlap);
+    rdx_catalog_free(cat);
+    teardown(&f);
+}
+
 TEST(catalog_html_escaping) {
     rdx_strbuf b = RDX_STRBUF_INIT;
     rdx_html_escs(&b, "<a href='x'>&\"\x01\xff</a>");
