@@ -42,6 +42,16 @@ static void emit(site *s, const char *path) {
 
 /* ---- shared pieces ----------------------------------------------------- */
 
+/* <a href="PREFIX<slug of key>EXT">text</a>, text escaped. */
+static void slug_link(rdx_strbuf *b, const char *prefix, const char *key, const char *ext,
+                      const char *text) {
+    rdx_strbuf_printf(b, "<a href=\"%s", prefix);
+    rdx_put_slug(b, key);
+    rdx_strbuf_printf(b, "%s\">", ext);
+    rdx_html_escs(b, text);
+    rdx_strbuf_puts(b, "</a>");
+}
+
 static void level_cell(rdx_strbuf *b, const rdx_rule *r) {
     if (r->level)
         rdx_strbuf_printf(b, "<td><span class=\"level level-%s\">%s</span></td>", rdx_level_name(r->level),
@@ -441,11 +451,8 @@ static void source_selector(site *s) {
                        "<p class=\"note\">Outlined: techniques the rules of two or more sources cover. Layers per "
                        "source:");
     for (size_t i = 0; i < n_src; i++) {
-        rdx_strbuf_puts(b, " <a href=\"navigator-layer-source-");
-        rdx_put_slug(b, src[i].name);
-        rdx_strbuf_puts(b, ".json\">");
-        rdx_html_escs(b, src[i].name);
-        rdx_strbuf_puts(b, "</a>");
+        rdx_strbuf_putc(b, ' ');
+        slug_link(b, "navigator-layer-source-", src[i].name, ".json", src[i].name);
     }
     rdx_strbuf_puts(b, "; <a href=\"navigator-layer-overlap.json\">overlap</a> (score: sources).</p>\n");
 }
@@ -504,11 +511,9 @@ static void attack_page(site *s) {
     rdx_strbuf_puts(b, "<h2>Rules per tactic</h2>\n<table>\n<thead><tr><th scope=\"col\">Tactic</th>"
                        "<th scope=\"col\">Rules</th></tr></thead>\n<tbody>\n");
     for (size_t i = 0; i < n; i++) {
-        rdx_strbuf_puts(b, "<tr><td><a href=\"tactics/");
-        rdx_put_slug(b, cv[i].id);
-        rdx_strbuf_puts(b, ".html\">");
-        rdx_html_escs(b, cv[i].name);
-        rdx_strbuf_printf(b, "</a></td><td>%zu</td></tr>\n", cv[i].n_rules);
+        rdx_strbuf_puts(b, "<tr><td>");
+        slug_link(b, "tactics/", cv[i].id, ".html", cv[i].name);
+        rdx_strbuf_printf(b, "</td><td>%zu</td></tr>\n", cv[i].n_rules);
     }
     rdx_strbuf_puts(b, "</tbody>\n</table>\n");
     unplaced(s);
