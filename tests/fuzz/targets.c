@@ -582,9 +582,34 @@ static void fuzz_cache_put(void *ctx, const void *key, size_t key_len, const voi
     in->fx->db_len = len;
 }
 
-static void cache_hit(void *ctx, size_t rule) {
-    unsigned *bits = ctx;
-    *bits |= 1u << rule;
+/* What matcher m finds in each JSON event: a bit per (event, rule), width
+ * bits per event (rules from width on are not counted).  Every diagnostic
+ * d holds must say what and where; m and d are freed. */
+typedef struct hit_bits { unsigned bits, width; } hit_bits;
+
+static void hit_bit(void *ctx, size_t rule) {
+    hit_bits *h = ctx;
+    if (rule < h->width) h->bits |= 1u << rule;
+}
+
+static unsigned matcher_hits(rdx_matcher *m, const char *const *events, size_t n, unsigned width,
+                             rdx_diags *d) {
+    rdx_scratch *s = rdx_scratch_new(m);
+    unsigned all = 0;
+    for (size_t e = 0; e < n; e++) {
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_event ev;
+        hit_bits h = {0, width};
+        rdx_event_init(&ev, a, rdx_json_parse(a, events[e], strlen(events[e]), NULL));
+        rdx_matcher_match(m, s, &ev, hit_bit, &h);
+        all |= h.bits << (width * e);
+        rdx_arena_free(a);
+    }
+    for (size_t i = 0; i < d->count; i++) FUZZ_ASSERT(d->items[i].message && d->items[i].category);
+    rdx_scratch_free(s);
+    rdx_matcher_free(m);
+    rdx_diags_free(d);
+    return all;
 }
 
 static unsigned cache_hits(const cache_fixture *fx, const rdx_blob_cache *bc) {
@@ -592,22 +617,7 @@ static unsigned cache_hits(const cache_fixture *fx, const rdx_blob_cache *bc) {
     rdx_diags_init(&d);
     rdx_matcher *m = rdx_matcher_new_cached((const rdx_rule *const *)fx->rs->rules,
                                             fx->rs->n_rules, NULL, bc, &d);
-    rdx_scratch *s = rdx_scratch_new(m);
-    unsigned all = 0;
-    for (size_t e = 0; e < sizeof CACHE_EVENTS / sizeof *CACHE_EVENTS; e++) {
-        rdx_arena *a = rdx_arena_new(0);
-        rdx_event ev;
-        unsigned bits = 0;
-        rdx_event_init(&ev, a, rdx_json_parse(a, CACHE_EVENTS[e], strlen(CACHE_EVENTS[e]), NULL));
-        rdx_matcher_match(m, s, &ev, cache_hit, &bits);
-        all |= bits << (8 * e);
-        rdx_arena_free(a);
-    }
-    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
-    rdx_scratch_free(s);
-    rdx_matcher_free(m);
-    rdx_diags_free(&d);
-    return all;
+    return matcher_hits(m, CACHE_EVENTS, sizeof CACHE_EVENTS / sizeof *CACHE_EVENTS, 8, &d);
 }
 
 static cache_fixture *cache_fixture_get(void) {
@@ -737,11 +747,6 @@ static void plan_cache_put(void *ctx, const void *key, size_t key_len, const voi
     }
 }
 
-static void plan_hit(void *ctx, size_t rule) {
-    unsigned *bits = ctx;
-    if (rule < 10) *bits |= 1u << rule;
-}
-
 /* The matcher's hits with plan bytes (NULL: none, capture the built one);
  * *from_plan: whether the plan was used. */
 static unsigned plan_hits(const rdx_ruleset *rs, const void *plan, size_t len,
@@ -754,22 +759,7 @@ static unsigned plan_hits(const rdx_ruleset *rs, const void *plan, size_t len,
     rdx_matcher *m = rdx_matcher_new_keyed((const rdx_rule *const *)rs->rules, rs->n_rules, NULL,
                                            &bc, "fixture", 7, &d);
     *from_plan = rdx_matcher_get_info(m).prefilter_cached;
-    rdx_scratch *sc = rdx_scratch_new(m);
-    unsigned all = 0;
-    for (size_t k = 0; k < sizeof SNAP_EVENTS / sizeof *SNAP_EVENTS; k++) {
-        rdx_arena *a = rdx_arena_new(0);
-        rdx_event ev;
-        unsigned bits = 0;
-        rdx_event_init(&ev, a, rdx_json_parse(a, SNAP_EVENTS[k], strlen(SNAP_EVENTS[k]), NULL));
-        rdx_matcher_match(m, sc, &ev, plan_hit, &bits);
-        all |= bits << (10 * k);
-        rdx_arena_free(a);
-    }
-    for (size_t i = 0; i < d.count; i++) FUZZ_ASSERT(d.items[i].message && d.items[i].category);
-    rdx_scratch_free(sc);
-    rdx_matcher_free(m);
-    rdx_diags_free(&d);
-    return all;
+    return matcher_hits(m, SNAP_EVENTS, sizeof SNAP_EVENTS / sizeof *SNAP_EVENTS, 10, &d);
 }
 
 static snap_fixture *snap_fixture_get(void) {
