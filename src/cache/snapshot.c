@@ -557,7 +557,7 @@ static void r_stage(rd *r, rdx_stage *s) {
     }
 }
 
-static rdx_cond *r_cond(rd *r, size_t n_stages, int depth) {
+static rdx_cond *r_cond(rd *r, int depth) {
     uint32_t k = r_u32(r);
     if (k == NIL32 || r->why) return NULL;
     if (k > RDX_COND_TRUE || depth > MAX_DEPTH) {
@@ -569,13 +569,11 @@ static rdx_cond *r_cond(rd *r, size_t n_stages, int depth) {
     c->n_kids = r_count(r, 4);
     c->kids = r_array(r, c->n_kids, sizeof *c->kids);
     for (size_t i = 0; i < c->n_kids; i++)
-        if (!(c->kids[i] = r_cond(r, n_stages, depth + 1))) r_fail(r, "an empty condition");
+        if (!(c->kids[i] = r_cond(r, depth + 1))) r_fail(r, "an empty condition");
     c->stage = (size_t)r_u64(r);
-    if (c->kind == RDX_COND_STAGE && c->stage >= n_stages) r_fail(r, "a stage index out of range");
     c->n_stages = r_count(r, 8);
     c->stages = r_array(r, c->n_stages, sizeof *c->stages);
-    for (size_t i = 0; i < c->n_stages; i++)
-        if ((c->stages[i] = (size_t)r_u64(r)) >= n_stages) r_fail(r, "a stage index out of range");
+    for (size_t i = 0; i < c->n_stages; i++) c->stages[i] = (size_t)r_u64(r);
     c->pattern = r_str(r);
     return r->why ? NULL : c;
 }
@@ -691,9 +689,10 @@ static rdx_rule *r_rule(rd *r, fixups *f) {
     x->n_stages = r_count(r, 24);
     x->stages = r_array(r, x->n_stages, sizeof *x->stages);
     for (size_t i = 0; i < x->n_stages; i++) r_stage(r, &x->stages[i]);
-    x->condition = r_cond(r, x->n_stages, 0);
+    x->condition = r_cond(r, 0);
     if (x->condition && !rdx_cond_well_formed(x->condition, x->n_stages))
-        r_fail(r, "a condition node with the wrong number of operands");
+        r_fail(r, "a condition the evaluator cannot run (a stage index out of range, or a node "
+                  "with the wrong number of operands)");
     if (r_enum(r, 1)) x->correlation = r_corr(r, f);
     x->document = r_document(r);
     return x;
