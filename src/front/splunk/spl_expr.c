@@ -122,12 +122,9 @@ static int selector_kind(const char *f) {
 
 static int is_selector(const char *f) { return selector_kind(f) >= 0; }
 
-/* Note f=v (neq: f!=v) and return the leaf that stands for it.  Events are
- * not selected by it here (nothing routes on it), so the leaf must not
- * decide: TRUE where the selector is asserted, FALSE under an odd number
- * of NOTs, so that `NOT sourcetype=x` reads TRUE and not "never".  Only
- * an asserted selector names the rule's data; a negated one is counted. */
-static fx_node *note_selector(spl_parse *p, const char *f, const char *v, int neq) {
+/* Note f=v (neq: f!=v).  Only an asserted selector names the rule's
+ * data; a negated one is counted. */
+static void note_selector(spl_parse *p, const char *f, const char *v, int neq) {
     spl_sel *s = p->sel;
     if (s && (p->negated ^ neq)) {
         s->negated++;
@@ -136,6 +133,13 @@ static fx_node *note_selector(spl_parse *p, const char *f, const char *v, int ne
         k->values = rdx_arena_grow(p->a, k->values, k->n, &k->cap, sizeof *k->values);
         k->values[k->n++] = v;
     }
+}
+
+/* The leaf that stands for a selector.  Events are not selected by it here
+ * (nothing routes on it), so it must not decide: TRUE where the selector
+ * is asserted, FALSE under an odd number of NOTs, so that `NOT
+ * sourcetype=x` reads TRUE and not "never". */
+static fx_node *selector_leaf(spl_parse *p) {
     return fx_new(p->a, p->negated ? FX_FALSE : FX_TRUE, 0, 0);
 }
 
@@ -189,8 +193,8 @@ static fx_node *s_in_list(spl_parse *p, const char *f) {
     p->i++;
     fx_node *e;
     if (is_selector(f)) {
-        for (size_t j = 0; j < k; j++) e = note_selector(p, f, vals[j].v, 0);
-        if (!k) e = fx_new(p->a, p->negated ? FX_FALSE : FX_TRUE, 0, 0);
+        for (size_t j = 0; j < k; j++) note_selector(p, f, vals[j].v, 0);
+        e = selector_leaf(p);
     } else {
         /* One op for the list when every value says the same; else glob-equals. */
         rdx_op op = k ? glob_op(vals[0].v, vals[0].n) : RDX_OP_EQUALS;
@@ -213,7 +217,10 @@ static fx_node *s_compare(spl_parse *p, const char *f) {
     size_t n;
     int q;
     if (!value_token(p, "()", &v, &n, &q)) return NULL;
-    if (is_selector(f)) return note_selector(p, f, v, op0 == '!');
+    if (is_selector(f)) {
+        note_selector(p, f, v, op0 == '!');
+        return selector_leaf(p);
+    }
     if (op0 == '<' || op0 == '>') {
         double num;
         if (!is_number(v, n, &num)) return fail(p, "comparison with a value that is no number"), NULL;
