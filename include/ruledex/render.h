@@ -38,11 +38,6 @@ void rdx_render_catalog_json(rdx_strbuf *out, const rdx_catalog *c);
 /* An ATT&CK Navigator layer (format 4.5) scoring each technique by the
  * number of rules that cover it. */
 void rdx_render_navigator(rdx_strbuf *out, const rdx_catalog *c, const char *name);
-/* The same for the rules of one source (an index into rdx_catalog_sources),
- * and the techniques two or more sources cover, scored by how many. */
-void rdx_render_navigator_source(rdx_strbuf *out, const rdx_catalog *c, const char *name,
-                                 size_t source);
-void rdx_render_navigator_overlap(rdx_strbuf *out, const rdx_catalog *c, const char *name);
 
 /* The static site.  Each file is handed to write() with its path relative
  * to the output directory ("index.html", "rules/<slug>.html", ...);

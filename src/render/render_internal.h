@@ -64,6 +64,13 @@ size_t rdx_cover_count(const rdx_cover *cv, size_t source);
 size_t rdx_cover_n_sources(const rdx_catalog *c, const rdx_cover *cv);
 void rdx_put_cover_sources(rdx_strbuf *b, const rdx_catalog *c, const rdx_cover *cv);
 
+/* The Navigator layer (rdx_render_navigator) of the rules of one source,
+ * and of the techniques two or more sources cover, scored by how many:
+ * the site writes them for a catalog of several sources. */
+void rdx_render_navigator_source(rdx_strbuf *out, const rdx_catalog *c, const char *name,
+                                 size_t source);
+void rdx_render_navigator_overlap(rdx_strbuf *out, const rdx_catalog *c, const char *name);
+
 /* Title for a rule, never NULL. */
 const char *rdx_rule_title(const rdx_rule *r);
 /* A rule language as people write it: "sigma" → "Sigma", "kusto" → "KQL",

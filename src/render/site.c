@@ -357,10 +357,16 @@ static void technique_cell(site *s, const rdx_attack_obj *t, const rdx_attack_ob
     if (n_src < 2) {
         rdx_strbuf_printf(b, "<li class=\"s%d\" title=\"%s: %zu rules\">", shade(n), t->id, n);
     } else {   /* the rules per source, for the source selector (catalog.js) and the title */
-        size_t k = rdx_cover_n_sources(s->c, cv);
-        rdx_strbuf_printf(b, "<li class=\"s%d%s\" data-by=\"", shade(n), k > 1 ? " ov" : "");
-        for (size_t i = 0; i < n_src; i++) rdx_strbuf_printf(b, "%s%zu", i ? "," : "", rdx_cover_count(cv, i));
-        rdx_strbuf_printf(b, "\" title=\"%s: %zu rules", t->id, n);
+        rdx_strbuf by = RDX_STRBUF_INIT;
+        size_t k = 0;   /* sources with rules here */
+        for (size_t i = 0; i < n_src; i++) {
+            size_t c = rdx_cover_count(cv, i);
+            rdx_strbuf_printf(&by, "%s%zu", i ? "," : "", c);
+            k += c > 0;
+        }
+        rdx_strbuf_printf(b, "<li class=\"s%d%s\" data-by=\"%s\" title=\"%s: %zu rules", shade(n),
+                          k > 1 ? " ov" : "", by.data, t->id, n);
+        rdx_strbuf_free(&by);
         if (n) {
             rdx_strbuf_puts(b, " (");
             rdx_strbuf t2 = RDX_STRBUF_INIT;
