@@ -47,9 +47,16 @@ group.initial.rebalance.delay.ms=0
 group.min.session.timeout.ms=2000
 log.flush.interval.messages=1000000
 PROPS
-    # a cluster id is a UUID in URL-safe base64 (what StorageTool random-uuid prints)
-    uuid=$(python3 -c 'import base64,uuid; print(base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("="))')
-    java -cp "$jars/*" kafka.tools.StorageTool format -t "$uuid" -c "$dir/server.properties" \
+    # a cluster id is a UUID in URL-safe base64 (what StorageTool random-uuid
+    # prints); like Kafka's Uuid.randomUuid, never one starting with `-`,
+    # which the tool's argument parser takes for an option (1 run in 64
+    # failed "--cluster-id/-t: expected one argument")
+    uuid=$(python3 -c 'import base64,uuid
+while True:
+    s = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    if not s.startswith("-"): break
+print(s)')
+    java -cp "$jars/*" kafka.tools.StorageTool format --cluster-id="$uuid" -c "$dir/server.properties" \
         >"$dir/format.log" 2>&1 || { cat "$dir/format.log" >&2; exit 1; }
     # KAFKA_HEAP_OPTS-like bounds: the machine is shared
     nohup java -Xmx512m -Xms128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
