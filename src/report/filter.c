@@ -172,6 +172,7 @@ static int filter_write(rdx_sink *s, void *impl, const rdx_detection *d, uint64_
     if (why >= 0) {
         t->suppressed[why]++;
         if (rule < f->r->n_rules) {
+            rp_tally_rules(t);
             t->suppressed_by_rule[rule]++;
             t->why_by_rule[rule] = (unsigned char)why;
         }

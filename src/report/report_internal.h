@@ -57,7 +57,7 @@ struct rdx_report_tally {
     uint64_t detections, reported, folded, events_detected, events_any, untimed;
     uint64_t suppressed[RDX_SUPPRESS_N];
     uint64_t by_level[RP_LEVELS];
-    uint64_t *by_rule, *suppressed_by_rule;   /* [n_rules] */
+    uint64_t *by_rule, *suppressed_by_rule;   /* [n_rules]; NULL until rp_tally_rules */
     unsigned char *why_by_rule;               /* [n_rules]: the last reason */
     int has_time;
     int64_t first, last;
@@ -66,6 +66,8 @@ struct rdx_report_tally {
     size_t n_minutes, cap_minutes, compacted;
 };
 
+/* Make t's per-rule counts (NULL until a rule is counted). */
+void rp_tally_rules(rdx_report_tally *t);
 /* Count one reported detection. */
 void rp_tally_reported(rdx_report_tally *t, size_t rule, rdx_level level, const char *host,
                        size_t host_len, int has_time, int64_t time);

@@ -45,7 +45,7 @@ static int cmp_rule(const void *x, const void *y) {
 static void summarise_rules(rdx_report_summary *s, const rdx_report *r, const rdx_report_tally *t) {
     s->rules = calloc(r->n_rules + 1, sizeof *s->rules);
     if (!s->rules) abort();
-    for (size_t i = 0; i < r->n_rules; i++) {
+    for (size_t i = 0; t->by_rule && i < r->n_rules; i++) {
         if (!t->by_rule[i] && !t->suppressed_by_rule[i]) continue;
         rdx_report_rule *e = &s->rules[s->n_rules++];
         e->rule = rdx_hunt_rule(r->h, i);

@@ -18,11 +18,18 @@ rdx_report_tally *rdx_report_tally_new(const rdx_report *r) {
     rdx_report_tally *t = calloc(1, sizeof *t);
     if (!t) abort();
     t->r = r;
-    t->by_rule = calloc(r->n_rules + 1, sizeof *t->by_rule);
-    t->suppressed_by_rule = calloc(r->n_rules + 1, sizeof *t->suppressed_by_rule);
-    t->why_by_rule = calloc(r->n_rules + 1, 1);
-    if (!t->by_rule || !t->suppressed_by_rule || !t->why_by_rule) abort();
     return t;
+}
+
+/* The per-rule counts, made on the first count: a hunt keeps one tally per
+ * input, and most of a folder's files report nothing (568 samples × 3,752
+ * rules × 17 bytes was 36 MB zeroed, a sixth of the samples' hunt). */
+void rp_tally_rules(rdx_report_tally *t) {
+    if (t->by_rule) return;
+    t->by_rule = calloc(t->r->n_rules + 1, sizeof *t->by_rule);
+    t->suppressed_by_rule = calloc(t->r->n_rules + 1, sizeof *t->suppressed_by_rule);
+    t->why_by_rule = calloc(t->r->n_rules + 1, 1);
+    if (!t->by_rule || !t->suppressed_by_rule || !t->why_by_rule) abort();
 }
 
 static void host_free(rp_host *h) {
@@ -119,7 +126,10 @@ void rp_tally_reported(rdx_report_tally *t, size_t rule, rdx_level level, const 
                        size_t host_len, int has_time, int64_t time) {
     t->reported++;
     t->by_level[level]++;
-    if (rule < t->r->n_rules) t->by_rule[rule]++;
+    if (rule < t->r->n_rules) {
+        rp_tally_rules(t);
+        t->by_rule[rule]++;
+    }
     rp_host *h = host_get(t, host, host_len);
     h->count++;
     h->by_level[level]++;
@@ -145,7 +155,8 @@ void rdx_report_tally_add(rdx_report_tally *dst, const rdx_report_tally *src) {
     dst->untimed += src->untimed;
     for (int k = 0; k < RDX_SUPPRESS_N; k++) dst->suppressed[k] += src->suppressed[k];
     for (int l = 0; l < RP_LEVELS; l++) dst->by_level[l] += src->by_level[l];
-    for (size_t i = 0; i < dst->r->n_rules; i++) {
+    if (src->by_rule) rp_tally_rules(dst);
+    for (size_t i = 0; src->by_rule && i < dst->r->n_rules; i++) {
         dst->by_rule[i] += src->by_rule[i];
         dst->suppressed_by_rule[i] += src->suppressed_by_rule[i];
         if (src->suppressed_by_rule[i]) dst->why_by_rule[i] = src->why_by_rule[i];
