@@ -667,6 +667,7 @@ static void add_check(const rdx_matcher *m, check_builder *b, size_t i, const rd
  * conditional group) makes its route scan every value too. */
 typedef struct read_seen {
     const char *field;              /* NULL: empty slot */
+    uint64_t hash;                  /* the predicate's field_hash */
     const rdx_fieldmap *map;
 } read_seen;
 
@@ -681,9 +682,13 @@ typedef struct read_builder {
 /* Was (p's field, map) resolved already?  Marks it if not. */
 static int read_seen_before(read_builder *b, const rdx_predicate *p, const rdx_fieldmap *map) {
     size_t i = (p->field_hash ^ (uintptr_t)map) & b->seen_mask;
-    for (; b->seen[i].field; i = (i + 1) & b->seen_mask)
-        if (b->seen[i].map == map && strcasecmp(b->seen[i].field, p->field) == 0) return 1;
-    b->seen[i] = (read_seen){p->field, map};
+    for (; b->seen[i].field; i = (i + 1) & b->seen_mask) {
+        const read_seen *e = &b->seen[i];
+        if (e->map == map && e->hash == p->field_hash &&
+            (e->field == p->field || strcasecmp(e->field, p->field) == 0))
+            return 1;
+    }
+    b->seen[i] = (read_seen){p->field, p->field_hash, map};
     return 0;
 }
 

@@ -121,24 +121,35 @@ static int product_fits(const ls_entry *e, const char *product) {
     return !product || !e->product || strcasecmp(product, e->product) == 0;
 }
 
-/* The entries a rule's logsource names.  Iterate with *i starting at 0;
- * returns NULL when there are no more.  kind picks the entries keyed by
- * category, by service, or by product alone. */
+/* The entries a rule's logsource names, in the table's order.  Iterate
+ * with *i starting at 0; returns NULL when there are no more.  kind picks
+ * the entries keyed by category, by service, or by product alone. */
 typedef enum { BY_CATEGORY, BY_SERVICE, BY_PRODUCT } entry_kind;
+
+#define ITER_END SIZE_MAX
+
+/* 1 + the first entry whose key hashes to h; 0 when none does. */
+static size_t first_with_key(const rdx_logsources *ls, uint64_t h) {
+    if (!ls->by_key) return 0;
+    for (size_t k = h & ls->by_key_mask; ls->by_key[k]; k = (k + 1) & ls->by_key_mask)
+        if (ls->entries[ls->by_key[k] - 1].key_hash == h) return ls->by_key[k];
+    return 0;
+}
 
 static const ls_entry *next_entry(const rdx_logsources *ls, entry_kind kind, const char *key,
                                   uint64_t h, const char *product, size_t *i) {
-    for (; *i < ls->n_entries; (*i)++) {
-        const ls_entry *e = &ls->entries[*i];
-        if (e->key_hash != h) continue;
+    size_t at = *i == 0 ? first_with_key(ls, h) : *i == ITER_END ? 0 : *i;   /* 1 + index */
+    for (; at; at = ls->entries[at - 1].next_key) {
+        const ls_entry *e = &ls->entries[at - 1];
         int hit = kind == BY_CATEGORY  ? same_name(e->category, key)
                   : kind == BY_SERVICE ? !e->category && same_name(e->service, key)
                                        : !e->category && !e->service && same_name(e->product, key);
         if (hit && product_fits(e, product)) {
-            (*i)++;
+            *i = e->next_key ? e->next_key : ITER_END;
             return e;
         }
     }
+    *i = ITER_END;
     return NULL;
 }
 
@@ -259,9 +270,12 @@ static const rdx_event_source *match_route(const rdx_logsources *ls, entry_kind 
  * has none, and a Windows event is not a Linux one. */
 static int identity_in_product(const rdx_logsources *ls, const char *product,
                                const rdx_event_identity *id) {
+    /* the hash first: a matcher asks this for every rule group of every
+     * new identity, and most entries are of another product */
+    uint64_t h = rdx_name_hash(product, strlen(product));
     for (size_t i = 0; i < ls->n_entries; i++) {
         const ls_entry *e = &ls->entries[i];
-        if (!e->product || strcasecmp(e->product, product) != 0) continue;
+        if (e->product_hash != h || !e->product || strcasecmp(e->product, product) != 0) continue;
         for (size_t k = 0; k < e->n_sources; k++)
             if (origin_matches(&e->sources[k], id)) return 1;
     }

@@ -27,6 +27,8 @@
 typedef struct ls_entry {
     const char *product, *category, *service;   /* NULL when absent */
     uint64_t key_hash;                          /* rdx_name_hash of the key */
+    uint64_t product_hash;                      /* … and of the product (0 without) */
+    uint32_t next_key;                          /* 1 + the next entry with this key_hash; 0: none */
     const char *description;                    /* NULL when absent */
     rdx_event_source *sources;                  /* each with its `where` (logsource.h) */
     size_t n_sources;
@@ -38,6 +40,8 @@ struct rdx_logsources {
     const char *name;                           /* file it came from */
     ls_entry *entries;
     size_t n_entries;
+    uint32_t *by_key;                           /* key_hash → 1 + its first entry (0: empty) */
+    size_t by_key_mask;                         /* open addressing: size - 1 */
     rdx_fieldmap aliases;                       /* shape aliases */
     rdx_fieldmap empty;                         /* for sources without fields */
     const char **translated;                    /* every translation's rule value, once */
