@@ -37,8 +37,8 @@
  *
  * Case: an atom is a whole literal segment, and the scanner folds it the
  * way the reference matcher does: ASCII letters by the scanner's caseless
- * flag, the Latin, Greek and Cyrillic letters below U+0500 by an explicit
- * alternation of their case forms (matcher.c), everything else byte for
+ * flag, the Latin, Greek and Cyrillic letters below U+0500 by one literal
+ * per spelling of their case forms (matcher.c), everything else byte for
  * byte.  Cased predicates keep their bytes as they are.  Numbers are never
  * atoms: 4688 also matches "0x1250" by value.
  *

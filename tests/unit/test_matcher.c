@@ -303,6 +303,26 @@ TEST(matcher_end_to_end_small_set) {
     CHECK_INT(want[0], 8);   /* 0, 1, 2, 3, 5, 6, 7, 8: not 4 (cased) */
 }
 
+/* Atoms with many spellings: the prefilter is compiled from literals, one
+ * per spelling of an atom's folded letters, and an atom with more than 64
+ * spellings gives its longest run with at most 64.  Each of these rules
+ * must still reach the evaluator. */
+TEST(matcher_many_spellings_reach_the_evaluator) {
+    const char *yaml =
+        RULE(0, "    sel:\n        User|contains: 'АДМИНИСТРАТОРЫ ДОМЕНА'\n    condition: sel")
+        RULE(1, "    sel:\n        User|contains: 'ΣΊΣΥΦΟΣ ΣΊΣΥΦΟΣ'\n    condition: sel")
+        RULE(2, "    sel:\n        CommandLine|re|i: 'kiss kiss kiss'\n    condition: sel")
+        RULE(3, "    sel:\n        User|contains: 'администраторы'\n    condition: sel")
+        RULE(4, "    sel:\n        User|contains|cased: 'АДМИНИСТРАТОРЫ'\n    condition: sel");
+    size_t got[16] = {0}, want[16] = {0};
+    CHECK(run_both(yaml, "{\"User\": [\"x администраторы домена x\", \"σίσυφος σίσυφος\"], "
+                         "\"CommandLine\": \"\xE2\x84\xAAi\xC5\xBFs KI\xC5\xBFS \xE2\x84\xAAISS\"}",
+                   got, want));
+    CHECK_INT(want[0], 4);   /* 0, 1, 2, 3; not 4 (cased) */
+    CHECK_INT(got[0], want[0]);
+    for (size_t i = 1; i <= want[0] && i <= got[0]; i++) CHECK_INT(got[i], want[i]);
+}
+
 /* The white-space rule (docs/FIELDS.md) in the matcher as in the
  * reference: "NtLmSsp " is 'NtLmSsp', and the prefilter lets it through. */
 TEST(matcher_whitespace_rule_as_the_reference) {
