@@ -34,7 +34,14 @@
  *       DeviceFileEvents.FileName: {field: TargetFilename, basename: true}
  *
  * A key "NATIVE.field" (NATIVE: the rule's first native selector value,
- * e.g. a KQL table) is preferred to "field".  Lookups are exact.
+ * e.g. a KQL table) is preferred to "field".  Lookups are exact.  Two
+ * pattern forms: a prefix entry `PREFIX*: "*"` (PREFIX.Name is Name) and a
+ * suffix entry `"*SUFFIX": {field: "*", caseless: true}` (Name.SUFFIX is
+ * Name as the other entries map it); `caseless: true` on any entry clears
+ * RDX_PF_CASED of its predicates and compiles their regexes caseless:
+ *
+ *     elastic  process.name.caseless == "cmd.exe"
+ *              →  Image endswith "\cmd.exe", ignoring case
  * Everything the pass writes lives in the rule set's arena.
  */
 #ifndef RULEDEX_FIELDNORM_H

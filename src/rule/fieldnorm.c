@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "ruledex/event.h"
+#include "rule/rule_internal.h"
 #include "util/file.h"
 #include "util/yaml.h"
 
@@ -19,6 +20,7 @@
 typedef struct entry {
     const char *lang, *native, *sigma;
     int basename;
+    int caseless;                   /* compares ignore case, whatever the reader said */
 } entry;
 
 struct rdx_fieldnorm {
@@ -71,16 +73,24 @@ static int section(rdx_fieldnorm *m, const char *file, const char *lang, const y
         if (v->kind == Y_SCALAR) {
             x.sigma = v->text;
         } else if (v->kind == Y_MAP) {
-            const ynode *f = rdx_ymap_get(v, "field"), *b = rdx_ymap_get(v, "basename");
+            const ynode *f = rdx_ymap_get(v, "field"), *b = rdx_ymap_get(v, "basename"),
+                        *c = rdx_ymap_get(v, "caseless");
             if (!f || f->kind != Y_SCALAR) return bad(d, file, v, "an entry needs field: NAME");
             x.sigma = f->text;
             int t = 0;
             if (b && (b->kind != Y_SCALAR || rdx_yscalar_type(b, &t) != YS_BOOL))
                 return bad(d, file, b, "basename: true or false");
             x.basename = t;
+            t = 0;
+            if (c && (c->kind != Y_SCALAR || rdx_yscalar_type(c, &t) != YS_BOOL))
+                return bad(d, file, c, "caseless: true or false");
+            x.caseless = t;
         } else {
-            return bad(d, file, v, "a field maps to a name or {field: NAME, basename: true}");
+            return bad(d, file, v,
+                       "a field maps to a name or {field: NAME, basename: true, caseless: true}");
         }
+        if (x.native[0] == '*' && (!x.native[1] || strcmp(x.sigma, "*") != 0 || x.basename))
+            return bad(d, file, k, "a suffix entry is \"*SUFFIX\": \"*\" or {field: \"*\", caseless: true}");
         add(m, x);
     }
     return 1;
@@ -147,6 +157,16 @@ static int prefix_entry(const entry *x, const char *field) {
            !strncmp(x->native, field, n - 1) && field[n - 1];
 }
 
+/* A suffix entry `*SUFFIX: {field: "*", caseless: true}` reads NAME.SUFFIX
+ * as NAME mapped by the other entries: ECS's `.caseless` multi-fields hold
+ * the same value lower-cased (`process.name.caseless` is `process.name`,
+ * compared ignoring case).  Returns the length of NAME, or 0. */
+static size_t suffix_entry(const entry *x, const char *field) {
+    if (x->native[0] != '*') return 0;
+    size_t n = strlen(x->native + 1), f = strlen(field);
+    return f > n && !strcmp(field + f - n, x->native + 1) ? f - n : 0;
+}
+
 static const entry *lookup(const rdx_fieldnorm *m, const char *lang, const char *native,
                            const char *field) {
     if (!m) return NULL;
@@ -154,7 +174,7 @@ static const entry *lookup(const rdx_fieldnorm *m, const char *lang, const char 
     size_t nl = native ? strlen(native) : 0;
     for (size_t i = 0; i < m->n; i++) {
         const entry *x = &m->e[i];
-        if (strcmp(x->lang, lang)) continue;
+        if (strcmp(x->lang, lang) || x->native[0] == '*') continue;
         if (nl && !strncmp(x->native, native, nl) && x->native[nl] == '.' && !strcmp(x->native + nl + 1, field))
             return x;
         if (!plain && !strcmp(x->native, field)) plain = x;
@@ -207,6 +227,75 @@ static void basename_values(rdx_ruleset *rs, rdx_predicate *p) {
     }
 }
 
+/* A caseless entry: the predicate compares ignoring case, and a regular
+ * expression is compiled again with the caseless flag (from the source the
+ * set keeps for it, rule_internal.h). */
+static void drop_modifier(rdx_predicate *p, const char *name) {
+    for (size_t i = 0; i < p->n_modifiers; i++)
+        if (!strcmp(p->modifiers[i], name)) {
+            memmove(p->modifiers + i, p->modifiers + i + 1, (p->n_modifiers - i - 1) * sizeof *p->modifiers);
+            p->n_modifiers--;
+            return;
+        }
+}
+
+static void *caseless_regex(rdx_ruleset *rs, void *code) {
+    struct rdx_ruleset_priv *pv = rs->priv;
+    for (size_t i = 0; i < pv->n_regexes; i++) {
+        if (pv->regexes[i] != code) continue;
+        unsigned flags = pv->regex_flags[i] | RDX_PF_RE_I;
+        int err;
+        size_t off;
+        void *again = rdx_ruleset_compile_regex(pv->regex_src[i], flags, &err, &off);
+        if (!again) return code;   /* (it compiled without the flag: cannot happen) */
+        rdx_ruleset_track_regex(rs, again, pv->regex_src[i], flags);
+        return again;
+    }
+    return code;
+}
+
+static void make_caseless(rdx_ruleset *rs, rdx_predicate *p) {
+    p->flags &= ~(unsigned)RDX_PF_CASED;
+    drop_modifier(p, "cased");
+    if (p->op != RDX_OP_REGEX || (p->flags & RDX_PF_RE_I)) return;
+    for (size_t k = 0; k < p->n_values; k++)
+        if (p->values[k].kind == RDX_VK_REGEX) p->values[k].regex = caseless_regex(rs, p->values[k].regex);
+    p->flags |= RDX_PF_RE_I;
+    const char **mods = rdx_arena_alloc(rs->arena, (p->n_modifiers + 1) * sizeof *mods);
+    if (p->n_modifiers) memcpy(mods, p->modifiers, p->n_modifiers * sizeof *mods);
+    mods[p->n_modifiers++] = "i";   /* |re|i */
+    p->modifiers = mods;
+}
+
+/* Map one predicate's field; returns 1 when it is left unmapped. */
+static int map_field(rdx_ruleset *rs, const rdx_fieldnorm *m, const char *lang, const char *native,
+                     const rdx_rule *r, rdx_predicate *p) {
+    const char *written = p->field_written ? p->field_written : p->field;
+    const char *name = written;
+    const entry *x = lookup(m, lang, native, written), *suffix = NULL;
+    for (size_t i = 0; !x && m && i < m->n; i++) {
+        size_t base = strcmp(m->e[i].lang, lang) ? 0 : suffix_entry(&m->e[i], written);
+        if (!base) continue;
+        suffix = &m->e[i];
+        name = rdx_arena_strndup(rs->arena, written, base);
+        x = lookup(m, lang, native, name);
+    }
+    int unmapped = 0;
+    if (x && prefix_entry(x, name)) {
+        p->field = rdx_arena_strdup(rs->arena, name + strlen(x->native) - 1);
+    } else if (x) {   /* copied: the table's strings die with the table */
+        p->field = rdx_arena_strdup(rs->arena, x->sigma);
+        if (x->basename) basename_values(rs, p);
+    } else {
+        p->field = rdx_arena_printf(rs->arena, "%s:%s", r->lang, written);
+        unmapped = 1;
+    }
+    if ((x && x->caseless) || (suffix && suffix->caseless)) make_caseless(rs, p);
+    p->field_len = strlen(p->field);
+    p->field_hash = rdx_name_hash(p->field, p->field_len);
+    return unmapped;
+}
+
 static size_t normalise_rule(rdx_ruleset *rs, const rdx_fieldnorm *m, rdx_rule *r) {
     const char *lang = m ? section_of(m, r->lang) : r->lang;
     const char *native = r->native.values.count ? r->native.values.items[0] : NULL;
@@ -214,23 +303,8 @@ static size_t normalise_rule(rdx_ruleset *rs, const rdx_fieldnorm *m, rdx_rule *
     for (size_t s = 0; s < r->n_stages; s++)
         for (size_t g = 0; g < r->stages[s].n_groups; g++) {
             rdx_group *grp = &r->stages[s].groups[g];
-            for (size_t k = 0; k < grp->n_preds; k++) {
-                rdx_predicate *p = &grp->preds[k];
-                if (!p->field) continue;
-                const char *written = p->field_written ? p->field_written : p->field;
-                const entry *x = lookup(m, lang, native, written);
-                if (x && prefix_entry(x, written)) {
-                    p->field = rdx_arena_strdup(rs->arena, written + strlen(x->native) - 1);
-                } else if (x) {   /* copied: the table's strings die with the table */
-                    p->field = rdx_arena_strdup(rs->arena, x->sigma);
-                    if (x->basename) basename_values(rs, p);
-                } else {
-                    p->field = rdx_arena_printf(rs->arena, "%s:%s", r->lang, written);
-                    unmapped++;
-                }
-                p->field_len = strlen(p->field);
-                p->field_hash = rdx_name_hash(p->field, p->field_len);
-            }
+            for (size_t k = 0; k < grp->n_preds; k++)
+                if (grp->preds[k].field) unmapped += (size_t)map_field(rs, m, lang, native, r, &grp->preds[k]);
         }
     return unmapped;
 }

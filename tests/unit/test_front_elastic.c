@@ -3,6 +3,7 @@
  * text, and the conformance figures on the corpus. */
 #include "harness.h"
 #include "front_helpers.h"
+#include "sigma_helpers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,6 +270,48 @@ TEST(esql_like_escapes_are_literal) {
     CHECK_INT(d.errors, 0);
     CHECK_INT(rs->n_rules, 1);
     if (rs->n_rules == 1) CHECK_STR(first_pattern(rs->rules[0], pat, sizeof pat), "\\a<*>*b?c<?>");
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+    free(text);
+}
+
+/* ECS's `.caseless` multi-fields hold the value lower-cased: with the
+ * shipped field map, `process.name.caseless == "cmd.exe"` is Image
+ * endswith '\cmd.exe' ignoring case (== alone is cased), and a regex on
+ * one is compiled again caseless.  Run on events, not just shown. */
+TEST(elastic_caseless_fields_ignore_case) {
+    char *text = rule_file("eql", "eql",
+                           "process where process.name.caseless == \"cmd.exe\" and "
+                           "process.executable.caseless regex \"c:.windows.*\" and "
+                           "process.parent.name == \"explorer.exe\"", "");
+    rdx_diags d;
+    rdx_ruleset *rs = front_load("caseless.toml", text, &d);
+    rdx_fieldnorm *m = rdx_fieldnorm_load("data/fields.yml", &d);
+    CHECK_INT(d.errors, 0);
+    CHECK(m != NULL && rs->n_rules == 1);
+    if (m && rs->n_rules == 1) {
+        const rdx_rule *r = rs->rules[0];
+        CHECK_INT(rdx_ruleset_normalise_fields(rs, m, &d), 1);   /* event.category */
+        char buf[1024];
+        CHECK_STR(front_stages(r, buf, sizeof buf),
+                  "where{elastic:event.category equals process & Image endswith *\\cmd.exe & "
+                  "Image regex/i ^(?:c:.windows.*)$ & ParentImage endswith/c *\\explorer.exe}");
+        const char *ev = "{\"Image\": \"C:\\\\WINDOWS\\\\System32\\\\CMD.EXE\", "
+                         "\"ParentImage\": \"C:\\\\Windows\\\\explorer.exe\"}";
+        const char *cased = "{\"Image\": \"C:\\\\WINDOWS\\\\System32\\\\CMD.EXE\", "
+                            "\"ParentImage\": \"C:\\\\Windows\\\\EXPLORER.EXE\"}";
+        /* the category stage is not on these events: evaluate stage by stage */
+        rdx_rule one = *r;
+        rdx_stage st = r->stages[0];
+        rdx_group g = st.groups[0];
+        g.preds++;
+        g.n_preds--;   /* without event.category */
+        st.groups = &g;
+        one.stages = &st;
+        CHECK(th_eval_json(&one, ev) == 1);
+        CHECK(th_eval_json(&one, cased) == 0);   /* process.parent.name stays cased */
+    }
+    rdx_fieldnorm_free(m);
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
     free(text);

@@ -496,7 +496,9 @@ TEST(fieldnorm_rejects_bad_tables) {
     CHECK(rdx_fieldnorm_parse("b.yml", bad1, sizeof bad1 - 1, &d) == NULL);
     static const char bad2[] = "kusto:\n  A: {basename: true}\n";
     CHECK(rdx_fieldnorm_parse("b.yml", bad2, sizeof bad2 - 1, &d) == NULL);
-    CHECK_INT(d.errors, 2);
+    static const char bad3[] = "kusto:\n  \"*.ci\": Image\n";   /* a suffix maps to "*" */
+    CHECK(rdx_fieldnorm_parse("b.yml", bad3, sizeof bad3 - 1, &d) == NULL);
+    CHECK_INT(d.errors, 3);
     CHECK(d.count && d.items[0].line == 2);
     rdx_diags_free(&d);
 }
