@@ -130,13 +130,14 @@ static const golden GOLDEN[] = {
     {"threshold", "kuery", "event.action:\"logon-failed\"",
      "\n[rule.threshold]\nfield = [\"source.ip\"]\nvalue = 20\n",
      "query{event.action equals/c logon-failed} threshold{opaque}", "and(query, threshold)", 0},
-    /* 11. ES|QL: where before stats filters; TO_LOWER folds case; stats on is opaque */
+    /* 11. ES|QL: where before stats filters; TO_LOWER folds case; stats on is opaque;
+     *     `not f in (...)` under three-valued logic: no f, no row (fx_null_strict) */
     {"esql", "esql",
      "from logs-endpoint.events.process-* metadata _id\n| where process.name == \"curl\" and "
      "to_lower(process.command_line) like \"*--data*\" and not process.parent.name in (\"bash\", \"sh\")\n"
      "| stats c = count() by host.id\n| where c > 5", "",
      "where{process.name equals/c curl & process.command_line equals *--data*} "
-     "where_2{process.parent.name equals/c bash,sh} pipeline{opaque}",
+     "where_2{process.parent.name exists false | process.parent.name equals/c bash,sh} pipeline{opaque}",
      "and(where, not(where_2), pipeline)", 0},
     /* 12. Lucene: upper-case operators, an anchored /regex/ */
     {"query", "lucene", "event.category:process AND NOT user.name:root AND process.args:/2[0-9]{3}/", "",
@@ -273,6 +274,44 @@ TEST(esql_like_escapes_are_literal) {
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
     free(text);
+}
+
+/* ES|QL's logic has three values: a comparison with a missing field is
+ * null, NOT null is null, and WHERE keeps a row only when TRUE.  So
+ * neither `not f == "x"` nor `f != "x"` keeps an event without f, while
+ * `f is null` does; EQL's two-valued `not` keeps it.  Run on events. */
+TEST(esql_three_valued_logic_on_events) {
+    static const struct { const char *lang, *where; int absent, other, same; } cases[] = {
+        {"esql", "not process.name == \"x\"", 0, 1, 0},
+        {"esql", "process.name != \"x\"", 0, 1, 0},
+        {"esql", "not (process.name == \"x\" or user.name == \"y\")", 0, 1, 0},
+        {"esql", "not process.name != \"x\"", 0, 0, 1},
+        {"esql", "process.name is null or not process.name == \"x\"", 1, 1, 0},
+        {"esql", "not process.name like \"x*\" and process.pid > 0", 0, 1, 0},
+        {"eql", "not process.name == \"x\"", 1, 1, 0},
+    };
+    /* the events: process.name absent, another value, the value; user.name "z" */
+    const char *ev[3] = {"{\"process.pid\": 4, \"user.name\": \"z\"}",
+                         "{\"process.pid\": 4, \"process.name\": \"w\", \"user.name\": \"z\"}",
+                         "{\"process.pid\": 4, \"process.name\": \"x\", \"user.name\": \"z\"}"};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char q[256];
+        snprintf(q, sizeof q, "%s%s", !strcmp(cases[k].lang, "esql") ? "from logs-* | where " : "any where ",
+                 cases[k].where);
+        char *text = rule_file(cases[k].lang, cases[k].lang, q, "");
+        rdx_diags d;
+        rdx_ruleset *rs = front_load("3vl.toml", text, &d);
+        CHECK_INT(d.errors, 0);
+        if (rs->n_rules == 1) {
+            int want[3] = {cases[k].absent, cases[k].other, cases[k].same};
+            for (int i = 0; i < 3; i++)
+                rdx_test_checkf(th_eval_json(rs->rules[0], ev[i]) == want[i], __FILE__, __LINE__,
+                                "case %zu (%s) event %d: want %d", k + 1, cases[k].where, i, want[i]);
+        }
+        rdx_ruleset_free(rs);
+        rdx_diags_free(&d);
+        free(text);
+    }
 }
 
 /* ECS's `.caseless` multi-fields hold the value lower-cased: with the

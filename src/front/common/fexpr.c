@@ -121,6 +121,44 @@ const fx_node *fx_find_leaf(const fx_node *e, int (*pred)(const fx_node *, void 
     return NULL;
 }
 
+/* ---- three-valued logic (fexpr.h) ------------------------------------------- */
+
+static fx_node *presence(rdx_arena *a, const fx_node *leaf, const char *field, int present) {
+    fx_node *x = fx_leaf_n(a, field, RDX_OP_EXISTS, 0, 1, leaf->line, leaf->column);
+    x->vals[0] = (fx_val){.kind = FXV_BOOL, .text = present ? "true" : "false",
+                          .len = present ? 4u : 5u, .boolean = present};
+    return x;
+}
+
+static fx_node *strict_leaf(rdx_arena *a, fx_node *leaf, int negated) {
+    if (!leaf->field || leaf->op == RDX_OP_EXISTS || leaf->op == RDX_OP_NULL) return leaf;
+    int neq = (leaf->flags & RDX_PF_NEQ) != 0;
+    if (negated == neq) return leaf;   /* already false (true) where the field is absent */
+    fx_node *g = fx_new(a, negated ? FX_OR : FX_AND, leaf->line, leaf->column);
+    fx_add(a, g, presence(a, leaf, leaf->field, !negated));
+    fx_add(a, g, leaf);
+    return g;
+}
+
+static fx_node *null_strict(rdx_arena *a, fx_node *e, int negated, int depth) {
+    if (!e || depth > 1000) return e;   /* (readers bound their nesting far below) */
+    switch (e->kind) {
+    case FX_LEAF:
+        return strict_leaf(a, e, negated);
+    case FX_NOT:
+        e->kids[0] = null_strict(a, e->kids[0], !negated, depth + 1);
+        return e;
+    case FX_AND:
+    case FX_OR:
+        for (size_t i = 0; i < e->n_kids; i++) e->kids[i] = null_strict(a, e->kids[i], negated, depth + 1);
+        return e;
+    default:
+        return e;
+    }
+}
+
+fx_node *fx_null_strict(rdx_arena *a, fx_node *e) { return null_strict(a, e, 0, 0); }
+
 /* ---- patterns ----------------------------------------------------------- */
 
 rdx_pattern fx_glob(rdx_arena *a, const char *text, size_t len, int one, int escapes) {

@@ -117,6 +117,20 @@ fx_val *fx_val_add(rdx_arena *a, fx_node *leaf, fx_vkind kind, const char *text,
  * fields a tree tests). */
 const fx_node *fx_find_leaf(const fx_node *e, int (*pred)(const fx_node *, void *), void *arg);
 
+/* e under SQL's three-valued logic (ES|QL): a comparison with a missing
+ * field is null, NOT null is null, and a row passes only when the whole
+ * condition is TRUE — so `NOT f == "x"` and `f != "x"` drop the event
+ * that has no f, where the intermediate form's two-valued NOT and |neq
+ * keep it.  Exact without moving a NOT (Kleene's TRUE is monotone): a
+ * leaf under an odd number of NOTs becomes `f absent OR leaf` (NOT of it
+ * is then "f present and the test false"), a `!=` leaf under an even
+ * number `f present AND leaf`.  Tests of presence (IS NULL, exists) are
+ * two-valued and stay.  A field compared with a field is guarded on its
+ * own field only: the other is a value, named as the rule writes it, which
+ * the field map does not translate (a guard on it would name another
+ * field).  In place where it can; returns the root. */
+fx_node *fx_null_strict(rdx_arena *a, fx_node *e);
+
 /* A pattern of text with `*` as any run (and `?` as one character when one
  * is set); a backslash before a wildcard or a backslash makes it literal
  * when escapes is set. */

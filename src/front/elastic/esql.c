@@ -9,6 +9,11 @@
  * command on (`stats`, `eval`, `limit`, `dissect`, a later `where` ...)
  * the rest of the query is one opaque stage "pipeline" with its text — an
  * aggregation is not a filter on one event.
+ *
+ * ES|QL's logic has three values: `where not process.name == "cmd.exe"`
+ * keeps no event without process.name, and neither does `!=`.  Each where
+ * expression is made exact in the two-valued form by fx_null_strict
+ * (fexpr.h): `not (process.name absent or process.name == "cmd.exe")`.
  */
 #include "front/elastic/elastic_internal.h"
 
@@ -104,6 +109,7 @@ int rdx_esql_build(fx_ctx *c, const qsrc *q, rdx_cond **cond, qerr *e) {
         } else if (is_cmd(q, cmd, n, "where")) {
             fx_node *x = rdx_eql_expr(c->rs->arena, q, cmd + n, end, EQL_DIALECT_ESQL, e);
             if (!x) return 0;
+            x = fx_null_strict(c->rs->arena, x);   /* null compared is null */
             filter = fx_and(c->rs->arena, filter, x);
         } else if (!is_cmd(q, cmd, n, "keep") && !is_cmd(q, cmd, n, "drop") &&
                    !is_cmd(q, cmd, n, "sort") && !is_cmd(q, cmd, n, "mv_expand")) {

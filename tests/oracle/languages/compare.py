@@ -49,7 +49,9 @@ def hits(path):
 # cannot run it (an opaque stage, with the reason on its page), or cannot
 # read it; checked as "matches nothing".  `other`: explained in the reason
 # only (each one worked out by hand).
-TAGS = {"cased", "anchored", "cased+anchored", "esql", "no-hits", "other"}
+EMULATIONS = ("cased", "anchored", "cased+anchored", "esql",
+              "3vl", "cased+3vl", "anchored+3vl", "esql+3vl")   # convert.py's
+TAGS = set(EMULATIONS) | {"no-hits", "other"}
 
 
 def known(path, tags=TAGS):
@@ -90,7 +92,7 @@ def main():
                 conv[d["backend"]][d["id"]] = d
     ref = hits(os.path.join(out, "sigma.hits.jsonl"))
     emul = {t: hits(os.path.join(out, f"sigma-{t}.hits.jsonl"))
-            for t in ("cased", "anchored", "cased+anchored", "esql")}
+            for t in EMULATIONS}
     passed = failed = 0
     used = set()
     for lang in LANGS:

@@ -745,6 +745,15 @@ def relaxed(text, how=None):
 #             or `\`) reads Sigma's `\\` as one backslash and `\*` as a
 #             literal star.  A `\` before any other character makes
 #             Elasticsearch reject the query (tag `no-hits`, not this).
+#   3vl       (with any of the above: `cased+3vl`, ...) ES|QL's three-
+#             valued logic: a comparison with a missing field is null, NOT
+#             null is null, and WHERE keeps a row only when TRUE.  Each
+#             selection the condition uses under an odd number of NOTs is
+#             rewritten field by field into "the test, or the field absent"
+#             (`|exists: false`), so `not filter` keeps only events that
+#             have the filter's fields, as the backend's literal `NOT`
+#             means in ES|QL (three_valued below; the reader's own model is
+#             fx_null_strict, src/front/common/fexpr.h).
 #   Keywords (a list of bare values) are searched case-sensitively too:
 #   `cased` writes them as {"|cased": [...]}.
 
@@ -790,6 +799,10 @@ def emulate_item(key, values, how):
 
 
 def emulate(doc, how):
+    if how.endswith("3vl"):
+        base = how[:-len("3vl")].rstrip("+")
+        return three_valued(emulate(doc, base) if base else doc)
+
     def sel(x):
         if isinstance(x, dict):
             out = {}
@@ -809,7 +822,133 @@ def emulate(doc, how):
     return doc
 
 
-EMULATIONS = ["cased", "anchored", "cased+anchored", "esql"]
+# ---- 3vl: the condition under three-valued logic
+
+_COND_TOKEN = re.compile(r"\s*(\(|\)|[^\s()]+)")
+
+
+def cond_parse(text):
+    """A Sigma condition as a tree: ("ref", name) ("of", "1"|"all", pattern)
+    ("not", x) ("and"|"or", [x, ...]).  Precedence: not > and > or."""
+    toks = [t for t in _COND_TOKEN.findall(text) if t]
+    pos = 0
+
+    def peek():
+        return toks[pos].lower() if pos < len(toks) else None
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return toks[pos - 1]
+
+    def unary():
+        t = peek()
+        if t == "not":
+            take()
+            return ("not", unary())
+        if t == "(":
+            take()
+            x = disj()
+            if take() != ")":
+                raise ValueError("expected )")
+            return x
+        if t in ("1", "all", "any") and pos + 1 < len(toks) and toks[pos + 1].lower() == "of":
+            q = take().lower()
+            take()
+            return ("of", "all" if q == "all" else "1", take())
+        return ("ref", take())
+
+    def conj():
+        xs = [unary()]
+        while peek() == "and":
+            take()
+            xs.append(unary())
+        return xs[0] if len(xs) == 1 else ("and", xs)
+
+    def disj():
+        xs = [conj()]
+        while peek() == "or":
+            take()
+            xs.append(conj())
+        return xs[0] if len(xs) == 1 else ("or", xs)
+
+    x = disj()
+    if pos != len(toks):
+        raise ValueError("trailing tokens")
+    return x
+
+
+def three_valued(doc):
+    """The detection under ES|QL's three-valued logic (the `3vl` emulation
+    above).  A selection under an odd number of NOTs, a map of field tests
+    or a list of such maps, becomes for each test T on field F a selection
+    of T alone and one of `F|exists: false`, and the reference becomes
+    (T1 or absent1) and (T2 or absent2) ...; keywords and tests of presence
+    (`|exists`, a null value) have two values and stay."""
+    import fnmatch
+    det = doc["detection"]
+    names = [k for k in det if k not in ("condition", "timeframe")]
+    new = {}
+
+    def field_of(key):
+        return key.split("|")[0]
+
+    def two_valued(key, value):
+        mods = key.split("|")[1:]
+        return field_of(key) == "" or "exists" in mods or value is None
+
+    def strict(name):
+        sel = det[name]
+        maps = [sel] if isinstance(sel, dict) else sel if isinstance(sel, list) else None
+        if not maps or not all(isinstance(m, dict) for m in maps):
+            return name   # keywords
+        alts = []
+        for j, m in enumerate(maps):
+            parts = []
+            for i, (k, v) in enumerate(m.items()):
+                v = copy.deepcopy(v)   # no YAML aliases in the rewritten rule
+                if two_valued(k, v):
+                    t = f"{name}__3vl_{j}_{i}"
+                    new[t] = {k: v}
+                    parts.append(t)
+                    continue
+                t, a = f"{name}__3vl_{j}_{i}", f"{name}__3vl_{j}_{i}_absent"
+                new[t] = {k: v}
+                new[a] = {field_of(k) + "|exists": False}
+                parts.append(f"({t} or {a})")
+            alts.append("(" + " and ".join(parts) + ")" if parts else "(" + name + ")")
+        return "(" + " or ".join(alts) + ")"
+
+    def emit(x, neg):
+        if x[0] == "ref":
+            return strict(x[1]) if neg and x[1] in det else x[1]
+        if x[0] == "of":
+            pat = "*" if x[2].lower() == "them" else x[2]
+            refs = [n for n in names if fnmatch.fnmatchcase(n, pat) and
+                    not (pat == "*" and n.startswith("_"))]
+            if not refs:
+                return f"{x[1]} of {x[2]}"
+            # spelled out in both polarities: the new selections must not
+            # join a pattern (`all of them`)
+            joiner = " and " if x[1] == "all" else " or "
+            return "(" + joiner.join(strict(n) if neg else n for n in refs) + ")"
+        if x[0] == "not":
+            return "not " + emit(x[1], not neg)
+        return "(" + f" {x[0]} ".join(emit(k, neg) for k in x[1]) + ")"
+
+    cond = det["condition"]
+    conds = cond if isinstance(cond, list) else [cond]
+    try:
+        out = [emit(cond_parse(c), False) for c in conds]
+    except (ValueError, IndexError, KeyError, TypeError):
+        return doc   # a condition this does not read (Sigma 1 `| count()`): unchanged
+    det.update(new)
+    det["condition"] = out if isinstance(cond, list) else out[0]
+    return doc
+
+
+EMULATIONS = ["cased", "anchored", "cased+anchored", "esql", "3vl", "cased+3vl", "anchored+3vl",
+              "esql+3vl"]
 
 
 def convert_one(make_backend, text, kw, rec, log, max_error=None):

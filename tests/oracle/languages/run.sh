@@ -92,6 +92,7 @@ done
 # RDX_LANG_ORACLE_LANGS="lucene esql": those languages only (convert.py and
 # compare.py read it too); the originals and emulations always run
 for l in sigma sigma-cased sigma-anchored sigma-cased+anchored sigma-esql \
+         sigma-3vl sigma-cased+3vl sigma-anchored+3vl sigma-esql+3vl \
          ${RDX_LANG_ORACLE_LANGS:-splunk kusto lucene eql esql yaral}; do
     case $l in lucene|eql|esql) reader=elastic ;; sigma*) reader=sigma ;; *) reader=$l ;; esac
     RULEDEX_DATA=$OUT "$B/ruledex" hunt -j 2 -q -f jsonl -o "$OUT/$l.hits.jsonl" \

@@ -67,7 +67,7 @@ LANG_TRAITS = {
     "kusto": ["null"],
     "lucene": ["cased", "anchored", "null"],
     "eql": ["cased", "anchored", "null"],   # cased: `regex~` for Sigma's cased `re`
-    "esql": ["cased", "like", "esql", "anchored", "null"],
+    "esql": ["cased", "like", "esql", "anchored", "null", "3vl"],
     "yaral": ["cased", "null", "udm-empty"],
 }
 
@@ -334,6 +334,9 @@ def pred_formula(p, norms, side):
     if p["op"] in ("exists", "null") and not kids:
         f = value_formula(p, {"kind": "null" if p["op"] == "null" else "bool",
                               "text": "true", "patterns": []}, norms, side)
+    elif ("3vl" in norms and side == "original" and p["field"] and p["op"] not in ("exists", "null")
+          and not all(v["kind"] == "null" for v in p["values"])):
+        f = ("guard", p["field"], f)   # a comparison: null where the field is absent
     return ("not", f) if "neq" in p["flags"] else f
 
 
@@ -383,6 +386,24 @@ def atoms_of(f, out):
     elif f[0] == "not":
         atoms_of(f[1], out)
     return out
+
+
+def three_valued(f, negated=False):
+    """`3vl` (ES|QL): the original as the target's three-valued logic reads
+    its literal translation.  A comparison with a missing field is null,
+    NOT null is null and a row passes only when TRUE, so a test under an
+    odd number of NOTs (a filter, Sigma's |neq) reads as "the test, or its
+    field absent"; the reader writes the same (fx_null_strict, fexpr.h).
+    pred_formula marks each comparison ("guard", field, formula); tests of
+    presence and keywords are two-valued and have no mark."""
+    if f[0] == "guard":
+        inner = three_valued(f[2], negated)
+        return ("or", [inner, ("not", ("atom", ("glob", f[1], "*", False)))]) if negated else inner
+    if f[0] in ("and", "or"):
+        return (f[0], [three_valued(k, negated) for k in f[1]])
+    if f[0] == "not":
+        return ("not", three_valued(f[1], not negated))
+    return f
 
 
 def drop_fields(f, keep):
@@ -518,6 +539,8 @@ def compare(orig, conv, norms):
         fo = rule_formula(orig, norms, "original")
     except Opaque as e:
         return f"the original has an {e}"
+    if "3vl" in norms:
+        fo = three_valued(fo)
     try:
         fc = rule_formula(conv, norms, "converted")
     except Opaque as e:
