@@ -537,20 +537,35 @@ static hs_error_t compile_literals(const lit_list *L, const char *what, const rd
     return rc;
 }
 
+/* The atoms keep() takes (NULL: all) as a database named what in *db;
+ * HS_SUCCESS also when there is no atom to compile (*db NULL then). */
+static hs_error_t compile_atoms(const rdx_matcher *m, const atom_ref *refs, const uint32_t *first,
+                                int (*keep)(const rdx_matcher *, size_t), const char *what,
+                                const rdx_blob_cache *cache, hs_database_t **db, int *cached,
+                                hs_compile_error_t **err, rdx_diags *d) {
+    lit_list L = {0};
+    build_literals(m, refs, first, keep, &L);
+    hs_error_t rc = HS_SUCCESS;
+    *db = NULL;
+    *cached = 0;
+    *err = NULL;
+    if (L.n) rc = compile_literals(&L, what, cache, db, cached, err, d);
+    lit_list_free(&L);
+    return rc;
+}
+
 static int compile_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first,
                       const rdx_blob_cache *cache, rdx_diags *d) {
-    lit_list L = {0};
-    build_literals(m, refs, first, NULL, &L);
     hs_compile_error_t *err = NULL;
     int cached = 0;
-    if (compile_literals(&L, "prefilter", cache, &m->db, &cached, &err, d) != HS_SUCCESS && d)
+    if (compile_atoms(m, refs, first, NULL, "prefilter", cache, &m->db, &cached, &err, d) !=
+            HS_SUCCESS && d)
         rdx_diag_add(d, RDX_SEV_ERROR, "matcher", NULL, 0, 0,
                      "prefilter could not be compiled (%s, literal %d); every rule will be "
                      "evaluated on every event", err && err->message ? err->message : "?",
                      err ? err->expression : -1);
     m->info.prefilter_cached = cached;
     hs_free_compile_error(err);
-    lit_list_free(&L);
     return m->db != NULL;
 }
 
@@ -571,18 +586,15 @@ static int keyword_atom(const rdx_matcher *m, size_t a) {
  * routes with such rules scan every value with db (a note). */
 static void compile_keyword_db(rdx_matcher *m, const atom_ref *refs, const uint32_t *first,
                                const rdx_blob_cache *cache, rdx_diags *d) {
-    lit_list L = {0};
-    build_literals(m, refs, first, keyword_atom, &L);
     hs_compile_error_t *err = NULL;
     int cached = 0;
-    if (L.n && compile_literals(&L, "keyword prefilter", cache, &m->kw_db, &cached, &err, d) !=
-                   HS_SUCCESS)
+    if (compile_atoms(m, refs, first, keyword_atom, "keyword prefilter", cache, &m->kw_db, &cached,
+                      &err, d) != HS_SUCCESS)
         rdx_diag_add(d, RDX_SEV_NOTE, "matcher", NULL, 0, 0,
                      "keyword prefilter could not be compiled (%s); rules with keywords "
                      "scan every value with the whole prefilter",
                      err && err->message ? err->message : "?");
     hs_free_compile_error(err);
-    lit_list_free(&L);
 }
 
 /* Distinct atoms → ids, and for each atom the clauses it ticks (CSR). */

@@ -858,19 +858,18 @@ def cond_parse(text):
             return ("of", "all" if q == "all" else "1", take())
         return ("ref", take())
 
-    def conj():
-        xs = [unary()]
-        while peek() == "and":
+    def chain(word, operand):   # operand (word operand)*
+        xs = [operand()]
+        while peek() == word:
             take()
-            xs.append(unary())
-        return xs[0] if len(xs) == 1 else ("and", xs)
+            xs.append(operand())
+        return xs[0] if len(xs) == 1 else (word, xs)
+
+    def conj():
+        return chain("and", unary)
 
     def disj():
-        xs = [conj()]
-        while peek() == "or":
-            take()
-            xs.append(conj())
-        return xs[0] if len(xs) == 1 else ("or", xs)
+        return chain("or", conj)
 
     x = disj()
     if pos != len(toks):
