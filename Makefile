@@ -67,11 +67,14 @@ $(B)/libruledex.a: $(LIB_OBJ)
 	ar rcs $@ $^
 
 # librdkafka (Debian's librdkafka-dev) for `ruledex stream`, in the CLI only:
-# the library never needs it, and without it the command says so.
+# the library never needs it, and without it the command says so.  Only its
+# headers are used at build time: `stream` loads it with dlopen
+# (cli/rdkafka_lazy.h), so no other command pays for loading it and its
+# TLS libraries, and ruledex starts where it is not installed.
 RDKAFKA := $(shell pkg-config --exists rdkafka && echo yes)
 ifeq ($(RDKAFKA),yes)
 $(CLI_OBJ): ALL_CFLAGS += -DRDX_HAVE_RDKAFKA $(shell pkg-config --cflags rdkafka)
-CLI_LIBS := $(shell pkg-config --libs rdkafka)
+CLI_LIBS := -ldl
 endif
 
 $(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a

@@ -35,6 +35,7 @@
 #include <librdkafka/rdkafka.h>
 
 #include "common.h"
+#include "rdkafka_lazy.h"   /* rd_kafka_* through a table dlopen fills */
 #include "stream_kafka.h"
 
 static volatile sig_atomic_t sk_stop_signal;
@@ -618,6 +619,11 @@ static int64_t window_of(const rdx_hunt *h) {
 }
 
 int sk_run(const sk_opts *o, const rdx_hunt *h) {
+    char why[512];
+    if (rdk_load(why, sizeof why) != 0) {
+        fprintf(stderr, "ruledex stream: %s\n", why);
+        return RDX_EXIT_USAGE;
+    }
     sk k;
     memset(&k, 0, sizeof k);
     k.o = o;

@@ -38,7 +38,7 @@ skip() {
         echo "kafka: 0 passed, 1 failed (RDX_REQUIRE_KAFKA=1)"
         exit 1
     fi
-    echo "kafka: $pass passed, $fail failed, $((14 - pass - fail)) skipped"
+    echo "kafka: $pass passed, $fail failed, $((15 - pass - fail)) skipped"
     [ $fail = 0 ] || exit 1
     exit 0
 }
@@ -71,6 +71,21 @@ usage_case "correlator with --topic" "a correlator reads --hits-topic" \
     --role correlator -r examples/rules -b 127.0.0.1:1 -G g -t t
 usage_case "correlator without correlation rules" "needs correlation rules" \
     --role correlator -r examples/rules -b 127.0.0.1:1 -G g
+
+# librdkafka is loaded when stream runs (cli/rdkafka_lazy.h): where none can
+# be loaded, every other command still starts and stream says why
+bogus=$(mktemp -d)
+: >"$bogus/librdkafka.so.1"
+out=$(LD_LIBRARY_PATH=$bogus "$RD" stream -r examples/rules -b 127.0.0.1:1 -G g -t t 2>&1)
+rc=$?
+LD_LIBRARY_PATH=$bogus "$RD" --version >/dev/null 2>&1
+vrc=$?
+rm -rf "$bogus"
+if [ $rc = 2 ] && [ $vrc = 0 ] && printf '%s' "$out" | grep -qF "cannot load librdkafka.so.1"; then
+    ok "no loadable librdkafka: stream exits 2 and says why, --version runs"
+else
+    bad "no loadable librdkafka (stream exit $rc, --version exit $vrc): $(printf '%s' "$out" | head -2)"
+fi
 
 sh "$here/fetch-kafka.sh" >/dev/null 2>&1 || skip "the Kafka jars could not be fetched from Maven Central"
 
