@@ -372,21 +372,25 @@ static void lit_list_free(lit_list *L) {
     free(L->ids);
 }
 
+/* The bytes of a character's shortest spelling. */
+static unsigned shortest(const char_forms *c) {
+    unsigned s = c->len[0];
+    for (unsigned k = 1; k < c->n; k++)
+        if (c->len[k] < s) s = c->len[k];
+    return s;
+}
+
 /* The run [*from, *to) of chars with at most MAX_VARIANTS spellings whose
  * shortest spelling is longest (two pointers; every char has ≥ 1 form). */
 static void best_window(const char_forms *ch, size_t n, size_t *from, size_t *to) {
     size_t best = 0, lo = 0, variants = 1, bytes = 0;
     *from = *to = 0;
     for (size_t hi = 0; hi < n; hi++) {
-        unsigned shortest = ch[hi].len[0];
-        for (unsigned k = 1; k < ch[hi].n; k++) if (ch[hi].len[k] < shortest) shortest = ch[hi].len[k];
         variants *= ch[hi].n;
-        bytes += shortest;
+        bytes += shortest(&ch[hi]);
         while (variants > MAX_VARIANTS) {
-            unsigned s0 = ch[lo].len[0];
-            for (unsigned k = 1; k < ch[lo].n; k++) if (ch[lo].len[k] < s0) s0 = ch[lo].len[k];
             variants /= ch[lo].n;
-            bytes -= s0;
+            bytes -= shortest(&ch[lo]);
             lo++;
         }
         if (bytes > best) {

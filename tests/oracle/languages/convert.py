@@ -41,6 +41,7 @@ Usage: convert.py OUT RULE.yml...   (pySigma and the four backends installed)
 """
 
 import copy
+import fnmatch
 import json
 import os
 import re
@@ -884,7 +885,6 @@ def three_valued(doc):
     of T alone and one of `F|exists: false`, and the reference becomes
     (T1 or absent1) and (T2 or absent2) ...; keywords and tests of presence
     (`|exists`, a null value) have two values and stay."""
-    import fnmatch
     det = doc["detection"]
     names = [k for k in det if k not in ("condition", "timeframe")]
     new = {}

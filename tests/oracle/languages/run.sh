@@ -90,10 +90,11 @@ n=0
     ln -s "$(cd "$(dirname "$f")" && pwd)/$(basename "$f")" "$OUT/events/$n-$(basename "$f" | tr ' ' _)"
 done
 # RDX_LANG_ORACLE_LANGS="lucene esql": those languages only (convert.py and
-# compare.py read it too); the originals and emulations always run
-for l in sigma sigma-cased sigma-anchored sigma-cased+anchored sigma-esql \
-         sigma-3vl sigma-cased+3vl sigma-anchored+3vl sigma-esql+3vl \
-         ${RDX_LANG_ORACLE_LANGS:-splunk kusto lucene eql esql yaral}; do
+# compare.py read it too); the originals and emulations always run — the
+# emulations as convert.py wrote them (OUT/sigma-HOW/, its EMULATIONS)
+emulations=$(cd "$OUT" && for d in sigma-*/; do [ -d "$d" ] && printf '%s ' "${d%/}"; done)
+# shellcheck disable=SC2086  # lists of names
+for l in sigma $emulations ${RDX_LANG_ORACLE_LANGS:-splunk kusto lucene eql esql yaral}; do
     case $l in lucene|eql|esql) reader=elastic ;; sigma*) reader=sigma ;; *) reader=$l ;; esac
     RULEDEX_DATA=$OUT "$B/ruledex" hunt -j 2 -q -f jsonl -o "$OUT/$l.hits.jsonl" \
         -r "$reader:$OUT/$l" "$OUT/events" 2>"$OUT/$l.stderr"
