@@ -88,6 +88,19 @@ typedef struct rdx_event {
      * change once a detection of it has been written. */
     const char *out_json;
     size_t out_json_len;
+    /* The text a JSON reader read the event from, when it is already what
+     * rdx_json_write_event would write — compact, every escape the
+     * writer's own, valid UTF-8 — so the first write copies it instead of
+     * serialising the tree: in_json[0, in_json_len), except that the byte
+     * at offset in_json_nul_at[i] was in_json_nul_was[i] before the reader
+     * ended a borrowed string or number there with NUL.  Not owned; set
+     * only for borrowed events (rdx_json_reader_set_borrow), so it lives
+     * as long as the event; NULL otherwise. */
+    const char *in_json;
+    size_t in_json_len;
+    const size_t *in_json_nul_at;
+    const char *in_json_nul_was;
+    size_t in_json_n_nul;
     const char *out_details;
     size_t out_details_len;
     /* Its identity facts (rdx_event_facts_identity: channel, provider,

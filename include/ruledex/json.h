@@ -67,7 +67,8 @@ void rdx_json_reader_close(rdx_json_reader *r);
 /* Borrowing (off by default): keys, strings without escapes and numbers'
  * text are left in the reader's buffer (NUL-terminated there) instead of
  * being copied to the arena, for a caller that is done with each event
- * before the next call, as the hunter is. */
+ * before the next call, as the hunter is.  A borrowed event whose text is
+ * what rdx_json_write_event would write also keeps it (ev->in_json). */
 void rdx_json_reader_set_borrow(rdx_json_reader *r, int on);
 
 /* Append v as JSON.  indent 0 = compact (one line); otherwise spaces per
@@ -78,7 +79,8 @@ void rdx_json_write_string(rdx_strbuf *out, const char *s, size_t len);
 /* Append ev's tree as compact JSON (rdx_json_write, indent 0), encoded
  * once per event: the first call keeps the text in the event's arena
  * (ev->out_json) and later calls copy it, so a sink writing an event once
- * per detection escapes it once. */
+ * per detection escapes it once.  When the reader kept the event's text
+ * because it is already exactly that (ev->in_json), nothing is encoded. */
 void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev);
 
 #endif

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/bytes.h"
+
 #define FNV_OFFSET 1469598103934665603ULL
 #define FNV_PRIME 1099511628211ULL
 #define MAX_DEPTH 600   /* beyond the JSON reader's nesting limit (512): every
@@ -61,13 +63,12 @@ static uint64_t name_hash_marks(const char *name, size_t len, unsigned *marks) {
     uint64_t h = FNV_OFFSET, w, any = 0;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
-        memcpy(&w, name + i, 8);
+        w = rdx_le64((const unsigned char *)name + i);
         any |= has_zero_byte(w ^ (ONES * ' ')) | (has_zero_byte(w ^ (ONES * '.')) >> 1);
         h = mix_word(h, fold_word(w));
     }
     if (i < len) {   /* the tail, zero-padded: a pad byte is never ' ' or '.' */
-        w = 0;
-        for (size_t k = 0; i + k < len; k++) w |= (uint64_t)(unsigned char)name[i + k] << (8 * k);
+        w = rdx_le_tail((const unsigned char *)name + i, len - i);
         any |= has_zero_byte(w ^ (ONES * ' ')) | (has_zero_byte(w ^ (ONES * '.')) >> 1);
         h = mix_word(h, fold_word(w));
     }

@@ -61,6 +61,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/bytes.h"
+#include "util/utf8.h"
+
 #define MAX_DEPTH 512
 
 /* Block size (first buffer size and read size) and the event size limit.
@@ -93,6 +96,9 @@ typedef struct parser {
     rdx_json_error *err;
     struct quotes *borrow;  /* NULL: copy every string (rdx_json_parse) */
     struct members *open;   /* members of the objects being parsed */
+    int verbatim;           /* the text so far is what the writer would write
+                               (rdx_event.in_json): no white space, escapes
+                               as it makes them, valid UTF-8 */
 } parser;
 
 /* An object's members are gathered on this stack while it is parsed (an
@@ -137,6 +143,7 @@ static void close_object(parser *ps, rdx_value *obj, size_t base) {
  * with more input and for resynchronisation. */
 struct quotes {
     size_t *at;
+    char *was;      /* the byte at[i] held: the event's text is kept verbatim */
     size_t n, cap;
 };
 
@@ -145,8 +152,10 @@ static void note_quote(parser *ps, const char *close) {
     if (q->n == q->cap) {
         q->cap = q->cap ? q->cap * 2 : 256;
         q->at = realloc(q->at, q->cap * sizeof *q->at);
-        if (!q->at) abort();
+        q->was = realloc(q->was, q->cap);
+        if (!q->at || !q->was) abort();
     }
+    q->was[q->n] = *close;
     q->at[q->n++] = (size_t)(close - ps->text);
 }
 
@@ -162,6 +171,7 @@ static void parser_init(parser *ps, rdx_arena *a, const char *text, size_t len,
     ps->a = a;
     ps->more = more;
     ps->err = err;
+    ps->verbatim = 1;
 }
 
 static uint64_t offset_of(const parser *ps, const char *at) {
@@ -216,6 +226,7 @@ static void *ran_out(parser *ps, const char *at, const char *msg) {
 
 static void skip_ws_run(parser *ps) {
     const char *p = ps->p, *end = ps->end;
+    if (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')) ps->verbatim = 0;
     while (p < end) {
         char c = *p;
         if (c == ' ' || c == '\t' || c == '\r') {
@@ -309,6 +320,24 @@ static char *unicode_escape(parser *ps, const char **sp, const char *close, char
 /* Decode the string body [s, close) — which holds escapes — into the arena.
  * Every escape is at least as long as what it decodes to, so the raw length
  * is enough room. */
+/* Is the escape at s (a backslash, before close) the one the writer makes
+ * for its character?  It writes \" \\ \b \f \n \r \t, and \u00xx in lower
+ * case for the other control characters; not \/, nor \u for anything
+ * else (it writes the character itself). */
+static int writer_escape(const char *s, const char *close) {
+    static const char hex[] = "0123456789abcdef";
+    switch (s[1]) {
+    case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't': return 1;
+    case 'u': break;
+    default: return 0;
+    }
+    if (close - s < 6 || s[2] != '0' || s[3] != '0' || (s[4] != '0' && s[4] != '1')) return 0;
+    const char *x = memchr(hex, s[5], 16);
+    if (!x || !s[5]) return 0;
+    unsigned v = (unsigned)(s[4] - '0') * 16 + (unsigned)(x - hex);
+    return v != '\b' && v != '\f' && v != '\n' && v != '\r' && v != '\t';
+}
+
 static char *decode_string(parser *ps, const char *s, const char *close, size_t *len) {
     char *out = rdx_arena_alloc(ps->a, (size_t)(close - s) + 1), *d = out;
     while (s < close) {
@@ -317,6 +346,7 @@ static char *decode_string(parser *ps, const char *s, const char *close, size_t 
             continue;
         }
         char c = s[1];
+        if (ps->verbatim && !writer_escape(s, close)) ps->verbatim = 0;
         switch (c) {
         case '"': case '\\': case '/': *d++ = c; s += 2; continue;
         case 'b': *d++ = '\b'; s += 2; continue;
@@ -343,19 +373,41 @@ static char *decode_string(parser *ps, const char *s, const char *close, size_t 
  * strings are most of an event's bytes (paths, command lines, hashes).
  * For a word x, (x - 0x01..) & ~x & 0x80.. is non-zero exactly when some
  * byte of x is zero; XOR with a repeated byte turns "is it that byte" into
- * "is it zero", and (x - 0x20..) & ~x & 0x80.. flags bytes below 0x20. */
-static const char *skip_plain(const char *s, const char *end) {
+ * "is it zero", and (x - 0x20..) & ~x & 0x80.. flags bytes below 0x20; the
+ * lowest flag is the first stop (rdx_first_flagged_byte). */
+static const char *skip_plain(const char *s, const char *end, uint64_t *high) {
     const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
     while (end - s >= 8) {
-        uint64_t x, q, b;
-        memcpy(&x, s, 8);
+        uint64_t x = rdx_le64((const unsigned char *)s), q, b, stop;
         q = x ^ (ones * '"');
         b = x ^ (ones * '\\');
-        if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & highs) break;
+        stop = (((q - ones) & ~q) | ((b - ones) & ~b) | ((x - ones * 0x20) & ~x)) & highs;
+        if (stop) {
+            unsigned n = rdx_first_flagged_byte(stop);
+            *high |= x & highs & ((2ULL << (8 * n)) - 1);   /* the bytes before the stop */
+            return s + n;
+        }
+        *high |= x;
         s += 8;
     }
-    while (s < end && !string_stop[(unsigned char)*s]) s++;
+    while (s < end && !string_stop[(unsigned char)*s]) *high |= (unsigned char)*s++;
     return s;
+}
+
+/* Is the string body [s, close) well-formed UTF-8, as the writer checks
+ * (its escapes are ASCII and leave sequences as they are)? */
+static int valid_utf8(const char *s, const char *close) {
+    const unsigned char *p = (const unsigned char *)s, *end = (const unsigned char *)close;
+    while (p < end) {
+        if (*p < 0x80) {
+            p++;
+            continue;
+        }
+        size_t bad, n = rdx_utf8_sequence(p, (size_t)(end - p), &bad);
+        if (!n) return 0;
+        p += n;
+    }
+    return 1;
 }
 
 /* Scan the string whose opening quote is at ps->p.  On success the body is
@@ -364,8 +416,9 @@ static const char *skip_plain(const char *s, const char *end) {
 static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) {
     const char *open = ps->p, *s = open + 1, *end = ps->end;
     int escapes = 0;
+    uint64_t high = 0;
     for (;;) {
-        s = skip_plain(s, end);
+        s = skip_plain(s, end, &high);
         if (s >= end) return FAILED(ran_out(ps, open, "unterminated string"));
         if (*s == '"') break;
         /* A line break almost always means the closing quote is missing;
@@ -388,6 +441,8 @@ static int scan_string(parser *ps, const char **out, size_t *len, int *decoded) 
     }
     ps->p = s + 1;
     *decoded = escapes;
+    if ((high & 0x8080808080808080ULL) && ps->verbatim && !valid_utf8(open + 1, s))
+        ps->verbatim = 0;
     if (!escapes) {
         *out = open + 1;
         *len = (size_t)(s - open - 1);
@@ -664,6 +719,7 @@ void rdx_json_reader_close(rdx_json_reader *r) {
     free(r->name);
     free(r->buf);
     free(r->quotes.at);
+    free(r->quotes.was);
     free(r->open.m);
     free(r);
 }
@@ -984,6 +1040,13 @@ static int read_event(rdx_json_reader *r, rdx_arena *a, rdx_event *ev, rdx_diags
         return -1;
     }
     rdx_event_init(ev, a, v);
+    if (ps.borrow && ps.verbatim) {
+        ev->in_json = text;
+        ev->in_json_len = (size_t)(ps.p - ps.text);
+        ev->in_json_nul_at = r->quotes.at;
+        ev->in_json_nul_was = r->quotes.was;
+        ev->in_json_n_nul = r->quotes.n;
+    }
     ev->source = r->name;
     ev->line = st.line;
     ev->offset = st.offset;

@@ -27,6 +27,9 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "util/bytes.h"
+#include "util/utf8.h"
+
 /* 1 for bytes that can be copied as they are: printable ASCII but the
  * quote and the backslash.  Everything else takes the slow path. */
 static const unsigned char plain[256] = {
@@ -43,31 +46,6 @@ static const unsigned char plain[256] = {
     /* 0x80-0xff: UTF-8 lead and continuation bytes, checked */
 };
 
-/* Length of the well-formed UTF-8 sequence at s[0, n), s[0] >= 0x80; or 0
- * with *bad set to how many bytes make up the ill-formed part (at least
- * 1), which is replaced by one U+FFFD.  Ranges per Unicode table 3-7. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, size_t *bad) {
-    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-    size_t need;
-    if (c >= 0xC2 && c <= 0xDF) need = 2;
-    else if (c >= 0xE0 && c <= 0xEF) need = 3;
-    else if (c >= 0xF0 && c <= 0xF4) need = 4;
-    else { *bad = 1; return 0; }
-    if (c == 0xE0) lo = 0xA0;           /* no overlong 3-byte forms */
-    else if (c == 0xED) hi = 0x9F;      /* no UTF-16 surrogates */
-    else if (c == 0xF0) lo = 0x90;      /* no overlong 4-byte forms */
-    else if (c == 0xF4) hi = 0x8F;      /* nothing above U+10FFFF */
-    size_t i = 1;
-    for (; i < need && i < n; i++) {
-        unsigned char b = s[i];
-        if (b < lo || b > hi) break;
-        lo = 0x80;
-        hi = 0xBF;
-    }
-    if (i == need) return need;
-    *bad = i;
-    return 0;
-}
 
 /* The writer appends in small pieces (a quote, a key, a colon), so it
  * writes into the buffer itself rather than through a call per piece:
@@ -105,23 +83,23 @@ static void escape_control(rdx_strbuf *out, unsigned char c) {
     }
 }
 
-/* Whether any of the 8 bytes in w needs the slow path: below 0x20, '"',
- * '\\' or 0x80 and above.  The usual "has a byte less than n" and "has a
- * zero byte" tricks: exact as an any-test, which is all this is. */
-static int word_needs_care(uint64_t w) {
+/* The bytes of w that need the slow path, flagged by their high bit:
+ * below 0x20, '"', '\\' or 0x80 and above.  The usual "has a byte less
+ * than n" and "has a zero byte" tricks; the lowest flag is exact
+ * (rdx_first_flagged_byte). */
+static uint64_t needs_care(uint64_t w) {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t q = w ^ (ones * '"'), bs = w ^ (ones * '\\');
     uint64_t low = (w - ones * 0x20) & ~w;
-    return (((q - ones) & ~q) | ((bs - ones) & ~bs) | low | w) & highs ? 1 : 0;
+    return (((q - ones) & ~q) | ((bs - ones) & ~bs) | low | w) & highs;
 }
 
-/* The end of the run of plain bytes from i: 8 bytes a step while no byte
- * of the word needs care, then byte by byte (the table decides). */
+/* The end of the run of plain bytes from i: 8 bytes a step up to the first
+ * byte that needs care, the last few by the table. */
 static size_t plain_run(const unsigned char *s, size_t i, size_t len) {
     while (i + 8 <= len) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (word_needs_care(w)) break;
+        uint64_t care = needs_care(rdx_le64(s + i));
+        if (care) return i + rdx_first_flagged_byte(care);
         i += 8;
     }
     while (i < len && plain[s[i]]) i++;
@@ -145,7 +123,7 @@ static void put_string(rdx_strbuf *out, const char *str, size_t len) {
             i++;
             continue;
         }
-        size_t bad, n = utf8_sequence(s + i, len - i, &bad);
+        size_t bad, n = rdx_utf8_sequence(s + i, len - i, &bad);
         if (n) {
             put_bytes(out, s + i, n);
             i += n;
@@ -257,14 +235,23 @@ void rdx_json_write(rdx_strbuf *out, const rdx_value *v, int indent) {
 
 /* Written straight into out (no second buffer), then that slice copied to
  * the arena: a one-detection event pays a memcpy, every further detection
- * saves a whole serialisation. */
+ * saves a whole serialisation.  An event whose reader kept its text
+ * (ev->in_json: compact JSON Lines, the common input) is not serialised
+ * at all: its text is copied and the reader's NULs put back. */
 void rdx_json_write_event(rdx_strbuf *out, rdx_event *ev) {
     if (ev->out_json) {
         rdx_strbuf_append(out, ev->out_json, ev->out_json_len);
         return;
     }
     size_t from = out->len;
-    rdx_json_write(out, ev->root, 0);
+    if (ev->in_json) {
+        put_bytes(out, ev->in_json, ev->in_json_len);
+        for (size_t i = 0; i < ev->in_json_n_nul; i++)
+            out->data[from + ev->in_json_nul_at[i]] = ev->in_json_nul_was[i];
+        end_text(out);
+    } else {
+        rdx_json_write(out, ev->root, 0);
+    }
     if (!ev->arena) return;
     ev->out_json_len = out->len - from;
     ev->out_json = rdx_arena_strndup(ev->arena, out->data + from, ev->out_json_len);

@@ -4,13 +4,24 @@
  * The cache's checksum and the rule-set snapshot read millions of these;
  * memcpy into a local compiles to a single load on every target we build
  * for, and a byte swap only where the machine is big-endian.  (The EVTX
- * reader has its own bounds-checked readers: its input is hostile.)
+ * reader has its own bounds-checked readers: its input is hostile.)  The
+ * JSON reader and writer scan strings eight bytes a load with these.
  */
 #ifndef RDX_UTIL_BYTES_H
 #define RDX_UTIL_BYTES_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+static inline uint16_t rdx_le16(const unsigned char *p) {
+    uint16_t v;
+    memcpy(&v, p, 2);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    v = __builtin_bswap16(v);
+#endif
+    return v;
+}
 
 static inline uint32_t rdx_le32(const unsigned char *p) {
     uint32_t v;
@@ -28,6 +39,31 @@ static inline uint64_t rdx_le64(const unsigned char *p) {
     v = __builtin_bswap64(v);
 #endif
     return v;
+}
+
+/* The n bytes at p (1 <= n <= 7) as the low bytes of a little-endian word,
+ * the rest zero: two loads that overlap in the middle, or one byte, instead
+ * of a loop over the bytes.  (A byte both loads read lands at the same
+ * place from each.) */
+static inline uint64_t rdx_le_tail(const unsigned char *p, size_t n) {
+    if (n >= 4) return rdx_le32(p) | (uint64_t)rdx_le32(p + n - 4) << (8 * (n - 4));
+    if (n >= 2) return rdx_le16(p) | (uint64_t)rdx_le16(p + n - 2) << (8 * (n - 2));
+    return p[0];
+}
+
+/* The index of the lowest byte flagged in mask (a word of rdx_le64 whose
+ * flagged bytes have their high bit set; mask != 0).  The SWAR tests the
+ * readers and writers use ("has a zero byte", "has a byte below n") may
+ * flag false bytes, but only above a true one: the lowest flag is exact,
+ * so one count replaces a byte-by-byte search for the first stop. */
+static inline unsigned rdx_first_flagged_byte(uint64_t mask) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(mask) >> 3;
+#else
+    unsigned n = 0;
+    while (!(mask & 0x80)) mask >>= 8, n++;
+    return n;
+#endif
 }
 
 #endif

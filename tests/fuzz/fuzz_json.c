@@ -141,6 +141,13 @@ static void check_reader(const uint8_t *data, size_t size, rdx_value *v, int bor
         size_t n;
         char *w = write_json(ev.root, 0, &n);
         ASSERT(rdx_json_parse(a, w, n, NULL) != NULL);
+        /* An event whose text the reader kept (borrowing) is written as
+         * that text: it must be what serialising the tree gives. */
+        ASSERT(!ev.in_json || borrow);
+        rdx_strbuf kept = RDX_STRBUF_INIT;
+        rdx_json_write_event(&kept, &ev);
+        ASSERT(kept.len == n && memcmp(kept.data, w, n) == 0);
+        rdx_strbuf_free(&kept);
         free(w);
         events++;
         rdx_arena_reset(a);

@@ -582,6 +582,164 @@ TEST(json_reader_borrowed_strings_differential) {
     rdx_diags_free(&d);
 }
 
+/* Read text with a borrowing reader; for each event, whether the reader
+ * kept its text (in_json) goes to kept[] and rdx_json_write_event must
+ * write exactly what serialising the tree writes.  Returns the number of
+ * events, or -1 at the first that differs. */
+static long verbatim_events(const char *text, size_t len, char *kept, size_t max) {
+    FILE *f = temp_stream(text, len);
+    if (!f) return -1;
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_json_reader *r = rdx_json_reader_from_stream(f, "v.jsonl");
+    rdx_json_reader_set_borrow(r, 1);
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_event ev;
+    rdx_strbuf got = RDX_STRBUF_INIT, want = RDX_STRBUF_INIT;
+    long n = 0;
+    int rc;
+    while ((rc = rdx_json_reader_next(r, a, &ev, &d)) != 0) {
+        if (rc < 0) continue;
+        rdx_strbuf_clear(&got);
+        rdx_strbuf_clear(&want);
+        rdx_json_write_event(&got, &ev);
+        rdx_json_write(&want, ev.root, 0);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0 ||
+            !nul_terminated(ev.root)) {
+            fprintf(stderr, "  event %ld (in_json %s):\n    got  %s\n    want %s\n", n,
+                    ev.in_json ? "kept" : "not kept", got.data, want.data);
+            n = -1;
+            break;
+        }
+        if ((size_t)n < max) kept[n] = ev.in_json != NULL;
+        n++;
+        rdx_arena_reset(a);
+    }
+    rdx_strbuf_free(&got);
+    rdx_strbuf_free(&want);
+    rdx_json_reader_close(r);
+    fclose(f);
+    rdx_arena_free(a);
+    rdx_diags_free(&d);
+    return n;
+}
+
+/* The reader keeps an event's text for the writer exactly when the writer
+ * would write that text: compact, its own escapes, well-formed UTF-8. */
+TEST(json_reader_keeps_text_the_writer_would_write) {
+    static const struct { const char *line; int kept; } cases[] = {
+        {"{\"a\":\"x\",\"n\":1.50,\"o\":{\"k\":[true,null,-0,1E+5]},\"e\":{},\"l\":[]}", 1},
+        {"{\"p\":\"C:\\\\Windows\\\\cmd.exe \\\"/c\\\"\",\"c\":\"\\b\\f\\n\\r\\t\"}", 1},
+        {"{\"u\":\"\\u0000\\u001f\\u0001\\u000b\",\"del\":\"\x7f\"}", 1},
+        {"{\"utf8\":\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80\",\"\xC3\xA9\":1}", 1},
+        {"{\"a\": \"x\"}", 0},                       /* white space */
+        {"{\"a\":\"x\" }", 0},
+        {"{\"a\":[1, 2]}", 0},
+        {"{\"s\":\"a\\/b\"}", 0},                    /* the writer writes / */
+        {"{\"s\":\"\\u00e9\"}", 0},                  /* ... and é itself */
+        {"{\"s\":\"\\u001F\"}", 0},                  /* ... in lower case */
+        {"{\"s\":\"\\u0008\"}", 0},                  /* ... \b */
+        {"{\"s\":\"\\u000a\"}", 0},
+        {"{\"s\":\"\\u007f\"}", 0},
+        {"{\"s\":\"\\ud83d\\ude00\"}", 0},
+        {"{\"\\u0041\":1}", 0},                      /* keys too */
+        {"{\"s\":\"\xFF\"}", 0},                     /* the writer repairs these */
+        {"{\"s\":\"\xC3(\"}", 0},
+        {"{\"s\":\"\xC0\xAF\"}", 0},
+        {"{\"s\":\"\xED\xA0\x80\"}", 0},
+        {"{\"\xC3\":\"x\"}", 0},
+    };
+    const size_t n = sizeof cases / sizeof cases[0];
+    rdx_strbuf text = RDX_STRBUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        rdx_strbuf_puts(&text, cases[i].line);
+        rdx_strbuf_putc(&text, '\n');
+    }
+    char kept[32];
+    CHECK_INT(verbatim_events(text.data, text.len, kept, sizeof kept), (long)n);
+    for (size_t i = 0; i < n; i++)
+        if (kept[i] != cases[i].kept) {
+            fprintf(stderr, "  line %zu: %s\n", i + 1, cases[i].line);
+            CHECK_INT(kept[i], cases[i].kept);
+        }
+    rdx_strbuf_free(&text);
+}
+
+/* The same over 2.5 MB of random lines built from tokens whose verdict is
+ * known: the reader must keep every line made only of tokens the writer
+ * writes as they are, and no other, and the written text must equal the
+ * tree's serialisation either way (events cross the 1 MiB blocks, so the
+ * NULs are put back after a retry with more input too). */
+TEST(json_reader_keeps_text_differential) {
+    static const struct { const char *text; int same; } str_tok[] = {
+        {"plain text", 1}, {"C:\\\\Windows", 1}, {"\\\"", 1}, {"\\n", 1}, {"\\t", 1},
+        {"\\b", 1}, {"\\f", 1}, {"\\r", 1}, {"\\u0001", 1}, {"\\u001f", 1}, {"\\u0000", 1},
+        {"\xC3\xA9", 1}, {"\xE2\x82\xAC", 1}, {"\xF0\x9F\x98\x80", 1}, {"\x7f", 1}, {"", 1},
+        {"\\/", 0}, {"\\u00e9", 0}, {"\\u001F", 0}, {"\\u0009", 0}, {"\\u0041", 0},
+        {"\\ud83d\\ude00", 0}, {"\xFF", 0}, {"\xC3", 0}, {"\xE2\x82", 0}, {"\xC0\x80", 0},
+    };
+    static const char *const num_tok[] = {"0", "-0", "1.50", "1e5", "1E+5", "-12.5e-3",
+                                          "123456789012345678901234567890", "true", "null"};
+    const size_t nstr = sizeof str_tok / sizeof str_tok[0];
+    const size_t nnum = sizeof num_tok / sizeof num_tok[0];
+    uint64_t x = 0x6A09E667F3BCC909u;
+    rdx_strbuf text = RDX_STRBUF_INIT;
+    size_t cap = 1 << 16, lines = 0;
+    char *expect = malloc(cap), *kept = malloc(cap);
+    CHECK(expect && kept);
+    if (!expect || !kept) return;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17)
+    while (text.len < 2500000 && lines < cap) {
+        int same = 1;
+        NEXT();
+        int members = 1 + (int)(x % 10);
+        rdx_strbuf_putc(&text, '{');
+        for (int m = 0; m < members; m++) {
+            NEXT();
+            if (m) rdx_strbuf_putc(&text, ',');
+            if (x % 97 == 0) {                      /* white space */
+                rdx_strbuf_putc(&text, x % 2 ? ' ' : '\t');
+                same = 0;
+            }
+            size_t t = (size_t)(x >> 8) % nstr;
+            if ((x >> 16) % 8) t %= 16;             /* mostly tokens the writer agrees with */
+            rdx_strbuf_printf(&text, "\"k%d%s\":", m, str_tok[t].text);
+            same &= str_tok[t].same;
+            NEXT();
+            switch (x % 4) {
+            case 0: rdx_strbuf_puts(&text, num_tok[(x >> 8) % nnum]); break;
+            case 1: rdx_strbuf_puts(&text, "[{\"a\":[]},\"\",false]"); break;
+            default:
+                rdx_strbuf_putc(&text, '"');
+                for (int k = (int)((x >> 8) % 5); k >= 0; k--) {
+                    NEXT();
+                    t = (size_t)(x >> 8) % nstr;
+                    if ((x >> 16) % 8) t %= 16;
+                    rdx_strbuf_puts(&text, str_tok[t].text);
+                    same &= str_tok[t].same;
+                }
+                rdx_strbuf_putc(&text, '"');
+            }
+        }
+        rdx_strbuf_putc(&text, '}');
+        rdx_strbuf_putc(&text, '\n');
+        expect[lines++] = (char)same;
+    }
+#undef NEXT
+    long n = verbatim_events(text.data, text.len, kept, cap);
+    CHECK_INT(n, (long)lines);
+    size_t agree = 0, yes = 0;
+    for (size_t i = 0; n == (long)lines && i < lines; i++) {
+        agree += kept[i] == expect[i];
+        yes += kept[i] != 0;
+    }
+    CHECK_INT(agree, lines);
+    CHECK(yes > lines / 4 && yes < lines);           /* both ways exercised */
+    free(expect);
+    free(kept);
+    rdx_strbuf_free(&text);
+}
+
 /* A number read in place (the stream reader's borrowed text, followed by
  * a delimiter) has the kind and value of the copied one (strtoll, strtoull,
  * strtod): edges of int64 and uint64 and random digit strings. */
