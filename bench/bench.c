@@ -307,9 +307,10 @@ static int bench(const opts *o) {
     double t0 = now();
     for (size_t i = 0; i < o->n_files && run_file(&r, o->files[i], a); i++) {}
     double secs = now() - t0;
-    double atoms_found = -1, skipped = 0;
+    double atoms_found = -1, skipped = 0, value_hits = 0;
     if (r.scratch) {
         rdx_matcher_stats st = rdx_scratch_stats(r.scratch);
+        value_hits = st.value_lookups ? 100.0 * (double)st.value_hits / (double)st.value_lookups : 0;
         r.t.evaluated = st.candidates;
         atoms_found = r.t.events ? (double)st.prefilter_hits / (double)r.t.events : 0;
         skipped = r.t.events ? (double)st.field_skips / (double)r.t.events : 0;
@@ -320,8 +321,9 @@ static int bench(const opts *o) {
            r.t.events ? (double)r.t.evaluated / (double)r.t.events : 0.0,
            (unsigned long long)r.t.hits);
     if (atoms_found >= 0)
-        printf("  per event: %.1f atoms found, %.1f always rules skipped for an absent field\n",
-               atoms_found, skipped);
+        printf("  per event: %.1f atoms found, %.1f always rules skipped for an absent field; "
+               "%.0f %% of values found in the value cache\n",
+               atoms_found, skipped, value_hits);
     if (o->top && r.scratch) print_top(&r, o->top);
     if (r.rule_secs) print_top_time(&r, o->top);
     free(r.rule_secs);

@@ -81,6 +81,11 @@ void rdx_matcher_free(rdx_matcher *m);
 
 rdx_scratch *rdx_scratch_new(const rdx_matcher *m);
 void rdx_scratch_free(rdx_scratch *s);
+/* The scan's value cache (engine/valcache.h: each value scanned once, its
+ * atoms replayed when it comes back), on by default; off, every event's
+ * values are scanned joined.  The same hits either way: for tests and
+ * measurements. */
+void rdx_scratch_use_value_cache(rdx_scratch *s, int on);
 
 /* Calls hit(ctx, i) for every rule index i (into the array given to
  * rdx_matcher_new) that matches ev, in increasing i, and returns the number
@@ -100,6 +105,8 @@ typedef struct rdx_matcher_stats {
     uint64_t field_skips;       /* always rules skipped: a required field absent */
     uint64_t key_skips;         /* always rules skipped: their key test failed
                                    (EventID: 4728 on an event of another ID) */
+    uint64_t value_lookups;     /* values looked up in the scan's value cache */
+    uint64_t value_hits;        /* ... and found there: not scanned again */
 } rdx_matcher_stats;
 
 rdx_matcher_stats rdx_scratch_stats(const rdx_scratch *s);

@@ -534,29 +534,47 @@ static int same_hits(const hits *a, const hits *b) {
     return a->n == b->n && (a->n == 0 || memcmp(a->v, b->v, a->n * sizeof *a->v) == 0);
 }
 
-/* Differential run; returns the number of events that differ. */
+/* Differential run; returns the number of events that differ.  Three
+ * passes over the events: scanning value by value (the value cache filling
+ * as values repeat), again (the cache warm: most atoms replayed), and with
+ * the cache off (every event's values joined in one scan); each pass must
+ * give the reference's hits, and the passes the same candidates. */
 static size_t differential(const rdx_rule *const *rules, size_t n, const rdx_logsources *ls,
                            corpus_events *c, size_t *total_hits, rdx_matcher_stats *st) {
     rdx_diags d;
     rdx_diags_init(&d);
     rdx_matcher *m = rdx_matcher_new(rules, n, ls, &d);
     CHECK_INT(d.errors, 0);
-    rdx_scratch *s = rdx_scratch_new(m);
+    rdx_scratch *s = rdx_scratch_new(m), *joined = rdx_scratch_new(m);
+    rdx_scratch_use_value_cache(joined, 0);
     rdx_eval *e = rdx_eval_new();
     hits got = {0}, want = {0};
     size_t bad = 0;
+    rdx_matcher_stats pass[3];
     *total_hits = 0;
-    for (size_t k = 0; k < c->n; k++) {
-        got.n = 0;
-        size_t ret = rdx_matcher_match(m, s, &c->ev[k], hits_add, &got);
-        reference(e, ls, rules, n, &c->ev[k], &want);
-        CHECK_INT(ret, got.n);
-        *total_hits += want.n;
-        if (same_hits(&got, &want)) continue;
-        bad++;
-        print_diff(rules, c->where[k], &got, &want);
+    for (int p = 0; p < 3; p++) {
+        for (size_t k = 0; k < c->n; k++) {
+            got.n = 0;
+            size_t ret = rdx_matcher_match(m, p < 2 ? s : joined, &c->ev[k], hits_add, &got);
+            reference(e, ls, rules, n, &c->ev[k], &want);
+            CHECK_INT(ret, got.n);
+            if (p == 0) *total_hits += want.n;
+            if (same_hits(&got, &want)) continue;
+            bad++;
+            fprintf(stderr, "    pass %d (%s):\n", p + 1, p < 2 ? "value cache" : "joined");
+            print_diff(rules, c->where[k], &got, &want);
+        }
+        pass[p] = rdx_scratch_stats(p < 2 ? s : joined);
     }
-    *st = rdx_scratch_stats(s);
+    /* The same atoms and candidates however the values were scanned. */
+    CHECK_INT(pass[1].candidates - pass[0].candidates, pass[0].candidates);
+    CHECK_INT(pass[2].candidates, pass[0].candidates);
+    CHECK_INT(pass[1].prefilter_hits - pass[0].prefilter_hits, pass[0].prefilter_hits);
+    CHECK_INT(pass[2].prefilter_hits, pass[0].prefilter_hits);
+    CHECK(pass[1].value_hits - pass[0].value_hits > pass[0].value_hits);
+    CHECK_INT(pass[2].value_lookups, 0);
+    rdx_scratch_free(joined);
+    *st = pass[0];
     rdx_matcher_info info = rdx_matcher_get_info(m);
     fprintf(stderr, "    matcher: %zu rules (%zu filtered, %zu always, %zu never), %zu atoms, "
             "%zu logsources\n", info.rules, info.filtered, info.always, info.never, info.atoms,
