@@ -29,11 +29,28 @@
 #include <stdint.h>
 #include "value.h"
 
+/* A container on the way from the root to a leaf: the key it is under,
+ * and the container above it.  Leaves share these, so no leaf's dotted
+ * path is built while indexing (a copy per leaf was a fifth of the index's
+ * cost): it is written out only when asked (rdx_leaf_path), which dotted
+ * lookups do for the few leaves whose last segment they already match. */
+typedef struct rdx_path_node {
+    const struct rdx_path_node *up;   /* NULL: the root */
+    const char *key;
+    size_t key_len;
+    size_t len;              /* the dotted path down to key: keys from the
+                                root joined with '.', where an empty path
+                                takes no dot (the root's members are "K") */
+} rdx_path_node;
+
 typedef struct rdx_leaf {
     const char *name;        /* leaf name as the index knows it (arena) */
     size_t name_len;
-    const char *path;        /* full dotted path (arena) */
-    size_t path_len;
+    const rdx_path_node *up; /* the container the path runs through last */
+    const char *seg;         /* the path's last key (an attribute's name;
+                                for #text and array items, the element's) */
+    size_t seg_len;
+    size_t path_len;         /* the full dotted path's length (rdx_leaf_path) */
     uint64_t name_hash;      /* rdx_name_hash(name) */
     const rdx_value *value;  /* a scalar: never an array or object */
     int payload;             /* under the event's data: EventData, UserData
@@ -131,5 +148,9 @@ size_t rdx_event_lookup(rdx_event *ev, const char *name, size_t name_len,
  * count), in leaf order; NULL if none.  A flat JSON export's top-level
  * `Channel`, not a payload's. */
 const rdx_value *rdx_event_top_level(rdx_event *ev, const char *name, size_t len);
+
+/* Leaf l's full dotted path, written to buf (NUL-terminated) when it has
+ * room for path_len + 1 bytes; returns path_len either way. */
+size_t rdx_leaf_path(const rdx_leaf *l, char *buf, size_t cap);
 
 #endif

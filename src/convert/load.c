@@ -172,9 +172,12 @@ static void field_row(rdx_convert_ctx *cx, uint64_t rid, const char *key, size_t
  * a segment boundary"); each once. */
 static void leaf_rows(rdx_convert_ctx *cx, const rdx_event *ev, const rdx_leaf *l, uint64_t rid,
                       const leaf_cols *lc) {
-    rdx_strbuf name = RDX_STRBUF_INIT, path = RDX_STRBUF_INIT;
+    rdx_strbuf name = RDX_STRBUF_INIT, path = RDX_STRBUF_INIT, full = RDX_STRBUF_INIT;
     lower_into(&name, l->name, l->name_len);
-    lower_into(&path, l->path, l->path_len);
+    rdx_strbuf_reserve(&full, l->path_len + 1);
+    rdx_leaf_path(l, full.data, l->path_len + 1);
+    lower_into(&path, full.data, l->path_len);
+    rdx_strbuf_free(&full);
     field_row(cx, rid, name.data ? name.data : "", name.len, 1, shadowed(ev, l), lc);
     for (size_t i = 0; i < path.len; i++) {
         if (i && path.data[i - 1] != '.') continue;   /* a suffix starts at a boundary */

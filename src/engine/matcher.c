@@ -21,10 +21,13 @@
  *      logsource table about each logsource group, and cached in the
  *      scratch (so the matcher itself stays immutable and lock-free);
  *   2. scan: every scalar value some field of the route's rules can
- *      resolve to (read_names), joined with a separator byte, is scanned
- *      once (the other values only for the atoms of keyword rules, with a
- *      second small database); each atom found ticks off its clauses, and
- *      a rule whose clauses are all ticked is marked;
+ *      resolve to (read_names) is scanned, each value once: a value seen
+ *      lately has its atoms replayed from the scratch's value cache
+ *      (valcache.h), and when values stop repeating they are joined with
+ *      a separator byte and scanned together (the other values only for
+ *      the atoms of keyword rules, with a second small database, joined);
+ *      each atom found ticks off its clauses, and a rule whose clauses
+ *      are all ticked is marked;
  *   3. check: the route's always rules lose those whose required fields
  *      are not among the event's field names;
  *   4. verify: candidates = (marked ∩ route) ∪ checked always rules, a
@@ -1498,7 +1501,7 @@ static const uint64_t *checked_always(const rdx_matcher *m, rdx_scratch *s, cons
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];
         filter_add(f, l->name_hash);
-        if (l->path && l->seg_hash != l->name_hash) filter_add(f, l->seg_hash);
+        if (l->seg_hash != l->name_hash) filter_add(f, l->seg_hash);
     }
     memcpy(s->always_now, r->always, m->n_words * sizeof *s->always_now);
     for (size_t k = 0; k < r->n_checks; k++) {

@@ -19,6 +19,7 @@
 #include "ruledex/event.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -105,8 +106,14 @@ static const char *without_spaces(rdx_arena *a, const char *name, size_t *len) {
     return s;
 }
 
-static void add_leaf(builder *b, const char *name, size_t name_len,
-                     const char *path, size_t path_len, const rdx_value *v, int payload) {
+/* The length of the dotted path of key under container up (rdx_path_node:
+ * an empty path takes no dot). */
+static size_t path_len_under(const rdx_path_node *up, size_t key_len) {
+    return up && up->len ? up->len + 1 + key_len : key_len;
+}
+
+static void add_leaf(builder *b, const char *name, size_t name_len, const rdx_path_node *up,
+                     const char *seg, size_t seg_len, const rdx_value *v, int payload) {
     rdx_event *ev = b->ev;
     if (ev->n_leaves == b->cap) {
         size_t ncap = b->cap ? b->cap * 2 : 32;
@@ -125,26 +132,28 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
     l->name = name;
     l->name_len = name_len;
     l->payload = payload;
-    l->path = path;
-    l->path_len = path_len;
+    l->up = up;
+    l->seg = seg;
+    l->seg_len = seg_len;
+    l->path_len = path_len_under(up, seg_len);
     l->name_hash = h;
     l->value = v;
     /* The path's last segment (after its last '.') is usually the name:
-     * when the name has no dot and the path is it or ends in '.' and it,
-     * its hash is known.  Otherwise (attributes, #text, names with spaces
-     * or dots) find the segment. */
-    if (!(marks & 2) && path_len >= name_len &&
-        (path_len == name_len || path[path_len - name_len - 1] == '.') &&
-        memcmp(path + path_len - name_len, name, name_len) == 0) {
+     * the key is (no dot in it, and it is the name).  Otherwise
+     * (attributes, #text, names with spaces or dots) find the segment: the
+     * end of the key after its last dot, or, for a key without one under
+     * an empty path, the key. */
+    if (!(marks & 2) && seg_len == name_len && memcmp(seg, name, name_len) == 0) {
         l->seg_hash = h;
         return;
     }
-    size_t seg = path_len;
-    while (seg > 0 && path[seg - 1] != '.') seg--;
-    size_t seg_len = path_len - seg;
-    l->seg_hash = seg_len == name_len && memcmp(path + seg, l->name, seg_len) == 0
+    size_t from = seg_len;
+    while (from > 0 && seg[from - 1] != '.') from--;
+    seg += from;
+    seg_len -= from;
+    l->seg_hash = seg_len == name_len && memcmp(seg, l->name, seg_len) == 0
                       ? l->name_hash
-                      : rdx_name_hash(path + seg, seg_len);
+                      : rdx_name_hash(seg, seg_len);
     /* A dotted name a lookup finds by name, not path: its last segment
      * must be the path's for the segment table to find it too. */
     if (marks & 2) {
@@ -155,36 +164,54 @@ static void add_leaf(builder *b, const char *name, size_t name_len,
     }
 }
 
-static const char *join(rdx_arena *a, const char *p, size_t plen, const char *k,
-                        size_t klen, size_t *out_len) {
-    if (plen == 0) {
-        *out_len = klen;
-        return k;
-    }
-    char *s = rdx_arena_alloc(a, plen + 1 + klen + 1);
-    memcpy(s, p, plen);
-    s[plen] = '.';
-    memcpy(s + plen + 1, k, klen);
-    s[plen + 1 + klen] = 0;
-    *out_len = plen + 1 + klen;
-    return s;
+/* The container under key seg of container up (the root: up NULL, seg ""). */
+static const rdx_path_node *path_node(rdx_arena *a, const rdx_path_node *up, const char *seg,
+                                      size_t seg_len) {
+    rdx_path_node *n = rdx_arena_alloc(a, sizeof *n);
+    n->up = up;
+    n->key = seg;
+    n->key_len = seg_len;
+    n->len = path_len_under(up, seg_len);
+    return n;
 }
 
-static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                 const char *path, size_t path_len, int depth, int payload);
+/* Write the path of key seg under up so that it ends at buf + end. */
+static void write_path(char *buf, size_t end, const rdx_path_node *up, const char *seg,
+                       size_t seg_len) {
+    for (;;) {
+        end -= seg_len;
+        if (seg_len) memcpy(buf + end, seg, seg_len);
+        if (!up || !up->len) return;
+        buf[--end] = '.';
+        seg = up->key;
+        seg_len = up->key_len;
+        up = up->up;
+    }
+}
 
-/* Does the member key under path start the event's payload? */
-static int payload_root(const char *path, size_t path_len, const char *key) {
-    if (path_len == 5 && !strcasecmp(path, "Event"))
+size_t rdx_leaf_path(const rdx_leaf *l, char *buf, size_t cap) {
+    if (l->path_len < cap) {
+        write_path(buf, l->path_len, l->up, l->seg, l->seg_len);
+        buf[l->path_len] = 0;
+    }
+    return l->path_len;
+}
+static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
+                 const rdx_path_node *up, const char *seg, size_t seg_len, int depth,
+                 int payload);
+
+/* Does the member key of container c start the event's payload? */
+static int payload_root(const rdx_path_node *c, const char *key) {
+    if (c->len == 5 && c->key_len == 5 && !strncasecmp(c->key, "Event", 5))
         return !strcmp(key, "EventData") || !strcmp(key, "UserData");
-    if (path_len == 6 && !strcasecmp(path, "winlog"))
+    if (c->len == 6 && c->key_len == 6 && !strncasecmp(c->key, "winlog", 6))
         return !strcmp(key, "event_data") || !strcmp(key, "user_data");
     return 0;
 }
 
 /* Children of "#attributes" under element E are named E_attr. */
 static void walk_attributes(builder *b, const rdx_value *attrs, const char *elem,
-                            size_t elem_len, const char *path, size_t path_len, int depth,
+                            size_t elem_len, const rdx_path_node *element, int depth,
                             int payload) {
     rdx_arena *a = b->ev->arena;
     for (size_t i = 0; i < attrs->u.object.count; i++) {
@@ -199,43 +226,43 @@ static void walk_attributes(builder *b, const rdx_value *attrs, const char *elem
             memcpy(n, m->key, m->key_len);
         }
         n[nlen] = 0;
-        size_t plen;
-        const char *p = join(a, path, path_len, m->key, m->key_len, &plen);
-        walk(b, m->value, n, nlen, p, plen, depth + 1, payload);
+        walk(b, m->value, n, nlen, element, m->key, m->key_len, depth + 1, payload);
     }
 }
 
 static void walk_object(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                        const char *path, size_t path_len, int depth, int payload) {
+                        const rdx_path_node *up, const char *seg, size_t seg_len, int depth,
+                        int payload) {
+    if (!v->u.object.count) return;
+    const rdx_path_node *self = path_node(b->ev->arena, up, seg, seg_len);
     for (size_t i = 0; i < v->u.object.count; i++) {
         const rdx_member *m = &v->u.object.members[i];
         int hash_key = m->key[0] == '#';   /* rare: skip the compares for other keys */
         if (hash_key && strcmp(m->key, "#attributes") == 0 && m->value->type == RDX_OBJECT) {
-            walk_attributes(b, m->value, name, name_len, path, path_len, depth, payload);
+            walk_attributes(b, m->value, name, name_len, self, depth, payload);
         } else if (hash_key && strcmp(m->key, "#text") == 0) {
-            walk(b, m->value, name, name_len, path, path_len, depth + 1, payload);
+            walk(b, m->value, name, name_len, up, seg, seg_len, depth + 1, payload);
         } else {
-            size_t plen;
-            const char *p = join(b->ev->arena, path, path_len, m->key, m->key_len, &plen);
-            walk(b, m->value, m->key, m->key_len, p, plen, depth + 1,
-                 payload || payload_root(path, path_len, m->key));
+            walk(b, m->value, m->key, m->key_len, self, m->key, m->key_len, depth + 1,
+                 payload || payload_root(self, m->key));
         }
     }
 }
 
 static void walk(builder *b, const rdx_value *v, const char *name, size_t name_len,
-                 const char *path, size_t path_len, int depth, int payload) {
+                 const rdx_path_node *up, const char *seg, size_t seg_len, int depth,
+                 int payload) {
     if (depth > MAX_DEPTH) return;
     switch (v->type) {
     case RDX_OBJECT:
-        walk_object(b, v, name, name_len, path, path_len, depth, payload);
+        walk_object(b, v, name, name_len, up, seg, seg_len, depth, payload);
         break;
     case RDX_ARRAY:
         for (size_t i = 0; i < v->u.array.count; i++)
-            walk(b, v->u.array.items[i], name, name_len, path, path_len, depth + 1, payload);
+            walk(b, v->u.array.items[i], name, name_len, up, seg, seg_len, depth + 1, payload);
         break;
     default:
-        add_leaf(b, name, name_len, path, path_len, v, payload);
+        add_leaf(b, name, name_len, up, seg, seg_len, v, payload);
         break;
     }
 }
@@ -270,7 +297,7 @@ void rdx_event_index(rdx_event *ev) {
     ev->seg_exact = 1;
     if (!ev->root) return;
     builder b = {ev, 0};
-    walk(&b, ev->root, "", 0, "", 0, 0, 0);
+    walk(&b, ev->root, "", 0, NULL, "", 0, 0, 0);
     if (ev->n_leaves < UINT32_MAX) build_name_table(ev);
 }
 
@@ -283,12 +310,34 @@ static int ieq(const char *a, const char *b, size_t n) {
     return 1;
 }
 
+/* Leaf l's path, written out: into buf when it fits, else into *heap
+ * (the caller frees it). */
+static const char *leaf_path(const rdx_leaf *l, char *buf, size_t cap, char **heap) {
+    *heap = NULL;
+    if (l->path_len < cap) {
+        rdx_leaf_path(l, buf, cap);
+        return buf;
+    }
+    *heap = malloc(l->path_len + 1);
+    if (!*heap) abort();
+    rdx_leaf_path(l, *heap, l->path_len + 1);
+    return *heap;
+}
+
 /* Does path end with name at a segment boundary? */
 static int path_suffix(const rdx_leaf *l, const char *name, size_t len) {
     if (l->path_len < len) return 0;
     size_t off = l->path_len - len;
-    if (off > 0 && l->path[off - 1] != '.') return 0;
-    return ieq(l->path + off, name, len);
+    char buf[512], *heap;
+    const char *path = leaf_path(l, buf, sizeof buf, &heap);
+    int yes = (off == 0 || path[off - 1] == '.') && ieq(path + off, name, len);
+    free(heap);
+    return yes;
+}
+
+/* Is l's full path name? */
+static int path_is(const rdx_leaf *l, const char *name, size_t len) {
+    return l->path_len == len && path_suffix(l, name, len);
 }
 
 /* Does leaf l answer to name (hash = its rdx_name_hash)? */
@@ -351,13 +400,13 @@ const rdx_value *rdx_event_top_level(rdx_event *ev, const char *name, size_t len
         for (uint32_t i = ev->seg_slots[last_segment_hash(name, len) & ev->name_mask]; i;
              i = ev->seg_next[i - 1]) {
             const rdx_leaf *l = &ev->leaves[i - 1];
-            if (l->path_len == len && ieq(l->path, name, len)) return l->value;
+            if (path_is(l, name, len)) return l->value;
         }
         return NULL;
     }
     for (size_t i = 0; i < ev->n_leaves; i++) {
         const rdx_leaf *l = &ev->leaves[i];
-        if (l->path_len == len && ieq(l->path, name, len)) return l->value;
+        if (path_is(l, name, len)) return l->value;
     }
     return NULL;
 }

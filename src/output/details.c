@@ -77,8 +77,14 @@ void rdx_event_details(rdx_event *ev, rdx_strbuf *out) {
         for (size_t i = 0; i < data->u.object.count; i++) add_member(&b, &data->u.object.members[i]);
     } else {
         rdx_event_index(ev);
-        for (size_t i = 0; i < ev->n_leaves; i++)
-            add_pair(&b, ev->leaves[i].path, ev->leaves[i].path_len, ev->leaves[i].value);
+        rdx_strbuf path = RDX_STRBUF_INIT;
+        for (size_t i = 0; i < ev->n_leaves; i++) {
+            const rdx_leaf *l = &ev->leaves[i];
+            rdx_strbuf_reserve(&path, l->path_len + 1);
+            rdx_leaf_path(l, path.data, l->path_len + 1);
+            add_pair(&b, path.data, l->path_len, l->value);
+        }
+        rdx_strbuf_free(&path);
     }
     if (b.len) rdx_strbuf_append(out, b.data, b.len);
     if (ev->arena) {

@@ -562,7 +562,7 @@ static void gather(rdx_searcher *u, const rdx_value *v, int depth) {
         u->leaves = realloc(u->leaves, u->cap * sizeof *u->leaves);
         if (!u->leaves) abort();
     }
-    u->leaves[u->n_leaves++] = (rdx_leaf){"", 0, "", 0, 0, v, 0, 0};
+    u->leaves[u->n_leaves++] = (rdx_leaf){.name = "", .seg = "", .value = v};
 }
 
 /* The fast path: the rule reads only values (keywords, keyword regex), so

@@ -47,11 +47,13 @@ static size_t names_of(rdx_event *ev) {
             memcpy(buf + 2, l->name + 1, l->name_len - 1);
             agree(ev, buf, l->name_len + 1);
         }
+        char path[512];
+        CHECK_INT(rdx_leaf_path(l, path, sizeof path), l->path_len);
         for (size_t k = 0; k < l->path_len; k++) {   /* dotted: every suffix */
-            if (k > 0 && l->path[k - 1] != '.') continue;
-            agree(ev, l->path + k, l->path_len - k);
+            if (k > 0 && path[k - 1] != '.') continue;
+            agree(ev, path + k, l->path_len - k);
             for (size_t j = k; j < l->path_len; j++)
-                buf[j - k] = (char)toupper((unsigned char)l->path[j]);
+                buf[j - k] = (char)toupper((unsigned char)path[j]);
             agree(ev, buf, l->path_len - k);
             asked += 2;
         }

@@ -1,0 +1,1 @@
+#define RDX_BUILD_ID "7d3e08abc6742188"

@@ -1,0 +1,17 @@
+build2/src/convert/kql.o: src/convert/kql.c src/convert/fieldq.h \
+ src/convert/convert_internal.h include/ruledex/convert.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/arena.h \
+ include/ruledex/logsource.h include/ruledex/diag.h \
+ include/ruledex/rule.h include/ruledex/pattern.h \
+ include/ruledex/strbuf.h
+src/convert/fieldq.h:
+src/convert/convert_internal.h:
+include/ruledex/convert.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:
+include/ruledex/diag.h:
+include/ruledex/rule.h:
+include/ruledex/pattern.h:
+include/ruledex/strbuf.h:

@@ -1,0 +1,22 @@
+build2/src/convert/load.o: src/convert/load.c \
+ src/convert/convert_internal.h include/ruledex/convert.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/arena.h \
+ include/ruledex/logsource.h include/ruledex/diag.h \
+ include/ruledex/rule.h include/ruledex/pattern.h \
+ include/ruledex/strbuf.h include/ruledex/facts.h \
+ include/ruledex/pattern.h include/ruledex/source.h \
+ include/ruledex/reader.h
+src/convert/convert_internal.h:
+include/ruledex/convert.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:
+include/ruledex/diag.h:
+include/ruledex/rule.h:
+include/ruledex/pattern.h:
+include/ruledex/strbuf.h:
+include/ruledex/facts.h:
+include/ruledex/pattern.h:
+include/ruledex/source.h:
+include/ruledex/reader.h:

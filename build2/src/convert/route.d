@@ -1,0 +1,20 @@
+build2/src/convert/route.o: src/convert/route.c \
+ src/convert/convert_internal.h include/ruledex/convert.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/arena.h \
+ include/ruledex/logsource.h include/ruledex/diag.h \
+ include/ruledex/rule.h include/ruledex/pattern.h \
+ include/ruledex/strbuf.h src/logsource/ls_internal.h \
+ include/ruledex/arena.h include/ruledex/logsource.h
+src/convert/convert_internal.h:
+include/ruledex/convert.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:
+include/ruledex/diag.h:
+include/ruledex/rule.h:
+include/ruledex/pattern.h:
+include/ruledex/strbuf.h:
+src/logsource/ls_internal.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:

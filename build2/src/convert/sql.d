@@ -1,0 +1,18 @@
+build2/src/convert/sql.o: src/convert/sql.c \
+ src/convert/convert_internal.h include/ruledex/convert.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/arena.h \
+ include/ruledex/logsource.h include/ruledex/diag.h \
+ include/ruledex/rule.h include/ruledex/pattern.h \
+ include/ruledex/strbuf.h src/convert/fieldq.h include/ruledex/pattern.h
+src/convert/convert_internal.h:
+include/ruledex/convert.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:
+include/ruledex/diag.h:
+include/ruledex/rule.h:
+include/ruledex/pattern.h:
+include/ruledex/strbuf.h:
+src/convert/fieldq.h:
+include/ruledex/pattern.h:

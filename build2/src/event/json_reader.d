@@ -1,0 +1,12 @@
+build2/src/event/json_reader.o: src/event/json_reader.c \
+ include/ruledex/json.h include/ruledex/arena.h include/ruledex/diag.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/strbuf.h \
+ src/util/bytes.h src/util/utf8.h
+include/ruledex/json.h:
+include/ruledex/arena.h:
+include/ruledex/diag.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/strbuf.h:
+src/util/bytes.h:
+src/util/utf8.h:

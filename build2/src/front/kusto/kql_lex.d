@@ -1,0 +1,12 @@
+build2/src/front/kusto/kql_lex.o: src/front/kusto/kql_lex.c \
+ src/front/kusto/kql_internal.h src/front/common/fexpr.h \
+ include/ruledex/build.h include/ruledex/arena.h include/ruledex/diag.h \
+ include/ruledex/pattern.h include/ruledex/rule.h include/ruledex/value.h
+src/front/kusto/kql_internal.h:
+src/front/common/fexpr.h:
+include/ruledex/build.h:
+include/ruledex/arena.h:
+include/ruledex/diag.h:
+include/ruledex/pattern.h:
+include/ruledex/rule.h:
+include/ruledex/value.h:

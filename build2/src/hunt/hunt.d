@@ -1,0 +1,33 @@
+build2/src/hunt/hunt.o: src/hunt/hunt.c include/ruledex/hunt.h \
+ include/ruledex/cache.h include/ruledex/diag.h include/ruledex/rule.h \
+ include/ruledex/arena.h include/ruledex/pattern.h \
+ include/ruledex/value.h include/ruledex/strbuf.h include/ruledex/event.h \
+ include/ruledex/logsource.h include/ruledex/matcher.h \
+ include/ruledex/atoms.h include/ruledex/eval.h include/ruledex/sink.h \
+ include/ruledex/facts.h include/ruledex/source.h \
+ include/ruledex/reader.h src/correlate/corr_internal.h \
+ include/ruledex/correlate.h include/ruledex/event.h \
+ include/ruledex/strbuf.h include/ruledex/facts.h src/util/namelist.h
+include/ruledex/hunt.h:
+include/ruledex/cache.h:
+include/ruledex/diag.h:
+include/ruledex/rule.h:
+include/ruledex/arena.h:
+include/ruledex/pattern.h:
+include/ruledex/value.h:
+include/ruledex/strbuf.h:
+include/ruledex/event.h:
+include/ruledex/logsource.h:
+include/ruledex/matcher.h:
+include/ruledex/atoms.h:
+include/ruledex/eval.h:
+include/ruledex/sink.h:
+include/ruledex/facts.h:
+include/ruledex/source.h:
+include/ruledex/reader.h:
+src/correlate/corr_internal.h:
+include/ruledex/correlate.h:
+include/ruledex/event.h:
+include/ruledex/strbuf.h:
+include/ruledex/facts.h:
+src/util/namelist.h:

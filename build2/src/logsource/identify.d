@@ -1,0 +1,15 @@
+build2/src/logsource/identify.o: src/logsource/identify.c \
+ src/logsource/ls_internal.h include/ruledex/arena.h \
+ include/ruledex/logsource.h include/ruledex/diag.h \
+ include/ruledex/event.h include/ruledex/value.h include/ruledex/arena.h \
+ include/ruledex/rule.h include/ruledex/pattern.h include/ruledex/facts.h
+src/logsource/ls_internal.h:
+include/ruledex/arena.h:
+include/ruledex/logsource.h:
+include/ruledex/diag.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/rule.h:
+include/ruledex/pattern.h:
+include/ruledex/facts.h:

@@ -1,0 +1,15 @@
+build2/src/output/sink.o: src/output/sink.c src/output/output_internal.h \
+ include/ruledex/sink.h include/ruledex/event.h include/ruledex/value.h \
+ include/ruledex/arena.h include/ruledex/facts.h include/ruledex/rule.h \
+ include/ruledex/diag.h include/ruledex/pattern.h \
+ include/ruledex/strbuf.h
+src/output/output_internal.h:
+include/ruledex/sink.h:
+include/ruledex/event.h:
+include/ruledex/value.h:
+include/ruledex/arena.h:
+include/ruledex/facts.h:
+include/ruledex/rule.h:
+include/ruledex/diag.h:
+include/ruledex/pattern.h:
+include/ruledex/strbuf.h:
