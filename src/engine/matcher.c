@@ -1352,19 +1352,24 @@ static int scanned(const route *r, const rdx_leaf *l) {
     return !r->read || read_has(r, l->name_hash) || read_has(r, l->seg_hash) ? 1 : 0;
 }
 
+/* The values scanned besides the event's: with read 1, where the route's
+ * field maps translate values, every rule-side value of the table's
+ * translations, since the evaluator may show one of them in place of an
+ * event value (rdx_fieldmap_entry.values): a rule's atom 'true' must still
+ * be found on a 5156 event whose Direction is %%14593. */
+static const char *const *extra_values(const rdx_matcher *m, const route *r, int read,
+                                       size_t *n) {
+    *n = 0;
+    return read && r->translated ? rdx_logsources_translated_values(m->ls, n) : NULL;
+}
+
 /* Join the values of the event's scalars some rule of the route reads
- * (scanned == read; with read 0, those no rule's field reads), each
- * followed by the separator; with read 1, where
- * the route's field maps translate values, also every rule-side value of
- * the table's translations, since the evaluator may show one of them in
- * place of an event value (rdx_fieldmap_entry.values): a rule's atom
- * 'true' must still be found on a 5156 event whose Direction is %%14593. */
+ * (scanned == read; with read 0, those no rule's field reads) and the
+ * extra values, each followed by the separator. */
 static size_t join_values(const rdx_matcher *m, rdx_scratch *s, const route *r,
                           const rdx_event *ev, int read) {
-    size_t total = 0, n_extra = 0;
-    const char *const *extra = read && r->translated
-                                   ? rdx_logsources_translated_values(m->ls, &n_extra)
-                                   : NULL;
+    size_t total = 0, n_extra;
+    const char *const *extra = extra_values(m, r, read, &n_extra);
     for (size_t i = 0; i < ev->n_leaves; i++) {
         size_t len = 0;
         if (s->leaf_read[i] == read && rdx_value_text(ev->leaves[i].value, &len))
@@ -1433,10 +1438,8 @@ static int scan_value(rdx_scratch *s, const hs_database_t *db, unsigned tag, con
 static int scan_each(const rdx_matcher *m, rdx_scratch *s, const route *r, const rdx_event *ev,
                      const hs_database_t *db, int read) {
     unsigned tag = db == m->db ? 0 : 1;
-    size_t total = 0, n_extra = 0;
-    const char *const *extra = read && r->translated
-                                   ? rdx_logsources_translated_values(m->ls, &n_extra)
-                                   : NULL;
+    size_t total = 0, n_extra;
+    const char *const *extra = extra_values(m, r, read, &n_extra);
     for (size_t i = 0; i < ev->n_leaves; i++) {
         size_t len = 0;
         const char *t = s->leaf_read[i] == read ? rdx_value_text(ev->leaves[i].value, &len) : NULL;

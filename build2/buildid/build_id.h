@@ -1,1 +1,0 @@
-#define RDX_BUILD_ID "7d3e08abc6742188"
