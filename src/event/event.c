@@ -141,8 +141,7 @@ static void add_leaf(builder *b, const char *name, size_t name_len, const rdx_pa
     /* The path's last segment (after its last '.') is usually the name:
      * the key is (no dot in it, and it is the name).  Otherwise
      * (attributes, #text, names with spaces or dots) find the segment: the
-     * end of the key after its last dot, or, for a key without one under
-     * an empty path, the key. */
+     * end of the key after its last dot (all of it when it has none). */
     if (!(marks & 2) && seg_len == name_len && memcmp(seg, name, name_len) == 0) {
         l->seg_hash = h;
         return;

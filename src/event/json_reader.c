@@ -25,7 +25,12 @@
  * the common case is a single pass.  A caller that is done with each event
  * before the next call (the hunter) can let the reader borrow: strings
  * without escapes, keys and numbers' text then stay in the buffer, copied
- * nowhere (struct quotes below says how they get their NULs).
+ * nowhere (struct quotes below says how they get their NULs).  While it
+ * scans, the parser also notes whether the event's text is exactly what
+ * the JSON writer would make of the tree (compact, the writer's escapes,
+ * well-formed UTF-8: parser.verbatim); a borrowed event whose text is
+ * keeps it (rdx_event.in_json), and output copies it instead of
+ * serialising the tree: compact JSON Lines in, detections out.
  *
  * Errors.  A syntax error costs the event it is in.  The reader reports it
  * (category "json", file:line:column, byte offset) and resynchronises: it
@@ -317,9 +322,6 @@ static char *unicode_escape(parser *ps, const char **sp, const char *close, char
     return put_utf8(d, cp);
 }
 
-/* Decode the string body [s, close) — which holds escapes — into the arena.
- * Every escape is at least as long as what it decodes to, so the raw length
- * is enough room. */
 /* Is the escape at s (a backslash, before close) the one the writer makes
  * for its character?  It writes \" \\ \b \f \n \r \t, and \u00xx in lower
  * case for the other control characters; not \/, nor \u for anything
@@ -333,11 +335,14 @@ static int writer_escape(const char *s, const char *close) {
     }
     if (close - s < 6 || s[2] != '0' || s[3] != '0' || (s[4] != '0' && s[4] != '1')) return 0;
     const char *x = memchr(hex, s[5], 16);
-    if (!x || !s[5]) return 0;
+    if (!x) return 0;
     unsigned v = (unsigned)(s[4] - '0') * 16 + (unsigned)(x - hex);
     return v != '\b' && v != '\f' && v != '\n' && v != '\r' && v != '\t';
 }
 
+/* Decode the string body [s, close) — which holds escapes — into the arena.
+ * Every escape is at least as long as what it decodes to, so the raw length
+ * is enough room. */
 static char *decode_string(parser *ps, const char *s, const char *close, size_t *len) {
     char *out = rdx_arena_alloc(ps->a, (size_t)(close - s) + 1), *d = out;
     while (s < close) {

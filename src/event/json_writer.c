@@ -46,7 +46,6 @@ static const unsigned char plain[256] = {
     /* 0x80-0xff: UTF-8 lead and continuation bytes, checked */
 };
 
-
 /* The writer appends in small pieces (a quote, a key, a colon), so it
  * writes into the buffer itself rather than through a call per piece:
  * room for n bytes and the terminating NUL, then a copy.  Whoever finishes
