@@ -51,19 +51,24 @@ static inline uint64_t rdx_le_tail(const unsigned char *p, size_t n) {
     return p[0];
 }
 
+/* The index of the lowest set bit of x (x != 0). */
+static inline unsigned rdx_lowest_bit(uint64_t x) {
+#if defined(__GNUC__) || defined(__clang__)
+    return (unsigned)__builtin_ctzll(x);
+#else
+    unsigned n = 0;
+    while (!(x & 1)) x >>= 1, n++;
+    return n;
+#endif
+}
+
 /* The index of the lowest byte flagged in mask (a word of rdx_le64 whose
  * flagged bytes have their high bit set; mask != 0).  The SWAR tests the
  * readers and writers use ("has a zero byte", "has a byte below n") may
  * flag false bytes, but only above a true one: the lowest flag is exact,
  * so one count replaces a byte-by-byte search for the first stop. */
 static inline unsigned rdx_first_flagged_byte(uint64_t mask) {
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_ctzll(mask) >> 3;
-#else
-    unsigned n = 0;
-    while (!(mask & 0x80)) mask >>= 8, n++;
-    return n;
-#endif
+    return rdx_lowest_bit(mask) >> 3;
 }
 
 #endif
