@@ -309,29 +309,26 @@ static int ieq(const char *a, const char *b, size_t n) {
     return 1;
 }
 
-/* Leaf l's path, written out: into buf when it fits, else into *heap
- * (the caller frees it). */
-static const char *leaf_path(const rdx_leaf *l, char *buf, size_t cap, char **heap) {
-    *heap = NULL;
-    if (l->path_len < cap) {
-        rdx_leaf_path(l, buf, cap);
-        return buf;
-    }
-    *heap = malloc(l->path_len + 1);
-    if (!*heap) abort();
-    rdx_leaf_path(l, *heap, l->path_len + 1);
-    return *heap;
-}
-
-/* Does path end with name at a segment boundary? */
+/* Does l's path end with name at a segment boundary?  Compared from the
+ * end, key by key up the container chain, so that no path is written out
+ * (a key may hold a dot of its own: the boundary is the joined text's). */
 static int path_suffix(const rdx_leaf *l, const char *name, size_t len) {
     if (l->path_len < len) return 0;
-    size_t off = l->path_len - len;
-    char buf[512], *heap;
-    const char *path = leaf_path(l, buf, sizeof buf, &heap);
-    int yes = (off == 0 || path[off - 1] == '.') && ieq(path + off, name, len);
-    free(heap);
-    return yes;
+    const rdx_path_node *up = l->up;
+    const char *key = l->seg;
+    size_t key_len = l->seg_len, rest = len;   /* name[0, rest) still to compare */
+    for (;;) {
+        size_t n = key_len < rest ? key_len : rest;
+        if (!ieq(key + key_len - n, name + rest - n, n)) return 0;
+        rest -= n;
+        if (rest == 0)   /* before the match: this key's own dot, a joining dot or the start */
+            return n == key_len || key[key_len - n - 1] == '.';
+        if (!up || !up->len || name[rest - 1] != '.') return 0;
+        rest--;
+        key = up->key;
+        key_len = up->key_len;
+        up = up->up;
+    }
 }
 
 /* Is l's full path name? */

@@ -10,6 +10,8 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <strings.h>
 
 #define CHECKF(ok, ...) rdx_test_checkf(!!(ok), __FILE__, __LINE__, __VA_ARGS__)
 #define MAXV 64
@@ -30,6 +32,31 @@ static int agree(rdx_event *ev, const char *name, size_t len) {
     CHECKF(same, "line %llu, name \"%.*s\": table %zu values, scan %zu",
            (unsigned long long)ev->line, (int)len, name, na, nb);
     return same;
+}
+
+/* For a dotted name, rdx_event_lookup's answer against the definition
+ * (event.h), worked out here from each leaf's written-out path: the leaves
+ * whose path ends with name at a segment boundary, or whose leaf name is
+ * name, case ignored, in leaf order. */
+static void agree_dotted(rdx_event *ev, const char *name, size_t len) {
+    if (memchr(name, ' ', len)) return;   /* a lookup drops spaces first */
+    const rdx_value *got[MAXV];
+    size_t n = rdx_event_lookup(ev, name, len, rdx_name_hash(name, len), got, MAXV), want = 0;
+    int same = 1;
+    for (size_t i = 0; i < ev->n_leaves; i++) {
+        const rdx_leaf *l = &ev->leaves[i];
+        char path[1024];
+        if (rdx_leaf_path(l, path, sizeof path) >= sizeof path) return;
+        size_t off = l->path_len - len;
+        int hit = (l->name_len == len && strncasecmp(l->name, name, len) == 0) ||
+                  (l->path_len >= len && (off == 0 || path[off - 1] == '.') &&
+                   strncasecmp(path + off, name, len) == 0);
+        if (!hit) continue;
+        if (want < n && want < MAXV) same &= got[want] == l->value;
+        want++;
+    }
+    CHECKF(same && n == want, "name \"%.*s\": lookup %zu values, definition %zu%s", (int)len,
+           name, n, want, same ? "" : " (other values)");
 }
 
 static size_t names_of(rdx_event *ev) {
@@ -56,6 +83,17 @@ static size_t names_of(rdx_event *ev) {
                 buf[j - k] = (char)toupper((unsigned char)path[j]);
             agree(ev, buf, l->path_len - k);
             asked += 2;
+            if (!memchr(path + k, '.', l->path_len - k)) continue;
+            agree_dotted(ev, buf, l->path_len - k);
+            if (l->path_len - k > 1)   /* not at a boundary */
+                agree_dotted(ev, buf + 1, l->path_len - k - 1);
+            memcpy(buf, path + k, l->path_len - k);   /* a joining dot missing */
+            *(char *)memchr(buf, '.', l->path_len - k) = '_';
+            agree_dotted(ev, buf, l->path_len - k);
+            buf[0] = '.';   /* one character more than the path has there */
+            memcpy(buf + 1, path + k, l->path_len - k);
+            agree_dotted(ev, buf, l->path_len - k + 1);
+            asked += 3;
         }
         snprintf(buf, sizeof buf, "%.*sX", (int)l->name_len, l->name);
         agree(ev, buf, l->name_len + 1);
@@ -132,12 +170,13 @@ TEST(fieldtable_dotted_odd_names) {
         "{\"Threat.Name X\":\"1\",\"q\":{\"Threat.Name X\":\"2\"},\"NameX\":\"3\"}",
         ("{\"System\":{\"Channel\":\"S\",\"Provider\":{\"#attributes\":{\"Name\":\"P\"}}},"
          "\"Channel\":\"T\",\"Provider.Name\":\"Q\",\"a\":{\"\":\"e\"},\"a.\":\"f\"}"),
+        "{\"a\":{\"q.b\":\"1\",\"q\":{\"b\":\"2\"}},\"a_q\":{\"b\":\"3\"}}",
     };
     static const char *names[] = {"a.b_c", "A.B_C", "x.a.b_c", "a.b.c", "b.c", "x.a.b.c",
                                   "Threat.NameX", "threat.name x", "q.Threat.Name X",
                                   "Name X", "System.Channel", "Provider.Name",
                                   "System.Provider.Name", "a.", "A.", ".", ""};
-    int exact[] = {0, 0, 1};
+    int exact[] = {0, 0, 1, 1};
     for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
         rdx_arena *a = rdx_arena_new(0);
         rdx_json_error err;
