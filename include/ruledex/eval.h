@@ -20,6 +20,8 @@ typedef struct rdx_eval rdx_eval;
 
 typedef struct rdx_eval_stats {
     uint64_t regex_limit_hits;   /* matches abandoned at the PCRE2 limits */
+    uint64_t regex_linear;       /* regex matches vectorscan answered: patterns
+                                    PCRE2 could backtrack on (relinear.h) */
 } rdx_eval_stats;
 
 rdx_eval *rdx_eval_new(void);

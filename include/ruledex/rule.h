@@ -103,6 +103,8 @@ typedef struct rdx_rvalue {
     double number;           /* NUMBER, and the operand of lt/lte/gt/gte */
     int boolean;             /* BOOL, and exists: true/false */
     void *regex;             /* REGEX: pcre2_code_8 *, owned by the rule set */
+    const char *regex_src;   /* REGEX: the pattern regex was compiled from, */
+    unsigned regex_flags;    /*   and its RDX_PF_RE_* flags (rule set's arena) */
     rdx_cidr cidr;           /* CIDR */
     int unresolved;          /* holds a placeholder nobody filled */
 } rdx_rvalue;

@@ -502,7 +502,11 @@ static void r_rvalue(rd *r, rdx_rvalue *v) {
     uint32_t re = r_u32(r);
     if (re != NIL32) {
         if (re >= r->rs->priv->n_regexes) r_fail(r, "a regex index out of its table");
-        else v->regex = r->rs->priv->regexes[re];
+        else {
+            v->regex = r->rs->priv->regexes[re];
+            v->regex_src = r->rs->priv->regex_src[re];
+            v->regex_flags = r->rs->priv->regex_flags[re];
+        }
     }
     v->cidr.family = (int)r_enum(r, 6);
     if (r_have(r, 16)) {

@@ -24,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "engine/fastglob.h"
+#include "engine/relinear.h"
 #include "engine/vlist.h"
 #include "ruledex/eval.h"
 #include "ruledex/pattern.h"
@@ -47,7 +49,19 @@ struct rdx_eval {
     const rdx_eval_trace *trace;   /* NULL: no tracing (one branch per step) */
     void *trace_ctx;
     rdx_vlists *lists;             /* compiled value lists (vlist.h); NULL: off */
+    rdx_relinear *linear;          /* PCRE2's time per regex, and the regexes
+                                      vectorscan answers (relinear.h) */
 };
+
+/* The PCRE2 match data and context (a temporary evaluator, as
+ * rdx_predicate_holds makes, gets them on first use). */
+static void regex_contexts(rdx_eval *e) {
+    if (e->md) return;
+    e->md = pcre2_match_data_create(32, NULL);
+    e->mctx = pcre2_match_context_create(NULL);
+    pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+}
 
 rdx_eval *rdx_eval_new(void) {
     rdx_eval *e = calloc(1, sizeof *e);
@@ -55,10 +69,7 @@ rdx_eval *rdx_eval_new(void) {
     e->vals_cap = FIELD_VALUES_INITIAL;
     e->vals = malloc(e->vals_cap * sizeof *e->vals);
     if (!e->vals) abort();
-    e->md = pcre2_match_data_create(32, NULL);
-    e->mctx = pcre2_match_context_create(NULL);
-    pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
-    pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+    regex_contexts(e);
     return e;
 }
 
@@ -69,6 +80,7 @@ void rdx_eval_free(rdx_eval *e) {
     free(e->memo);
     free(e->vals);
     rdx_vlists_free(e->lists);
+    rdx_relinear_free(e->linear);
     free(e);
 }
 
@@ -147,14 +159,31 @@ size_t rdx_eval_field(const rdx_eval *e, rdx_event *ev, const char *name, const 
 
 /* ---- one value against one event value --------------------------------- */
 
+static uint64_t now_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+/* A regex PCRE2 has been slow on is answered by vectorscan where it can
+ * (relinear.h); PCRE2's time on the others is what tells. */
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
-    if (!e->md) {   /* a temporary evaluator (rdx_predicate_holds) makes them on demand */
-        e->md = pcre2_match_data_create(32, NULL);
-        e->mctx = pcre2_match_context_create(NULL);
-        pcre2_set_match_limit(e->mctx, REGEX_MATCH_LIMIT);
-        pcre2_set_depth_limit(e->mctx, REGEX_DEPTH_LIMIT);
+    regex_contexts(e);
+    size_t re_len = v->regex_src ? strlen(v->regex_src) : 0;
+    if (v->regex_src && e->linear) {
+        int m = rdx_relinear_match(e->linear, v->regex, v->regex_src, re_len, v->regex_flags, s, len);
+        if (m >= 0) {
+            e->stats.regex_linear++;
+            return m;
+        }
     }
+    uint64_t t0 = v->regex_src ? now_ns() : 0;
     int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
+    if (v->regex_src) {
+        if (!e->linear) e->linear = rdx_relinear_new();
+        rdx_relinear_spent(e->linear, v->regex, v->regex_src, re_len, v->regex_flags, len,
+                           now_ns() - t0);
+    }
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) e->stats.regex_limit_hits++;
     return rc >= 0;
 }

@@ -188,8 +188,9 @@ int rdx_build_regex(rdx_ruleset *rs, rdx_rvalue *v, const char *re, unsigned fla
                      "invalid regular expression at offset %zu: %s", (size_t)off, (const char *)msg);
         return 0;
     }
-    rdx_ruleset_track_regex(rs, code, rdx_arena_strdup(rs->arena, re),
-                            flags & (RDX_PF_RE_I | RDX_PF_RE_M | RDX_PF_RE_S));
+    v->regex_src = rdx_arena_strdup(rs->arena, re);
+    v->regex_flags = flags & (RDX_PF_RE_I | RDX_PF_RE_M | RDX_PF_RE_S);
+    rdx_ruleset_track_regex(rs, code, v->regex_src, v->regex_flags);
     v->kind = RDX_VK_REGEX;
     v->regex = code;
     if (!v->text) {

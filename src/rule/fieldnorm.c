@@ -239,19 +239,15 @@ static void drop_modifier(rdx_predicate *p, const char *name) {
         }
 }
 
-static void *caseless_regex(rdx_ruleset *rs, void *code) {
-    struct rdx_ruleset_priv *pv = rs->priv;
-    for (size_t i = 0; i < pv->n_regexes; i++) {
-        if (pv->regexes[i] != code) continue;
-        unsigned flags = pv->regex_flags[i] | RDX_PF_RE_I;
-        int err;
-        size_t off;
-        void *again = rdx_ruleset_compile_regex(pv->regex_src[i], flags, &err, &off);
-        if (!again) return code;   /* (it compiled without the flag: cannot happen) */
-        rdx_ruleset_track_regex(rs, again, pv->regex_src[i], flags);
-        return again;
-    }
-    return code;
+static void caseless_regex(rdx_ruleset *rs, rdx_rvalue *v) {
+    unsigned flags = v->regex_flags | RDX_PF_RE_I;
+    int err;
+    size_t off;
+    void *again = rdx_ruleset_compile_regex(v->regex_src, flags, &err, &off);
+    if (!again) return;   /* (it compiled without the flag: cannot happen) */
+    rdx_ruleset_track_regex(rs, again, v->regex_src, flags);
+    v->regex = again;
+    v->regex_flags = flags;
 }
 
 static void make_caseless(rdx_ruleset *rs, rdx_predicate *p) {
@@ -259,7 +255,7 @@ static void make_caseless(rdx_ruleset *rs, rdx_predicate *p) {
     drop_modifier(p, "cased");
     if (p->op != RDX_OP_REGEX || (p->flags & RDX_PF_RE_I)) return;
     for (size_t k = 0; k < p->n_values; k++)
-        if (p->values[k].kind == RDX_VK_REGEX) p->values[k].regex = caseless_regex(rs, p->values[k].regex);
+        if (p->values[k].kind == RDX_VK_REGEX) caseless_regex(rs, &p->values[k]);
     p->flags |= RDX_PF_RE_I;
     const char **mods = rdx_arena_alloc(rs->arena, (p->n_modifiers + 1) * sizeof *mods);
     if (p->n_modifiers) memcpy(mods, p->modifiers, p->n_modifiers * sizeof *mods);

@@ -1,0 +1,78 @@
+/*
+ * relinear.h — regexes PCRE2 backtracks on, answered in linear time.
+ *
+ * PCRE2 is a backtracking matcher: a pattern with several unbounded
+ * repeats in a row may try every way of splitting the subject among them
+ * before it says no.  SigmaHQ has such rules, e.g. for obfuscated
+ * PowerShell
+ *
+ *     CommandLine|re: '\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+.*\+'
+ *
+ * which costs PCRE2 about 0.2 ms on a command line of 800 bytes with a
+ * dozen '+' (about 250 ns a byte, where the whole hunt spends about 1), and
+ * up to its match limit, then a "no" that may be wrong, on a hostile one.
+ * vectorscan compiles the same pattern into automata that read each byte
+ * once: 0.65 us for those 800 bytes.  But compiling costs milliseconds
+ * (6 ms for that one, 180 ms for a pattern with bounded repeats), too much
+ * for the two hundred regexes of a rule set when most never need it.  So
+ * the evaluator (eval.c) times PCRE2 on each regex, and a regex on which
+ * PCRE2 has spent RDX_RELINEAR_ADOPT_NS at RDX_RELINEAR_ADOPT_NS_PER_BYTE
+ * or more is *adopted*: its vectorscan twin is compiled once and answers
+ * every later subject it can:
+ *
+ *   - the subject is ASCII.  vectorscan runs here in byte mode, where '.'
+ *     is one byte; PCRE2 runs in UTF-8 mode, where it is one character.  On
+ *     ASCII text the two are the same machine (no PCRE2_UCP: \w, \d, \s and
+ *     caseless matching are ASCII in both);
+ *   - the pattern is ASCII (a multi-byte literal would be split into bytes,
+ *     and a quantifier after it would bind to its last byte only);
+ *   - vectorscan compiles it (no back-references, no look-around, nothing
+ *     that matches the empty string).
+ *
+ * Otherwise PCRE2 answers.  Only whether there is a
+ * match is asked, which both engines answer alike: greedy or lazy, leftmost
+ * or not does not change it.  The unit test holds the two engines to the
+ * same answers over every SigmaHQ regex and the values of real events.
+ *
+ * The table is per evaluator (per thread: no locks) and lives as long as
+ * it.  It is keyed by the PCRE2 code's address and checked against the
+ * pattern's text and flags, so a rule set freed and another loaded at the
+ * same address cannot mix them up.
+ */
+#ifndef RDX_ENGINE_RELINEAR_H
+#define RDX_ENGINE_RELINEAR_H
+
+#include <stddef.h>
+
+#include <stdint.h>
+
+#define RDX_RELINEAR_ADOPT_NS 10000000ULL       /* 10 ms of PCRE2 on one regex, */
+#define RDX_RELINEAR_ADOPT_NS_PER_BYTE 20ULL    /* at 20 ns a subject byte or more */
+
+typedef struct rdx_relinear rdx_relinear;
+
+rdx_relinear *rdx_relinear_new(void);
+void rdx_relinear_free(rdx_relinear *r);
+
+/* Adopt the regex re[0..re_len) (RDX_PF_RE_* flags; code: its PCRE2 code,
+ * the key) now, whatever PCRE2's time on it (tests, and callers who know
+ * better): compile its vectorscan twin unless done before.  1 when it has
+ * one, 0 when vectorscan cannot take it (then PCRE2 keeps answering). */
+int rdx_relinear_adopt(rdx_relinear *r, const void *code, const char *re, size_t re_len,
+                       unsigned flags);
+
+/* PCRE2 took ns nanoseconds on a subject of len bytes for this regex:
+ * account for it, and adopt the regex when the totals call for it. */
+void rdx_relinear_spent(rdx_relinear *r, const void *code, const char *re, size_t re_len,
+                        unsigned flags, size_t len, uint64_t ns);
+
+/* Does the regex match s[0..len)?  1 or 0 from an adopted regex's twin,
+ * -1 when the caller must ask PCRE2 (not adopted, no twin, or the subject
+ * is not ASCII). */
+int rdx_relinear_match(rdx_relinear *r, const void *code, const char *re, size_t re_len,
+                       unsigned flags, const char *s, size_t len);
+
+/* Is s[0..len) all ASCII? */
+int rdx_relinear_ascii(const char *s, size_t len);
+
+#endif
