@@ -125,7 +125,20 @@ typedef struct rdx_event {
      * output's facts; in arena, NULL until asked (always without one). */
     const struct rdx_facts *identity;
     int identity_has;
+    /* Optional, not owned (rdx_name_memo below): the leaf names of earlier
+     * events and their hashes, which the index reuses.  Set by whoever
+     * reads many events of one shape (the hunter) before indexing. */
+    struct rdx_name_memo *names;
 } rdx_event;
+
+/* Events of one log come in few shapes: the 20th leaf of one Sysmon event
+ * is the 20th leaf of the next, with the same name.  A name memo keeps,
+ * per leaf position, the last name seen there and its hash, so indexing
+ * compares the name (a few bytes) instead of hashing it.  One per thread;
+ * the answers are the same with it and without it. */
+typedef struct rdx_name_memo rdx_name_memo;
+rdx_name_memo *rdx_name_memo_new(void);
+void rdx_name_memo_free(rdx_name_memo *m);
 
 /* Case-insensitive (ASCII) hash of a field name (event.c: eight bytes at a
  * time; equal names up to ASCII case hash alike, nothing else is promised). */

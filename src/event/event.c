@@ -89,6 +89,45 @@ void rdx_event_init(rdx_event *ev, rdx_arena *arena, rdx_value *root) {
     ev->arena = arena;
 }
 
+/* The memo (event.h): per leaf position, the name seen there last, its
+ * hash and marks, and the same for the path's last segment when that is
+ * another string.  Names longer than MEMO_NAME are hashed every time. */
+#define MEMO_LEAVES 512
+#define MEMO_NAME 32
+
+typedef struct memo_name {
+    uint64_t hash;
+    uint32_t len;            /* 0: empty slot (an empty name is never kept) */
+    unsigned marks;
+    char text[MEMO_NAME];
+} memo_name;
+
+struct rdx_name_memo {
+    memo_name leaf[MEMO_LEAVES], seg[MEMO_LEAVES];
+};
+
+rdx_name_memo *rdx_name_memo_new(void) {
+    rdx_name_memo *m = calloc(1, sizeof *m);
+    if (!m) abort();
+    return m;
+}
+
+void rdx_name_memo_free(rdx_name_memo *m) { free(m); }
+
+/* name_hash_marks through the memo slot m (NULL: no memo). */
+static uint64_t memo_hash(memo_name *m, const char *name, size_t len, unsigned *marks) {
+    if (!m || len == 0 || len > MEMO_NAME) return name_hash_marks(name, len, marks);
+    if (m->len == len && memcmp(m->text, name, len) == 0) {
+        *marks = m->marks;
+        return m->hash;
+    }
+    m->hash = name_hash_marks(name, len, marks);
+    m->marks = *marks;
+    m->len = (uint32_t)len;
+    memcpy(m->text, name, len);
+    return m->hash;
+}
+
 typedef struct builder {
     rdx_event *ev;
     size_t cap;
@@ -122,9 +161,11 @@ static void add_leaf(builder *b, const char *name, size_t name_len, const rdx_pa
         ev->leaves = n;
         b->cap = ncap;
     }
+    size_t at = ev->n_leaves;
     rdx_leaf *l = &ev->leaves[ev->n_leaves++];
+    rdx_name_memo *memo = at < MEMO_LEAVES ? ev->names : NULL;
     unsigned marks;
-    uint64_t h = name_hash_marks(name, name_len, &marks);
+    uint64_t h = memo_hash(memo ? &memo->leaf[at] : NULL, name, name_len, &marks);
     if (marks & 1) {   /* spaces do not count: hash the name without them */
         name = without_spaces(ev->arena, name, &name_len);
         h = name_hash_marks(name, name_len, &marks);
@@ -150,9 +191,10 @@ static void add_leaf(builder *b, const char *name, size_t name_len, const rdx_pa
     while (from > 0 && seg[from - 1] != '.') from--;
     seg += from;
     seg_len -= from;
+    unsigned seg_marks;
     l->seg_hash = seg_len == name_len && memcmp(seg, l->name, seg_len) == 0
                       ? l->name_hash
-                      : rdx_name_hash(seg, seg_len);
+                      : memo_hash(memo ? &memo->seg[at] : NULL, seg, seg_len, &seg_marks);
     /* A dotted name a lookup finds by name, not path: its last segment
      * must be the path's for the segment table to find it too. */
     if (marks & 2) {

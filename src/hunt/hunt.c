@@ -32,6 +32,7 @@ struct rdx_hunt {
 struct rdx_hunter {
     const rdx_hunt *h;
     rdx_scratch *scratch;
+    rdx_name_memo *names;           /* leaf names of earlier events (event.h) */
     rdx_arena *arena;
     rdx_hunt_account acct;
     void (*progress)(void *ctx, uint64_t offset);
@@ -216,6 +217,7 @@ rdx_hunter *rdx_hunter_new(const rdx_hunt *h) {
     if (!hu) abort();
     hu->h = h;
     hu->scratch = rdx_scratch_new(h->matcher);
+    hu->names = rdx_name_memo_new();
     hu->arena = rdx_arena_new(0);
     rdx_hunt_account_init(&hu->acct, h);
     return hu;
@@ -224,6 +226,7 @@ rdx_hunter *rdx_hunter_new(const rdx_hunt *h) {
 void rdx_hunter_free(rdx_hunter *hu) {
     if (!hu) return;
     rdx_scratch_free(hu->scratch);
+    rdx_name_memo_free(hu->names);
     rdx_arena_free(hu->arena);
     rdx_hunt_account_free(&hu->acct);
     rdx_strbuf_free(&hu->key);
@@ -331,6 +334,7 @@ static void note_span(rdx_hunter *hu, hit_ctx *c) {
 static int evaluate(rdx_hunter *hu, rdx_event *ev, rdx_sink *sink) {
     const rdx_hunt_options *o = &hu->h->opt;
     hit_ctx c = {hu, ev, sink, {0}, 0, 0};
+    if (!ev->indexed) ev->names = hu->names;
     if (o->has_from || o->has_to) {
         rdx_event_facts(ev, &c.facts);
         c.have_facts = 1;
