@@ -213,3 +213,63 @@ TEST(fieldtable_top_level) {
     CHECK(rdx_event_top_level(&ev, "Name", 4) == NULL);
     rdx_arena_free(a);
 }
+
+/* The name memo (event.h) changes nothing: every leaf of events of mixed
+ * shapes (two logs interleaved, names longer than the memo keeps, names
+ * with spaces and dots) hashes alike with it and without it. */
+static void index_both(rdx_name_memo *memo, const char *json, size_t *leaves) {
+    rdx_arena *a = rdx_arena_new(0);
+    rdx_json_error err;
+    rdx_value *root = rdx_json_parse(a, json, strlen(json), &err);
+    CHECK(root != NULL);
+    rdx_event with, without;
+    rdx_event_init(&with, a, root);
+    rdx_event_init(&without, a, root);
+    with.names = memo;
+    rdx_event_index(&with);
+    rdx_event_index(&without);
+    CHECK_INT(with.n_leaves, without.n_leaves);
+    CHECK_INT(with.seg_exact, without.seg_exact);
+    for (size_t i = 0; i < with.n_leaves && i < without.n_leaves; i++) {
+        const rdx_leaf *x = &with.leaves[i], *y = &without.leaves[i];
+        CHECKF(x->name_hash == y->name_hash && x->seg_hash == y->seg_hash &&
+                   x->name_len == y->name_len && memcmp(x->name, y->name, x->name_len) == 0,
+               "leaf %zu (%.*s) differs with the memo", i, (int)y->name_len, y->name);
+    }
+    *leaves += with.n_leaves;
+    rdx_arena_free(a);
+}
+
+TEST(fieldtable_name_memo_changes_nothing) {
+    static const char *odd[] = {
+        "{\"a\":{\"#attributes\":{\"Name\":\"x\"}},\"b c\":\"1\",\"d.e\":\"2\"}",
+        "{\"a\":{\"#attributes\":{\"Nome\":\"x\"}},\"b d\":\"1\",\"d.f\":\"2\"}",
+        "{\"AVeryLongFieldNameThatIsLongerThanTheMemoKeeps\":\"1\",\"\":\"2\",\"x\":[\"3\",\"4\"]}",
+        "{\"AVeryLongFieldNameThatIsLongerThanTheMemoKeepz\":\"1\",\"\":\"2\",\"x\":[\"3\",\"4\"]}",
+    };
+    rdx_name_memo *memo = rdx_name_memo_new();
+    size_t leaves = 0;
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) index_both(memo, odd[i], &leaves);
+    static const char *files[] = {"examples/events/sysmon.jsonl", "examples/events/winlogbeat.jsonl"};
+    FILE *f[2] = {fopen(files[0], "r"), fopen(files[1], "r")};
+    CHECK(f[0] && f[1]);
+    char line[65536];
+    for (int pass = 0; pass < 3; pass++) {   /* the two logs interleaved, read again */
+        int more = 1;
+        for (int turn = 0; f[0] && f[1] && more; turn++) {
+            more = 0;
+            for (int k = 0; k < 2; k++)
+                if (fgets(line, sizeof line, f[k])) {
+                    more = 1;
+                    if (line[0] == '{') index_both(memo, line, &leaves);
+                }
+        }
+        for (int k = 0; k < 2; k++)
+            if (f[k]) rewind(f[k]);
+    }
+    for (int k = 0; k < 2; k++)
+        if (f[k]) fclose(f[k]);
+    CHECKF(leaves > 300, "only %zu leaves compared", leaves);
+    rdx_name_memo_free(memo);
+}
