@@ -8,6 +8,7 @@
  * glob tries every backslash of the value as a start.
  */
 #include "engine/fastglob.h"
+#include "util/bytes.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -91,19 +92,6 @@ static int simple(const rdx_pattern *p, int cased) {
     return 1;
 }
 
-/* Is every byte of s ASCII?  (Eight at a time.) */
-static int all_ascii(const unsigned char *s, size_t len) {
-    uint64_t any = 0;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        any |= w;
-    }
-    for (; i < len; i++) any |= s[i];
-    return !(any & 0x8080808080808080ULL);
-}
-
 /* A pattern the byte compares cannot take, on an ASCII value: 0 when one
  * of its literals has a non-ASCII byte, -1 otherwise.  Such a byte starts
  * a character (or is an invalid byte) that the reference compares as a
@@ -117,9 +105,9 @@ static int non_ascii_on_ascii(const rdx_pattern *p, const unsigned char *s, size
     for (size_t i = 0; i < p->n_segs; i++) {
         const rdx_seg *g = &p->segs[i];
         if (g->kind == RDX_SEG_PLACEHOLDER) return -1;
-        if (g->kind == RDX_SEG_LIT && !high) high = !all_ascii(g->bytes, g->len);
+        if (g->kind == RDX_SEG_LIT && !high) high = !rdx_all_ascii(g->bytes, g->len);
     }
-    return high && all_ascii(s, len) ? 0 : -1;
+    return high && rdx_all_ascii(s, len) ? 0 : -1;
 }
 
 int rdx_fastglob_match(const rdx_pattern *p, const char *str, size_t len, int cased) {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ruledex/rule.h"
+#include "util/bytes.h"
 
 typedef struct entry {
     const void *code;      /* NULL: a free slot */
@@ -52,21 +53,6 @@ void rdx_relinear_free(rdx_relinear *r) {
     free(r->slots);
     hs_free_scratch(r->scratch);
     free(r);
-}
-
-/* ---- the subject ------------------------------------------------------ */
-
-int rdx_relinear_ascii(const char *s, size_t len) {
-    const unsigned char *p = (const unsigned char *)s;
-    uint64_t any = 0;
-    size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, p + i, 8);
-        any |= w;
-    }
-    for (; i < len; i++) any |= p[i];
-    return (any & 0x8080808080808080ULL) == 0;
 }
 
 /* ---- the table ---------------------------------------------------------- */
@@ -122,7 +108,7 @@ static int large_bound(const char *re, size_t len) {
 
 /* vectorscan's database for the pattern, or NULL. */
 static hs_database_t *compile(rdx_relinear *r, const char *re, size_t re_len, unsigned flags) {
-    if (!rdx_relinear_ascii(re, re_len) || memchr(re, 0, re_len) || large_bound(re, re_len))
+    if (!rdx_all_ascii(re, re_len) || memchr(re, 0, re_len) || large_bound(re, re_len))
         return NULL;
     char *z = malloc(re_len + 1);
     if (!z) abort();
@@ -212,7 +198,7 @@ void rdx_relinear_spent(rdx_relinear *r, const void *code, const char *re, size_
 int rdx_relinear_match(rdx_relinear *r, const void *code, const char *re, size_t re_len,
                        unsigned flags, const char *s, size_t len) {
     const entry *e = find(r, code, re, re_len, flags);
-    if (!e || !e->db || len > UINT32_MAX || !rdx_relinear_ascii(s, len)) return -1;
+    if (!e || !e->db || len > UINT32_MAX || !rdx_all_ascii(s, len)) return -1;
     int found = 0;
     hs_error_t rc = hs_scan(e->db, s, (unsigned)len, 0, r->scratch, on_match, &found);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return -1;

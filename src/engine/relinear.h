@@ -72,7 +72,4 @@ void rdx_relinear_spent(rdx_relinear *r, const void *code, const char *re, size_
 int rdx_relinear_match(rdx_relinear *r, const void *code, const char *re, size_t re_len,
                        unsigned flags, const char *s, size_t len);
 
-/* Is s[0..len) all ASCII? */
-int rdx_relinear_ascii(const char *s, size_t len);
-
 #endif

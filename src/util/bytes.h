@@ -71,4 +71,18 @@ static inline unsigned rdx_first_flagged_byte(uint64_t mask) {
     return rdx_lowest_bit(mask) >> 3;
 }
 
+/* Is every byte of s[0..len) ASCII (below 0x80)?  Eight at a time. */
+static inline int rdx_all_ascii(const void *s, size_t len) {
+    const unsigned char *p = (const unsigned char *)s;
+    uint64_t any = 0;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        any |= w;
+    }
+    for (; i < len; i++) any |= p[i];
+    return !(any & 0x8080808080808080ULL);
+}
+
 #endif
