@@ -17,8 +17,13 @@
  * for the two hundred regexes of a rule set when most never need it.  So
  * the evaluator (eval.c) times PCRE2 on each regex, and a regex on which
  * PCRE2 has spent RDX_RELINEAR_ADOPT_NS at RDX_RELINEAR_ADOPT_NS_PER_BYTE
- * or more is *adopted*: its vectorscan twin is compiled once and answers
- * every later subject it can:
+ * or more, or whose match PCRE2 cut off at its limits, is *adopted*: its
+ * vectorscan twin is compiled once and answers every later subject it can
+ * (and the cut-off one).  Patterns that would compile slowly are refused
+ * (counted repeats over 16), so a twin costs at most about what PCRE2 had
+ * already spent on it.  The time is the clock's, not the thread's CPU time
+ * (that would be a system call per match): on a loaded machine regexes are
+ * adopted sooner, which changes no answer.  A twin answers when:
  *
  *   - the subject is ASCII.  vectorscan runs here in byte mode, where '.'
  *     is one byte; PCRE2 runs in UTF-8 mode, where it is one character.  On

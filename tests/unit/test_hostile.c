@@ -676,21 +676,25 @@ TEST(hostile_regex_backtracking_hits_the_limits) {
         rdx_test_checkf(r.ok, __FILE__, __LINE__, "%s: %s", regexes[i], r.why);
         if (r.ok) {
             rdx_test_checkf(r.rules == 1, __FILE__, __LINE__, "%s: did not load", regexes[i]);
-            rdx_test_checkf(r.matched == 0 && r.regex_hits >= 1, __FILE__, __LINE__,
-                            "%s: expected the PCRE2 limit to be hit and counted (matched %lu, hits %lu)",
-                            regexes[i], r.matched, r.regex_hits);
+            /* the match is cut off at PCRE2's limits: counted, or answered
+             * by the regex's vectorscan twin (relinear.h), never a match */
+            rdx_test_checkf(r.matched == 0 && r.regex_hits + r.regex_linear == 1, __FILE__, __LINE__,
+                            "%s: expected one cut-off match, counted or answered by vectorscan "
+                            "(matched %lu, hits %lu, vectorscan %lu)",
+                            regexes[i], r.matched, r.regex_hits, r.regex_linear);
             rdx_test_checkf(r.seconds < 5, __FILE__, __LINE__, "%s: %.1f s", regexes[i], r.seconds);
         }
         rdx_strbuf_free(&b);
     }
 }
 
-/* An event of 64 values against 8 catastrophic regexes: the first
- * matches of each are cut off by PCRE2's limits (a few milliseconds each)
- * and counted; once PCRE2 has spent RDX_RELINEAR_ADOPT_NS on a regex,
- * vectorscan answers it (relinear.h), correctly and in linear time.  So the
- * whole evaluation stays bounded, every value is answered one way or the
- * other, and no answer is a match. */
+/* An event of 64 values against 8 catastrophic regexes: a match cut off
+ * by PCRE2's limits (a few milliseconds) has the regex adopted by
+ * vectorscan (relinear.h), which answers that value and the rest correctly
+ * in linear time; a regex vectorscan cannot take (here \d{0}) keeps
+ * running into the limits, each time counted.  So the whole evaluation
+ * stays bounded, every value is answered one way or the other, and no
+ * answer is a match. */
 TEST(hostile_regex_many_values_stay_bounded) {
     rdx_strbuf ev = RDX_STRBUF_INIT;
     rdx_strbuf_puts(&ev, "{\"CommandLine\": [");
@@ -705,8 +709,7 @@ TEST(hostile_regex_many_values_stay_bounded) {
     run_load(&j, &r);
     rdx_test_checkf(r.ok, __FILE__, __LINE__, "%s", r.why);
     rdx_test_checkf(r.ok && r.rules == 1 && r.matched == 0 &&
-                        r.regex_hits + r.regex_linear == 64 * 8 && r.regex_hits >= 8 &&
-                        r.regex_linear > 0,
+                        r.regex_hits + r.regex_linear == 64 * 8 && r.regex_linear >= 64 * 7,
                     __FILE__, __LINE__,
                     "expected %d answers, each a limit hit or vectorscan's, counted %lu and %lu",
                     64 * 8, r.regex_hits, r.regex_linear);
