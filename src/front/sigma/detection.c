@@ -272,8 +272,8 @@ static int build_regex(load_ctx *c, const ynode *v, unsigned flags, rdx_rvalue *
     }
     if (nested_quantifier(text, strlen(text)))
         rdx_sigma_warning(c, v, "regex", "regular expression '%s' nests unbounded quantifiers and "
-                          "may backtrack catastrophically; matches stop at the PCRE2 limits "
-                          "(docs/LIMITS.md)", v->text);
+                          "may backtrack catastrophically; the first match cut off at the PCRE2 "
+                          "limits hands it to vectorscan where it can (docs/LIMITS.md)", v->text);
     return 1;
 }
 
