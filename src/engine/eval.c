@@ -166,9 +166,8 @@ static uint64_t now_ns(void) {
 }
 
 /* vectorscan's answer for a regex adopted by relinear.h, or -1. */
-static int linear_match(rdx_eval *e, const rdx_rvalue *v, size_t re_len, const char *s,
-                        size_t len) {
-    int m = rdx_relinear_match(e->linear, v->regex, v->regex_src, re_len, v->regex_flags, s, len);
+static int linear_match(rdx_eval *e, const rdx_relinear_regex *x, const char *s, size_t len) {
+    int m = rdx_relinear_match(e->linear, x, s, len);
     if (m >= 0) e->stats.regex_linear++;
     return m;
 }
@@ -178,18 +177,19 @@ static int linear_match(rdx_eval *e, const rdx_rvalue *v, size_t re_len, const c
  * off at its limits (then vectorscan gives this very answer). */
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
     regex_contexts(e);
-    size_t re_len = v->regex_src ? strlen(v->regex_src) : 0;
+    rdx_relinear_regex *x = NULL;
     int m;
-    if (v->regex_src && e->linear && (m = linear_match(e, v, re_len, s, len)) >= 0) return m;
-    uint64_t t0 = v->regex_src ? now_ns() : 0;
-    int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
-    int cut = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT;
     if (v->regex_src) {
         if (!e->linear) e->linear = rdx_relinear_new();
-        rdx_relinear_spent(e->linear, v->regex, v->regex_src, re_len, v->regex_flags, len,
-                           now_ns() - t0);
-        if (cut && rdx_relinear_adopt(e->linear, v->regex, v->regex_src, re_len, v->regex_flags) &&
-            (m = linear_match(e, v, re_len, s, len)) >= 0)
+        x = rdx_relinear_get(e->linear, v->regex, v->regex_src, v->regex_flags);
+        if ((m = linear_match(e, x, s, len)) >= 0) return m;
+    }
+    uint64_t t0 = x ? now_ns() : 0;
+    int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
+    int cut = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT;
+    if (x) {
+        rdx_relinear_spent(e->linear, x, len, now_ns() - t0);
+        if (cut && rdx_relinear_adopt(e->linear, x) && (m = linear_match(e, x, s, len)) >= 0)
             return m;
     }
     if (cut) e->stats.regex_limit_hits++;

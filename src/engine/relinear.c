@@ -17,16 +17,17 @@
 #include "ruledex/rule.h"
 #include "util/bytes.h"
 
-typedef struct entry {
+struct rdx_relinear_regex {
     const void *code;      /* NULL: a free slot */
     char *re;              /* the pattern, to tell a reused address (owned) */
-    size_t re_len;
     unsigned flags;
     int adopted;           /* its twin was asked for (db: NULL if refused) */
     hs_database_t *db;
     uint64_t spent_ns;     /* PCRE2's time on it so far, */
     uint64_t bytes;        /*   over this many subject bytes */
-} entry;
+};
+
+typedef rdx_relinear_regex entry;
 
 struct rdx_relinear {
     entry *slots;
@@ -85,49 +86,38 @@ static void grow(rdx_relinear *r) {
  * while the rest take 1-11 ms.  Such a pattern stays with PCRE2. */
 #define MAX_BOUND 16
 
-static int large_bound(const char *re, size_t len) {
-    for (size_t i = 0; i < len; i++) {
-        if (re[i] == '\\') {
-            i++;
+static int large_bound(const char *re) {
+    for (const char *p = re; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            p++;
             continue;
         }
-        if (re[i] != '{') continue;
-        unsigned long n = 0;
-        size_t j = i + 1;
-        int digits = 0;
-        for (; j < len && ((re[j] >= '0' && re[j] <= '9') || re[j] == ','); j++) {
-            if (re[j] == ',') n = 0, digits = 0;
-            else if (++digits <= 6) n = n * 10 + (unsigned long)(re[j] - '0');
-            else n = MAX_BOUND + 1;
-            if (n > MAX_BOUND) break;
+        if (*p != '{') continue;
+        unsigned n = 0;   /* each number of the braces; a brace of no quantifier ends early */
+        for (const char *q = p + 1; (*q >= '0' && *q <= '9') || *q == ','; q++) {
+            n = *q == ',' ? 0 : n * 10 + (unsigned)(*q - '0');
+            if (n > MAX_BOUND) return 1;
         }
-        if (n > MAX_BOUND) return 1;
     }
     return 0;
 }
 
 /* vectorscan's database for the pattern, or NULL. */
-static hs_database_t *compile(rdx_relinear *r, const char *re, size_t re_len, unsigned flags) {
-    if (!rdx_all_ascii(re, re_len) || memchr(re, 0, re_len) || large_bound(re, re_len))
-        return NULL;
-    char *z = malloc(re_len + 1);
-    if (!z) abort();
-    memcpy(z, re, re_len);
-    z[re_len] = 0;
+static hs_database_t *compile(rdx_relinear *r, const char *re, unsigned flags) {
+    if (!rdx_all_ascii(re, strlen(re)) || large_bound(re)) return NULL;
     unsigned hs_flags = HS_FLAG_SINGLEMATCH;
     if (flags & RDX_PF_RE_I) hs_flags |= HS_FLAG_CASELESS;
     if (flags & RDX_PF_RE_M) hs_flags |= HS_FLAG_MULTILINE;
     if (flags & RDX_PF_RE_S) hs_flags |= HS_FLAG_DOTALL;
     hs_database_t *db = NULL;
     hs_compile_error_t *err = NULL;
-    if (hs_compile(z, hs_flags, HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
+    if (hs_compile(re, hs_flags, HS_MODE_BLOCK, NULL, &db, &err) != HS_SUCCESS) {
         hs_free_compile_error(err);   /* unsupported here: PCRE2 answers */
         db = NULL;
     } else if (hs_alloc_scratch(db, &r->scratch) != HS_SUCCESS) {
         hs_free_database(db);
         db = NULL;
     }
-    free(z);
     return db;
 }
 
@@ -138,23 +128,11 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
     return 1;   /* one match answers: stop */
 }
 
-/* The entry of code when it holds this very pattern, else NULL. */
-static entry *find(const rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                   unsigned flags) {
-    if (!r->used) return NULL;
-    entry *e = probe(r->slots, r->n_slots, code);
-    if (!e->code || e->re_len != re_len || e->flags != flags || memcmp(e->re, re, re_len) != 0)
-        return NULL;
-    return e;
-}
-
-/* The entry of this pattern, made (not adopted) when there is none. */
-static entry *entry_for(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                        unsigned flags) {
-    entry *e = find(r, code, re, re_len, flags);
-    if (e) return e;
+rdx_relinear_regex *rdx_relinear_get(rdx_relinear *r, const void *code, const char *re,
+                                     unsigned flags) {
     if (2 * (r->used + 1) > r->n_slots) grow(r);
-    e = probe(r->slots, r->n_slots, code);
+    entry *e = probe(r->slots, r->n_slots, code);
+    if (e->code && e->flags == flags && strcmp(e->re, re) == 0) return e;
     if (e->code) {   /* the address now holds another pattern */
         free(e->re);
         hs_free_database(e->db);
@@ -163,42 +141,30 @@ static entry *entry_for(rdx_relinear *r, const void *code, const char *re, size_
     }
     memset(e, 0, sizeof *e);
     e->code = code;
-    e->re = malloc(re_len + 1);
+    e->re = strdup(re);
     if (!e->re) abort();
-    memcpy(e->re, re, re_len);
-    e->re[re_len] = 0;
-    e->re_len = re_len;
     e->flags = flags;
     return e;
 }
 
-static int adopt(rdx_relinear *r, entry *e) {
+int rdx_relinear_adopt(rdx_relinear *r, rdx_relinear_regex *e) {
     if (!e->adopted) {
         e->adopted = 1;
-        e->db = compile(r, e->re, e->re_len, e->flags);
+        e->db = compile(r, e->re, e->flags);
     }
     return e->db != NULL;
 }
 
-int rdx_relinear_adopt(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                       unsigned flags) {
-    return adopt(r, entry_for(r, code, re, re_len, flags));
-}
-
-void rdx_relinear_spent(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                        unsigned flags, size_t len, uint64_t ns) {
-    entry *e = entry_for(r, code, re, re_len, flags);
+void rdx_relinear_spent(rdx_relinear *r, rdx_relinear_regex *e, size_t len, uint64_t ns) {
     e->spent_ns += ns;
     e->bytes += len + 1;
     if (!e->adopted && e->spent_ns >= RDX_RELINEAR_ADOPT_NS &&
         e->spent_ns >= RDX_RELINEAR_ADOPT_NS_PER_BYTE * e->bytes)
-        adopt(r, e);
+        rdx_relinear_adopt(r, e);
 }
 
-int rdx_relinear_match(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                       unsigned flags, const char *s, size_t len) {
-    const entry *e = find(r, code, re, re_len, flags);
-    if (!e || !e->db || len > UINT32_MAX || !rdx_all_ascii(s, len)) return -1;
+int rdx_relinear_match(rdx_relinear *r, const rdx_relinear_regex *e, const char *s, size_t len) {
+    if (!e->db || len > UINT32_MAX || !rdx_all_ascii(s, len)) return -1;
     int found = 0;
     hs_error_t rc = hs_scan(e->db, s, (unsigned)len, 0, r->scratch, on_match, &found);
     if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED) return -1;

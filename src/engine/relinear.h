@@ -59,22 +59,23 @@ typedef struct rdx_relinear rdx_relinear;
 rdx_relinear *rdx_relinear_new(void);
 void rdx_relinear_free(rdx_relinear *r);
 
-/* Adopt the regex re[0..re_len) (RDX_PF_RE_* flags; code: its PCRE2 code,
- * the key) now, whatever PCRE2's time on it (tests, and callers who know
- * better): compile its vectorscan twin unless done before.  1 when it has
- * one, 0 when vectorscan cannot take it (then PCRE2 keeps answering). */
-int rdx_relinear_adopt(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                       unsigned flags);
+/* One regex's entry: its PCRE2 code (the key), its pattern (NUL-terminated)
+ * and RDX_PF_RE_* flags; made on first use.  Valid until the next get. */
+typedef struct rdx_relinear_regex rdx_relinear_regex;
+rdx_relinear_regex *rdx_relinear_get(rdx_relinear *r, const void *code, const char *re,
+                                     unsigned flags);
 
-/* PCRE2 took ns nanoseconds on a subject of len bytes for this regex:
- * account for it, and adopt the regex when the totals call for it. */
-void rdx_relinear_spent(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                        unsigned flags, size_t len, uint64_t ns);
+/* Adopt it now, whatever PCRE2's time on it (a match cut off at PCRE2's
+ * limits, tests): compile its vectorscan twin unless done before.  1 when
+ * it has one, 0 when vectorscan cannot take it (PCRE2 keeps answering). */
+int rdx_relinear_adopt(rdx_relinear *r, rdx_relinear_regex *e);
 
-/* Does the regex match s[0..len)?  1 or 0 from an adopted regex's twin,
- * -1 when the caller must ask PCRE2 (not adopted, no twin, or the subject
- * is not ASCII). */
-int rdx_relinear_match(rdx_relinear *r, const void *code, const char *re, size_t re_len,
-                       unsigned flags, const char *s, size_t len);
+/* PCRE2 took ns nanoseconds on a subject of len bytes: account for it,
+ * and adopt the regex when the totals call for it. */
+void rdx_relinear_spent(rdx_relinear *r, rdx_relinear_regex *e, size_t len, uint64_t ns);
+
+/* Does it match s[0..len)?  1 or 0 from an adopted regex's twin, -1 when
+ * the caller must ask PCRE2 (not adopted, no twin, or s is not ASCII). */
+int rdx_relinear_match(rdx_relinear *r, const rdx_relinear_regex *e, const char *s, size_t len);
 
 #endif

@@ -33,6 +33,20 @@ static void *compile(const char *re, unsigned flags) {
     return code;
 }
 
+/* The entry points through one regex's entry, as the evaluator uses them. */
+static int lin_match(rdx_relinear *r, void *code, const char *re, unsigned flags, const char *s,
+                     size_t len) {
+    return rdx_relinear_match(r, rdx_relinear_get(r, code, re, flags), s, len);
+}
+
+static int lin_adopt(rdx_relinear *r, void *code, const char *re, unsigned flags) {
+    return rdx_relinear_adopt(r, rdx_relinear_get(r, code, re, flags));
+}
+
+static void lin_spent(rdx_relinear *r, void *code, const char *re, size_t len, uint64_t ns) {
+    rdx_relinear_spent(r, rdx_relinear_get(r, code, re, 0), len, ns);
+}
+
 typedef struct hand_case {
     const char *re;
     unsigned flags;
@@ -73,11 +87,11 @@ TEST(relinear_agrees_with_pcre2_by_hand) {
         if (!code) continue;
         size_t n = strlen(c->subject);
         CHECKF(pcre2_says(code, c->subject, n) == c->want, "PCRE2 on case %zu", i);
-        CHECKF(rdx_relinear_match(r, code, c->re, strlen(c->re), c->flags, c->subject, n) == -1,
+        CHECKF(lin_match(r, code, c->re, c->flags, c->subject, n) == -1,
                "case %zu answered before it was adopted", i);
-        CHECKF(rdx_relinear_adopt(r, code, c->re, strlen(c->re), c->flags) == 1,
+        CHECKF(lin_adopt(r, code, c->re, c->flags) == 1,
                "case %zu: /%s/ not adopted", i, c->re);
-        int got = rdx_relinear_match(r, code, c->re, strlen(c->re), c->flags, c->subject, n);
+        int got = lin_match(r, code, c->re, c->flags, c->subject, n);
         CHECKF(got == c->want, "case %zu: /%s/ on \"%s\": %d, want %d", i, c->re, c->subject, got,
                c->want);
         pcre2_code_free(code);
@@ -93,11 +107,11 @@ TEST(relinear_leaves_to_pcre2_what_it_cannot_answer) {
     rdx_relinear *r = rdx_relinear_new();
     const char *re = "a.*b.*c";
     void *code = compile(re, 0);
-    CHECK_INT(rdx_relinear_adopt(r, code, re, strlen(re), 0), 1);
-    CHECK_INT(rdx_relinear_match(r, code, re, strlen(re), 0, "a b c", 5), 1);
-    CHECK_INT(rdx_relinear_match(r, code, re, strlen(re), 0, "a \xc3\xa9 c", 6), -1);
-    CHECK_INT(rdx_relinear_match(r, code, "a.*b.*d", 7, 0, "a b d", 5), -1);   /* not adopted */
-    CHECK_INT(rdx_relinear_match(r, code, re, strlen(re), RDX_PF_RE_I, "A B C", 5), -1);
+    CHECK_INT(lin_adopt(r, code, re, 0), 1);
+    CHECK_INT(lin_match(r, code, re, 0, "a b c", 5), 1);
+    CHECK_INT(lin_match(r, code, re, 0, "a \xc3\xa9 c", 6), -1);
+    CHECK_INT(lin_match(r, code, "a.*b.*d", 0, "a b d", 5), -1);   /* not adopted */
+    CHECK_INT(lin_match(r, code, re, RDX_PF_RE_I, "A B C", 5), -1);
     static const char *refused[] = {
         "(a+)\\1.*b.*c",         /* a back-reference */
         "(?<=x)a.*b.*c",        /* look-behind */
@@ -109,9 +123,9 @@ TEST(relinear_leaves_to_pcre2_what_it_cannot_answer) {
     for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
         void *c = compile(refused[i], 0);
         if (!c) continue;
-        CHECKF(rdx_relinear_adopt(r, c, refused[i], strlen(refused[i]), 0) == 0,
+        CHECKF(lin_adopt(r, c, refused[i], 0) == 0,
                "/%s/ adopted", refused[i]);
-        CHECK_INT(rdx_relinear_match(r, c, refused[i], strlen(refused[i]), 0, "xyz", 3), -1);
+        CHECK_INT(lin_match(r, c, refused[i], 0, "xyz", 3), -1);
         pcre2_code_free(c);
     }
     pcre2_code_free(code);
@@ -124,14 +138,14 @@ TEST(relinear_adopts_what_pcre2_is_slow_on) {
     rdx_relinear *r = rdx_relinear_new();
     const char *slow = "x.*y.*z", *fast = "p.*q.*r";
     void *cs = compile(slow, 0), *cf = compile(fast, 0);
-    rdx_relinear_spent(r, cs, slow, 7, 0, 1000, RDX_RELINEAR_ADOPT_NS / 2);
-    CHECK_INT(rdx_relinear_match(r, cs, slow, 7, 0, "x y z", 5), -1);
-    rdx_relinear_spent(r, cs, slow, 7, 0, 1000, RDX_RELINEAR_ADOPT_NS / 2);
-    CHECK_INT(rdx_relinear_match(r, cs, slow, 7, 0, "x y z", 5), 1);
+    lin_spent(r, cs, slow, 1000, RDX_RELINEAR_ADOPT_NS / 2);
+    CHECK_INT(lin_match(r, cs, slow, 0, "x y z", 5), -1);
+    lin_spent(r, cs, slow, 1000, RDX_RELINEAR_ADOPT_NS / 2);
+    CHECK_INT(lin_match(r, cs, slow, 0, "x y z", 5), 1);
     /* the same time over so many bytes that PCRE2 was quick per byte */
     size_t many = (size_t)(RDX_RELINEAR_ADOPT_NS / RDX_RELINEAR_ADOPT_NS_PER_BYTE) * 2;
-    rdx_relinear_spent(r, cf, fast, 7, 0, many, RDX_RELINEAR_ADOPT_NS);
-    CHECK_INT(rdx_relinear_match(r, cf, fast, 7, 0, "p q r", 5), -1);
+    lin_spent(r, cf, fast, many, RDX_RELINEAR_ADOPT_NS);
+    CHECK_INT(lin_match(r, cf, fast, 0, "p q r", 5), -1);
     pcre2_code_free(cs);
     pcre2_code_free(cf);
     rdx_relinear_free(r);
@@ -274,14 +288,13 @@ TEST(corpus_relinear_agrees_with_pcre2_on_sigmahq) {
                     const rdx_rvalue *rv = &st->groups[gi].preds[k].values[v];
                     if (rv->kind != RDX_VK_REGEX || !rv->regex_src) continue;
                     regexes++;
-                    size_t rl = strlen(rv->regex_src);
-                    if (!rdx_relinear_adopt(r, rv->regex, rv->regex_src, rl, rv->regex_flags))
-                        continue;
+                    rdx_relinear_regex *x = rdx_relinear_get(r, rv->regex, rv->regex_src,
+                                                             rv->regex_flags);
+                    if (!rdx_relinear_adopt(r, x)) continue;
                     adopted++;
                     for (size_t s = 0; s < ss.n; s++) {
                         size_t len = strlen(ss.s[s]);
-                        int lin = rdx_relinear_match(r, rv->regex, rv->regex_src, rl,
-                                                     rv->regex_flags, ss.s[s], len);
+                        int lin = rdx_relinear_match(r, x, ss.s[s], len);
                         if (lin < 0) continue;   /* not ASCII */
                         int ref = pcre2_says(rv->regex, ss.s[s], len);
                         if (ref < 0) continue;   /* PCRE2's limits: no reference */
