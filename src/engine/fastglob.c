@@ -13,6 +13,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 /* Can the literal be compared byte for byte?  When it is ASCII, or valid
  * UTF-8 whose other characters the comparison does not fold: every
  * character when cased, those from U+0500 up when not (pattern.c folds
@@ -55,29 +59,65 @@ static int starts(unsigned char x, unsigned char c, unsigned char fold) {
     return (unsigned char)(x | fold) == (unsigned char)(c | fold);
 }
 
+/* The fold starts() applies for the literal's byte c: 0x20 for a caseless
+ * letter, none otherwise. */
+static unsigned char fold_of(unsigned char c, int cased) {
+    return (!cased && is_letter(c)) ? 0x20 : 0;
+}
+
+/* The candidates one at a time: the tail of a search, and short values. */
+static size_t find_bytes(const unsigned char *s, size_t i, size_t last, const unsigned char *b,
+                         size_t n, int cased) {
+    unsigned char c = b[0], fold = fold_of(c, cased);
+    for (; i <= last; i++)
+        if (starts(s[i], c, fold) && eq(s + i, b, n, cased)) return i;
+    return (size_t)-1;
+}
+
 /* Leftmost start of the literal b (n > 0 bytes) in s[from, to), or
- * SIZE_MAX.  Eight bytes at a time look for the first byte (the classic
- * zero-byte test on w ^ c: it may flag a byte that is no candidate, never
- * miss one), then each flagged window is compared in order. */
+ * SIZE_MAX.  Sixteen starts at a time (SSE2) are tested on both the
+ * literal's first and its last byte — the pair is rare where either byte
+ * alone is not: `-enc` in a command line full of `-`, `\system32\` in a
+ * path full of `\` — and only starts that pass both are compared.  Each
+ * byte test is the one starts() makes (OR 0x20 then equal, for a caseless
+ * letter; equal otherwise): it may pass a start that eq() refuses, never
+ * refuse one it would take.  Without SSE2, eight starts at a time on the
+ * first byte (the zero-byte test on w ^ c). */
 size_t rdx_fastglob_find(const unsigned char *s, size_t from, size_t to, const unsigned char *b,
                          size_t n, int cased) {
     if (to < from || to - from < n) return (size_t)-1;
-    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
-    unsigned char c = b[0], fold = (!cased && is_letter(c)) ? 0x20 : 0;
-    uint64_t want = ones * (unsigned char)(c | fold), mask = ones * fold;
     size_t last = to - n;   /* the last possible start */
     size_t i = from;
+#ifdef __SSE2__
+    unsigned char c0 = b[0], c1 = b[n - 1], f0 = fold_of(c0, cased), f1 = fold_of(c1, cased);
+    const __m128i want0 = _mm_set1_epi8((char)(c0 | f0)), mask0 = _mm_set1_epi8((char)f0);
+    const __m128i want1 = _mm_set1_epi8((char)(c1 | f1)), mask1 = _mm_set1_epi8((char)f1);
+    /* The block's last byte test reads s[i + 15 + n - 1], below to. */
+    for (; i + 16 <= last + 1; i += 16) {
+        __m128i head = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i tail = _mm_loadu_si128((const __m128i *)(const void *)(s + i + n - 1));
+        __m128i hit = _mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(head, mask0), want0),
+                                    _mm_cmpeq_epi8(_mm_or_si128(tail, mask1), want1));
+        unsigned bits = (unsigned)_mm_movemask_epi8(hit);
+        for (; bits; bits &= bits - 1) {   /* lowest bit first: the leftmost start */
+            size_t j = i + (size_t)__builtin_ctz(bits);
+            if (eq(s + j, b, n, cased)) return j;
+        }
+    }
+#else
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    unsigned char c = b[0], fold = fold_of(c, cased);
+    uint64_t want = ones * (unsigned char)(c | fold), mask = ones * fold;
     for (; i + 8 <= last + 1; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
         w = (w | mask) ^ want;
         if (!((w - ones) & ~w & highs)) continue;
-        for (size_t j = i; j < i + 8; j++)
-            if (starts(s[j], c, fold) && eq(s + j, b, n, cased)) return j;
+        size_t at = find_bytes(s, i, i + 7, b, n, cased);
+        if (at != (size_t)-1) return at;
     }
-    for (; i <= last; i++)
-        if (starts(s[i], c, fold) && eq(s + i, b, n, cased)) return i;
-    return (size_t)-1;
+#endif
+    return find_bytes(s, i, last, b, n, cased);
 }
 
 /* The segments are byteable LITs and STARs, no two LITs in a row

@@ -38,8 +38,9 @@
 int rdx_fastglob_match(const rdx_pattern *p, const char *s, size_t len, int cased);
 
 /* Leftmost start of the ASCII literal b (n > 0 bytes) in s[from, to), ASCII
- * case folded unless cased, or SIZE_MAX.  Eight bytes at a time look for
- * the first byte, then each candidate window is compared.  The compiled
+ * case folded unless cased, or SIZE_MAX.  Sixteen starts at a time are
+ * tested on the literal's first and last bytes (SSE2), then each start
+ * that passes is compared.  The compiled
  * value lists (vlist.c) use it for long contains lists too. */
 size_t rdx_fastglob_find(const unsigned char *s, size_t from, size_t to, const unsigned char *b,
                          size_t n, int cased);

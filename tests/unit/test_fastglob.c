@@ -198,3 +198,69 @@ TEST(fastglob_non_ascii_literal_on_ascii_value) {
     CHECK_INT(sigma(a, "a?c", "abc", 0), -1);                          /* ASCII: the reference */
     rdx_arena_free(a);
 }
+
+/* The leftmost start by the definition: every start, every byte folded as
+ * eq() folds (an ASCII letter of the literal matches either case). */
+static size_t naive_find(const unsigned char *s, size_t from, size_t to, const unsigned char *b,
+                         size_t n, int cased) {
+    for (size_t i = from; to >= n && i <= to - n; i++) {
+        size_t k = 0;
+        for (; k < n; k++) {
+            unsigned char x = s[i + k], y = b[k];
+            int letter = (y | 0x20) >= 'a' && (y | 0x20) <= 'z';
+            if (x != y && (cased || !letter || (x | 0x20) != (y | 0x20))) break;
+        }
+        if (k == n) return i;
+    }
+    return (size_t)-1;
+}
+
+/* The block search (16 starts at a time on the first and last bytes) finds
+ * what the definition finds: literals of 1 to 40 bytes over a small
+ * alphabet where first and last bytes recur (so many blocks pass the
+ * filter and fail the compare), both cases of letters and the bytes that
+ * OR 0x20 maps onto letters ('@' and '[' fold to '`' and '{', never to a
+ * letter), every offset from 0 to past the block width, windows that end
+ * inside a block, and the case where the only match is the last start. */
+TEST(fastglob_find_differential) {
+    static const unsigned char alphabet[] = "aAbB\\-@[` {zZ9\xe2\x80\x93";
+    uint64_t x = 0xD1B54A32D192ED03ULL;
+    unsigned char s[300], b[48];
+    size_t found = 0, rounds = 300000;
+    for (size_t round = 0; round < rounds; round++) {
+        size_t len = rnd(&x) % 260, n = 1 + rnd(&x) % 40;
+        size_t alpha = 2 + rnd(&x) % (sizeof alphabet - 2);   /* small alphabets repeat more */
+        for (size_t i = 0; i < len; i++) s[i] = alphabet[rnd(&x) % alpha];
+        for (size_t i = 0; i < n; i++) b[i] = alphabet[rnd(&x) % alpha];
+        if (len >= n && rnd(&x) % 2) {   /* plant it, case flipped at random, often at the end */
+            size_t at = rnd(&x) % 3 == 0 ? len - n : rnd(&x) % (len - n + 1);
+            for (size_t i = 0; i < n; i++) {
+                unsigned char c = b[i];
+                int letter = (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+                s[at + i] = letter && rnd(&x) % 2 ? c ^ 0x20 : c;
+            }
+        }
+        size_t from = 0, to = len;   /* the whole value half the time, else a window */
+        if (rnd(&x) % 2) {
+            from = rnd(&x) % (len + 1);
+            to = from + rnd(&x) % (len - from + 1);
+        }
+        int cased = (int)(rnd(&x) % 3 == 0);
+        size_t want = naive_find(s, from, to, b, n, cased);
+        size_t got = rdx_fastglob_find(s, from, to, b, n, cased);
+        found += want != (size_t)-1;
+        if (got != want) {
+            CHECKF(0, "round %zu: [%zu, %zu) of %zu bytes, literal of %zu, cased %d: found %zd, "
+                   "want %zd", round, from, to, len, n, cased, (ssize_t)got, (ssize_t)want);
+            break;
+        }
+    }
+    CHECKF(found > rounds / 5 && found < rounds - rounds / 5,
+           "%zu of %zu searches found the literal: too one-sided to test much", found, rounds);
+    /* An empty window, a window shorter than the literal, from past to. */
+    const unsigned char *t = (const unsigned char *)"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxabc";
+    CHECK_INT((long long)rdx_fastglob_find(t, 0, 35, (const unsigned char *)"ABC", 3, 0), 32);
+    CHECK_INT((long long)rdx_fastglob_find(t, 0, 35, (const unsigned char *)"ABC", 3, 1), -1);
+    CHECK_INT((long long)rdx_fastglob_find(t, 33, 35, (const unsigned char *)"abc", 3, 0), -1);
+    CHECK_INT((long long)rdx_fastglob_find(t, 20, 10, (const unsigned char *)"x", 1, 0), -1);
+}
