@@ -178,14 +178,16 @@ static int linear_match(rdx_eval *e, const rdx_relinear_regex *x, const char *s,
 static int regex_match(rdx_eval *e, const rdx_rvalue *v, const char *s, size_t len) {
     regex_contexts(e);
     rdx_relinear_regex *x = NULL;
+    const pcre2_code *code = v->regex;
     int m;
     if (v->regex_src) {
         if (!e->linear) e->linear = rdx_relinear_new();
         x = rdx_relinear_get(e->linear, v->regex, v->regex_src, v->regex_flags);
         if ((m = linear_match(e, x, s, len)) >= 0) return m;
+        code = rdx_relinear_code(x);   /* this evaluator's JIT copy */
     }
     uint64_t t0 = x ? now_ns() : 0;
-    int rc = pcre2_match(v->regex, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, 0, 0, e->md, e->mctx);
     int cut = rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT;
     if (x) {
         rdx_relinear_spent(e->linear, x, len, now_ns() - t0);
@@ -469,6 +471,7 @@ int rdx_predicate_holds(const rdx_predicate *p, rdx_event *ev) {
     if (!e.vals_borrowed) free(e.vals);
     pcre2_match_data_free(e.md);
     pcre2_match_context_free(e.mctx);
+    rdx_relinear_free(e.linear);
     return hit;
 }
 

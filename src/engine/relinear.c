@@ -2,14 +2,17 @@
  * relinear.c — regexes PCRE2 backtracked on, answered in linear time by
  * vectorscan (relinear.h says when and why that gives the same answer).
  *
- * One table per evaluator: PCRE2 code address -> the vectorscan database
- * compiled from the same pattern once adopted, and PCRE2's time on it until
- * then.  Open addressing, doubled when half full: a rule set evaluates a
- * few hundred regexes at most.
+ * One table per evaluator: PCRE2 code address -> this evaluator's JIT
+ * copy of that code, the vectorscan database compiled from the same
+ * pattern once adopted, and PCRE2's time on it until then.  Open
+ * addressing, doubled when half full: a rule set evaluates a few hundred
+ * regexes at most.
  */
 #include "engine/relinear.h"
 
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <hs.h>
+#include <pcre2.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +24,9 @@ struct rdx_relinear_regex {
     const void *code;      /* NULL: a free slot */
     char *re;              /* the pattern, to tell a reused address (owned) */
     unsigned flags;
+    pcre2_code *jit;       /* this thread's copy, JIT-compiled (owned; NULL: not
+                              made yet, or JIT refused it: the set's code answers) */
+    int jit_tried;
     int adopted;           /* its twin was asked for (db: NULL if refused) */
     hs_database_t *db;
     uint64_t spent_ns;     /* PCRE2's time on it so far, */
@@ -44,6 +50,7 @@ rdx_relinear *rdx_relinear_new(void) {
 static void free_entries(entry *slots, size_t n) {
     for (size_t i = 0; i < n; i++) {
         free(slots[i].re);
+        pcre2_code_free(slots[i].jit);
         hs_free_database(slots[i].db);
     }
 }
@@ -135,6 +142,7 @@ rdx_relinear_regex *rdx_relinear_get(rdx_relinear *r, const void *code, const ch
     if (e->code && e->flags == flags && strcmp(e->re, re) == 0) return e;
     if (e->code) {   /* the address now holds another pattern */
         free(e->re);
+        pcre2_code_free(e->jit);
         hs_free_database(e->db);
     } else {
         r->used++;
@@ -145,6 +153,18 @@ rdx_relinear_regex *rdx_relinear_get(rdx_relinear *r, const void *code, const ch
     if (!e->re) abort();
     e->flags = flags;
     return e;
+}
+
+const void *rdx_relinear_code(rdx_relinear_regex *e) {
+    if (!e->jit_tried) {
+        e->jit_tried = 1;
+        e->jit = pcre2_code_copy(e->code);
+        if (e->jit && pcre2_jit_compile(e->jit, PCRE2_JIT_COMPLETE) != 0) {
+            pcre2_code_free(e->jit);   /* no JIT here: the interpreter, on the set's code */
+            e->jit = NULL;
+        }
+    }
+    return e->jit ? e->jit : e->code;
 }
 
 int rdx_relinear_adopt(rdx_relinear *r, rdx_relinear_regex *e) {

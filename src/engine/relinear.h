@@ -40,7 +40,8 @@
  * same answers over every SigmaHQ regex and the values of real events.
  *
  * The table is per evaluator (per thread: no locks) and lives as long as
- * it.  It is keyed by the PCRE2 code's address and checked against the
+ * it; each entry also holds the evaluator's JIT-compiled copy of the
+ * regex (rdx_relinear_code).  It is keyed by the PCRE2 code's address and checked against the
  * pattern's text and flags, so a rule set freed and another loaded at the
  * same address cannot mix them up.
  */
@@ -64,6 +65,15 @@ void rdx_relinear_free(rdx_relinear *r);
 typedef struct rdx_relinear_regex rdx_relinear_regex;
 rdx_relinear_regex *rdx_relinear_get(rdx_relinear *r, const void *code, const char *re,
                                      unsigned flags);
+
+/* The PCRE2 code this evaluator matches the regex with: a copy of the
+ * set's code (the key), JIT-compiled on the first call, or the set's code
+ * itself where JIT is not available.  The set's code is never JIT-compiled
+ * (build.c): it stays immutable, so threads share it without a lock, and
+ * a cached start does not pay for JIT-compiling the two hundred regexes
+ * of a set that a given log mostly never reaches.  JIT before the first
+ * match, so that the match limits count the same way on every match. */
+const void *rdx_relinear_code(rdx_relinear_regex *e);
 
 /* Adopt it now, whatever PCRE2's time on it (a match cut off at PCRE2's
  * limits, tests): compile its vectorscan twin unless done before.  1 when

@@ -170,8 +170,9 @@ void *rdx_ruleset_compile_regex(const char *re, unsigned flags, int *err, size_t
     PCRE2_SIZE o = 0;
     pcre2_code *code = pcre2_compile((PCRE2_SPTR)re, strlen(re), opts, err, &o, NULL);
     *off = (size_t)o;
-    /* JIT is an optimisation; the interpreter is the fallback. */
-    if (code) (void)pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
+    /* Not JIT-compiled: the set's code stays immutable, and each evaluator
+     * JIT-compiles its own copy of a regex the first time it matches one
+     * (relinear.h) — most regexes of a set never run on a given log. */
     return code;
 }
 

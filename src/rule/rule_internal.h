@@ -36,8 +36,9 @@ struct rdx_ruleset_priv {
 /* Record a compiled regex (freed with the set) with the source and the
  * RDX_PF_RE_* flags it was compiled from (build.c). */
 void rdx_ruleset_track_regex(struct rdx_ruleset *rs, void *code, const char *src, unsigned flags);
-/* pcre2_compile + JIT as the builder does it; NULL with the PCRE2 error
- * code and offset on a bad pattern. */
+/* pcre2_compile as the builder does it (UTF, invalid UTF matched, the
+ * RDX_PF_RE_* flags; no JIT: see rdx_relinear_code); NULL with the PCRE2
+ * error code and offset on a bad pattern. */
 void *rdx_ruleset_compile_regex(const char *re, unsigned flags, int *err, size_t *off);
 
 /* Add a file (or a directory walked) to the set; 0 when it was there. */

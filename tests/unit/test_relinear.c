@@ -5,6 +5,8 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <dirent.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +187,81 @@ TEST(relinear_evaluator_hands_over_slow_regexes) {
         CHECK_INT(rdx_eval_get_stats(e)->regex_limit_hits, 0);
         rdx_eval_free(e);
     }
+    rdx_ruleset_free(rs);
+    rdx_diags_free(&d);
+}
+
+/* ---- each evaluator's JIT copy --------------------------------------------- */
+
+static size_t jit_size(const void *code) {
+    size_t size = 0;
+    if (pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) != 0) return (size_t)-1;
+    return size;
+}
+
+typedef struct jit_worker {
+    const rdx_rule *rule;
+    int wrong, evaluated;
+} jit_worker;
+
+/* One evaluator of its own (one per thread, as hunt makes them) over
+ * subjects that match and that do not. */
+static void *jit_work(void *arg) {
+    jit_worker *w = arg;
+    rdx_eval *e = rdx_eval_new();
+    for (int i = 0; i < 2000; i++) {
+        char json[128];
+        int want = i % 3 == 0;
+        snprintf(json, sizeof json, "{\"CommandLine\":\"%s -n %d\"}",
+                 want ? "C:\\\\Tools\\\\X.EXE" : "C:\\\\Tools\\\\x.dll", i);
+        rdx_arena *a = rdx_arena_new(0);
+        rdx_json_error err;
+        rdx_event ev;
+        rdx_event_init(&ev, a, rdx_json_parse(a, json, strlen(json), &err));
+        w->wrong += rdx_eval_rule(e, w->rule, &ev) != want;
+        w->evaluated++;
+        rdx_arena_free(a);
+    }
+    rdx_eval_free(e);
+    return NULL;
+}
+
+/* The set's PCRE2 code is never JIT-compiled (a cached start pays nothing
+ * for regexes a log never reaches, and threads share the code unchanged);
+ * each evaluator matches with a JIT copy of its own, made on first use,
+ * the same copy every time after. */
+TEST(relinear_jit_copy_per_evaluator) {
+    rdx_diags d;
+    rdx_diags_init(&d);
+    rdx_ruleset *rs = th_load_detection("sel:\n  CommandLine|re: '(?i)\\\\tools\\\\[a-z]+\\.exe'\n"
+                                        "condition: sel", &d);
+    CHECK_INT(rs->n_rules, 1);
+    CHECK_INT(rs->priv->n_regexes, 1);
+    void *code = rs->priv->regexes[0];
+    CHECK_INT(jit_size(code), 0);
+
+    uint32_t have_jit = 0;
+    (void)pcre2_config(PCRE2_CONFIG_JIT, &have_jit);
+    rdx_relinear *r = rdx_relinear_new();
+    rdx_relinear_regex *x = rdx_relinear_get(r, code, rs->priv->regex_src[0], rs->priv->regex_flags[0]);
+    const void *copy = rdx_relinear_code(x);
+    CHECKF(copy != code || !have_jit, "the set's code itself, where JIT is available");
+    CHECKF(!have_jit || (jit_size(copy) > 0 && jit_size(copy) != (size_t)-1), "the copy is not JIT-compiled");
+    CHECKF(rdx_relinear_code(rdx_relinear_get(r, code, rs->priv->regex_src[0], rs->priv->regex_flags[0])) == copy,
+           "a second copy for the same regex");
+    CHECK_INT(pcre2_says((void *)(uintptr_t)copy, "x \\TOOLS\\a.exe", 14), 1);
+    CHECK_INT(pcre2_says((void *)(uintptr_t)copy, "x \\TOOLS\\.exe", 13), 0);
+    rdx_relinear_free(r);
+
+    jit_worker w[2] = {{rs->rules[0], 0, 0}, {rs->rules[0], 0, 0}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++) CHECK_INT(pthread_create(&t[i], NULL, jit_work, &w[i]), 0);
+    for (int i = 0; i < 2; i++) pthread_join(t[i], NULL);
+    for (int i = 0; i < 2; i++) {
+        CHECK_INT(w[i].evaluated, 2000);
+        CHECK_INT(w[i].wrong, 0);
+    }
+    CHECK_INT(jit_size(code), 0);   /* still untouched after both threads */
     rdx_ruleset_free(rs);
     rdx_diags_free(&d);
 }
