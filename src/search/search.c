@@ -73,6 +73,7 @@ struct rdx_searcher {
     rdx_arena *arena;
     rdx_leaf *leaves;        /* fast path: the event's scalars */
     size_t n_leaves, cap;
+    rdx_name_memo *names;    /* leaf names of earlier events (event.h) */
     rdx_search_account acct;
     void (*progress)(void *, uint64_t);
     void *progress_ctx;
@@ -525,6 +526,7 @@ rdx_searcher *rdx_searcher_new(const rdx_search *s) {
     u->s = s;
     if (s->matcher) u->scratch = rdx_scratch_new(s->matcher);
     u->arena = rdx_arena_new(0);
+    u->names = rdx_name_memo_new();
     return u;
 }
 
@@ -532,6 +534,7 @@ void rdx_searcher_free(rdx_searcher *u) {
     if (!u) return;
     rdx_scratch_free(u->scratch);
     rdx_arena_free(u->arena);
+    rdx_name_memo_free(u->names);
     free(u->leaves);
     free(u);
 }
@@ -595,6 +598,7 @@ static int in_range(const rdx_search_options *o, const rdx_facts *f) {
 
 static int judge(rdx_searcher *u, rdx_event *ev, rdx_sink *sink) {
     const rdx_search_options *o = &u->s->opt;
+    if (!ev->indexed) ev->names = u->names;   /* before the facts or the matcher index it */
     rdx_facts facts;
     int have_facts = 0;
     if (o->has_from || o->has_to) {
