@@ -11,7 +11,10 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 V       ?=
 Q       := $(if $(V),,@)
-PKGS    := libfyaml libpcre2-8 libhs zlib
+PKGS    := libfyaml libpcre2-8 libhs libdeflate
+# The tests and the bench's EVTX writer compute checksums with zlib: an
+# implementation of CRC-32 other than the reader's (libdeflate).
+TEST_PKGS := zlib
 SAN     ?=
 B       := $(if $(SAN),build-san,build)
 OPT     ?= -O2
@@ -29,6 +32,7 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DRDX_PREFIX=
               $(WARN) $(SANFLAGS) \
               -Iinclude -Isrc $(PKG_CFLAGS) $(CFLAGS) -MMD -MP
 LDLIBS  := $(PKG_LIBS) -lpthread -lm
+TEST_LIBS  := $(shell pkg-config --libs $(TEST_PKGS))
 LDFLAGS += $(SANFLAGS)
 
 LIB_SRC  := $(sort $(wildcard src/*/*.c src/front/*/*.c))
@@ -80,8 +84,9 @@ endif
 $(B)/ruledex: $(CLI_OBJ) $(B)/libruledex.a
 	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(B)/libruledex.a $(CLI_LIBS) $(LDLIBS)
 
+$(TEST_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(TEST_PKGS))
 $(B)/unit_tests: $(TEST_OBJ) $(B)/libruledex.a
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(B)/libruledex.a $(TEST_LIBS) $(LDLIBS)
 
 # Programs written against the public headers alone (examples/c): only
 # include/ is on their include path, so a private header cannot slip in.
@@ -103,7 +108,7 @@ check: $(B)/ruledex $(B)/unit_tests $(EXAMPLES) $(B)/toml_dump $(B)/gen
 # bench/gen.c: the bench's workloads (big EVTX and JSON Lines), also what
 # tests/speed/run.sh splits across threads.
 $(B)/gen: bench/gen.c $(B)/libruledex.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libruledex.a $(TEST_LIBS) $(LDLIBS)
 
 # The TOML reader's dump for tests/oracle/toml_check.sh (against tomllib).
 $(B)/toml_dump: tests/oracle/toml_dump.c $(B)/libruledex.a

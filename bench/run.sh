@@ -63,7 +63,7 @@ RDX=$ROOT/$B/ruledex
 [ -d "$PEERS_DIR/bin" ] && PATH=$(cd "$PEERS_DIR/bin" && pwd):$PATH
 
 CC=${CC:-cc}
-LIBS="$(pkg-config --libs libfyaml libpcre2-8 libhs zlib) -lpthread -lm"
+LIBS="$(pkg-config --libs libfyaml libpcre2-8 libhs libdeflate zlib) -lpthread -lm"
 # shellcheck disable=SC2086
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O2 -g -Wall -Wextra -Werror \
     -Iinclude $(pkg-config --cflags libhs) bench/bench.c "$B/libruledex.a" $LIBS -o "$B/bench" || exit 1

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Installs what ruledex needs to build and test on Debian/Ubuntu.
 #   build:  a C11 compiler, make, pkg-config, libfyaml (YAML), PCRE2 (regex),
-#           vectorscan (multi-pattern matching), zlib (EVTX checksums)
-#   tests:  clang (a second compiler; libFuzzer and sanitizers), python3,
+#           vectorscan (multi-pattern matching), libdeflate (EVTX checksums)
+#   tests:  zlib (a second CRC-32 for the tests' EVTX writers),
+#           clang (a second compiler; libFuzzer and sanitizers), python3,
 #           chromium and nodejs (the catalog site in a browser, tests/browser),
 #           npm (the KQL oracle's Kusto parser, make oracle),
 #           python3-dev, python3-venv and pytest (the Python bindings)
@@ -16,7 +17,7 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then
     SUDO=sudo
 fi
-PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev zlib1g-dev
+PKGS="build-essential pkg-config libfyaml-dev libpcre2-dev libvectorscan-dev libdeflate-dev zlib1g-dev
       clang libclang-rt-dev chromium nodejs python3 python3-dev python3-venv python3-pytest
       librdkafka-dev kcat maven default-jre-headless time"
 # libclang-rt-dev is called libclang-rt-14-dev on Debian 12.

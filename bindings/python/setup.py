@@ -2,7 +2,7 @@
 
 Run `make` at the repository root first: the extension links the static
 library it builds ($RULEDEX_BUILD, default ../../build/libruledex.a) with
-the same system libraries (pkg-config: libfyaml, libpcre2-8, libhs, zlib),
+the same system libraries (pkg-config: libfyaml, libpcre2-8, libhs, libdeflate),
 and takes the public headers from ../../include.  The log-source table
 (../../data/logsources.yml) is shipped inside the package.
 """
@@ -17,7 +17,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 BUILD = os.environ.get("RULEDEX_BUILD", os.path.join(ROOT, "build"))
 LIB = os.path.join(BUILD, "libruledex.a")
-PKGS = ["libfyaml", "libpcre2-8", "libhs", "zlib"]
+PKGS = ["libfyaml", "libpcre2-8", "libhs", "libdeflate"]
 
 
 def pkg_config(flag):

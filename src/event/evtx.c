@@ -58,7 +58,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include "binxml.h"
 #include "util/file.h"
@@ -100,10 +100,11 @@ static inline uint32_t rd32(const uint8_t *p) {
 }
 static inline uint64_t rd64(const uint8_t *p) { return rd32(p) | ((uint64_t)rd32(p + 4) << 32); }
 
-static uint32_t crc(const uint8_t *p, size_t n) {
-    /* zlib's crc32 takes uInt lengths; our spans are at most 64 KiB. */
-    return (uint32_t)crc32(crc32(0L, Z_NULL, 0), p, (uInt)n);
-}
+/* CRC-32 (the zlib polynomial) with libdeflate: carry-less multiplication
+ * where the CPU has it, several times zlib's crc32 (1.3-1.8 GB/s here),
+ * which was a quarter of reading an EVTX file.  Continued by passing the
+ * CRC so far, as with zlib. */
+static uint32_t crc(const uint8_t *p, size_t n) { return libdeflate_crc32(0, p, n); }
 
 __attribute__((format(printf, 5, 6)))
 static void diag(rdx_diags *d, rdx_severity sev, const char *file, uint64_t offset,
@@ -286,7 +287,7 @@ static void check_chunk_crcs(rdx_evtx *x, const uint8_t *c, size_t fso, rdx_diag
     uint64_t idx = x->chunk_index;
     if (x->chunk_len >= CHUNK_HEADER_SIZE) {
         uint32_t want = rd32(c + 124);
-        uint32_t got = (uint32_t)crc32(crc(c, 120), c + 128, CHUNK_HEADER_SIZE - 128);
+        uint32_t got = libdeflate_crc32(crc(c, 120), c + 128, CHUNK_HEADER_SIZE - 128);
         if (got != want) {
             x->stats.chunks_suspect++;
             diag(d, RDX_SEV_WARNING, x->name, x->chunk_off + 124,

@@ -57,7 +57,7 @@ command -v "$FCC" >/dev/null 2>&1 || { echo "fuzz: $FCC not found (FUZZ_ENGINE=$
 LIB_CFLAGS="-O1 -g -fno-omit-frame-pointer $LIB_SAN -fno-sanitize-recover=all"
 CFLAGS_C="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Werror -Wshadow
           -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter -Iinclude -Isrc -Itests/fuzz"
-LIBS="$(pkg-config --libs libfyaml libpcre2-8 libhs zlib) -lpthread -lm"
+LIBS="$(pkg-config --libs libfyaml libpcre2-8 libhs libdeflate zlib) -lpthread -lm"
 
 if [ $# -gt 0 ]; then
     TARGETS=$*

@@ -64,9 +64,9 @@ fi
 # shellcheck disable=SC2086  # flag lists are meant to split
 $CC -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
     -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
-    ${SANFLAGS:-} -O2 -g -Iinclude $(pkg-config --cflags libfyaml libpcre2-8 libhs zlib) \
+    ${SANFLAGS:-} -O2 -g -Iinclude $(pkg-config --cflags libfyaml libpcre2-8 libhs libdeflate) \
     -o "$OUT/ir_dump" tests/oracle/ir_dump.c "$B/libruledex.a" \
-    $(pkg-config --libs libfyaml libpcre2-8 libhs zlib) -lpthread -lm ||
+    $(pkg-config --libs libfyaml libpcre2-8 libhs libdeflate) -lpthread -lm ||
     fail "cannot build ir_dump"
 
 # 3. Both dumps over the same paths: the corpus folders and the
