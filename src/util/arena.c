@@ -1,8 +1,11 @@
 /*
  * arena.c — region allocator (see include/ruledex/arena.h).
  *
- * Blocks are a singly linked list, newest first.  A request larger than a
- * quarter of the block size gets a block of its own so that big strings do
+ * Blocks are a singly linked list, newest first.  The newest block's free
+ * room is the bump region at the front of the arena (rdx_arena_bump), which
+ * the header's inline rdx_arena_alloc takes from; this file is the slow
+ * path: a new block when the room runs out, or a block of its own for a
+ * request larger than a quarter of the block size, so that big strings do
  * not waste the rest of a normal block.
  */
 #include "ruledex/arena.h"
@@ -18,91 +21,87 @@
 
 typedef struct block {
     struct block *next;
-    size_t size, used;
+    size_t size;       /* bytes of data[]: a multiple of ALIGN */
     _Alignas(16) unsigned char data[];
 } block;
 
 struct rdx_arena {
-    block *head;
+    rdx_arena_bump bump;   /* first: the header's fast path reads it */
+    block *head;           /* newest normal block (bump is its room), or NULL */
+    block *big;            /* blocks of their own, for large requests */
     size_t block_size;
-    size_t total;      /* bytes handed out since the last reset */
+    size_t closed;         /* bytes handed out from blocks other than head's room */
 };
 
+static size_t round_up(size_t n) { return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1); }
+
 static block *block_new(size_t size) {
+    if (size > SIZE_MAX / 2) abort();   /* a request no arena can meet */
     block *b = malloc(sizeof(block) + size);
     if (!b) abort();   /* out of memory: nothing sensible to do */
     b->next = NULL;
     b->size = size;
-    b->used = 0;
     return b;
+}
+
+static void free_list(block *b) {
+    for (block *n; b; b = n) {
+        n = b->next;
+        free(b);
+    }
 }
 
 rdx_arena *rdx_arena_new(size_t block_size) {
     rdx_arena *a = calloc(1, sizeof *a);
     if (!a) abort();
-    a->block_size = block_size ? block_size : DEFAULT_BLOCK;
+    a->block_size = round_up(block_size ? block_size : DEFAULT_BLOCK);
     return a;
 }
 
 void rdx_arena_free(rdx_arena *a) {
     if (!a) return;
-    for (block *b = a->head, *n; b; b = n) {
-        n = b->next;
-        free(b);
-    }
+    free_list(a->head);
+    free_list(a->big);
     free(a);
 }
 
 void rdx_arena_reset(rdx_arena *a) {
-    if (!a->head) return;
-    /* Keep one block of normal size, free everything else. */
-    block *keep = NULL;
-    for (block *b = a->head, *n; b; b = n) {
-        n = b->next;
-        if (!keep && b->size == a->block_size) keep = b;
-        else free(b);
+    /* Keep the newest normal block, free everything else. */
+    free_list(a->big);
+    a->big = NULL;
+    if (a->head) {
+        free_list(a->head->next);
+        a->head->next = NULL;
+        a->bump.cur = a->head->data;
+        a->bump.end = a->head->data + a->head->size;
     }
-    a->head = keep;
-    if (keep) {
-        keep->used = 0;
-        keep->next = NULL;
-    }
-    a->total = 0;
+    a->closed = 0;
 }
 
-size_t rdx_arena_used(const rdx_arena *a) { return a->total; }
+size_t rdx_arena_used(const rdx_arena *a) {
+    return a->closed + (a->head ? (size_t)(a->bump.cur - a->head->data) : 0);
+}
 
-void *rdx_arena_alloc(rdx_arena *a, size_t n) {
-    size_t need = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
-    if (need == 0) need = ALIGN;
-    block *b = a->head;
-    if (!b || b->size - b->used < need) {
-        if (need > a->block_size / 4) {
-            /* Large: own block, linked behind the current head. */
-            block *big = block_new(need);
-            big->used = need;
-            if (b) {
-                big->next = b->next;
-                b->next = big;
-            } else {
-                a->head = big;
-            }
-            a->total += need;
-            return big->data;
-        }
-        b = block_new(a->block_size);
+void *rdx_arena_alloc_slow(rdx_arena *a, size_t n) {
+    size_t need = n ? round_up(n) : ALIGN;
+    if (need < n) abort();   /* n + 15 wrapped */
+    if (need > a->block_size / 4) {   /* large: a block of its own */
+        block *b = block_new(need);
+        b->next = a->big;
+        a->big = b;
+        a->closed += need;
+        return b->data;
+    }
+    if ((size_t)(a->bump.end - a->bump.cur) < need) {   /* the room is spent: a new block */
+        if (a->head) a->closed += (size_t)(a->bump.cur - a->head->data);
+        block *b = block_new(a->block_size);
         b->next = a->head;
         a->head = b;
+        a->bump.cur = b->data;
+        a->bump.end = b->data + b->size;
     }
-    void *p = b->data + b->used;
-    b->used += need;
-    a->total += need;
-    return p;
-}
-
-void *rdx_arena_zalloc(rdx_arena *a, size_t n) {
-    void *p = rdx_arena_alloc(a, n);
-    memset(p, 0, n);
+    void *p = a->bump.cur;
+    a->bump.cur += need;
     return p;
 }
 
@@ -113,13 +112,6 @@ void *rdx_arena_grow(rdx_arena *a, void *items, size_t n, size_t *cap, size_t si
     if (n) memcpy(x, items, n * size);
     *cap = c;
     return x;
-}
-
-char *rdx_arena_strndup(rdx_arena *a, const char *s, size_t n) {
-    char *p = rdx_arena_alloc(a, n + 1);
-    if (n) memcpy(p, s, n);
-    p[n] = 0;
-    return p;
 }
 
 char *rdx_arena_strdup(rdx_arena *a, const char *s) {
