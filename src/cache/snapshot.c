@@ -362,7 +362,7 @@ static inline uint32_t r_u32(rd *r) {
     r->p += 4;
     return v;
 }
-static uint64_t r_u64(rd *r) {
+static inline uint64_t r_u64(rd *r) {
     if (r->p > r->end || (size_t)(r->end - r->p) < 8) {
         r_fail(r, "truncated");
         return 0;
@@ -378,14 +378,14 @@ static double r_f64(rd *r) {
     return d;
 }
 /* An enum in [0, max]. */
-static uint32_t r_enum(rd *r, uint32_t max) {
+static inline uint32_t r_enum(rd *r, uint32_t max) {
     uint32_t v = r_u32(r);
     if (v > max) r_fail(r, "a value out of its range");
     return v > max ? 0 : v;
 }
 /* A count of elements each encoded in at least min bytes: bounded by
  * what is left, so a hostile count cannot make us allocate much. */
-static size_t r_count(rd *r, size_t min) {
+static inline size_t r_count(rd *r, size_t min) {
     uint32_t n = r_u32(r);
     if (r->why) return 0;
     if (n == NIL32 || (uint64_t)n * min > (uint64_t)(r->end - r->p)) {
@@ -394,11 +394,11 @@ static size_t r_count(rd *r, size_t min) {
     }
     return n;
 }
-static void *r_array(rd *r, size_t n, size_t size) {
+static inline void *r_array(rd *r, size_t n, size_t size) {
     return n ? rdx_arena_zalloc(r->a, n * size) : NULL;
 }
 /* A string in place (the set owns the bytes); NULL stays NULL. */
-static const char *r_bytes(rd *r, size_t *len) {
+static inline const char *r_bytes(rd *r, size_t *len) {
     uint32_t n = r_u32(r);
     if (len) *len = 0;
     if (n == NIL32 || r->why) return r->why ? "" : NULL;
