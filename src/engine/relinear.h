@@ -41,9 +41,9 @@
  *
  * The table is per evaluator (per thread: no locks) and lives as long as
  * it; each entry also holds the evaluator's JIT-compiled copy of the
- * regex (rdx_relinear_code).  It is keyed by the PCRE2 code's address and checked against the
- * pattern's text and flags, so a rule set freed and another loaded at the
- * same address cannot mix them up.
+ * regex (rdx_relinear_code).  It is keyed by the PCRE2 code's address
+ * and checked against the pattern's text and flags, so a rule set freed
+ * and another loaded at the same address cannot mix them up.
  */
 #ifndef RDX_ENGINE_RELINEAR_H
 #define RDX_ENGINE_RELINEAR_H
